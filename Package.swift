@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (dependencies point downwards only):
+//   secagg-tool, secagg-bench  →  FedCore  →  SecureAgg, DPNoise  →  Sodium  →  CSodium (libsodium)
+let package = Package(
+    name: "secagg",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SecureAgg", targets: ["SecureAgg"]),
+        .library(name: "DPNoise", targets: ["DPNoise"]),
+        .library(name: "FedCore", targets: ["FedCore"]),
+        .executable(name: "secagg-tool", targets: ["secagg-tool"]),
+        .executable(name: "secagg-bench", targets: ["secagg-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The only place that sees the libsodium C API.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(name: "Sodium", dependencies: ["CSodium"]),
+        .target(name: "SecureAgg", dependencies: ["Sodium"]),
+        .target(name: "DPNoise", dependencies: ["Sodium"]),
+        .target(name: "FedCore", dependencies: ["SecureAgg", "DPNoise", "Sodium"]),
+        .executableTarget(
+            name: "secagg-tool",
+            dependencies: [
+                "FedCore", "SecureAgg", "DPNoise", "Sodium",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "secagg-bench",
+            dependencies: [
+                "FedCore", "SecureAgg", "DPNoise", "Sodium",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("TestVectors")]),
+        .testTarget(name: "SecureAggTests", dependencies: ["SecureAgg", "Sodium"], resources: [.copy("Resources")]),
+        .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium"], resources: [.copy("Resources")]),
+        .testTarget(name: "FedCoreTests", dependencies: ["FedCore", "SecureAgg", "DPNoise", "Sodium"]),
+        .testTarget(name: "SecAggToolTests", dependencies: ["secagg-tool"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

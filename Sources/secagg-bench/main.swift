@@ -1,0 +1,2 @@
+// secagg-bench: release-build benchmarks (placeholder).
+print("{}")
