@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 
-/// The `secagg-tool` command line. Each subcommand lives in its own file; this file only lists them.
+/// The `secagg-tool` command line. Each subcommand lives in its own file; this file only lists them and maps
+/// failures to the exit codes of the command-surface contract (0 success, 1 round/check failed, 2 bad input).
 @main
 struct SecAggTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +15,29 @@ struct SecAggTool: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 the round or check failed, 2 bad usage or bad input.
             """,
-        subcommands: [Params.self, Privacy.self]
+        subcommands: [Simulate.self, Params.self, Privacy.self, Keygen.self]
     )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as ToolFailure {
+            failure.report()
+            Foundation.exit(failure.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // Parse and validation errors are bad usage: exit 2 as cli.md says (ArgumentParser uses 64).
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 }
