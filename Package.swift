@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FedCore", targets: ["FedCore"]),
         .executable(name: "secagg-tool", targets: ["secagg-tool"]),
         .executable(name: "secagg-bench", targets: ["secagg-bench"]),
+        .executable(name: "dpnoise-bench", targets: ["dpnoise-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,13 @@ let package = Package(
             name: "secagg-bench",
             dependencies: [
                 "FedCore", "SecureAgg", "DPNoise", "Sodium",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "dpnoise-bench",
+            dependencies: [
+                "DPNoise", "SecureAgg", "Sodium",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

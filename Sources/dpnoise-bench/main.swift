@@ -1,0 +1,2 @@
+// dpnoise-bench: release-build benchmarks of the DP samplers and encoder (placeholder).
+print("{}")
