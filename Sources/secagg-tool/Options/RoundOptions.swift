@@ -1,0 +1,95 @@
+import ArgumentParser
+
+/// Round options shared by `simulate` and `serve` (see the command-surface contract in Docs/cli.md).
+struct RoundOptions: ParsableArguments {
+    @Option(help: "Cohort size per round (clients asked to take part).")
+    var clients: Int = 20
+
+    @Option(help: "Number of rounds.")
+    var rounds: Int = 3
+
+    @Option(help: "Fraction of the cohort that drops after ShareKeys (simulate: exactly floor(F*N) clients, chosen with the seed).")
+    var dropout: Double = 0.1
+
+    @Option(
+        name: .customLong("min-survivors"),
+        help: "Fewest masked inputs a round accepts (aborts with exit 1 below it); noise is calibrated for it. Default: the SecAgg+ threshold.")
+    var minSurvivors: Int?
+
+    @Flag(name: .customLong("no-dp"), help: "No noise: the recovered average equals the plain average within the quantization bound.")
+    var noDP = false
+
+    @Option(name: .customLong("noise-multiplier"), help: "Noise multiplier z (central stddev = z * clip).")
+    var noiseMultiplier: Double?
+
+    @Option(name: .customLong("target-epsilon"), help: "Calibrate z so that all rounds together spend this epsilon.")
+    var targetEpsilon: Double?
+
+    @Option(help: "Delta of the (epsilon, delta) guarantee.")
+    var delta: Double = 1e-5
+
+    @Option(name: .customLong("budget-epsilon"), help: "Total epsilon allowed across the ledger; a round that would exceed it is refused (exit 1).")
+    var budgetEpsilon: Double?
+
+    @Option(name: .customLong("sampling-rate"), help: "Poisson client-sampling rate q (default: fixed cohort, q = 1).")
+    var samplingRate: Double?
+
+    @Option(help: "L2 clip of the whole flattened update, in model units.")
+    var clip: Double = 1.0
+
+    @Option(help: "Bits per coordinate of the modular sum (1-32; default chosen by the encoder).")
+    var bits: Int?
+
+    @Option(help: "Noise mechanism: ddgauss (distributed discrete Gaussian) or skellam.")
+    var mechanism: NoiseMechanismArgument = .ddgauss
+
+    @Option(name: .customLong("colluding-clients"), help: "Clients assumed to collude with the server (their noise is not counted).")
+    var colludingClients: Int = 0
+
+    @Option(name: .customLong("adversarial-rate"), help: "Fraction of adversarial clients assumed by the SecAgg+ parameter finder.")
+    var adversarialRate: Double = 0.0
+
+    @Option(help: "Adversary class for the SecAgg+ parameter finder: curious, semi-malicious or none.")
+    var adversary: String = "curious"
+
+    @Option(name: .customLong("server-lr"), help: "Server learning rate L: global += L * average.")
+    var serverLR: Double = 1.0
+
+    @Flag(help: "Weight each update by its example count (__metadata__ num_examples), weights bounded.")
+    var weighted = false
+
+    @Option(help: "Seed for a reproducible run (deterministic randomness: NOT secure).")
+    var seed: UInt64?
+
+    @Option(help: "Privacy ledger (JSON lines); rounds are charged here before unmasking.")
+    var ledger: String?
+
+    func validate() throws {
+        guard clients >= 2 else { throw ValidationError("--clients must be at least 2") }
+        guard clients <= 100_000 else { throw ValidationError("--clients must be at most 100000") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
+        guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1)") }
+        guard clip > 0, clip.isFinite else { throw ValidationError("--clip must be positive") }
+        if let bits, !(1...32).contains(bits) { throw ValidationError("--bits must be in 1...32") }
+        if let q = samplingRate, !(q > 0 && q <= 1) { throw ValidationError("--sampling-rate must be in (0, 1]") }
+        if let z = noiseMultiplier, !(z > 0 && z.isFinite) { throw ValidationError("--noise-multiplier must be positive") }
+        if let e = targetEpsilon, !(e > 0 && e.isFinite) { throw ValidationError("--target-epsilon must be positive") }
+        if let b = budgetEpsilon, !(b > 0) { throw ValidationError("--budget-epsilon must be positive") }
+        if noiseMultiplier != nil && targetEpsilon != nil {
+            throw ValidationError("give either --noise-multiplier or --target-epsilon, not both")
+        }
+        if noDP && (noiseMultiplier != nil || targetEpsilon != nil) {
+            throw ValidationError("--no-dp cannot be combined with --noise-multiplier or --target-epsilon")
+        }
+        if let m = minSurvivors, !(m >= 1 && m <= clients) { throw ValidationError("--min-survivors must be in 1...clients") }
+        guard colludingClients >= 0 else { throw ValidationError("--colluding-clients must be non-negative") }
+        guard adversarialRate >= 0, adversarialRate < 1 else { throw ValidationError("--adversarial-rate must be in [0, 1)") }
+        guard serverLR.isFinite else { throw ValidationError("--server-lr must be finite") }
+    }
+}
+
+/// The distributed noise mechanisms a round can use.
+enum NoiseMechanismArgument: String, ExpressibleByArgument, CaseIterable {
+    case ddgauss, skellam
+}
