@@ -128,7 +128,8 @@ struct ReferenceGraphCase: CustomStringConvertible {
     func thresholdExceedsTheAdversarialShareAndStaysBelowTheSurvivingShare(adversary: AdversaryClass, n: Int) throws {
         for (gamma, delta) in [(0.1, 0.1), (0.2, 0.05), (0.05, 0.3), (0.3, 0.2)] {
             guard adversary == .curious || gamma + 2 * delta <= 0.9 else { continue }
-            let p = try ParameterFinder.find(clients: n, adversarialRate: gamma, dropoutRate: delta, adversary: adversary)
+            let p = try ParameterFinder.find(
+                clients: n, adversarialRate: gamma, dropoutRate: delta, adversary: adversary)
             let k = Double(p.degree)
             let t = Double(p.threshold)
             // Security: t exceeds the expected number of adversarial neighbours (semi-malicious: half the
@@ -156,7 +157,8 @@ struct ReferenceGraphCase: CustomStringConvertible {
             previous = k
         }
         for (gamma, delta) in [(0.1, 0.1), (0.3, 0.05), (0.05, 0.3)] {
-            let curious = try ParameterFinder.find(clients: n, adversarialRate: gamma, dropoutRate: delta, adversary: .curious)
+            let curious = try ParameterFinder.find(
+                clients: n, adversarialRate: gamma, dropoutRate: delta, adversary: .curious)
             let malicious = try ParameterFinder.find(
                 clients: n, adversarialRate: gamma, dropoutRate: delta, adversary: .semiMalicious)
             #expect(malicious.degree >= curious.degree, "γ=\(gamma) δ=\(delta)")

@@ -101,9 +101,13 @@ private struct ThreatModel {
     }
 
     /// Upper bound on the number of adversarial clients, ⌊γn⌋.
-    var adversarialClients: Int { Int(((adversarialRate + ParameterFinder.roundingSlack) * Double(clients)).rounded(.down)) }
+    var adversarialClients: Int {
+        Int(((adversarialRate + ParameterFinder.roundingSlack) * Double(clients)).rounded(.down))
+    }
     /// Upper bound on the number of dropouts, ⌊δn⌋.
-    var droppedClients: Int { Int(((dropoutRate + ParameterFinder.roundingSlack) * Double(clients)).rounded(.down)) }
+    var droppedClients: Int {
+        Int(((dropoutRate + ParameterFinder.roundingSlack) * Double(clients)).rounded(.down))
+    }
     /// Lower bound on the number of survivors, ⌈(1 − δ)n⌉.
     var survivingClients: Int {
         Int(((1 - dropoutRate - ParameterFinder.roundingSlack) * Double(clients)).rounded(.up))
