@@ -134,7 +134,8 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
         let nn = Double(n)
         let room = Foundation.pow(2.0, 2.0 * Double(bits)) - nn * k * k
         guard room > 0 else {
-            throw .insufficientBits(bits: bits, requiredBits: 0)
+            let required = (bits...32).first { Foundation.pow(2.0, 2.0 * Double($0)) > nn * k * k } ?? 0
+            throw .insufficientBits(bits: bits, requiredBits: required)
         }
         let spread = l2Clip * l2Clip * nn * nn / Double(dimension) + nn * localStddev * localStddev
         let scale = room.squareRoot() / (2 * k * spread.squareRoot())
