@@ -69,6 +69,22 @@ import Testing
         #expect(throws: RegistryError.unknownClient(id: 9)) { try registry.revoking(9) }
     }
 
+    @Test func registryPinsOnlyTheRegisteredActiveKeyOfAKeyFile() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let registry = try Self.sample(revoked: [2])
+        func identity(_ seedByte: UInt8, id: UInt32, role: IdentityKeyFile.Role) throws -> IdentityKeyFile {
+            let url = dir.file("\(seedByte)-\(id).key")
+            return try IdentityKeyFile.write(
+                secretKey: try fixedKey(seedByte), id: id, role: role, to: url, passphrase: nil, force: false)
+        }
+        #expect(registry.pins(try identity(100, id: 0, role: .server)))
+        #expect(registry.pins(try identity(1, id: 1, role: .client)))
+        #expect(!registry.pins(try identity(1, id: 3, role: .client)))  // right key, wrong id
+        #expect(!registry.pins(try identity(9, id: 1, role: .client)))  // unregistered key
+        #expect(!registry.pins(try identity(2, id: 2, role: .client)))  // revoked
+    }
+
     @Test func revokedDefaultsToFalseAndClientOrderIsNormalised() throws {
         let data = Self.json(clients: [Self.client(3), Self.client(1, revoked: true), Self.client(2)])
         let registry = try Registry.decode(data)

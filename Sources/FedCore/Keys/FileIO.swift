@@ -98,8 +98,8 @@ enum FileIO {
         if ownerOnly, (st.st_mode & 0o077) != 0 { throw .looseMode(path: path, mode: UInt32(st.st_mode)) }
         let size = Int(st.st_size)
         guard size <= limit else { throw .tooLarge(path: path, byteCount: size, limit: limit) }
-        // One spare byte detects a file that grew past the limit after fstat.
-        var buffer = [UInt8](repeating: 0, count: limit + 1)
+        // One spare byte past the size seen by fstat detects a file that grew while being read.
+        var buffer = [UInt8](repeating: 0, count: size + 1)
         var filled = 0
         var readFailure: FileIOFailure?
         buffer.withUnsafeMutableBytes { raw in
@@ -118,9 +118,9 @@ enum FileIO {
             buffer.withUnsafeMutableBytes { secureZero($0) }
             throw readFailure
         }
-        guard filled <= limit else {
+        guard filled <= size else {
             buffer.withUnsafeMutableBytes { secureZero($0) }
-            throw .tooLarge(path: path, byteCount: filled, limit: limit)
+            throw .io(path: path, operation: "read", reason: "file changed while being read")
         }
         // Shrink in place (no reallocation, so no unwiped copy is left behind).
         buffer.removeLast(buffer.count - filled)

@@ -100,6 +100,13 @@ public struct Registry: Sendable, Equatable, Codable {
         return entry.signPublicKey
     }
 
+    /// True when the registry pins `identity`: its id is the server (0) or an active client, and the registered
+    /// key equals the key file's. Use it to check a loaded key file against `--registry` before signing.
+    public func pins(_ identity: IdentityKeyFile) -> Bool {
+        guard identity.role.accepts(id: identity.id) else { return false }
+        return publicKey(for: identity.id) == identity.publicKey
+    }
+
     /// True when client `id` is listed and revoked (false for unknown ids and for the server).
     public func isRevoked(_ id: UInt32) -> Bool { client(id: id)?.revoked ?? false }
 
