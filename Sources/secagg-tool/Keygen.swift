@@ -30,7 +30,8 @@ struct Keygen: AsyncParsableCommand {
     /// Largest `--clients`, as in the registry.
     static let maxClients = Registry.maxClientCount
 
-    @Option(name: .long, help: ArgumentHelp("Directory to write the key files and registry.json into.", valueName: "DIR"))
+    @Option(
+        name: .long, help: ArgumentHelp("Directory to write the key files and registry.json into.", valueName: "DIR"))
     var out: String
 
     @Option(name: .long, help: ArgumentHelp("Number of clients (1…100000); ids 1…N.", valueName: "N"))
@@ -38,10 +39,13 @@ struct Keygen: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Encrypt key files with the passphrase held in this environment variable.", valueName: "VAR"))
+        help: ArgumentHelp(
+            "Encrypt key files with the passphrase held in this environment variable.", valueName: "VAR"))
     var passphraseEnv: String?
 
-    @Option(name: .long, help: ArgumentHelp("Argon2id memory per key file in MiB (1…1024; default 64).", valueName: "MIB"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Argon2id memory per key file in MiB (1…1024; default 64).", valueName: "MIB"))
     var argon2MemoryMib: Int?
 
     @Option(name: .long, help: ArgumentHelp("Argon2id passes (1…10; default 2).", valueName: "P"))
@@ -138,7 +142,8 @@ struct Keygen: AsyncParsableCommand {
             if clients == 1 {
                 print("wrote \(clientURLs[0].path) (client, id 1, \(mode))")
             } else {
-                print("wrote \(clientURLs[0].path) … \(clientURLs[clients - 1].path) (\(clients) clients, ids 1…\(clients), \(mode))")
+                let range = "\(clientURLs[0].path) … \(clientURLs[clients - 1].path)"
+                print("wrote \(range) (\(clients) clients, ids 1…\(clients), \(mode))")
             }
             print("wrote \(registryURL.path) (registry hash \(registry.registryHash))")
         }
@@ -149,7 +154,9 @@ struct Keygen: AsyncParsableCommand {
     private func prepare(directory: URL, targets: [URL]) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw ToolFailure.badInput("--out \(directory.path) is not a directory") }
+            guard isDirectory.boolValue else {
+                throw ToolFailure.badInput("--out \(directory.path) is not a directory")
+            }
             if !force {
                 for target in targets where FileManager.default.fileExists(atPath: target.path) {
                     throw ToolFailure.badInput("\(target.path) already exists; pass --force to overwrite")

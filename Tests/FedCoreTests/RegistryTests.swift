@@ -12,7 +12,9 @@ import Testing
     static func sample(revoked: Set<UInt32> = []) throws -> Registry {
         try Registry(
             serverPublicKey: key(100),
-            clients: (1...3).map { Registry.Client(id: $0, signPublicKey: key(UInt8($0)), revoked: revoked.contains($0)) })
+            clients: (1...3).map {
+                Registry.Client(id: $0, signPublicKey: key(UInt8($0)), revoked: revoked.contains($0))
+            })
     }
 
     /// registry.json text with the given server and client entries (raw JSON fragments).
@@ -102,7 +104,8 @@ import Testing
         let s = "test"
         let k1 = Self.key(1).hex
         let (data, expected): (Data, RegistryError) = switch invalid {
-        case .futureVersion: (Self.json(version: 2, clients: [Self.client(1)]), .unsupportedVersion(source: s, version: 2))
+        case .futureVersion:
+            (Self.json(version: 2, clients: [Self.client(1)]), .unsupportedVersion(source: s, version: 2))
         case .serverIdNotZero: (Self.json(serverId: 5, clients: [Self.client(1)]), .serverIdNotZero(source: s, id: 5))
         case .clientIdZero: (Self.json(clients: [Self.client(0)]), .invalidClientId(source: s, id: 0))
         case .duplicateId:

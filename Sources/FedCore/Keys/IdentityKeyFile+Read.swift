@@ -42,7 +42,9 @@ extension IdentityKeyFile {
             } catch {
                 return .failure(.malformed(path: path, reason: describeDecodingFailure(error)))
             }
-            guard let format = header.format else { return .failure(.malformed(path: path, reason: "missing field format")) }
+            guard let format = header.format else {
+                return .failure(.malformed(path: path, reason: "missing field format"))
+            }
             guard format == formatName else { return .failure(.unsupportedFormat(path: path, format: format)) }
             guard let version = header.version else {
                 return .failure(.malformed(path: path, reason: "missing field version"))

@@ -7,7 +7,8 @@ struct KeyFileHeader {
     let role: IdentityKeyFile.Role
     let publicKey: Ed25519.PublicKey
 
-    /// `"secagg-identity-key" ‖ 0x00 ‖ version(u32 BE) ‖ id(u32 BE) ‖ role(u8: 0 server, 1 client) ‖ public key(32)`.
+    /// `"secagg-identity-key" ‖ 0x00 ‖ version(u32 BE) ‖ id(u32 BE) ‖ role(u8: 0 server, 1 client)
+    ///  ‖ public key(32)`.
     var additionalData: [UInt8] {
         var out = Array(IdentityKeyFile.formatName.utf8)
         out.append(0)
@@ -114,7 +115,8 @@ func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
 func describeDecodingFailure(_ error: any Error) -> String {
     guard let error = error as? DecodingError else { return "not valid JSON" }
     func pathText(_ path: [any CodingKey]) -> String {
-        path.isEmpty ? "(top level)" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        if path.isEmpty { return "(top level)" }
+        return path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
     switch error {
     case let .keyNotFound(key, context):

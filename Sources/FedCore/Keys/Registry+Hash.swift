@@ -6,7 +6,8 @@ extension Registry {
 
     /// The canonical byte encoding that ``registryHash`` hashes:
     /// `"secagg-registry-hash" ‖ 0x00 ‖ version(u32 BE) ‖ server id(u32 BE, 0) ‖ server key(32)
-    ///  ‖ client count(u32 BE) ‖ for each client in increasing id order: id(u32 BE) ‖ key(32) ‖ revoked(u8 0/1)`.
+    ///  ‖ client count(u32 BE) ‖ for each client in increasing id order:
+    ///  id(u32 BE) ‖ key(32) ‖ revoked(u8 0/1)`.
     /// Independent of JSON whitespace, key order, hex case and the order of `clients` in the file.
     public var canonicalEncoding: [UInt8] {
         var out = Array(Self.hashDomain.utf8)

@@ -113,7 +113,9 @@ public struct Registry: Sendable, Equatable, Codable {
     /// A copy with client `id` marked revoked. The registry hash changes.
     public func revoking(_ id: UInt32) throws(RegistryError) -> Registry {
         guard client(id: id) != nil else { throw .unknownClient(id: id) }
-        let updated = clients.map { $0.id == id ? Client(id: $0.id, signPublicKey: $0.signPublicKey, revoked: true) : $0 }
+        let updated = clients.map {
+            $0.id == id ? Client(id: $0.id, signPublicKey: $0.signPublicKey, revoked: true) : $0
+        }
         return try Registry(serverPublicKey: serverPublicKey, clients: updated, version: version)
     }
 }
