@@ -37,11 +37,16 @@ public enum InProcessRound {
     ///   - identities: the Ed25519 identity of each cohort member taking part (ids missing here never speak).
     ///   - dropouts: `id → phase`: that client sends nothing from `phase` on.
     ///   - rng: randomness for all keys and shares (a seeded generator makes tests reproducible — not secure).
+    ///   - beforeUnmasking: called once with the phase-2 survivors (whose inputs are in the sum) after the
+    ///     consistency check and before any unmasking request is released; throwing aborts the round with
+    ///     nothing revealed. This is where a privacy ledger charges the round.
     ///   - input: the encoded vector of client `id` (m values < 2^b); called once per client reaching phase 2.
     /// - Throws: the server's failure (too few clients, signatures or shares), or a bad `input` vector.
     public static func run(
         configuration: RoundConfiguration, identities: [UInt32: Ed25519.SecretKey], dropouts: [UInt32: Phase] = [:],
-        using rng: inout some SecureRandom, input: (UInt32) throws(SecureAggError) -> [UInt32]
+        using rng: inout some SecureRandom,
+        beforeUnmasking: ([UInt32]) throws(SecureAggError) -> Void = { _ in },
+        input: (UInt32) throws(SecureAggError) -> [UInt32]
     ) throws(SecureAggError) -> RoundResult {
         var server = SecAggServer(configuration: configuration)
         var clients = [UInt32: SecAggClient]()
@@ -87,7 +92,9 @@ public enum InProcessRound {
             }
             clients[id] = client
         }
-        for request in try server.finishMaskedInput() {
+        let consistencyRequests = try server.finishMaskedInput()
+        let phaseTwoSurvivors = consistencyRequests.first?.survivors ?? []
+        for request in consistencyRequests {
             let id = request.receiver
             guard speaks(id, at: .consistencyCheck), var client = clients[id] else { continue }
             do {
@@ -96,6 +103,7 @@ public enum InProcessRound {
             } catch { failures[id] = error }
             clients[id] = client
         }
+        try beforeUnmasking(phaseTwoSurvivors)
         for request in try server.finishConsistencyCheck() {
             let id = request.receiver
             guard speaks(id, at: .unmasking), var client = clients[id] else { continue }
