@@ -13,7 +13,7 @@ struct Privacy: AsyncParsableCommand {
               privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
                 --sampling-rate 0.01 --steps 10000 --delta 1e-5 --json
             """,
-        subcommands: [PrivacyEpsilon.self, PrivacyCalibrate.self, PrivacyLedger.self]
+        subcommands: [PrivacyEpsilon.self, PrivacyCalibrate.self, PrivacyLedgerCommand.self]
     )
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `secagg-tool privacy ledger FILE`: budget spent, from a ledger or audit log (placeholder; replaced later).
-struct PrivacyLedger: AsyncParsableCommand {
+struct PrivacyLedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger", abstract: "Budget spent, from a ledger or audit log (not implemented yet).")
 
