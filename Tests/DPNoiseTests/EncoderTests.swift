@@ -57,6 +57,15 @@ import Testing
         for i in x.indices { #expect(abs(x[i] - original[i]) < 1e-9) }
     }
 
+    /// The rotation signs are a cross-party contract (every client and the server derive them from the public
+    /// round seed): pin the first 24 for seed bytes 7, 8, …, 38.
+    @Test func rotationSignsFromTheRoundSeedArePinned() {
+        let rotation = HadamardRotation(seed: Self.seed(7), blockSizes: [16, 8])
+        let signs = rotation.signs.map { $0 < 0 ? "-" : "+" }.joined()
+        // Checked independently: bits (LSB first) of crypto_stream_chacha20_ietf(key = seed, nonce = 0).
+        #expect(signs == "-++--+++------+-+--+++-+")
+    }
+
     @Test func clippingBoundsTheNorm() throws {
         var rng = ChaChaRandom.seeded(3)
         let x = Self.randomVector(50, &rng, magnitude: 10)

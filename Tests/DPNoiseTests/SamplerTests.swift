@@ -127,8 +127,8 @@ import Testing
         #expect(sk == Self.pinnedSkellam)
     }
 
-    static let pinnedGaussian: [Int64] = [10, -1, 1, -6, -7, -7, 2, -20, -10, 0, -1, -1]
-    static let pinnedSkellam: [Int64] = [8, 12, 9, 12, 4, -9, -13, 6, -14, 7, -2, -1]
+    static let pinnedGaussian: [Int64] = [15, 20, -8, 6, 1, -4, -3, 6, 7, 15, 3, 7]
+    static let pinnedSkellam: [Int64] = [-2, 15, -8, 4, -4, -4, -5, 3, -2, 11, 5, 10]
 
     /// σ = 0.1: P(Y ≠ 0) ≈ 2·e^-50, so every draw is 0.
     @Test func tinyVarianceDiscreteGaussianIsAlmostSurelyZero() throws {

@@ -9,10 +9,10 @@ import Sodium
 /// its exact rational mass, then k within it, then k is accepted with probability r(k)/h(k) — again a product of
 /// rational factors ≤ 1, drawn as a product of Bernoullis (``RationalProductBernoulli``).
 ///
-/// - Expected cost: O(1) rounds (acceptance ≈ √(2πλ)/(6√λ) ≈ 0.4 for large λ, higher for small λ), each
-///   O(√λ) factor multiplications and O(√λ/6) 128-bit Bernoulli draws: ≈ 1–2 µs per sample at λ = 5·10^5,
+/// - Expected cost: O(1) rounds (acceptance ≈ √(2πλ)/(5√λ) ≈ 0.5 for large λ), each
+///   O(√λ) factor multiplications and O(√λ/6) 128-bit Bernoulli draws: ≈ 6 µs per sample at λ = 5·10^5,
 ///   ≈ 0.1 µs at λ = 50.
-/// - Supported: denominator ≥ 1, λ ≤ 2^40, and denominator·(λ + 2√λ + 3) < 2^63; otherwise `init` throws.
+/// - Supported: denominator D ≥ 1, λ ≤ 2^40, and D·(⌊λ⌋ + 2⌊√⌊λ⌋⌋ + 3) < 2^63; otherwise `init` throws.
 public struct PoissonSampler: Sendable, Equatable {
     /// λ = numerator / denominator, reduced.
     public let rateNumerator: UInt64
@@ -25,7 +25,7 @@ public struct PoissonSampler: Sendable, Equatable {
     let centralWeight: UInt128
     let rightWeight: UInt128
     let leftWeight: UInt128
-    /// ρ₊ = rightRatioNumerator / rightRatioDenominator; ρ₋ = leftRatioNumerator / rightRatio… (see init).
+    /// ρ₊ = rateNumerator / rightRatioDenominator and ρ₋ = leftRatioNumerator / rateNumerator (reduced λ = N/D).
     let rightRatioDenominator: UInt64
     let leftRatioNumerator: UInt64
 

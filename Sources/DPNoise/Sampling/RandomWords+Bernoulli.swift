@@ -1,15 +1,15 @@
 /// Exact Bernoulli(exp(−γ)) draws for rational γ (Canonne, Kamath, Steinke 2020, Algorithm 1).
 extension RandomWords {
-    /// 20! — the largest factorial below 2^63.
-    private static let factorial20: UInt64 = 2_432_902_008_176_640_000
+    /// 12! — the largest factorial below 2^32 (so one 32-bit draw suffices).
+    private static let factorial12: UInt32 = 479_001_600
 
-    /// `20! / j!` for j = 2…20: the thresholds of the factorial-number-system trick in ``bernoulliExpMinusOne()``.
-    private static let factorialThresholds: [UInt64] = {
-        var out: [UInt64] = []
-        var f: UInt64 = 1
-        for j in 2...20 {
-            f *= UInt64(j)
-            out.append(factorial20 / f)
+    /// `12! / j!` for j = 2…12: the thresholds of the factorial-number-system trick in ``bernoulliExpMinusOne()``.
+    private static let factorialThresholds: [UInt32] = {
+        var out: [UInt32] = []
+        var f: UInt32 = 1
+        for j in UInt32(2)...12 {
+            f *= j
+            out.append(factorial12 / f)
         }
         return out
     }()
@@ -17,25 +17,25 @@ extension RandomWords {
     /// Bernoulli(exp(−1)), exactly.
     ///
     /// CKS Algorithm 1 with γ = 1 draws A_K ~ Bernoulli(1/K) for K = 2, 3, … until the first failure K and
-    /// returns `K odd`. The draws A_2…A_20 are read off ONE uniform integer x in [0, 20!): in the mixed-radix
-    /// expansion x = Σ_j u_j·20!/j! (digit u_j uniform in [0, j), all independent), "A_2…A_j all succeed"
-    /// (u_2 = … = u_j = 0) is exactly x < 20!/j!. So K = the smallest j ≥ 2 with x ≥ 20!/j!; only x = 0
-    /// (probability 1/20!) continues with fresh Bernoulli(1/K) draws for K ≥ 21.
+    /// returns `K odd`. The draws A_2…A_12 are read off ONE uniform integer x in [0, 12!): in the mixed-radix
+    /// expansion x = Σ_j u_j·12!/j! (digit u_j uniform in [0, j), all independent), "A_2…A_j all succeed"
+    /// (u_2 = … = u_j = 0) is exactly x < 12!/j!. So K = the smallest j ≥ 2 with x ≥ 12!/j!; only x = 0
+    /// (probability 1/12!) continues with fresh Bernoulli(1/K) draws for K ≥ 13.
     @inline(__always)
     mutating func bernoulliExpMinusOne() -> Bool {
-        let x = uniform(below: Self.factorial20)
-        if x >= Self.factorial20 / 2 { return false }  // K = 2
-        if x >= Self.factorial20 / 6 { return true }  // K = 3
-        if x >= Self.factorial20 / 24 { return false }  // K = 4
+        let x = uniform(below: Self.factorial12)
+        if x >= Self.factorial12 / 2 { return false }  // K = 2
+        if x >= Self.factorial12 / 6 { return true }  // K = 3
+        if x >= Self.factorial12 / 24 { return false }  // K = 4
         return bernoulliExpMinusOneTail(x)
     }
 
-    private mutating func bernoulliExpMinusOneTail(_ x: UInt64) -> Bool {
+    private mutating func bernoulliExpMinusOneTail(_ x: UInt32) -> Bool {
         let thresholds = Self.factorialThresholds
         for index in 3..<thresholds.count where x >= thresholds[index] {
             return (index + 2) % 2 == 1  // K = index + 2
         }
-        var k: UInt64 = 21
+        var k: UInt64 = 13
         while uniform(below: k) == 0 { k += 1 }
         return k % 2 == 1
     }

@@ -16,6 +16,8 @@ struct RandomWords {
     private var index: Int
     private var bitPool: UInt64 = 0
     private var bitsLeft: Int = 0
+    private var pendingHalf: UInt32 = 0
+    private var hasPendingHalf = false
 
     init(source: any SecureRandom, capacity: Int) {
         self.source = source
@@ -29,6 +31,7 @@ struct RandomWords {
         secureZero(UnsafeMutableRawBufferPointer(buffer))
         buffer.deallocate()
         bitPool = 0
+        pendingHalf = 0
         return source
     }
 
@@ -57,9 +60,34 @@ struct RandomWords {
         return b
     }
 
-    /// Uniform in `0..<n` (Lemire 2019, exact by rejection). Precondition: `n > 0`.
+    /// One uniformly random 32-bit word (each 64-bit word serves two).
+    @inline(__always)
+    mutating func next32() -> UInt32 {
+        if hasPendingHalf {
+            hasPendingHalf = false
+            return pendingHalf
+        }
+        let word = next()
+        pendingHalf = UInt32(truncatingIfNeeded: word >> 32)
+        hasPendingHalf = true
+        return UInt32(truncatingIfNeeded: word)
+    }
+
+    /// Uniform in `0..<n` for n < 2^32 from 32 random bits (Lemire 2019, exact by rejection). Precondition: n > 0.
+    @inline(__always)
+    mutating func uniform(below n: UInt32) -> UInt32 {
+        var m = UInt64(next32()) &* UInt64(n)
+        if UInt32(truncatingIfNeeded: m) < n {
+            let threshold = (0 &- n) % n
+            while UInt32(truncatingIfNeeded: m) < threshold { m = UInt64(next32()) &* UInt64(n) }
+        }
+        return UInt32(truncatingIfNeeded: m >> 32)
+    }
+
+    /// Uniform in `0..<n` (Lemire 2019, exact by rejection; 32 random bits when n < 2^32). Precondition: `n > 0`.
     @inline(__always)
     mutating func uniform(below n: UInt64) -> UInt64 {
+        if n <= UInt64(UInt32.max) { return UInt64(uniform(below: UInt32(truncatingIfNeeded: n))) }
         var m = next().multipliedFullWidth(by: n)
         if m.low < n {
             let threshold = (0 &- n) % n
