@@ -454,6 +454,11 @@ def main(argv: list[str]) -> int:
     p.add_argument("--json", action="store_true", help='print one JSON object {"flower": [...]}')
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds per configuration (default 1800)")
     p.add_argument("--seed", type=int, default=20240601)
+    p.add_argument(
+        "--list-configs",
+        action="store_true",
+        help="print the selected configurations, one 'n m dropout num_shares threshold' line each, and exit",
+    )
     p.add_argument("--single", help=argparse.SUPPRESS)  # internal: run one configuration here
     args = p.parse_args(argv)
 
@@ -467,6 +472,10 @@ def main(argv: list[str]) -> int:
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.list_configs:
+        for cfg in configs:
+            print(cfg.n, cfg.m, cfg.dropout, cfg.num_shares, cfg.threshold)
+        return 0
     rows = []
     for cfg in configs:
         print(f"flower: n={cfg.n} m={cfg.m} dropout={cfg.dropout} …", file=sys.stderr, flush=True)
