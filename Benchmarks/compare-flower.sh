@@ -7,7 +7,7 @@
 #                                [--timeout SECONDS] [--flower-only] [--ours-only]
 #
 # Writes Benchmarks/results/latest.json (both sides joined, plus the machine), latest.md (the
-# table in Markdown), latest-flower.json and latest-ours.json (raw), and prints the table.
+# table in Markdown), latest.svg (chart), latest-flower.json and latest-ours.json (raw), and prints the table.
 # Flower lives in a virtual environment OUTSIDE the repository:
 #   ${SECAGG_VENV:-$HOME/.cache/secagg/flower-venv}   (created on first use, reused afterwards).
 set -euo pipefail
@@ -130,7 +130,10 @@ for i, line in enumerate((l for l in lines if l.strip()), start=1):
     else:
         try:
             body = json.loads(out)
-            row.update({k: v for k, v in body.items() if k not in row})
+            if not isinstance(body, dict) or "round_cpu_s" not in body:
+                row["error"] = "secagg-bench printed no round_cpu_s (not the benchmark this script expects?)"
+            else:
+                row.update({k: v for k, v in body.items() if k not in row})
         except json.JSONDecodeError:
             row["error"] = "unreadable JSON from secagg-bench"
     rows.append(row)
@@ -164,4 +167,5 @@ EOF
 )"
 "$PY" "$HERE/compare_table.py" --flower "$FLOWER_JSON" --ours "$OURS_JSON" \
     --out-json "$RESULTS/latest.json" --out-md "$RESULTS/latest.md" --machine "$MACHINE"
-echo "compare-flower: wrote $RESULTS/latest.json and $RESULTS/latest.md" >&2
+"$PY" "$HERE/plot_chart.py" "$RESULTS/latest.json" -o "$RESULTS/latest.svg" >/dev/null
+echo "compare-flower: wrote $RESULTS/latest.json, latest.md and latest.svg" >&2
