@@ -68,6 +68,9 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: clients assumed to collude with the server (default 0).")
     var colludingClients: Int = 0
 
+    @Option(help: "Distributed: most inputs that can be in one sum, i.e. the cohort size; sizes the scale (default: --clients).")
+    var cohort: Int?
+
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
@@ -100,6 +103,9 @@ struct PrivacyCommonOptions: ParsableArguments {
             guard let clients else { throw ToolFailure.badInput("--clients is required for \(mechanism.rawValue)") }
             guard dimension != nil else { throw ToolFailure.badInput("--dimension is required for \(mechanism.rawValue)") }
             guard l2Clip != nil else { throw ToolFailure.badInput("--l2-clip is required for \(mechanism.rawValue)") }
+            if let cohort, cohort < clients {
+                throw ToolFailure.badInput("--cohort must be ≥ --clients (\(clients)), got \(cohort)")
+            }
             guard colludingClients < clients else {
                 throw ToolFailure.badInput("--colluding-clients must be < --clients (\(clients)), got \(colludingClients)")
             }
@@ -122,12 +128,12 @@ struct PrivacyCommonOptions: ParsableArguments {
             if let bits {
                 return try DistributedDPConfiguration(
                     mechanism: mechanism, l2Clip: c, dimension: dimension, minimumSurvivors: clients,
-                    colludingClients: colludingClients, noiseMultiplier: z, bits: bits, beta: beta,
+                    colludingClients: colludingClients, maximumSummands: cohort, noiseMultiplier: z, bits: bits, beta: beta,
                     modClipProbability: modClipProbability)
             }
             return try DistributedDPConfiguration.smallestAdequate(
                 mechanism: mechanism, l2Clip: c, dimension: dimension, minimumSurvivors: clients,
-                colludingClients: colludingClients, noiseMultiplier: z, beta: beta,
+                colludingClients: colludingClients, maximumSummands: cohort, noiseMultiplier: z, beta: beta,
                 modClipProbability: modClipProbability)
         }
     }

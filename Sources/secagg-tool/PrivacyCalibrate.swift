@@ -57,7 +57,8 @@ struct PrivacyCalibrate: AsyncParsableCommand {
                 try NoiseCalibration.distributed(
                     targetEpsilon: targetEpsilon, delta: o.delta, samplingRate: o.samplingRate, steps: o.steps,
                     mechanism: distributed, l2Clip: o.l2Clip ?? 0, dimension: o.dimension ?? 0,
-                    minimumSurvivors: o.clients ?? 0, colludingClients: o.colludingClients, bits: o.bits,
+                    minimumSurvivors: o.clients ?? 0, colludingClients: o.colludingClients, maximumSummands: o.cohort,
+                    bits: o.bits,
                     beta: o.beta, modClipProbability: o.modClipProbability)
             }
             let configuration = result.configuration
