@@ -6,9 +6,9 @@ import Testing
     static let seed = [UInt8](repeating: 7, count: 32)
 
     @Test(arguments: [(10, 4), (11, 4), (10, 3), (11, 3), (12, 11), (13, 12), (50, 7), (200, 20), (7, 1)])
-    func degreesAreExactAndEdgesSymmetric(n: Int, k: Int) {
+    func degreesAreExactAndEdgesSymmetric(n: Int, k: Int) throws {
         let cohort = (1...n).map { UInt32($0 * 3) }
-        let graph = HararyGraph(cohort: cohort, degree: k, seed: Self.seed)
+        let graph = try HararyGraph(cohort: cohort, degree: k, seed: Self.seed)
         var extra = 0
         for id in cohort {
             let nb = graph.neighbours(of: id)
@@ -22,9 +22,9 @@ import Testing
         #expect(extra == (k % 2 == 1 && n % 2 == 1 && k < n - 1 ? 1 : 0))
     }
 
-    @Test func completeGraphWhenDegreeIsNMinusOne() {
+    @Test func completeGraphWhenDegreeIsNMinusOne() throws {
         let cohort: [UInt32] = Array(1...9)
-        let graph = HararyGraph(cohort: cohort, degree: 8, seed: Self.seed)
+        let graph = try HararyGraph(cohort: cohort, degree: 8, seed: Self.seed)
         for id in cohort { #expect(graph.neighbours(of: id) == cohort.filter { $0 != id }) }
     }
 
@@ -56,8 +56,20 @@ import Testing
         }
     }
 
-    @Test func unknownIDHasNoNeighbours() {
-        let graph = HararyGraph(cohort: [1, 2, 3, 4], degree: 2, seed: Self.seed)
+    @Test func unknownIDHasNoNeighbours() throws {
+        let graph = try HararyGraph(cohort: [1, 2, 3, 4], degree: 2, seed: Self.seed)
         #expect(graph.neighbours(of: 99).isEmpty)
+    }
+
+    @Test func invalidGraphParametersAreRefused() {
+        #expect(throws: SecureAggError.invalidParameter("degree must be 1…n−1")) {
+            try HararyGraph(cohort: [1, 2, 3], degree: 3, seed: Self.seed)
+        }
+        #expect(throws: SecureAggError.invalidParameter("permutation seed must be 32 bytes")) {
+            try HararyGraph(cohort: [1, 2, 3], degree: 2, seed: [1])
+        }
+        #expect(throws: SecureAggError.invalidParameter("cohort ids must be distinct")) {
+            try HararyGraph(cohort: [1, 2, 2], degree: 2, seed: Self.seed)
+        }
     }
 }

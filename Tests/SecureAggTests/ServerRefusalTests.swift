@@ -115,6 +115,29 @@ import Testing
         #expect(error == .reconstructionMismatch(client: owner))
     }
 
+    @Test func oneTamperedRevealedShareIsOutvotedWhenMoreThanTArrive() throws {
+        let fixture = try Fixture(n: 8, degree: 4, threshold: 2, bits: 16, m: 8)
+        var h = try Harness(fixture)
+        try h.advertise()
+        try h.shareKeys()
+        try h.maskInputs(skip: [8])  // one dropped client: its s_sk shares are needed too
+        try h.checkConsistency()
+        for id in h.unmaskingRequests.keys.sorted() {
+            var response = try h.clients[id]!.unmask(h.unmaskingRequests[id]!)
+            if id == h.clients[8]!.neighbours[0] {  // one liar: its b-shares and its share of s_sk_8
+                for i in response.shares.indices {
+                    var raw = response.shares[i].share.serialized().withUnsafeBytes { Array($0) }
+                    raw[ShamirShare.headerByteCount + 2] ^= 0x10
+                    response.shares[i].share = try ShamirShare(serialized: SecureBytes(copying: raw))
+                }
+            }
+            #expect(try h.server.receiveUnmaskingResponse(response) == .accepted)
+        }
+        let result = try h.server.finishUnmasking()
+        #expect(result.dropped == [8])
+        #expect(result.sum == fixture.plainSum(h.inputs, over: Array(1...7)))
+    }
+
     @Test func wrongPhaseCallsThrow() throws {
         let fixture = try Fixture(n: 4, degree: 3, threshold: 2)
         var server = SecAggServer(configuration: fixture.configuration)

@@ -4,7 +4,8 @@ import Sodium
 ///
 /// Checks every advertisement's signature against the registry, its own advertisement is present unaltered,
 /// ≥ t clients and ≥ t neighbours advertised, and that the announced session id equals its own recomputation.
-/// Then splits b_u and s_sk_u (threshold t, points = neighbour ids) and encrypts one pair per neighbour.
+/// Then splits b_u and s_sk_u (threshold t, points = neighbour ids), encrypts one pair per neighbour, and
+/// derives the per-neighbour share keys and pairwise mask seeds s_uv.
 /// Next: ``ClientR2MaskedInput`` or aborted.
 struct ClientR1ShareKeys: Sendable {
     let context: ClientContext
@@ -43,11 +44,18 @@ struct ClientR1ShareKeys: Sendable {
         } catch { throw .shamir(error) }
         var encrypted = [EncryptedShare]()
         encrypted.reserveCapacity(points.count)
+        // Key agreement happens once, here: the share keys are reused to open incoming shares, and the
+        // pairwise mask seeds (which need only the session id) are ready before the input exists.
+        var shareKeys = [UInt32: SecureBytes]()
+        var pairwiseSeeds = [UInt32: MaskSeed]()
         for (i, peer) in points.enumerated() {
             guard let peerAd = peers[peer] else { continue }
             let key = try KeyDerivation.shareEncryptionKey(
                 sessionID: sessionID, me: context.id, secretKey: encryptionKey, peer: peer,
                 peerKey: peerAd.encryptionKey)
+            shareKeys[peer] = key
+            pairwiseSeeds[peer] = try KeyDerivation.pairwiseSeed(
+                sessionID: sessionID, me: context.id, secretKey: maskingKey, peer: peer, peerKey: peerAd.maskingKey)
             let ad = KeyDerivation.shareAdditionalData(sessionID: sessionID, sender: context.id, receiver: peer)
             let plaintext = SharePlaintext(selfSeedShare: bShares[i], maskingKeyShare: sShares[i])
             encrypted.append(EncryptedShare(sender: context.id, receiver: peer,
@@ -55,8 +63,8 @@ struct ClientR1ShareKeys: Sendable {
         }
         let message = ShareKeys(round: context.round, sender: context.id, shares: encrypted)
         let next = ClientR2MaskedInput(
-            context: context, encryptionKey: encryptionKey, maskingKey: maskingKey, selfSeed: selfSeed,
-            sessionID: sessionID, peers: peers)
+            context: context, selfSeed: selfSeed, sessionID: sessionID, shareKeys: shareKeys,
+            pairwiseSeeds: pairwiseSeeds)
         return (message, next)
     }
 }

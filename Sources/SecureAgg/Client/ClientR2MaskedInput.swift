@@ -8,12 +8,12 @@ import Sodium
 /// Next: ``ClientR3ConsistencyCheck`` or aborted.
 struct ClientR2MaskedInput: Sendable {
     let context: ClientContext
-    let encryptionKey: X25519.SecretKey
-    let maskingKey: X25519.SecretKey
     let selfSeed: MaskSeed
     let sessionID: [UInt8]
-    /// Advertisements of neighbours that advertised.
-    let peers: [UInt32: AdvertiseKeys]
+    /// Share-encryption keys of the neighbours that advertised.
+    let shareKeys: [UInt32: SecureBytes]
+    /// Pairwise mask seeds s_uv of the neighbours that advertised.
+    let pairwiseSeeds: [UInt32: MaskSeed]
 
     /// Validates the caller's input (a local error; the state is unchanged when this throws).
     func checkInput(_ input: [UInt32]) throws(SecureAggError) {
@@ -35,11 +35,8 @@ struct ClientR2MaskedInput: Sendable {
         for share in broadcast.shares {
             guard share.receiver == context.id else { throw .wrongReceiver(share.receiver) }
             guard context.neighbourSet.contains(share.sender) else { throw .notNeighbour(share.sender) }
-            guard let peer = peers[share.sender] else { throw .unknownClient(share.sender) }
+            guard let key = shareKeys[share.sender] else { throw .unknownClient(share.sender) }
             guard held[share.sender] == nil else { throw .duplicateClient(share.sender) }
-            let key = try KeyDerivation.shareEncryptionKey(
-                sessionID: sessionID, me: context.id, secretKey: encryptionKey, peer: share.sender,
-                peerKey: peer.encryptionKey)
             let ad = KeyDerivation.shareAdditionalData(sessionID: sessionID, sender: share.sender, receiver: context.id)
             let plaintext: SecureBytes
             do { plaintext = try XChaCha20Poly1305.open(share.ciphertext, key: key, additionalData: ad) } catch {
@@ -57,9 +54,7 @@ struct ClientR2MaskedInput: Sendable {
     func maskTerms(senders: some Sequence<UInt32>) throws(SecureAggError) -> [MaskTerm] {
         var terms = [MaskTerm(seed: selfSeed, purpose: .selfMask, negate: false)]
         for v in senders {
-            guard let peer = peers[v] else { throw .unknownClient(v) }
-            let seed = try KeyDerivation.pairwiseSeed(
-                sessionID: sessionID, me: context.id, secretKey: maskingKey, peer: v, peerKey: peer.maskingKey)
+            guard let seed = pairwiseSeeds[v] else { throw .unknownClient(v) }
             terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: context.id > v))
         }
         return terms
@@ -75,7 +70,7 @@ struct ClientR2MaskedInput: Sendable {
         let bits = context.configuration.bits
         let packed = vector.withUnsafeMutableBufferPointer { v in
             MaskExpansion.apply(terms, to: v)
-            MaskExpansion.reduce(v, bits: bits)
+            // Packing keeps the low b bits: that is the reduction mod 2^b.
             return BitPacking.pack(UnsafeBufferPointer(v), bits: bits)
         }
         let message = MaskedInput(round: context.round, sender: context.id, packed: packed)

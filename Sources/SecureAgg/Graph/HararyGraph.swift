@@ -21,14 +21,22 @@ public struct HararyGraph: Sendable {
 
     /// Builds the graph for `configuration` (deterministic).
     public init(configuration: RoundConfiguration) {
-        self.init(cohort: configuration.cohort, degree: configuration.degree,
+        // A validated configuration always satisfies the checked initialiser's conditions.
+        self.init(unchecked: configuration.cohort, degree: configuration.degree,
                   seed: Self.permutationSeed(configuration: configuration))
     }
 
     /// Builds H(n, `degree`) over the permutation of `cohort` drawn from `seed` (32 bytes).
-    /// - Precondition: 1 ≤ degree ≤ cohort.count − 1, ids distinct, seed of 32 bytes.
-    public init(cohort: [UInt32], degree: Int, seed: [UInt8]) {
-        precondition(degree >= 1 && degree < cohort.count && seed.count == 32)
+    /// - Throws: ``SecureAggError/invalidParameter(_:)`` unless 1 ≤ degree ≤ n − 1, ids are distinct and the
+    ///   seed has 32 bytes.
+    public init(cohort: [UInt32], degree: Int, seed: [UInt8]) throws(SecureAggError) {
+        guard degree >= 1, degree < cohort.count else { throw .invalidParameter("degree must be 1…n−1") }
+        guard seed.count == 32 else { throw .invalidParameter("permutation seed must be 32 bytes") }
+        guard Set(cohort).count == cohort.count else { throw .invalidParameter("cohort ids must be distinct") }
+        self.init(unchecked: cohort, degree: degree, seed: seed)
+    }
+
+    private init(unchecked cohort: [UInt32], degree: Int, seed: [UInt8]) {
         self.degree = degree
         var ring = cohort
         var rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))

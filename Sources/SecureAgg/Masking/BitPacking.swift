@@ -35,22 +35,34 @@ public enum BitPacking {
         let m = UInt32(values.count).littleEndian
         withUnsafeBytes(of: m) { out.replaceSubrange(2..<6, with: $0) }
         let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
-        out.withUnsafeMutableBufferPointer { o in
+        guard let source = values.baseAddress, values.count > 0 else { return out }
+        out.withUnsafeMutableBytes { o in
+            // 64-bit accumulator, flushed 8 bytes at a time (a flush only happens once 64 payload bits exist,
+            // so every store lies inside the payload).
             let p = o.baseAddress! + headerByteCount
             var acc: UInt64 = 0
             var filled = 0
             var w = 0
-            for v in values {
-                acc |= (UInt64(v) & mask) << UInt64(filled)
-                filled += bits
-                while filled >= 8 {
-                    p[w] = UInt8(truncatingIfNeeded: acc)
-                    w += 1
-                    acc >>= 8
-                    filled -= 8
+            for i in 0..<values.count {
+                let x = UInt64(source[i]) & mask
+                acc |= x << UInt64(filled)
+                let next = filled + bits
+                if next >= 64 {
+                    p.storeBytes(of: acc.littleEndian, toByteOffset: w, as: UInt64.self)
+                    w += 8
+                    acc = next == 64 ? 0 : x >> UInt64(64 - filled)
+                    filled = next - 64
+                } else {
+                    filled = next
                 }
             }
-            if filled > 0 { p[w] = UInt8(truncatingIfNeeded: acc) }
+            var r = 0
+            while r < filled {
+                p.storeBytes(of: UInt8(truncatingIfNeeded: acc), toByteOffset: w, as: UInt8.self)
+                acc >>= 8
+                w += 1
+                r += 8
+            }
         }
         return out
     }
@@ -98,23 +110,25 @@ public enum BitPacking {
         guard out.count > 0 else { return }
         let bits = Int(packed[1])
         let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
-        packed.withUnsafeBufferPointer { pb in
+        packed.withUnsafeBytes { pb in
             let p = pb.baseAddress! + headerByteCount
             let payload = pb.count - headerByteCount
-            var acc: UInt64 = 0
-            var have = 0
-            var r = 0
             let o = out.baseAddress!
+            // Value i starts at bit i·b: load 8 bytes at byte ⌊i·b/8⌋ and shift by (i·b mod 8) ≤ 7;
+            // 7 + 32 bits fit in 64. Near the end, load the remaining bytes one by one.
+            var bit = 0
             for i in 0..<out.count {
-                while have < bits {
-                    acc |= UInt64(r < payload ? p[r] : 0) << UInt64(have)
-                    r += 1
-                    have += 8
+                let byte = bit >> 3
+                var word: UInt64
+                if byte + 8 <= payload {
+                    word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+                } else {
+                    word = 0
+                    for j in 0..<(payload - byte) { word |= UInt64(p.load(fromByteOffset: byte + j, as: UInt8.self)) << UInt64(8 * j) }
                 }
-                let v = UInt32(truncatingIfNeeded: acc & mask)
-                acc >>= UInt64(bits)
-                have -= bits
+                let v = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
                 if add { o[i] &+= v } else { o[i] = v }
+                bit += bits
             }
         }
     }

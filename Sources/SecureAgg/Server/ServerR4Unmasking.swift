@@ -62,6 +62,23 @@ struct ServerR4Unmasking: Sendable {
         answered.insert(sender)
     }
 
+    /// Interpolates the first t shares; if the result fails `isValid` (a tampered share), retries leaving out
+    /// one share at a time, so one bad share among ≥ t + 1 is outvoted. Returns nil when nothing verifies.
+    static func reconstructVerified(
+        _ shares: [ShamirShare], threshold t: Int, isValid: (SecureBytes) -> Bool
+    ) -> SecureBytes? {
+        if let bytes = try? Shamir.reconstruct(shares, threshold: t, secretByteCount: 32), isValid(bytes) { return bytes }
+        guard shares.count > t else { return nil }
+        for skip in shares.indices {
+            var subset = shares
+            subset.remove(at: skip)
+            if let bytes = try? Shamir.reconstruct(subset, threshold: t, secretByteCount: 32), isValid(bytes) {
+                return bytes
+            }
+        }
+        return nil
+    }
+
     /// Reconstructs the needed secrets and unmasks; consumes the accumulator.
     mutating func finish() throws(SecureAggError) -> AggregationResult {
         let t = context.threshold
@@ -70,14 +87,13 @@ struct ServerR4Unmasking: Sendable {
         for u in survivors {
             let shares = selfSeedShares[u] ?? []
             guard shares.count >= t else { throw .tooFewShares(client: u, available: shares.count, required: t) }
-            let bytes: SecureBytes
-            do { bytes = try Shamir.reconstruct(shares, threshold: t, secretByteCount: 32) } catch {
-                throw .reconstructionMismatch(client: u)
+            guard let ad = advertisements[u] else { throw .unknownClient(u) }
+            let verified = Self.reconstructVerified(shares, threshold: t) { bytes in
+                guard let seed = try? MaskSeed(reconstructed: bytes) else { return false }
+                return seed.commitment == ad.selfSeedCommitment
             }
+            guard let bytes = verified else { throw .reconstructionMismatch(client: u) }
             let seed = try MaskSeed(reconstructed: bytes)
-            guard let ad = advertisements[u], seed.commitment == ad.selfSeedCommitment else {
-                throw .reconstructionMismatch(client: u)
-            }
             terms.append(MaskTerm(seed: seed, purpose: .selfMask, negate: true))
         }
         for d in dropped {
@@ -85,12 +101,12 @@ struct ServerR4Unmasking: Sendable {
             guard !affected.isEmpty else { continue }
             let shares = maskingKeyShares[d] ?? []
             guard shares.count >= t else { throw .tooFewShares(client: d, available: shares.count, required: t) }
-            let secretKey: X25519.SecretKey
-            do {
-                let bytes = try Shamir.reconstruct(shares, threshold: t, secretByteCount: 32)
-                secretKey = try X25519.SecretKey(secretBytes: bytes)
-            } catch { throw .reconstructionMismatch(client: d) }
-            guard let adD = advertisements[d], secretKey.publicKey == adD.maskingKey else {
+            guard let adD = advertisements[d] else { throw .unknownClient(d) }
+            let verified = Self.reconstructVerified(shares, threshold: t) { bytes in
+                guard let key = try? X25519.SecretKey(secretBytes: bytes) else { return false }
+                return key.publicKey == adD.maskingKey
+            }
+            guard let bytes = verified, let secretKey = try? X25519.SecretKey(secretBytes: bytes) else {
                 throw .reconstructionMismatch(client: d)
             }
             for u in affected {
