@@ -198,3 +198,30 @@ struct ReferenceGraphCase: CustomStringConvertible {
         #expect(try JSONDecoder().decode(GraphParameters.self, from: data) == p)
     }
 }
+
+@Suite struct DropoutToleranceTests {
+    @Test func tinySparseGraphDoesNotTolerateOneDropout() {
+        // n = 6, k = 2, t = 2: losing any one of a client's two neighbours breaks it.
+        #expect(DropoutTolerance.failureBound(clients: 6, degree: 2, threshold: 2, dropouts: 1) >= 0.5)
+    }
+
+    @Test func dropoutsBelowTheSlackNeverFail() {
+        #expect(DropoutTolerance.failureBound(clients: 20, degree: 6, threshold: 3, dropouts: 3) == 0)
+    }
+
+    @Test func boundMatchesExactCountForSmallCase() {
+        // n = 5, k = 2, t = 2, one dropout among the 4 others of a client: P[a neighbour drops] = 2/4.
+        let bound = DropoutTolerance.failureBound(clients: 5, degree: 2, threshold: 2, dropouts: 1)
+        #expect(abs(bound - min(1, 5 * 0.5)) < 1e-12)
+        // n = 10, k = 4, t = 2, 3 dropouts among 9 others: P[X ≥ 3], X ~ H(9, 3, 4) = C(3,3)·C(6,1)/C(9,4) = 6/126.
+        let b2 = DropoutTolerance.failureBound(clients: 10, degree: 4, threshold: 2, dropouts: 3)
+        #expect(abs(b2 - 10.0 * 6 / 126) < 1e-12)
+    }
+
+    @Test func largeCohortFinderParametersTolerateTheirDropoutRate() throws {
+        let p = try ParameterFinder.find(clients: 10_000, adversarialRate: 0.05, dropoutRate: 0.1, adversary: .curious)
+        let bound = DropoutTolerance.failureBound(
+            clients: 10_000, degree: p.degree, threshold: p.threshold, dropouts: 1_000)
+        #expect(bound <= 0x1p-20)
+    }
+}

@@ -21,15 +21,23 @@ public struct RoundPlan: Sendable {
 
 /// Derives each round's parameters from the settings (pure; no randomness except the public round seed given).
 public enum RoundPlanner {
-    /// (k, t) for a cohort of `n`: the SecAgg+ parameter finder, or the complete graph (classic SecAgg, t =
-    /// ⌊n/2⌋ + 1, capped at n − 1) for cohorts too small for a sparse graph.
+    /// Largest acceptable union bound on a round failing for lack of shares, the finder's correctness 2^-20.
+    public static let maximumFailureProbability = 0x1p-20
+
+    /// (k, t) for a cohort of `n`: the SecAgg+ parameter finder's, when that sparse graph also tolerates the
+    /// ⌈F·n⌉ dropouts the round plans for (``DropoutTolerance`` ≤ 2^-20 — the finder's bound is asymptotic and
+    /// does not hold for small cohorts); otherwise the complete graph of classic SecAgg with
+    /// t = max(1, min(⌊n/2⌋ + 1, n − 1 − ⌈F·n⌉)), which always leaves t share holders.
     public static func graph(clients n: Int, settings: SimulationSettings) throws(SimulationError) -> GraphParameters {
         guard n >= 2 else { throw .invalidSettings("a round needs at least 2 clients (got \(n))") }
+        let plannedDropouts = Int((settings.dropoutFraction * Double(n)).rounded(.up))
         do {
             let found = try ParameterFinder.find(
                 clients: n, adversarialRate: settings.adversarialRate, dropoutRate: settings.dropoutFraction,
                 adversary: settings.adversary)
-            if found.degree < n - 1 { return found }
+            let risk = DropoutTolerance.failureBound(
+                clients: n, degree: found.degree, threshold: found.threshold, dropouts: plannedDropouts)
+            if found.degree < n - 1 && risk <= maximumFailureProbability { return found }
         } catch .noParametersFound {
             // fall through to the complete graph
         } catch .tooFewClients {
@@ -37,7 +45,7 @@ public enum RoundPlanner {
         } catch {
             throw .invalidSettings("SecAgg+ parameters: \(error)")
         }
-        return GraphParameters(degree: n - 1, threshold: min(n - 1, n / 2 + 1))
+        return GraphParameters(degree: n - 1, threshold: max(1, min(n / 2 + 1, n - 1 - plannedDropouts)))
     }
 
     /// Default minimum survivors: max(t, n − ⌈F·n⌉).
