@@ -1,6 +1,6 @@
 /// Recomputes the ε of charged rounds from the parameters recorded in their `round_planned` records, so the
 /// verifier can check every `round_charged` record against the accountant instead of trusting it.
-public protocol AuditAccountant {
+public protocol AuditAccountant: Sendable {
     /// ε at `delta` after charging each of `rounds` once, in order (the composition over rounds).
     /// Throws when the parameters cannot be accounted (the verifier reports the message as a problem).
     func epsilon(composing rounds: [RoundPlanned], delta: Double) throws -> Double
@@ -11,10 +11,10 @@ public protocol AuditAccountant {
 /// ``AuditAccountingError/differentParameters(round:)`` for them; an accountant that sums per-round RDP curves
 /// (``RDPAuditAccountant``) has no such limit.
 public struct IdenticalRoundsAccountant: AuditAccountant {
-    private let epsilonForRounds: (RoundPlanned, Int) throws -> Double
+    private let epsilonForRounds: @Sendable (RoundPlanned, Int) throws -> Double
 
     /// - Parameter epsilonForRounds: (parameters of one round, T ≥ 1) → ε after T such rounds at the round's δ.
-    public init(epsilonForRounds: @escaping (RoundPlanned, Int) throws -> Double) {
+    public init(epsilonForRounds: @escaping @Sendable (RoundPlanned, Int) throws -> Double) {
         self.epsilonForRounds = epsilonForRounds
     }
 
@@ -30,13 +30,13 @@ public struct IdenticalRoundsAccountant: AuditAccountant {
 /// An accountant that adds per-round Rényi-DP curves (composition of rounds with any parameters) and converts the
 /// sum to (ε, δ).
 public struct RDPAuditAccountant: AuditAccountant {
-    private let curve: (RoundPlanned) throws -> [Double]
-    private let toEpsilon: ([Double], Double) throws -> Double
+    private let curve: @Sendable (RoundPlanned) throws -> [Double]
+    private let toEpsilon: @Sendable ([Double], Double) throws -> Double
 
     /// - Parameters:
     ///   - curve: RDP of one round on a fixed list of orders (the same orders for every round).
     ///   - toEpsilon: (composed RDP on those orders, δ) → ε.
-    public init(curve: @escaping (RoundPlanned) throws -> [Double], toEpsilon: @escaping ([Double], Double) throws -> Double) {
+    public init(curve: @escaping @Sendable (RoundPlanned) throws -> [Double], toEpsilon: @escaping @Sendable ([Double], Double) throws -> Double) {
         self.curve = curve
         self.toEpsilon = toEpsilon
     }

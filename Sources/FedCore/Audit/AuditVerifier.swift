@@ -32,7 +32,7 @@ public enum AuditVerifier {
     /// T rounds with those parameters (see ``IdenticalRoundsAccountant``).
     public static func verify(
         _ url: URL, registryServerKey: Ed25519.PublicKey?,
-        epsilonForRounds: @escaping (RoundPlanned, Int) throws -> Double
+        epsilonForRounds: @escaping @Sendable (RoundPlanned, Int) throws -> Double
     ) throws(AuditError) -> AuditVerification {
         try verify(url, registryServerKey: registryServerKey,
                    accountant: IdenticalRoundsAccountant(epsilonForRounds: epsilonForRounds))
