@@ -1,7 +1,160 @@
 import ArgumentParser
+import DPNoise
 
-/// `secagg-tool privacy`: privacy accounting (placeholder).
+/// `secagg-tool privacy`: privacy accounting (ε for parameters, calibration, the ledger's spent budget).
 struct Privacy: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Privacy accounting: epsilon, calibration, ledger.")
-    func run() async throws { throw ExitCode(2) }
+    static let configuration = CommandConfiguration(
+        abstract: "Privacy accounting: epsilon, calibration, ledger.",
+        discussion: """
+            Rényi-DP accounting as Google's dp-accounting does it, for the continuous Gaussian (optionally with \
+            Poisson sampling) and for the distributed discrete Gaussian / Skellam noise that secagg clients add.
+
+            Example:
+              privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
+                --sampling-rate 0.01 --steps 10000 --delta 1e-5 --json
+            """,
+        subcommands: [PrivacyEpsilon.self, PrivacyCalibrate.self, PrivacyLedgerCommand.self]
+    )
+}
+
+/// The mechanisms the accountant knows.
+enum PrivacyMechanism: String, ExpressibleByArgument, CaseIterable {
+    case gaussian
+    case sampledGaussian = "sampled-gaussian"
+    case ddgauss
+    case skellam
+
+    var distributed: DistributedMechanism? {
+        switch self {
+        case .gaussian, .sampledGaussian: nil
+        case .ddgauss: .ddgauss
+        case .skellam: .skellam
+        }
+    }
+}
+
+/// Options shared by `privacy epsilon` and `privacy calibrate`.
+struct PrivacyCommonOptions: ParsableArguments {
+    @Option(help: "gaussian | sampled-gaussian | ddgauss | skellam.")
+    var mechanism: PrivacyMechanism
+
+    @Option(help: "Rounds (compositions) T, ≥ 1.")
+    var steps: Int
+
+    @Option(help: "δ of the (ε, δ) guarantee, in (0, 1).")
+    var delta: Double
+
+    @Option(help: "Poisson client-sampling rate q in (0, 1]; 1 = fixed cohort (no amplification).")
+    var samplingRate: Double = 1
+
+    @Option(help: "Distributed: minimum survivors M the noise is calibrated for (gaussian: clients for local_stddev).")
+    var clients: Int?
+
+    @Option(help: "Distributed: padded dimension d of the encoded vector.")
+    var dimension: Int?
+
+    @Option(help: "L2 clip c of each client's update (model units); distributed: required, gaussian: default 1.")
+    var l2Clip: Double?
+
+    @Option(help: "Distributed: bits per coordinate b (1–32); default: the smallest adequate width.")
+    var bits: Int?
+
+    @Option(help: "Distributed: conditional-rounding β in [0, 1) (default e^-0.5).")
+    var beta: Double = DistributedDPConfiguration.defaultBeta
+
+    @Option(help: "Distributed: per-coordinate modular clipping probability p in (0, 1) (default 1e-4).")
+    var modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability
+
+    @Option(help: "Distributed: clients assumed to collude with the server (default 0).")
+    var colludingClients: Int = 0
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    /// Checks the flags every mechanism shares; throws `ToolFailure.badInput` naming the flag.
+    func validateCommon() throws {
+        guard steps >= 1 else { throw ToolFailure.badInput("--steps must be ≥ 1, got \(steps)") }
+        guard delta.isFinite, delta > 0, delta < 1 else {
+            throw ToolFailure.badInput("--delta must be in (0, 1), got \(delta)")
+        }
+        guard samplingRate.isFinite, samplingRate > 0, samplingRate <= 1 else {
+            throw ToolFailure.badInput("--sampling-rate must be in (0, 1], got \(samplingRate)")
+        }
+        if mechanism == .gaussian, samplingRate != 1 {
+            throw ToolFailure.badInput("--sampling-rate: the gaussian mechanism has no sampling; use sampled-gaussian")
+        }
+        if let clients, clients < 1 { throw ToolFailure.badInput("--clients must be ≥ 1, got \(clients)") }
+        if let dimension, dimension < 1 { throw ToolFailure.badInput("--dimension must be ≥ 1, got \(dimension)") }
+        if let l2Clip, !(l2Clip.isFinite && l2Clip > 0) {
+            throw ToolFailure.badInput("--l2-clip must be a number > 0, got \(l2Clip)")
+        }
+        if let bits, !(1...32).contains(bits) { throw ToolFailure.badInput("--bits must be in 1…32, got \(bits)") }
+        guard beta.isFinite, beta >= 0, beta < 1 else { throw ToolFailure.badInput("--beta must be in [0, 1), got \(beta)") }
+        guard modClipProbability.isFinite, modClipProbability > 0, modClipProbability < 1 else {
+            throw ToolFailure.badInput("--mod-clip-probability must be in (0, 1), got \(modClipProbability)")
+        }
+        guard colludingClients >= 0 else {
+            throw ToolFailure.badInput("--colluding-clients must be ≥ 0, got \(colludingClients)")
+        }
+        if mechanism.distributed != nil {
+            guard let clients else { throw ToolFailure.badInput("--clients is required for \(mechanism.rawValue)") }
+            guard dimension != nil else { throw ToolFailure.badInput("--dimension is required for \(mechanism.rawValue)") }
+            guard l2Clip != nil else { throw ToolFailure.badInput("--l2-clip is required for \(mechanism.rawValue)") }
+            guard colludingClients < clients else {
+                throw ToolFailure.badInput("--colluding-clients must be < --clients (\(clients)), got \(colludingClients)")
+            }
+        }
+    }
+
+    /// Local stddev of the continuous Gaussian: z·c/√clients (c defaults to 1; without clients, z·c).
+    func gaussianLocalStddev(noiseMultiplier z: Double) -> Double {
+        let c = l2Clip ?? 1
+        guard let clients else { return z * c }
+        return z * c / Double(clients).squareRoot()
+    }
+
+    /// A distributed configuration at noise multiplier z (bits chosen when not given).
+    func configuration(mechanism: DistributedMechanism, noiseMultiplier z: Double) throws -> DistributedDPConfiguration {
+        let clients = self.clients ?? 0
+        let dimension = self.dimension ?? 0
+        let c = l2Clip ?? 0
+        return try PrivacyErrors.mapping {
+            if let bits {
+                return try DistributedDPConfiguration(
+                    mechanism: mechanism, l2Clip: c, dimension: dimension, minimumSurvivors: clients,
+                    colludingClients: colludingClients, noiseMultiplier: z, bits: bits, beta: beta,
+                    modClipProbability: modClipProbability)
+            }
+            return try DistributedDPConfiguration.smallestAdequate(
+                mechanism: mechanism, l2Clip: c, dimension: dimension, minimumSurvivors: clients,
+                colludingClients: colludingClients, noiseMultiplier: z, beta: beta,
+                modClipProbability: modClipProbability)
+        }
+    }
+}
+
+/// Maps library errors to the one-line, flag-naming failures of the CLI contract (exit 2).
+enum PrivacyErrors {
+    static let flags: [String: String] = [
+        "noiseMultiplier": "--noise-multiplier", "samplingRate": "--sampling-rate", "steps": "--steps",
+        "delta": "--delta", "l2Clip": "--l2-clip", "dimension": "--dimension", "minimumSurvivors": "--clients",
+        "colludingClients": "--colluding-clients", "bits": "--bits", "beta": "--beta",
+        "modClipProbability": "--mod-clip-probability", "targetEpsilon": "--target-epsilon",
+    ]
+
+    static func mapping<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as AccountingError {
+            switch error {
+            case .invalidParameter(let name, let reason):
+                throw ToolFailure.badInput("\(flags[name] ?? name): \(reason)")
+            case .insufficientBits:
+                throw ToolFailure.badInput("--\(error.description)")
+            case .calibrationFailed:
+                throw ToolFailure.badInput("--target-epsilon: \(error.description)")
+            }
+        }
+        // Any other error is already a ToolFailure or an ArgumentParser error; pass it on unchanged.
+    }
 }

@@ -98,6 +98,12 @@ public struct RoundCharged: Codable, Sendable, Equatable {
     public var epsilonCumulative: Double
     /// Total budget the run was held to, if any.
     public var budgetEpsilon: Double?
+    /// Clients assumed to collude with the server (absent in older records: 0).
+    public var colludingClients: Int?
+    /// Conditional-rounding β (absent: the default e^−0.5).
+    public var beta: Double?
+    /// Modular-clipping probability p (absent: the default 1e-4).
+    public var modClipProbability: Double?
     public var timestamp: String
 
     public init(
@@ -105,8 +111,12 @@ public struct RoundCharged: Codable, Sendable, Equatable {
         samplingRate: Double, dimension: Int, clip: Double, bits: Int, scale: Double,
         localVarianceNumerator: UInt64, localVarianceDenominator: UInt64, delta: Double,
         epsilonRound: Double, epsilonCumulative: Double, budgetEpsilon: Double? = nil,
+        colludingClients: Int? = nil, beta: Double? = nil, modClipProbability: Double? = nil,
         timestamp: String = LedgerRecord.timestamp()
     ) {
+        self.colludingClients = colludingClients
+        self.beta = beta
+        self.modClipProbability = modClipProbability
         self.round = round
         self.mechanism = mechanism
         self.noiseMultiplier = noiseMultiplier
@@ -136,6 +146,9 @@ public struct RoundCharged: Codable, Sendable, Equatable {
         case epsilonRound = "epsilon_round"
         case epsilonCumulative = "epsilon_cumulative"
         case budgetEpsilon = "budget_epsilon"
+        case colludingClients = "colluding_clients"
+        case beta
+        case modClipProbability = "mod_clip_probability"
     }
 }
 

@@ -1,9 +1,12 @@
 import ArgumentParser
+import DPNoise
+import FedCore
+import SecureAgg
 
 /// Round options shared by `simulate` and `serve` (see the command-surface contract in Docs/cli.md).
 struct RoundOptions: ParsableArguments {
-    @Option(help: "Cohort size per round (clients asked to take part).")
-    var clients: Int = 20
+    @Option(help: "Cohort size per round (default: 20 synthetic clients, or every update in --updates).")
+    var clients: Int?
 
     @Option(help: "Number of rounds.")
     var rounds: Int = 3
@@ -47,10 +50,10 @@ struct RoundOptions: ParsableArguments {
     var colludingClients: Int = 0
 
     @Option(name: .customLong("adversarial-rate"), help: "Fraction of adversarial clients assumed by the SecAgg+ parameter finder.")
-    var adversarialRate: Double = 0.0
+    var adversarialRate: Double = 0.05
 
     @Option(help: "Adversary class for the SecAgg+ parameter finder: curious, semi-malicious or none.")
-    var adversary: String = "curious"
+    var adversary: AdversaryClass = .curious
 
     @Option(name: .customLong("server-lr"), help: "Server learning rate L: global += L * average.")
     var serverLR: Double = 1.0
@@ -65,8 +68,10 @@ struct RoundOptions: ParsableArguments {
     var ledger: String?
 
     func validate() throws {
-        guard clients >= 2 else { throw ValidationError("--clients must be at least 2") }
-        guard clients <= 100_000 else { throw ValidationError("--clients must be at most 100000") }
+        if let clients {
+            guard clients >= 2 else { throw ValidationError("--clients must be at least 2") }
+            guard clients <= 100_000 else { throw ValidationError("--clients must be at most 100000") }
+        }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
         guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1)") }
@@ -82,7 +87,9 @@ struct RoundOptions: ParsableArguments {
         if noDP && (noiseMultiplier != nil || targetEpsilon != nil) {
             throw ValidationError("--no-dp cannot be combined with --noise-multiplier or --target-epsilon")
         }
-        if let m = minSurvivors, !(m >= 1 && m <= clients) { throw ValidationError("--min-survivors must be in 1...clients") }
+        if let m = minSurvivors, !(m >= 1 && m <= (clients ?? 100_000)) {
+            throw ValidationError("--min-survivors must be in 1...clients")
+        }
         guard colludingClients >= 0 else { throw ValidationError("--colluding-clients must be non-negative") }
         guard adversarialRate >= 0, adversarialRate < 1 else { throw ValidationError("--adversarial-rate must be in [0, 1)") }
         guard serverLR.isFinite else { throw ValidationError("--server-lr must be finite") }
@@ -92,4 +99,38 @@ struct RoundOptions: ParsableArguments {
 /// The distributed noise mechanisms a round can use.
 enum NoiseMechanismArgument: String, ExpressibleByArgument, CaseIterable {
     case ddgauss, skellam
+}
+
+extension RoundOptions {
+    /// The library settings these options describe (`synthetic`: no --updates directory).
+    func settings(synthetic: Bool) -> SimulationSettings {
+        var s = SimulationSettings()
+        s.rounds = rounds
+        s.cohortSize = clients ?? (synthetic ? 20 : nil)
+        s.dropoutFraction = dropout
+        s.minSurvivors = minSurvivors
+        if noDP {
+            s.noise = .none
+        } else if let z = noiseMultiplier {
+            s.noise = .noiseMultiplier(z)
+        } else {
+            s.noise = .targetEpsilon(targetEpsilon ?? Self.defaultTargetEpsilon)
+        }
+        s.mechanism = mechanism == .ddgauss ? .ddgauss : .skellam
+        s.delta = delta
+        s.budgetEpsilon = budgetEpsilon
+        s.samplingRate = samplingRate
+        s.clip = clip
+        s.bits = bits
+        s.colludingClients = colludingClients
+        s.adversarialRate = adversarialRate
+        s.adversary = adversary
+        s.serverLearningRate = serverLR
+        s.weighted = weighted
+        s.seed = seed
+        return s
+    }
+
+    /// ε spent by a run's rounds together when neither --noise-multiplier nor --target-epsilon is given.
+    static let defaultTargetEpsilon = 8.0
 }

@@ -1,0 +1,31 @@
+/// The local-noise sampler of an encoder, built once from ``LocalNoise``.
+enum NoiseSource: Sendable {
+    case none
+    case discreteGaussian(DiscreteGaussianSampler)
+    case skellam(SkellamSampler)
+
+    init(_ noise: LocalNoise) throws(EncodingError) {
+        do throws(SamplerError) {
+            switch noise {
+            case .none: self = .none
+            case .discreteGaussian(let n, let d):
+                self = .discreteGaussian(try DiscreteGaussianSampler(varianceNumerator: n, varianceDenominator: d))
+            case .skellam(let n, let d):
+                self = .skellam(try SkellamSampler(varianceNumerator: n, varianceDenominator: d))
+            }
+        } catch {
+            throw .noise(error)
+        }
+    }
+
+    /// Adds one independent noise draw to every element of `values`.
+    func add(to values: UnsafeMutableBufferPointer<Int64>, _ words: inout RandomWords) {
+        switch self {
+        case .none: return
+        case .discreteGaussian(let sampler):
+            for i in values.indices { values[i] &+= sampler.next(&words) }
+        case .skellam(let sampler):
+            for i in values.indices { values[i] &+= sampler.next(&words) }
+        }
+    }
+}

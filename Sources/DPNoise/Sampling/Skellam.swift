@@ -1,0 +1,52 @@
+import Sodium
+
+/// Exact symmetric Skellam(μ): the difference of two independent Poisson(μ/2) draws, with variance μ
+/// (the noise of the distributed Skellam mechanism, Agarwal, Kairouz, Liu 2021). μ is rational.
+///
+/// Cost: two ``PoissonSampler`` draws at λ = μ/2 (O(√μ) per sample). Supported: μ/2 within the Poisson range.
+public struct SkellamSampler: Sendable, Equatable {
+    /// μ = numerator / denominator (the variance), as given.
+    public let varianceNumerator: UInt64
+    public let varianceDenominator: UInt64
+    let poisson: PoissonSampler
+
+    /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/nonPositiveParameter`` for μ = 0;
+    ///   ``SamplerError/parameterOutOfRange`` if 2·denominator overflows or λ = μ/2 is outside the Poisson range.
+    public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(SamplerError) {
+        guard varianceDenominator > 0 else { throw .zeroDenominator }
+        guard varianceNumerator > 0 else { throw .nonPositiveParameter }
+        let (twice, overflow) = varianceDenominator.multipliedReportingOverflow(by: 2)
+        guard !overflow else { throw .parameterOutOfRange }
+        self.varianceNumerator = varianceNumerator
+        self.varianceDenominator = varianceDenominator
+        poisson = try PoissonSampler(rateNumerator: varianceNumerator, rateDenominator: twice)
+    }
+
+    /// One sample.
+    public func sample<R: SecureRandom>(using rng: inout R) -> Int64 {
+        withRandomWords(&rng, capacity: 64) { next(&$0) }
+    }
+
+    /// Fills `out` with independent samples.
+    public func fill<R: SecureRandom>(_ out: UnsafeMutableBufferPointer<Int64>, using rng: inout R) {
+        withRandomWords(&rng, capacity: 1024) { words in
+            for i in out.indices { out[i] = next(&words) }
+        }
+    }
+
+    @inline(__always)
+    func next(_ words: inout RandomWords) -> Int64 {
+        poisson.next(&words) - poisson.next(&words)
+    }
+}
+
+/// Namespace for one-off Skellam draws; see ``SkellamSampler``.
+public enum Skellam {
+    /// One sample with variance μ = `varianceNumerator / varianceDenominator`.
+    public static func sample<R: SecureRandom>(
+        varianceNumerator: UInt64, varianceDenominator: UInt64, using rng: inout R
+    ) throws(SamplerError) -> Int64 {
+        try SkellamSampler(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator)
+            .sample(using: &rng)
+    }
+}

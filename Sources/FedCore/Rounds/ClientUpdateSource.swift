@@ -1,0 +1,116 @@
+import Foundation
+
+/// One client's update as a round consumes it: a flat vector in layout order (model units) and an
+/// example count (for weighted FedAvg).
+public struct ClientUpdate: Sendable {
+    /// The client's 1-based id (as `keygen` numbers them).
+    public let clientID: UInt32
+    /// Flat delta in the order of the round's ``ModelLayout`` (model units, finite).
+    public let delta: [Double]
+    /// Number of local examples behind the update (≥ 1).
+    public let exampleCount: Int
+}
+
+/// Where a round's client updates come from. Updates are produced one client at a time so a round never
+/// holds more than one client's vector (memory independent of the number of clients).
+public protocol ClientUpdateSource: Sendable {
+    /// Clients that have an update, sorted ascending.
+    var clientIDs: [UInt32] { get }
+    /// The layout every update follows.
+    var layout: ModelLayout { get }
+    /// Loads (or generates) client `id`'s update. Throws a typed error naming the file for bad input.
+    func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate
+}
+
+/// Errors from loading client updates.
+public enum ClientUpdateError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The updates directory does not exist or cannot be listed.
+    case unreadableDirectory(path: String, detail: String)
+    /// The directory holds no `client-NNNN.safetensors` files.
+    case noUpdates(path: String)
+    /// A file name does not follow `client-NNNN.safetensors` with NNNN ≥ 1.
+    case badFileName(path: String)
+    /// An update file could not be read or does not match the layout (the message names file and tensor).
+    case invalidUpdate(path: String, detail: String)
+    /// `num_examples` in the file's metadata is missing or not a positive integer (weighted rounds only).
+    case badExampleCount(path: String)
+    /// No update exists for this client id.
+    case unknownClient(UInt32)
+
+    public var description: String {
+        switch self {
+        case let .unreadableDirectory(path, detail): return "\(path): cannot read updates directory (\(detail))"
+        case let .noUpdates(path): return "\(path): no client-NNNN.safetensors files found"
+        case let .badFileName(path): return "\(path): expected a name like client-0001.safetensors"
+        case let .invalidUpdate(_, detail): return detail
+        case let .badExampleCount(path): return "\(path): __metadata__ num_examples must be a positive integer"
+        case let .unknownClient(id): return "no update for client \(id)"
+        }
+    }
+}
+
+/// Deterministic synthetic updates for clients `1…count` (the embedded default). **Seeded — not secure.**
+public struct SyntheticUpdateSource: ClientUpdateSource {
+    public let updates: SyntheticUpdates
+    public let clientIDs: [UInt32]
+    public var layout: ModelLayout { updates.layout }
+
+    public init(updates: SyntheticUpdates, clients count: Int) {
+        self.updates = updates
+        self.clientIDs = (1...UInt32(max(count, 1))).map { $0 }
+    }
+
+    public func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate {
+        guard clientIDs.contains(id) else { throw .unknownClient(id) }
+        return ClientUpdate(
+            clientID: id, delta: updates.delta(client: Int(id)), exampleCount: updates.exampleCount(client: Int(id)))
+    }
+}
+
+/// Updates read from a directory of `client-NNNN.safetensors` deltas (one per client, same layout).
+/// Files are memory-mapped and read one at a time.
+public struct DirectoryUpdateSource: ClientUpdateSource {
+    public let directory: URL
+    public let layout: ModelLayout
+    public let clientIDs: [UInt32]
+    private let files: [UInt32: URL]
+
+    /// Lists the directory and checks file names; file contents are validated when each update is loaded.
+    public init(directory: URL, layout: ModelLayout) throws(ClientUpdateError) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw .unreadableDirectory(path: directory.path, detail: error.localizedDescription)
+        }
+        var files: [UInt32: URL] = [:]
+        for name in names where name.hasSuffix(".safetensors") {
+            let url = directory.appendingPathComponent(name)
+            let stem = name.dropLast(".safetensors".count)
+            guard stem.hasPrefix("client-"), let id = UInt32(stem.dropFirst("client-".count)), id >= 1,
+                files[id] == nil
+            else { throw .badFileName(path: url.path) }
+            files[id] = url
+        }
+        guard !files.isEmpty else { throw .noUpdates(path: directory.path) }
+        self.directory = directory
+        self.layout = layout
+        self.files = files
+        self.clientIDs = files.keys.sorted()
+    }
+
+    public func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate {
+        guard let url = files[id] else { throw .unknownClient(id) }
+        do {
+            let file = try SafetensorsFile(contentsOf: url)
+            let delta = try layout.flatten(file)
+            let count = file.metadata[SyntheticUpdates.exampleCountKey].flatMap { Int($0) } ?? 1
+            guard count >= 1 else { throw ClientUpdateError.badExampleCount(path: url.path) }
+            return ClientUpdate(clientID: id, delta: delta, exampleCount: count)
+        } catch let error as ClientUpdateError {
+            throw error
+        } catch {
+            throw .invalidUpdate(path: url.path, detail: "\(error)")
+        }
+    }
+}

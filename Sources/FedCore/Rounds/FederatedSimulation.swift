@@ -1,0 +1,267 @@
+import DPNoise
+import Foundation
+import SecureAgg
+import Sodium
+
+/// Masked, noised FedAvg rounds in one process: every client encodes (clip → rotate → scale → round → noise
+/// → mod 2^b), masks and hands its vector to the server one after another, so memory holds one client's
+/// vectors plus the server's accumulator whatever the cohort size. The server unmasks only the sum, decodes
+/// the average over survivors and applies `global += lr · average`.
+///
+/// The privacy ledger (if any) is charged after the consistency check and before any unmasking share is
+/// released; a round that fails afterwards stays charged and is recorded as failed.
+public struct FederatedSimulation {
+    public let settings: SimulationSettings
+    public let source: any ClientUpdateSource
+    /// The global model as a flat vector in layout order (updated after every round).
+    public private(set) var model: [Double]
+    /// The last round's recovered average (model units).
+    public private(set) var lastAverage: [Double]?
+    private let ledger: PrivacyLedger?
+    private var rng: ChaChaRandom
+    private let identities: [UInt32: Ed25519.SecretKey]
+    private let registry: [UInt32: Ed25519.PublicKey]
+
+    /// - Parameters:
+    ///   - model: the global model, flat, in `source.layout` order.
+    ///   - ledger: an opened privacy ledger; earlier charged rounds count toward the budget.
+    public init(settings: SimulationSettings, model: [Double], source: any ClientUpdateSource, ledger: PrivacyLedger?)
+        throws(SimulationError)
+    {
+        guard model.count == source.layout.parameterCount else {
+            throw .model("model has \(model.count) parameters, the updates' layout \(source.layout.parameterCount)")
+        }
+        guard settings.rounds >= 1 else { throw .invalidSettings("--rounds must be at least 1") }
+        if let size = settings.cohortSize, size > source.clientIDs.count {
+            throw .invalidSettings("--clients \(size) exceeds the \(source.clientIDs.count) updates available")
+        }
+        self.settings = settings
+        self.source = source
+        self.model = model
+        self.ledger = ledger
+        var rng = settings.seed.map { ChaChaRandom.seeded($0) } ?? ChaChaRandom.system()
+        var identities = [UInt32: Ed25519.SecretKey]()
+        var registry = [UInt32: Ed25519.PublicKey]()
+        for id in source.clientIDs {
+            // Ephemeral identities for an in-process run; `serve`/`client` use keygen's key files instead.
+            let key: Ed25519.SecretKey
+            do { key = try Ed25519.SecretKey(seed: rng.secureBytes(count: Ed25519.seedByteCount)) } catch {
+                throw .invalidSettings("identity generation failed")
+            }
+            identities[id] = key
+            registry[id] = key.publicKey
+        }
+        self.identities = identities
+        self.registry = registry
+        self.rng = rng
+    }
+
+    /// Runs every round; `events` receives progress. Returns one report per round.
+    public mutating func run(events: (SimulationEvent) -> Void = { _ in }) throws(SimulationError) -> [RoundReport] {
+        let dimension = source.layout.parameterCount
+        let plannedCohort = settings.samplingRate.map { max(2, Int((Double(source.clientIDs.count) * $0).rounded())) }
+            ?? settings.cohortSize ?? source.clientIDs.count
+        let (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
+            settings: settings, plannedCohort: plannedCohort, dimension: dimension)
+        var spend: PrivacySpend
+        do { spend = try PrivacySpend.replaying(try ledger?.chargedRounds ?? []) } catch let e as LedgerError {
+            throw .ledger(e)
+        } catch let e as AccountingError { throw .accounting(e) } catch { throw .invalidSettings("\(error)") }
+        let firstRound = ((try? ledger?.records().map(\.round).max()) ?? nil).map { $0 + 1 } ?? 1
+        var reports: [RoundReport] = []
+        for index in 0..<settings.rounds {
+            let round = firstRound + index
+            let cohort = sampleCohort()
+            events(.roundStarted(round: round, of: firstRound + settings.rounds - 1, cohort: cohort.count))
+            let plan = try RoundPlanner.plan(
+                round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
+                bits: calibratedBits, roundSeed: rng.bytes(count: 32))
+            let report = try runRound(plan, spend: &spend, noiseMultiplier: z, events: events)
+            reports.append(report)
+            events(.roundFinished(report))
+        }
+        return reports
+    }
+
+    private mutating func sampleCohort() -> [UInt32] {
+        let all = source.clientIDs
+        if let q = settings.samplingRate {
+            // Poisson sampling: each client independently with probability q (53-bit uniform draw).
+            let threshold = UInt64(q * 0x1p53)
+            return all.filter { _ in (rng.next() >> 11) < threshold }
+        }
+        guard let size = settings.cohortSize, size < all.count else { return all }
+        var pool = all
+        for i in 0..<size {
+            let j = i + Int(rng.next() % UInt64(pool.count - i))
+            pool.swapAt(i, j)
+        }
+        return Array(pool[0..<size]).sorted()
+    }
+
+    private mutating func runRound(
+        _ plan: RoundPlan, spend: inout PrivacySpend, noiseMultiplier z: Double?, events: (SimulationEvent) -> Void
+    ) throws(SimulationError) -> RoundReport {
+        let round = plan.round
+        // Budget: refuse before anything starts if this round could push the total past the budget.
+        var spendAfter = spend
+        if let privacy = plan.privacy {
+            do { try spendAfter.add(privacy, samplingRate: plan.samplingRate) } catch { throw .accounting(error) }
+        }
+        let epsilonBefore: Double
+        let epsilonAfter: Double
+        let epsilonRound: Double
+        do {
+            epsilonBefore = try spend.epsilon(delta: settings.delta)
+            epsilonAfter = try spendAfter.epsilon(delta: settings.delta)
+            var alone = PrivacySpend()
+            if let privacy = plan.privacy { try alone.add(privacy, samplingRate: plan.samplingRate) }
+            epsilonRound = try alone.epsilon(delta: settings.delta)
+        } catch { throw .accounting(error) }
+        if let budget = settings.budgetEpsilon, plan.privacy != nil, epsilonAfter > budget {
+            throw .budgetExhausted(round: round, spent: epsilonBefore, needed: epsilonAfter, budget: budget)
+        }
+        guard plan.cohort.count >= 2 else {
+            throw .tooFewSurvivors(round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
+        }
+
+        let configuration: RoundConfiguration
+        do {
+            configuration = try RoundConfiguration(
+                round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
+                bits: plan.encoding.bits, vectorLength: plan.encoding.paddedDimension, registry: registry)
+        } catch { throw .roundFailed(round: round, error) }
+        let encoder: DPEncoder
+        let decoder: DPDecoder
+        do {
+            encoder = try DPEncoder(parameters: plan.encoding)
+            decoder = try DPDecoder(parameters: plan.encoding)
+        } catch { throw .encoding(error) }
+
+        // Exactly ⌊F·n⌋ clients, chosen with the seed, drop after ShareKeys.
+        var order = plan.cohort
+        for i in order.indices.reversed() where i > 0 {
+            order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+        }
+        let dropCount = Int((settings.dropoutFraction * Double(plan.cohort.count)).rounded(.down))
+        var dropouts = [UInt32: Phase]()
+        for id in order.prefix(dropCount) { dropouts[id] = .maskedInput }
+
+        // The true (clipped, weighted) sum of what each client put in, to measure the recovered average.
+        let dimension = source.layout.parameterCount
+        var trueSum = [Double](repeating: 0, count: dimension)
+        var weights = [UInt32: Double]()
+        var localError: SimulationError?
+        var encoded = 0
+        let expectedInputs = plan.cohort.count - dropCount
+        var clientRNG = rng
+        let settings = self.settings
+        let source = self.source
+        let ledger = self.ledger
+        var charged = false
+        let result: RoundResult
+        do {
+            result = try InProcessRound.run(
+                configuration: configuration, identities: identities, dropouts: dropouts, using: &rng,
+                beforeUnmasking: { (survivors: [UInt32]) throws(SecureAggError) -> Void in
+                    guard survivors.count >= plan.minSurvivors else {
+                        localError = .tooFewSurvivors(
+                            round: round, survivors: survivors.count, required: plan.minSurvivors)
+                        throw .aborted(reason: "too few survivors")
+                    }
+                    guard let privacy = plan.privacy, let z else { return }
+                    let record = RoundCharged(
+                        round: round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
+                        clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
+                        dimension: privacy.dimension, clip: privacy.l2Clip, bits: privacy.bits, scale: privacy.scale,
+                        localVarianceNumerator: privacy.localScaledVariance.numerator,
+                        localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
+                        epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter,
+                        budgetEpsilon: settings.budgetEpsilon, colludingClients: privacy.colludingClients,
+                        beta: privacy.beta, modClipProbability: privacy.modClipProbability)
+                    do { try ledger?.append(.roundCharged(record)) } catch let error as LedgerError {
+                        localError = .ledger(error)
+                        throw .aborted(reason: "ledger write failed")
+                    } catch {
+                        localError = .invalidSettings("\(error)")
+                        throw .aborted(reason: "ledger write failed")
+                    }
+                    charged = true
+                },
+                input: { (id: UInt32) throws(SecureAggError) -> [UInt32] in
+                    do {
+                        let update = try source.update(for: id)
+                        var x = VectorNorms.clipped(update.delta, toNorm: settings.clip)
+                        var w = 1.0
+                        if settings.weighted {
+                            w = min(max(Double(update.exampleCount), 1), settings.maxWeight) / settings.maxWeight
+                            for i in x.indices { x[i] *= w }
+                        }
+                        weights[id] = w
+                        for i in x.indices { trueSum[i] += x[i] }
+                        let out = try encoder.encode(x, using: &clientRNG)
+                        encoded += 1
+                        events(.clientEncoded(round: round, done: encoded, of: expectedInputs))
+                        return out
+                    } catch let e as ClientUpdateError {
+                        localError = .update(e)
+                    } catch let e as EncodingError {
+                        localError = .encoding(e)
+                    } catch {
+                        localError = .invalidSettings("\(error)")
+                    }
+                    throw .aborted(reason: "client input could not be encoded")
+                })
+        } catch {
+            let failure = localError ?? .roundFailed(round: round, error)
+            try recordFailure(round: round, reason: failure.description, charged: charged)
+            if charged { spend = spendAfter }
+            throw failure
+        }
+        if charged || plan.privacy == nil { spend = spendAfter }
+
+        // Remove inputs that were encoded but did not make it into the sum (rejected by the server).
+        for (id, _) in weights where !result.survivors.contains(id) {
+            if let update = try? source.update(for: id) {
+                let x = VectorNorms.clipped(update.delta, toNorm: settings.clip)
+                let w = weights[id] ?? 1
+                for i in trueSum.indices { trueSum[i] -= w * x[i] }
+            }
+        }
+        let divisor = result.survivors.reduce(0.0) { $0 + (weights[$1] ?? 1) }
+        let average: [Double]
+        do { average = try decoder.decode(sum: result.sum, count: divisor) } catch {
+            try recordFailure(round: round, reason: "decode: \(error)", charged: charged)
+            throw .encoding(error)
+        }
+        var maxAbs = 0.0
+        var squares = 0.0
+        for i in average.indices {
+            let diff = abs(average[i] - trueSum[i] / divisor)
+            maxAbs = max(maxAbs, diff)
+            squares += diff * diff
+        }
+        for i in model.indices { model[i] += settings.serverLearningRate * average[i] }
+        lastAverage = average
+        let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })
+        do {
+            try ledger?.append(
+                .roundCompleted(RoundCompleted(
+                    round: round, survivors: result.survivors.count, survivorIds: result.survivors.map { Int($0) },
+                    outputHash: hash)))
+        } catch { throw .ledger(error) }
+        return RoundReport(
+            round: round, clients: plan.cohort.count, survivors: result.survivors.count, survivorIDs: result.survivors,
+            degree: plan.graph.degree, threshold: plan.graph.threshold, minSurvivors: plan.minSurvivors,
+            bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z, epsilonRound: epsilonRound,
+            epsilon: plan.privacy == nil ? epsilonBefore : epsilonAfter,
+            errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
+            maxAbsError: maxAbs, rmsError: (squares / Double(max(average.count, 1))).squareRoot(), outputHash: hash)
+    }
+
+    private func recordFailure(round: Int, reason: String, charged: Bool) throws(SimulationError) {
+        do { try ledger?.append(.roundFailed(RoundFailed(round: round, reason: reason, charged: charged))) } catch {
+            throw .ledger(error)
+        }
+    }
+}

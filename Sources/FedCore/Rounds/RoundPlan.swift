@@ -1,0 +1,130 @@
+import DPNoise
+import SecureAgg
+
+/// Everything fixed about one round before any key is advertised.
+public struct RoundPlan: Sendable {
+    /// 1-based round number.
+    public let round: Int
+    /// Sorted ids of the clients asked to take part.
+    public let cohort: [UInt32]
+    /// SecAgg+ degree k and threshold t (k = n − 1: the complete graph of classic SecAgg).
+    public let graph: GraphParameters
+    /// Fewest masked inputs the round accepts; the noise is calibrated for it.
+    public let minSurvivors: Int
+    /// Encoder/decoder parameters shared by every client and the server (bits, scale, noise, round seed).
+    public let encoding: EncodingParameters
+    /// The accounting configuration (nil without DP).
+    public let privacy: DistributedDPConfiguration?
+    /// Poisson sampling rate q the round is accounted with (1 for a fixed cohort).
+    public let samplingRate: Double
+}
+
+/// Derives each round's parameters from the settings (pure; no randomness except the public round seed given).
+public enum RoundPlanner {
+    /// (k, t) for a cohort of `n`: the SecAgg+ parameter finder, or the complete graph (classic SecAgg, t =
+    /// ⌊n/2⌋ + 1, capped at n − 1) for cohorts too small for a sparse graph.
+    public static func graph(clients n: Int, settings: SimulationSettings) throws(SimulationError) -> GraphParameters {
+        guard n >= 2 else { throw .invalidSettings("a round needs at least 2 clients (got \(n))") }
+        do {
+            let found = try ParameterFinder.find(
+                clients: n, adversarialRate: settings.adversarialRate, dropoutRate: settings.dropoutFraction,
+                adversary: settings.adversary)
+            if found.degree < n - 1 { return found }
+        } catch .noParametersFound {
+            // fall through to the complete graph
+        } catch .tooFewClients {
+            // fall through to the complete graph
+        } catch {
+            throw .invalidSettings("SecAgg+ parameters: \(error)")
+        }
+        return GraphParameters(degree: n - 1, threshold: min(n - 1, n / 2 + 1))
+    }
+
+    /// Default minimum survivors: max(t, n − ⌈F·n⌉).
+    public static func minSurvivors(clients n: Int, threshold t: Int, settings: SimulationSettings) -> Int {
+        if let m = settings.minSurvivors { return m }
+        let dropouts = Int((settings.dropoutFraction * Double(n)).rounded(.up))
+        return max(t, n - dropouts)
+    }
+
+    /// The padded dimension the encoder (and so the accountant) uses for a `dimension`-long update.
+    public static func paddedDimension(_ dimension: Int, blockSize: Int) -> Int {
+        EncodingParameters(dimension: dimension, blockSize: blockSize, l2Clip: 1, scale: 1, bits: 32,
+                           roundSeed: [UInt8](repeating: 0, count: 32), noise: .none).paddedDimension
+    }
+
+    /// Plans round `round` for `cohort`. `noiseMultiplier` is nil without DP.
+    public static func plan(
+        round: Int, cohort: [UInt32], dimension: Int, settings: SimulationSettings, noiseMultiplier: Double?,
+        bits chosenBits: Int?, roundSeed: [UInt8]
+    ) throws(SimulationError) -> RoundPlan {
+        let n = cohort.count
+        let graph = try graph(clients: n, settings: settings)
+        let m = minSurvivors(clients: n, threshold: graph.threshold, settings: settings)
+        guard m <= n else { throw .invalidSettings("--min-survivors \(m) exceeds the cohort of \(n)") }
+        guard m >= graph.threshold else {
+            throw .invalidSettings("--min-survivors \(m) is below the SecAgg threshold \(graph.threshold)")
+        }
+        let padded = paddedDimension(dimension, blockSize: settings.blockSize)
+        let q = settings.samplingRate ?? 1
+        do {
+            if let z = noiseMultiplier {
+                let configuration: DistributedDPConfiguration
+                if let bits = chosenBits ?? settings.bits {
+                    configuration = try DistributedDPConfiguration(
+                        mechanism: settings.mechanism, l2Clip: settings.clip, dimension: padded, minimumSurvivors: m,
+                        colludingClients: settings.colludingClients, maximumSummands: n, noiseMultiplier: z, bits: bits)
+                } else {
+                    configuration = try DistributedDPConfiguration.smallestAdequate(
+                        mechanism: settings.mechanism, l2Clip: settings.clip, dimension: padded, minimumSurvivors: m,
+                        colludingClients: settings.colludingClients, maximumSummands: n, noiseMultiplier: z)
+                }
+                let variance = configuration.localScaledVariance
+                let noise: LocalNoise = settings.mechanism == .ddgauss
+                    ? .discreteGaussian(varianceNumerator: variance.numerator, varianceDenominator: variance.denominator)
+                    : .skellam(varianceNumerator: variance.numerator, varianceDenominator: variance.denominator)
+                let encoding = EncodingParameters(
+                    dimension: dimension, blockSize: settings.blockSize, l2Clip: settings.clip,
+                    scale: configuration.scale, bits: configuration.bits, beta: configuration.beta,
+                    roundSeed: roundSeed, noise: noise)
+                return RoundPlan(round: round, cohort: cohort, graph: graph, minSurvivors: m, encoding: encoding,
+                                 privacy: configuration, samplingRate: q)
+            }
+            let bits = chosenBits ?? settings.bits ?? 32
+            let scale = try DistributedDPConfiguration.noDPScale(
+                bits: bits, clients: n, l2Clip: settings.clip, dimension: padded)
+            let encoding = EncodingParameters(
+                dimension: dimension, blockSize: settings.blockSize, l2Clip: settings.clip, scale: scale, bits: bits,
+                roundSeed: roundSeed, noise: .none)
+            return RoundPlan(round: round, cohort: cohort, graph: graph, minSurvivors: m, encoding: encoding,
+                             privacy: nil, samplingRate: q)
+        } catch {
+            throw .accounting(error)
+        }
+    }
+
+    /// The noise multiplier for the run: the fixed one, or the smallest meeting `targetEpsilon` over all
+    /// rounds for the planned cohort size `n` (with its default minimum survivors). Also returns the bits the
+    /// calibration settled on (nil when the user fixed them or for a fixed multiplier).
+    public static func noiseMultiplier(
+        settings: SimulationSettings, plannedCohort n: Int, dimension: Int
+    ) throws(SimulationError) -> (z: Double?, bits: Int?) {
+        switch settings.noise {
+        case .none: return (nil, nil)
+        case let .noiseMultiplier(z): return (z, nil)
+        case let .targetEpsilon(target):
+            let graph = try graph(clients: n, settings: settings)
+            let m = minSurvivors(clients: n, threshold: graph.threshold, settings: settings)
+            do {
+                let result = try NoiseCalibration.distributed(
+                    targetEpsilon: target, delta: settings.delta, samplingRate: settings.samplingRate ?? 1,
+                    steps: settings.rounds, mechanism: settings.mechanism, l2Clip: settings.clip,
+                    dimension: paddedDimension(dimension, blockSize: settings.blockSize), minimumSurvivors: m,
+                    colludingClients: settings.colludingClients, maximumSummands: n, bits: settings.bits)
+                return (result.noiseMultiplier, result.configuration?.bits)
+            } catch {
+                throw .accounting(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// What one round did, as `simulate --json` reports it (field names follow the command-surface contract).
+public struct RoundReport: Sendable, Codable, Equatable {
+    public var round: Int
+    /// Cohort size.
+    public var clients: Int
+    /// Clients whose masked input is in the sum.
+    public var survivors: Int
+    /// Sorted 1-based ids of the survivors.
+    public var survivorIDs: [UInt32]
+    public var degree: Int
+    public var threshold: Int
+    public var minSurvivors: Int
+    public var bits: Int
+    public var scale: Double
+    public var noiseMultiplier: Double?
+    /// ε of this round alone, and cumulative after it (ledger rounds included); 0 without DP.
+    public var epsilonRound: Double
+    public var epsilon: Double
+    /// Proven bound on |recovered − true average| per coordinate without noise (model units).
+    public var errorBound: Double
+    /// Measured max |recovered − true average of survivors' clipped updates| (model units).
+    public var maxAbsError: Double
+    /// Root-mean-square of the same difference.
+    public var rmsError: Double
+    /// BLAKE2b-256 (hex) of the recovered average (little-endian F64 values).
+    public var outputHash: String
+
+    enum CodingKeys: String, CodingKey {
+        case round, clients, survivors, degree, threshold, bits, scale, epsilon
+        case survivorIDs = "survivor_ids"
+        case minSurvivors = "min_survivors"
+        case noiseMultiplier = "noise_multiplier"
+        case epsilonRound = "epsilon_round"
+        case errorBound = "error_bound"
+        case maxAbsError = "max_abs_error"
+        case rmsError = "rms_error"
+        case outputHash = "output_hash"
+    }
+}
+
+/// Progress of a run, for a progress bar (never contains secrets).
+public enum SimulationEvent: Sendable {
+    case roundStarted(round: Int, of: Int, cohort: Int)
+    case clientEncoded(round: Int, done: Int, of: Int)
+    case roundFinished(RoundReport)
+}

@@ -1,0 +1,59 @@
+import DPNoise
+import SecureAgg
+
+/// Why a federated run stopped. ``exitCode`` follows the command-surface contract: 1 when a round or check
+/// failed, 2 for bad input. No case carries secret material.
+public enum SimulationError: Error, Sendable, CustomStringConvertible {
+    /// Settings that cannot work (names the setting).
+    case invalidSettings(String)
+    /// An update could not be loaded or does not match the layout.
+    case update(ClientUpdateError)
+    /// The model file could not be used.
+    case model(String)
+    /// Accounting refused the parameters (names the parameter).
+    case accounting(AccountingError)
+    /// The ledger file is unreadable or malformed.
+    case ledger(LedgerError)
+    /// The encoder refused an update or its parameters.
+    case encoding(EncodingError)
+    /// The round would exceed the budget: `spent` so far, `needed` after this round, `budget`.
+    case budgetExhausted(round: Int, spent: Double, needed: Double, budget: Double)
+    /// Fewer masked inputs arrived than the round accepts.
+    case tooFewSurvivors(round: Int, survivors: Int, required: Int)
+    /// The secure-aggregation round failed (never a wrong sum).
+    case roundFailed(round: Int, SecureAggError)
+    /// Writing an output file failed.
+    case output(String)
+
+    public var exitCode: Int32 {
+        switch self {
+        case .budgetExhausted, .tooFewSurvivors, .roundFailed: return 1
+        default: return 2
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .invalidSettings(s): return s
+        case let .update(e): return e.description
+        case let .model(s): return s
+        case let .accounting(e): return e.description
+        case let .ledger(e): return "\(e)"
+        case let .encoding(e): return "encoding: \(e)"
+        case let .budgetExhausted(round, spent, needed, budget):
+            return "privacy budget exhausted: round \(round) would bring epsilon to \(fmt(needed)) "
+                + "but the budget is \(fmt(budget)) (\(fmt(spent)) spent, \(fmt(max(0, budget - spent))) left); "
+                + "the round was not started"
+        case let .tooFewSurvivors(round, survivors, required):
+            return "round \(round) failed: \(survivors) masked inputs arrived, at least \(required) required "
+                + "(--min-survivors); nothing was released and no budget was charged"
+        case let .roundFailed(round, e): return "round \(round) failed: \(e)"
+        case let .output(s): return s
+        }
+    }
+}
+
+private func fmt(_ x: Double) -> String {
+    let r = (x * 10_000).rounded() / 10_000
+    return "\(r)"
+}

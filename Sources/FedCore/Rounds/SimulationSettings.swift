@@ -1,0 +1,54 @@
+import DPNoise
+import SecureAgg
+
+/// How a run chooses its noise.
+public enum NoiseSetting: Sendable, Equatable {
+    /// No noise: the recovered average equals the plain average within the quantization bound.
+    case none
+    /// A fixed noise multiplier z (central stddev = z · clip).
+    case noiseMultiplier(Double)
+    /// Calibrate z so that all rounds of this run together spend this ε (at the run's δ).
+    case targetEpsilon(Double)
+}
+
+/// Everything a federated run needs besides its model and its updates. Units: `clip` is the L2 norm of the
+/// whole flattened update in model units; rates are fractions in [0, 1).
+public struct SimulationSettings: Sendable {
+    /// Rounds to run (≥ 1).
+    public var rounds: Int = 3
+    /// Cohort size per round; nil = every client of the update source. With fewer clients than the source
+    /// holds, each round takes a seeded random subset (accounted as q = 1: no amplification is claimed).
+    public var cohortSize: Int?
+    /// Fraction of the cohort that drops after ShareKeys: exactly ⌊F·n⌋ clients, chosen with the seed.
+    public var dropoutFraction: Double = 0.1
+    /// Fewest masked inputs a round accepts (noise is calibrated for it). nil: max(t, n − ⌈F·n⌉).
+    public var minSurvivors: Int?
+    public var noise: NoiseSetting = .targetEpsilon(8)
+    public var mechanism: DistributedMechanism = .ddgauss
+    /// δ of the (ε, δ) guarantee.
+    public var delta: Double = 1e-5
+    /// Total ε allowed across the ledger; a round that would exceed it is refused before it starts.
+    public var budgetEpsilon: Double?
+    /// Poisson client-sampling rate q; nil = fixed cohort (q = 1).
+    public var samplingRate: Double?
+    /// L2 clip c (model units).
+    public var clip: Double = 1
+    /// Bits b of the modular sum; nil = chosen (DP: smallest adequate; no DP: 32).
+    public var bits: Int?
+    /// Clients assumed to collude with the server (their noise is not counted).
+    public var colludingClients: Int = 0
+    /// SecAgg+ parameter-finder inputs.
+    public var adversarialRate: Double = 0.05
+    public var adversary: AdversaryClass = .curious
+    /// global += serverLearningRate · average.
+    public var serverLearningRate: Double = 1
+    /// Weight each update by its example count, clipped to [1, maxWeight] and divided by maxWeight.
+    public var weighted = false
+    public var maxWeight: Double = 1000
+    /// Seed for a reproducible run: every random choice and key then comes from it. **Not secure.**
+    public var seed: UInt64?
+    /// Rotation block size of the encoder (a power of two).
+    public var blockSize: Int = 1 << 16
+
+    public init() {}
+}

@@ -1,0 +1,62 @@
+import Sodium
+
+/// Client state R1: advertisement sent; waits for the server's ``KeyBroadcast``.
+///
+/// Checks every advertisement's signature against the registry, its own advertisement is present unaltered,
+/// ≥ t clients and ≥ t neighbours advertised, and that the announced session id equals its own recomputation.
+/// Then splits b_u and s_sk_u (threshold t, points = neighbour ids) and encrypts one pair per neighbour.
+/// Next: ``ClientR2MaskedInput`` or aborted.
+struct ClientR1ShareKeys: Sendable {
+    let context: ClientContext
+    let encryptionKey: X25519.SecretKey
+    let maskingKey: X25519.SecretKey
+    let selfSeed: MaskSeed
+    let ownAdvertisement: AdvertiseKeys
+
+    func handle(
+        _ broadcast: KeyBroadcast, using rng: inout some SecureRandom
+    ) throws(SecureAggError) -> (ShareKeys, ClientR2MaskedInput) {
+        let config = context.configuration
+        try context.checkHeader(version: broadcast.version, current: KeyBroadcast.currentVersion,
+                                round: broadcast.round, receiver: broadcast.receiver)
+        let ads = broadcast.advertisements
+        try checkSortedCohortIDs(ads.map(\.sender), configuration: config)
+        for ad in ads { try ad.validate(configuration: config) }
+        guard ads.contains(ownAdvertisement) else { throw .ownAdvertisementMissing }
+        guard ads.count >= context.threshold else {
+            throw .tooFewClients(phase: .advertiseKeys, available: ads.count, required: context.threshold)
+        }
+        let sessionID = SessionID.compute(configuration: config, advertisements: ads)
+        guard sessionID == broadcast.sessionID else { throw .sessionIDMismatch }
+        var peers = [UInt32: AdvertiseKeys]()
+        for ad in ads where context.neighbourSet.contains(ad.sender) { peers[ad.sender] = ad }
+        guard peers.count >= context.threshold else {
+            throw .tooFewClients(phase: .advertiseKeys, available: peers.count, required: context.threshold)
+        }
+        let points = peers.keys.sorted()
+        let bShares: [ShamirShare]
+        let sShares: [ShamirShare]
+        do {
+            bShares = try Shamir.split(secret: selfSeed.key, threshold: context.threshold, points: points, using: &rng)
+            sShares = try Shamir.split(
+                secret: maskingKey.secretBytes, threshold: context.threshold, points: points, using: &rng)
+        } catch { throw .shamir(error) }
+        var encrypted = [EncryptedShare]()
+        encrypted.reserveCapacity(points.count)
+        for (i, peer) in points.enumerated() {
+            guard let peerAd = peers[peer] else { continue }
+            let key = try KeyDerivation.shareEncryptionKey(
+                sessionID: sessionID, me: context.id, secretKey: encryptionKey, peer: peer,
+                peerKey: peerAd.encryptionKey)
+            let ad = KeyDerivation.shareAdditionalData(sessionID: sessionID, sender: context.id, receiver: peer)
+            let plaintext = SharePlaintext(selfSeedShare: bShares[i], maskingKeyShare: sShares[i])
+            encrypted.append(EncryptedShare(sender: context.id, receiver: peer,
+                                            ciphertext: plaintext.sealed(key: key, additionalData: ad)))
+        }
+        let message = ShareKeys(round: context.round, sender: context.id, shares: encrypted)
+        let next = ClientR2MaskedInput(
+            context: context, encryptionKey: encryptionKey, maskingKey: maskingKey, selfSeed: selfSeed,
+            sessionID: sessionID, peers: peers)
+        return (message, next)
+    }
+}

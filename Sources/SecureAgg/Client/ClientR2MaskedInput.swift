@@ -1,0 +1,85 @@
+import Sodium
+
+/// Client state R2: shares sent; waits for the ``ShareBroadcast`` and the input vector.
+///
+/// Every received share must be addressed to this client, come from a distinct neighbour that advertised,
+/// and authenticate under AD = session id ‖ sender ‖ receiver; at least t must arrive. The client masks with
+/// exactly those senders: y = x + PRG(b_u) + Σ_{v<u}… (lower id adds PRG(s_uv), higher id subtracts), mod 2^b.
+/// Next: ``ClientR3ConsistencyCheck`` or aborted.
+struct ClientR2MaskedInput: Sendable {
+    let context: ClientContext
+    let encryptionKey: X25519.SecretKey
+    let maskingKey: X25519.SecretKey
+    let selfSeed: MaskSeed
+    let sessionID: [UInt8]
+    /// Advertisements of neighbours that advertised.
+    let peers: [UInt32: AdvertiseKeys]
+
+    /// Validates the caller's input (a local error; the state is unchanged when this throws).
+    func checkInput(_ input: [UInt32]) throws(SecureAggError) {
+        let config = context.configuration
+        guard input.count == config.vectorLength else {
+            throw .wrongVectorLength(expected: config.vectorLength, actual: input.count)
+        }
+        let mask = config.valueMask
+        if mask != UInt32.max, let bad = input.firstIndex(where: { $0 & ~mask != 0 }) {
+            throw .inputOutOfRange(index: bad)
+        }
+    }
+
+    /// Decrypts and checks the shares addressed to this client.
+    func openShares(_ broadcast: ShareBroadcast) throws(SecureAggError) -> [UInt32: SharePlaintext] {
+        try context.checkHeader(version: broadcast.version, current: ShareBroadcast.currentVersion,
+                                round: broadcast.round, receiver: broadcast.receiver)
+        var held = [UInt32: SharePlaintext]()
+        for share in broadcast.shares {
+            guard share.receiver == context.id else { throw .wrongReceiver(share.receiver) }
+            guard context.neighbourSet.contains(share.sender) else { throw .notNeighbour(share.sender) }
+            guard let peer = peers[share.sender] else { throw .unknownClient(share.sender) }
+            guard held[share.sender] == nil else { throw .duplicateClient(share.sender) }
+            let key = try KeyDerivation.shareEncryptionKey(
+                sessionID: sessionID, me: context.id, secretKey: encryptionKey, peer: share.sender,
+                peerKey: peer.encryptionKey)
+            let ad = KeyDerivation.shareAdditionalData(sessionID: sessionID, sender: share.sender, receiver: context.id)
+            let plaintext: SecureBytes
+            do { plaintext = try XChaCha20Poly1305.open(share.ciphertext, key: key, additionalData: ad) } catch {
+                throw .shareDecryptionFailed(sender: share.sender)
+            }
+            held[share.sender] = try SharePlaintext(plaintext: plaintext, receiver: context.id)
+        }
+        guard held.count >= context.threshold else {
+            throw .tooFewClients(phase: .shareKeys, available: held.count, required: context.threshold)
+        }
+        return held
+    }
+
+    /// The mask terms: +PRG(b_u), and for each sender v, +PRG(s_uv) if u < v else −PRG(s_uv).
+    func maskTerms(senders: some Sequence<UInt32>) throws(SecureAggError) -> [MaskTerm] {
+        var terms = [MaskTerm(seed: selfSeed, purpose: .selfMask, negate: false)]
+        for v in senders {
+            guard let peer = peers[v] else { throw .unknownClient(v) }
+            let seed = try KeyDerivation.pairwiseSeed(
+                sessionID: sessionID, me: context.id, secretKey: maskingKey, peer: v, peerKey: peer.maskingKey)
+            terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: context.id > v))
+        }
+        return terms
+    }
+
+    func handle(
+        _ broadcast: ShareBroadcast, input: [UInt32]
+    ) throws(SecureAggError) -> (MaskedInput, ClientR3ConsistencyCheck) {
+        let held = try openShares(broadcast)
+        let senders = held.keys.sorted()
+        let terms = try maskTerms(senders: senders)
+        var vector = input
+        let bits = context.configuration.bits
+        let packed = vector.withUnsafeMutableBufferPointer { v in
+            MaskExpansion.apply(terms, to: v)
+            MaskExpansion.reduce(v, bits: bits)
+            return BitPacking.pack(UnsafeBufferPointer(v), bits: bits)
+        }
+        let message = MaskedInput(round: context.round, sender: context.id, packed: packed)
+        let next = ClientR3ConsistencyCheck(context: context, sessionID: sessionID, held: held)
+        return (message, next)
+    }
+}

@@ -1,0 +1,54 @@
+/// Client state R4: consistency signature sent; waits for the ``UnmaskingRequest``.
+///
+/// Refuses unless: the survivor list is the one it signed; ≥ t distinct survivors signed it validly (registry
+/// keys); the dropped list has no duplicates, no unknown id, not this client, nobody also a survivor; ≥ t
+/// survivors; and every neighbour whose share it holds is in exactly one list. Then reveals, per neighbour,
+/// exactly one share: the b-share of a survivor, the s_sk-share of a dropped client.
+/// Next: ``ClientCompleted`` or aborted. Answers at most one request (invariant: never both shares).
+struct ClientR4Unmasking: Sendable {
+    let context: ClientContext
+    let sessionID: [UInt8]
+    let held: [UInt32: SharePlaintext]
+    let survivors: [UInt32]
+
+    func handle(_ request: UnmaskingRequest) throws(SecureAggError) -> (UnmaskingResponse, ClientCompleted) {
+        let config = context.configuration
+        try context.checkHeader(version: request.version, current: UnmaskingRequest.currentVersion,
+                                round: request.round, receiver: request.receiver)
+        guard request.survivors == survivors else { throw .survivorListChanged }
+        let survivorSet = Set(survivors)
+        guard survivors.count >= context.threshold else {
+            throw .tooFewClients(phase: .unmasking, available: survivors.count, required: context.threshold)
+        }
+        let signed = ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors)
+        var signers = Set<UInt32>()
+        for entry in request.signatures {
+            guard survivorSet.contains(entry.signer), let key = config.registry[entry.signer] else { continue }
+            if key.isValidSignature(entry.signature, for: signed) { signers.insert(entry.signer) }
+        }
+        guard signers.count >= context.threshold else {
+            throw .tooFewSignatures(valid: signers.count, required: context.threshold)
+        }
+        var droppedSet = Set<UInt32>()
+        for d in request.dropped {
+            guard config.contains(d) else { throw .unknownClient(d) }
+            guard d != context.id else { throw .requestNamesSelf }
+            guard !survivorSet.contains(d) else { throw .clientInBothSets(d) }
+            guard droppedSet.insert(d).inserted else { throw .duplicateClient(d) }
+        }
+        var revealed = [RevealedShare]()
+        revealed.reserveCapacity(held.count)
+        for owner in held.keys.sorted() {
+            guard let pair = held[owner] else { continue }
+            if survivorSet.contains(owner) {
+                revealed.append(RevealedShare(owner: owner, kind: .selfSeed, share: pair.selfSeedShare))
+            } else if droppedSet.contains(owner) {
+                revealed.append(RevealedShare(owner: owner, kind: .maskingKey, share: pair.maskingKeyShare))
+            } else {
+                throw .neighbourUnaccounted(owner)
+            }
+        }
+        let response = UnmaskingResponse(round: context.round, sender: context.id, shares: revealed)
+        return (response, ClientCompleted(survivors: survivors))
+    }
+}

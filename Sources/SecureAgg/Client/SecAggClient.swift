@@ -1,0 +1,131 @@
+import Sodium
+
+/// One client's side of a SecAgg / SecAgg+ round: a pure state machine (messages in → messages out, no I/O).
+///
+/// Order of calls: ``advertiseKeys()`` → ``shareKeys(_:using:)`` → ``maskedInput(_:shares:)`` →
+/// ``consistencyCheck(_:)`` → ``unmask(_:)``. A call in the wrong state throws
+/// ``SecureAggError/wrongState(expected:actual:)`` and changes nothing. Bad content from the server or a peer
+/// throws the matching error and moves the client to the aborted state for good. A client that stops calling
+/// has simply dropped out.
+///
+/// Memory: the client keeps keys, seeds and O(k) shares; the masked vector is returned (packed at b bits) and
+/// not retained, so many clients can be driven one after another with one vector alive at a time.
+public struct SecAggClient: Sendable {
+    enum State: Sendable {
+        case r0AdvertiseKeys(ClientR0AdvertiseKeys)
+        case r1ShareKeys(ClientR1ShareKeys)
+        case r2MaskedInput(ClientR2MaskedInput)
+        case r3ConsistencyCheck(ClientR3ConsistencyCheck)
+        case r4Unmasking(ClientR4Unmasking)
+        case completed(ClientCompleted)
+        case aborted(ClientAborted)
+
+        var name: String {
+            switch self {
+            case .r0AdvertiseKeys: return "R0AdvertiseKeys"
+            case .r1ShareKeys: return "R1ShareKeys"
+            case .r2MaskedInput: return "R2MaskedInput"
+            case .r3ConsistencyCheck: return "R3ConsistencyCheck"
+            case .r4Unmasking: return "R4Unmasking"
+            case .completed: return "Completed"
+            case .aborted: return "Aborted"
+            }
+        }
+    }
+
+    private(set) var state: State
+    /// This client's id (≥ 1, in the cohort).
+    public let id: UInt32
+    /// The client's recomputed neighbour list (sorted).
+    public let neighbours: [UInt32]
+
+    /// Creates the client and its fresh per-round keys (X25519 (c) and (s) pairs, self seed b_u) from `rng`.
+    ///
+    /// - Throws: ``SecureAggError/unknownClient(_:)`` if `id` is not in the cohort;
+    ///   ``SecureAggError/invalidParameter(_:)`` if `identity` is not the registry's key for `id`.
+    public init(
+        configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, using rng: inout some SecureRandom
+    ) throws(SecureAggError) {
+        guard configuration.contains(id), let registered = configuration.registry[id] else { throw .unknownClient(id) }
+        guard registered == identity.publicKey else { throw .invalidParameter("identity key does not match registry") }
+        let graph = HararyGraph(configuration: configuration)
+        let neighbours = graph.neighbours(of: id)
+        self.id = id
+        self.neighbours = neighbours
+        let context = ClientContext(
+            configuration: configuration, id: id, identity: identity, neighbours: neighbours,
+            neighbourSet: Set(neighbours))
+        state = .r0AdvertiseKeys(ClientR0AdvertiseKeys(context: context, using: &rng))
+    }
+
+    /// Name of the current state (for logs and tests).
+    public var stateName: String { state.name }
+    /// True once the unmasking response has been produced.
+    public var isCompleted: Bool { if case .completed = state { return true } else { return false } }
+    /// The reason the client aborted, if it did.
+    public var abortReason: SecureAggError? { if case let .aborted(a) = state { return a.reason } else { return nil } }
+
+    private func wrongState(_ expected: String) -> SecureAggError {
+        if case let .aborted(a) = state { return .aborted(reason: "\(a.reason)") }
+        return .wrongState(expected: expected, actual: state.name)
+    }
+
+    private mutating func abort(_ error: SecureAggError) -> SecureAggError {
+        state = .aborted(ClientAborted(reason: error))
+        return error
+    }
+
+    /// Phase 0: the signed advertisement of (c_pk, s_pk, commitment to b_u).
+    public mutating func advertiseKeys() throws(SecureAggError) -> AdvertiseKeys {
+        guard case let .r0AdvertiseKeys(s) = state else { throw wrongState("R0AdvertiseKeys") }
+        let (message, next) = s.advertise()
+        state = .r1ShareKeys(next)
+        return message
+    }
+
+    /// Phase 1: checks the key broadcast (signatures, own advertisement, session id, counts) and returns one
+    /// encrypted share pair per neighbour that advertised.
+    public mutating func shareKeys(
+        _ broadcast: KeyBroadcast, using rng: inout some SecureRandom
+    ) throws(SecureAggError) -> ShareKeys {
+        guard case let .r1ShareKeys(s) = state else { throw wrongState("R1ShareKeys") }
+        do {
+            let (message, next) = try s.handle(broadcast, using: &rng)
+            state = .r2MaskedInput(next)
+            return message
+        } catch { throw abort(error) }
+    }
+
+    /// Phase 2: opens the shares addressed to this client and returns the masked, packed `input`.
+    ///
+    /// - Parameter input: m values, each < 2^b. A wrong length or value throws without changing the state.
+    public mutating func maskedInput(_ input: [UInt32], shares: ShareBroadcast) throws(SecureAggError) -> MaskedInput {
+        guard case let .r2MaskedInput(s) = state else { throw wrongState("R2MaskedInput") }
+        try s.checkInput(input)
+        do {
+            let (message, next) = try s.handle(shares, input: input)
+            state = .r3ConsistencyCheck(next)
+            return message
+        } catch { throw abort(error) }
+    }
+
+    /// Phase 3: checks and signs the survivor list.
+    public mutating func consistencyCheck(_ request: ConsistencyRequest) throws(SecureAggError) -> ConsistencyCheck {
+        guard case let .r3ConsistencyCheck(s) = state else { throw wrongState("R3ConsistencyCheck") }
+        do {
+            let (message, next) = try s.handle(request)
+            state = .r4Unmasking(next)
+            return message
+        } catch { throw abort(error) }
+    }
+
+    /// Phase 4: checks the request (signatures, lists) and reveals exactly one share per neighbour.
+    public mutating func unmask(_ request: UnmaskingRequest) throws(SecureAggError) -> UnmaskingResponse {
+        guard case let .r4Unmasking(s) = state else { throw wrongState("R4Unmasking") }
+        do {
+            let (message, next) = try s.handle(request)
+            state = .completed(next)
+            return message
+        } catch { throw abort(error) }
+    }
+}

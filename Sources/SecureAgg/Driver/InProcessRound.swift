@@ -1,0 +1,138 @@
+import Sodium
+
+/// One participant of an in-process round.
+public struct InProcessParticipant: Sendable {
+    public var id: UInt32
+    public var identity: Ed25519.SecretKey
+    public var input: [UInt32]
+
+    public init(id: UInt32, identity: Ed25519.SecretKey, input: [UInt32]) {
+        self.id = id
+        self.identity = identity
+        self.input = input
+    }
+}
+
+/// The outcome of ``InProcessRound/run(configuration:identities:dropouts:using:input:)``.
+public struct RoundResult: Sendable, Equatable {
+    /// Σ x_u mod 2^b over `survivors`.
+    public let sum: [UInt32]
+    /// Clients whose inputs are in the sum (ascending).
+    public let survivors: [UInt32]
+    /// Clients that shared keys but are not in the sum (ascending).
+    public let dropped: [UInt32]
+    /// Clients that aborted themselves, with their reason.
+    public let clientFailures: [UInt32: SecureAggError]
+    /// Messages the server rejected, by sender (last reason).
+    public let serverRejections: [UInt32: SecureAggError]
+}
+
+/// Runs a whole round in one process: every client and the server exchange messages directly.
+///
+/// Used by tests and by FedCore's simulation. Clients' inputs are requested one at a time (`input(id)`) at
+/// phase 2, masked, handed to the server's running sum and discarded before the next, so memory holds one
+/// vector plus the server's accumulator regardless of the cohort size.
+public enum InProcessRound {
+    /// - Parameters:
+    ///   - identities: the Ed25519 identity of each cohort member taking part (ids missing here never speak).
+    ///   - dropouts: `id → phase`: that client sends nothing from `phase` on.
+    ///   - rng: randomness for all keys and shares (a seeded generator makes tests reproducible — not secure).
+    ///   - beforeUnmasking: called once with the phase-2 survivors (whose inputs are in the sum) after the
+    ///     consistency check and before any unmasking request is released; throwing aborts the round with
+    ///     nothing revealed. This is where a privacy ledger charges the round.
+    ///   - input: the encoded vector of client `id` (m values < 2^b); called once per client reaching phase 2.
+    /// - Throws: the server's failure (too few clients, signatures or shares), or a bad `input` vector.
+    public static func run(
+        configuration: RoundConfiguration, identities: [UInt32: Ed25519.SecretKey], dropouts: [UInt32: Phase] = [:],
+        using rng: inout some SecureRandom,
+        beforeUnmasking: ([UInt32]) throws(SecureAggError) -> Void = { _ in },
+        input: (UInt32) throws(SecureAggError) -> [UInt32]
+    ) throws(SecureAggError) -> RoundResult {
+        var server = SecAggServer(configuration: configuration)
+        var clients = [UInt32: SecAggClient]()
+        var failures = [UInt32: SecureAggError]()
+        var rejections = [UInt32: SecureAggError]()
+        func speaks(_ id: UInt32, at phase: Phase) -> Bool {
+            guard let drop = dropouts[id] else { return true }
+            return phase < drop
+        }
+        func note(_ receipt: Receipt, _ id: UInt32) {
+            if case let .rejected(error) = receipt { rejections[id] = error }
+        }
+
+        for id in configuration.cohort {
+            guard let identity = identities[id] else { continue }
+            clients[id] = try SecAggClient(configuration: configuration, id: id, identity: identity, using: &rng)
+        }
+        for id in configuration.cohort where speaks(id, at: .advertiseKeys) {
+            guard var client = clients[id] else { continue }
+            let message = try client.advertiseKeys()
+            clients[id] = client
+            note(try server.receiveAdvertisement(message), id)
+        }
+        for broadcast in try server.finishAdvertising() {
+            let id = broadcast.receiver
+            guard speaks(id, at: .shareKeys), var client = clients[id] else { continue }
+            do {
+                let message = try client.shareKeys(broadcast, using: &rng)
+                note(try server.receiveShareKeys(message), id)
+            } catch { failures[id] = error }
+            clients[id] = client
+        }
+        for broadcast in try server.finishShareKeys() {
+            let id = broadcast.receiver
+            guard speaks(id, at: .maskedInput), var client = clients[id] else { continue }
+            let vector = try input(id)
+            do {
+                let message = try client.maskedInput(vector, shares: broadcast)
+                note(try server.receiveMaskedInput(message), id)
+            } catch {
+                if client.abortReason == nil { throw error }  // a local input error, not a protocol failure
+                failures[id] = error
+            }
+            clients[id] = client
+        }
+        let consistencyRequests = try server.finishMaskedInput()
+        let phaseTwoSurvivors = consistencyRequests.first?.survivors ?? []
+        for request in consistencyRequests {
+            let id = request.receiver
+            guard speaks(id, at: .consistencyCheck), var client = clients[id] else { continue }
+            do {
+                let message = try client.consistencyCheck(request)
+                note(try server.receiveConsistencyCheck(message), id)
+            } catch { failures[id] = error }
+            clients[id] = client
+        }
+        try beforeUnmasking(phaseTwoSurvivors)
+        for request in try server.finishConsistencyCheck() {
+            let id = request.receiver
+            guard speaks(id, at: .unmasking), var client = clients[id] else { continue }
+            do {
+                let message = try client.unmask(request)
+                note(try server.receiveUnmaskingResponse(message), id)
+            } catch { failures[id] = error }
+            clients[id] = client
+        }
+        let result = try server.finishUnmasking()
+        return RoundResult(sum: result.sum, survivors: result.survivors, dropped: result.dropped,
+                           clientFailures: failures, serverRejections: rejections)
+    }
+
+    /// Convenience form with the inputs given up front.
+    public static func run(
+        configuration: RoundConfiguration, participants: [InProcessParticipant], dropouts: [UInt32: Phase] = [:],
+        using rng: inout some SecureRandom
+    ) throws(SecureAggError) -> RoundResult {
+        var identities = [UInt32: Ed25519.SecretKey]()
+        var inputs = [UInt32: [UInt32]]()
+        for p in participants {
+            identities[p.id] = p.identity
+            inputs[p.id] = p.input
+        }
+        return try run(configuration: configuration, identities: identities, dropouts: dropouts, using: &rng) {
+            (id) throws(SecureAggError) -> [UInt32] in
+            guard let v = inputs[id] else { throw .unknownClient(id) }
+            return v
+        }
+    }
+}

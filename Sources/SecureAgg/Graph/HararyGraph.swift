@@ -1,0 +1,98 @@
+import Sodium
+
+/// The SecAgg+ communication graph: a Harary graph H(n, k) laid on a public pseudo-random permutation of
+/// the cohort (Bell et al. 2020).
+///
+/// Positions 0…n−1 on a ring are given to clients by the permutation. Client at position i is joined to
+/// - i ± 1, …, i ± ⌊k/2⌋ (mod n) — for every k;
+/// - if k is odd and n even: also i + n/2 (the "diameter"), so every degree is exactly k;
+/// - if k is odd and n odd: i ↔ i + (n+1)/2 for 0 ≤ i ≤ (n−1)/2 (Harary's construction), so every degree is
+///   k except position 0, which has k + 1.
+/// k = n − 1 gives the complete graph (classic SecAgg). Edges are symmetric; nobody is its own neighbour.
+///
+/// The permutation comes from ``permutationSeed(configuration:)``: the round context only (registry hash,
+/// round number, sorted cohort, parameters), which is fixed before any key is advertised, so nobody can
+/// grind keys to choose neighbours, and every client recomputes and checks its own neighbour list.
+public struct HararyGraph: Sendable {
+    public let degree: Int
+    /// The cohort in ring order (position → id).
+    public let ring: [UInt32]
+    private let position: [UInt32: Int]
+
+    /// Builds the graph for `configuration` (deterministic).
+    public init(configuration: RoundConfiguration) {
+        self.init(cohort: configuration.cohort, degree: configuration.degree,
+                  seed: Self.permutationSeed(configuration: configuration))
+    }
+
+    /// Builds H(n, `degree`) over the permutation of `cohort` drawn from `seed` (32 bytes).
+    /// - Precondition: 1 ≤ degree ≤ cohort.count − 1, ids distinct, seed of 32 bytes.
+    public init(cohort: [UInt32], degree: Int, seed: [UInt8]) {
+        precondition(degree >= 1 && degree < cohort.count && seed.count == 32)
+        self.degree = degree
+        var ring = cohort
+        var rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
+        // Fisher–Yates with an explicit unbiased bounded draw (independent of the stdlib's algorithm).
+        if ring.count > 1 {
+            for i in stride(from: ring.count - 1, to: 0, by: -1) {
+                let j = Self.uniform(below: UInt64(i + 1), using: &rng)
+                ring.swapAt(i, Int(j))
+            }
+        }
+        self.ring = ring
+        var position = [UInt32: Int](minimumCapacity: ring.count)
+        for (i, id) in ring.enumerated() { position[id] = i }
+        self.position = position
+    }
+
+    /// BLAKE2b-256("secagg.v1.harary-permutation" ‖ 0 ‖ round context bytes).
+    public static func permutationSeed(configuration: RoundConfiguration) -> [UInt8] {
+        Blake2b.hash(Array("secagg.v1.harary-permutation".utf8) + [0] + configuration.contextBytes, outputByteCount: 32)
+    }
+
+    /// Uniform integer in 0 ..< bound by rejection sampling (bound ≥ 1).
+    static func uniform(below bound: UInt64, using rng: inout ChaChaRandom) -> UInt64 {
+        let limit = UInt64.max - (UInt64.max % bound)  // accept v < limit, a multiple of bound
+        while true {
+            let v = rng.next()
+            if v < limit { return v % bound }
+        }
+    }
+
+    /// Number of vertices.
+    public var count: Int { ring.count }
+
+    /// The sorted neighbour ids of `id` (empty for an id outside the cohort). Never contains `id`.
+    public func neighbours(of id: UInt32) -> [UInt32] {
+        guard let i = position[id] else { return [] }
+        let n = ring.count
+        var result = Set<Int>()
+        if degree >= n - 1 {
+            for j in 0..<n where j != i { result.insert(j) }
+        } else {
+            let half = degree / 2
+            if half > 0 {
+                for d in 1...half {
+                    result.insert((i + d) % n)
+                    result.insert((i - d + n) % n)
+                }
+            }
+            if degree % 2 == 1 {
+                if n % 2 == 0 {
+                    result.insert((i + n / 2) % n)
+                } else {
+                    let m = (n + 1) / 2
+                    if i <= (n - 1) / 2 { result.insert((i + m) % n) }
+                    // Reverse edges: j = i − m (mod n) with 0 ≤ j ≤ (n−1)/2.
+                    let j = (i - m + n) % n
+                    if j <= (n - 1) / 2 { result.insert(j) }
+                }
+            }
+        }
+        result.remove(i)
+        return result.map { ring[$0] }.sorted()
+    }
+
+    /// True when `a` and `b` are joined.
+    public func areNeighbours(_ a: UInt32, _ b: UInt32) -> Bool { neighbours(of: a).contains(b) }
+}

@@ -1,0 +1,89 @@
+import Sodium
+
+/// What a keystream serves; part of the ChaCha20 nonce so that no (key, nonce) pair serves two purposes.
+public enum MaskPurpose: UInt8, Sendable {
+    /// The self mask PRG(b_u).
+    case selfMask = 1
+    /// A pairwise mask PRG(s_uv).
+    case pairwiseMask = 2
+}
+
+/// One signed mask stream to add to (or subtract from) a vector.
+struct MaskTerm {
+    let seed: MaskSeed
+    let purpose: MaskPurpose
+    /// true: subtract the stream; false: add it.
+    let negate: Bool
+}
+
+/// Expands mask seeds with ChaCha20 (IETF) and adds them to a vector mod 2^32.
+///
+/// Stream layout: key = the 32-byte seed; nonce (12 bytes) = purpose (1 byte) ‖ 3 zero bytes ‖ vector index
+/// (UInt32 LE) ‖ 4 zero bytes; word i of the mask is keystream bytes 4i…4i+3 read little-endian, i.e. block
+/// counter ⌊i/16⌋ from 0. Seeds are fresh per round (b_u random, s_uv bound to the session id), so no
+/// stream is reused across rounds; purpose and vector index separate the rest.
+///
+/// Speed: the vector is walked in 4096-word (16 KiB) chunks; for each chunk every term's keystream is made
+/// into one reusable buffer (kept in L1) and added with wrapping arithmetic, so the vector crosses memory once.
+public enum MaskExpansion {
+    static let chunkWords = 4096
+
+    static func nonce(purpose: MaskPurpose, vectorIndex: UInt32) -> [UInt8] {
+        var nonce = [UInt8](repeating: 0, count: ChaCha20.nonceByteCount)
+        nonce[0] = purpose.rawValue
+        withUnsafeBytes(of: vectorIndex.littleEndian) { nonce.replaceSubrange(4..<8, with: $0) }
+        return nonce
+    }
+
+    /// vector[i] = vector[i] ± mask_term[i] (mod 2^32) for every term. Reduce mod 2^b afterwards by masking.
+    static func apply(_ terms: [MaskTerm], to vector: UnsafeMutableBufferPointer<UInt32>, vectorIndex: UInt32 = 0) {
+        guard let base = vector.baseAddress, !terms.isEmpty, vector.count > 0 else { return }
+        let nonces = terms.map { nonce(purpose: $0.purpose, vectorIndex: vectorIndex) }
+        let chunk = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: chunkWords)
+        defer {
+            secureZero(UnsafeMutableRawBufferPointer(chunk))
+            chunk.deallocate()
+        }
+        let cp = chunk.baseAddress!
+        var start = 0
+        var counter: UInt32 = 0
+        while start < vector.count {
+            let n = min(chunkWords, vector.count - start)
+            let raw = UnsafeMutableRawBufferPointer(start: cp, count: n * 4)
+            let vp = base + start
+            for (t, term) in terms.enumerated() {
+                ChaCha20.keystream(key: term.seed.key, nonce: nonces[t], initialCounter: counter, into: raw)
+                if term.negate {
+                    for i in 0..<n { vp[i] &-= UInt32(littleEndian: cp[i]) }
+                } else {
+                    for i in 0..<n { vp[i] &+= UInt32(littleEndian: cp[i]) }
+                }
+            }
+            start += n
+            counter &+= UInt32(chunkWords / 16)
+        }
+    }
+
+    /// Keeps the low `bits` bits of every coordinate (no-op for 32).
+    static func reduce(_ vector: UnsafeMutableBufferPointer<UInt32>, bits: Int) {
+        guard bits < 32, let base = vector.baseAddress else { return }
+        let mask = (UInt32(1) << UInt32(bits)) &- 1
+        for i in 0..<vector.count { base[i] &= mask }
+    }
+
+    /// Raw keystream generation of `words` words into the same reusable buffer: the benchmark's baseline.
+    public static func rawKeystreamBaseline(words: Int, seed: MaskSeed) {
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkWords * 4, alignment: 64)
+        defer { chunk.deallocate() }
+        let nonce = nonce(purpose: .selfMask, vectorIndex: 0)
+        var done = 0
+        var counter: UInt32 = 0
+        while done < words {
+            let n = min(chunkWords, words - done)
+            ChaCha20.keystream(key: seed.key, nonce: nonce, initialCounter: counter,
+                               into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(n * 4)]))
+            done += n
+            counter &+= UInt32(chunkWords / 16)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Sodium
+
+/// Server state R4: collecting revealed shares, then unmasking the accumulator.
+///
+/// A response must come from a client that signed the survivor list, once, and hold exactly one share for
+/// each of its neighbours in U2: a b-share for a survivor, an s_sk-share for a dropped client, at x = sender.
+/// Unmasking subtracts PRG(b_u) for every survivor u and removes ±PRG(s_ud) for every dropped d and surviving
+/// neighbour u. A reconstruction is checked against the advertised commitment (b_u) or public key (s_sk_d).
+/// With fewer than t shares for any needed secret the round fails with a typed error, never a wrong sum.
+/// Next: ``ServerCompleted`` or aborted.
+struct ServerR4Unmasking: Sendable {
+    let context: ServerContext
+    let advertisements: [UInt32: AdvertiseKeys]
+    let sessionID: [UInt8]
+    let sharedKeys: Set<UInt32>
+    var accumulator: [UInt32]
+    let survivors: [UInt32]
+    let dropped: [UInt32]
+    /// U4: clients that may answer.
+    let responders: Set<UInt32>
+    var answered = Set<UInt32>()
+    var selfSeedShares: [UInt32: [ShamirShare]] = [:]
+    var maskingKeyShares: [UInt32: [ShamirShare]] = [:]
+
+    init(context: ServerContext, advertisements: [UInt32: AdvertiseKeys], sessionID: [UInt8], sharedKeys: Set<UInt32>,
+         accumulator: [UInt32], survivors: [UInt32], dropped: [UInt32], responders: Set<UInt32>) {
+        self.context = context
+        self.advertisements = advertisements
+        self.sessionID = sessionID
+        self.sharedKeys = sharedKeys
+        self.accumulator = accumulator
+        self.survivors = survivors
+        self.dropped = dropped
+        self.responders = responders
+    }
+
+    mutating func receive(_ message: UnmaskingResponse) throws(SecureAggError) {
+        try context.checkHeader(version: message.version, current: UnmaskingResponse.currentVersion, round: message.round)
+        let sender = message.sender
+        guard responders.contains(sender) else { throw .unknownClient(sender) }
+        guard !answered.contains(sender) else { throw .duplicateClient(sender) }
+        let survivorSet = Set(survivors)
+        let expected = Set(context.graph.neighbours(of: sender).filter { sharedKeys.contains($0) })
+        let chunks = Shamir.chunkCount(secretByteCount: 32)
+        var seen = Set<UInt32>()
+        for revealed in message.shares {
+            guard expected.contains(revealed.owner) else { throw .notNeighbour(revealed.owner) }
+            guard seen.insert(revealed.owner).inserted else { throw .duplicateClient(revealed.owner) }
+            let wanted: ShareKind = survivorSet.contains(revealed.owner) ? .selfSeed : .maskingKey
+            guard revealed.kind == wanted else { throw .malformedMessage("wrong share kind for \(revealed.owner)") }
+            guard revealed.share.x == sender, revealed.share.chunkCount == chunks else {
+                throw .malformedMessage("share point or size")
+            }
+        }
+        guard seen.count == expected.count else { throw .malformedMessage("a neighbour's share is missing") }
+        for revealed in message.shares {
+            switch revealed.kind {
+            case .selfSeed: selfSeedShares[revealed.owner, default: []].append(revealed.share)
+            case .maskingKey: maskingKeyShares[revealed.owner, default: []].append(revealed.share)
+            }
+        }
+        answered.insert(sender)
+    }
+
+    /// Reconstructs the needed secrets and unmasks; consumes the accumulator.
+    mutating func finish() throws(SecureAggError) -> AggregationResult {
+        let t = context.threshold
+        let survivorSet = Set(survivors)
+        var terms = [MaskTerm]()
+        for u in survivors {
+            let shares = selfSeedShares[u] ?? []
+            guard shares.count >= t else { throw .tooFewShares(client: u, available: shares.count, required: t) }
+            let bytes: SecureBytes
+            do { bytes = try Shamir.reconstruct(shares, threshold: t, secretByteCount: 32) } catch {
+                throw .reconstructionMismatch(client: u)
+            }
+            let seed = try MaskSeed(reconstructed: bytes)
+            guard let ad = advertisements[u], seed.commitment == ad.selfSeedCommitment else {
+                throw .reconstructionMismatch(client: u)
+            }
+            terms.append(MaskTerm(seed: seed, purpose: .selfMask, negate: true))
+        }
+        for d in dropped {
+            let affected = context.graph.neighbours(of: d).filter { survivorSet.contains($0) }
+            guard !affected.isEmpty else { continue }
+            let shares = maskingKeyShares[d] ?? []
+            guard shares.count >= t else { throw .tooFewShares(client: d, available: shares.count, required: t) }
+            let secretKey: X25519.SecretKey
+            do {
+                let bytes = try Shamir.reconstruct(shares, threshold: t, secretByteCount: 32)
+                secretKey = try X25519.SecretKey(secretBytes: bytes)
+            } catch { throw .reconstructionMismatch(client: d) }
+            guard let adD = advertisements[d], secretKey.publicKey == adD.maskingKey else {
+                throw .reconstructionMismatch(client: d)
+            }
+            for u in affected {
+                guard let adU = advertisements[u] else { throw .unknownClient(u) }
+                let seed = try KeyDerivation.pairwiseSeed(
+                    sessionID: sessionID, me: d, secretKey: secretKey, peer: u, peerKey: adU.maskingKey)
+                // u added PRG(s_ud) when u < d and subtracted it otherwise; undo that.
+                terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: u < d))
+            }
+        }
+        var sum = accumulator
+        accumulator = []
+        let bits = context.configuration.bits
+        sum.withUnsafeMutableBufferPointer { v in
+            MaskExpansion.apply(terms, to: v)
+            MaskExpansion.reduce(v, bits: bits)
+        }
+        return AggregationResult(sum: sum, survivors: survivors, dropped: dropped)
+    }
+}
+
+/// Terminal server state: the sum was produced.
+struct ServerCompleted: Sendable {
+    let result: AggregationResult
+}
+
+/// Terminal server state: the round failed for `reason` (too few clients, shares or signatures).
+struct ServerAborted: Sendable {
+    let reason: SecureAggError
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import DPNoise
+
+/// `secagg-tool privacy calibrate`: the smallest noise meeting an (ε, δ) budget.
+struct PrivacyCalibrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Smallest noise multiplier meeting a target (ε, δ).",
+        discussion: """
+            Bisection on the noise multiplier to relative 1e-7; the result always satisfies ε ≤ target. \
+            local_stddev is each client's noise stddev in model units (gaussian: z·c/√clients, or z·c).
+
+            Example:
+              privacy calibrate --target-epsilon 3 --delta 1e-5 \\
+                --mechanism ddgauss --clients 100 --dimension 65536 \\
+                --l2-clip 1 --steps 100 --json
+            """)
+
+    @Option(help: "Target ε, > 0.")
+    var targetEpsilon: Double
+
+    @OptionGroup var options: PrivacyCommonOptions
+
+    struct Output: Encodable {
+        let noiseMultiplier: Double
+        let localStddev: Double
+        let epsilon: Double
+        let delta: Double
+        let order: Double
+        let targetEpsilon: Double
+        let mechanism: String
+        let steps: Int
+        let samplingRate: Double
+        let scale: Double?
+        let inflatedL2: Double?
+        let bits: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case epsilon, delta, order, mechanism, steps, bits, scale
+            case noiseMultiplier = "noise_multiplier"
+            case localStddev = "local_stddev"
+            case targetEpsilon = "target_epsilon"
+            case samplingRate = "sampling_rate"
+            case inflatedL2 = "inflated_l2"
+        }
+    }
+
+    func run() async throws {
+        guard targetEpsilon.isFinite, targetEpsilon > 0 else {
+            throw ToolFailure.badInput("--target-epsilon must be a number > 0, got \(targetEpsilon)")
+        }
+        try options.validateCommon()
+        let o = options
+        let output: Output
+        if let distributed = o.mechanism.distributed {
+            let result = try PrivacyErrors.mapping {
+                try NoiseCalibration.distributed(
+                    targetEpsilon: targetEpsilon, delta: o.delta, samplingRate: o.samplingRate, steps: o.steps,
+                    mechanism: distributed, l2Clip: o.l2Clip ?? 0, dimension: o.dimension ?? 0,
+                    minimumSurvivors: o.clients ?? 0, colludingClients: o.colludingClients, bits: o.bits,
+                    beta: o.beta, modClipProbability: o.modClipProbability)
+            }
+            let configuration = result.configuration
+            output = Output(noiseMultiplier: result.noiseMultiplier, localStddev: configuration?.localStddev ?? .nan,
+                            epsilon: result.guarantee.epsilon, delta: o.delta, order: result.guarantee.order,
+                            targetEpsilon: targetEpsilon, mechanism: o.mechanism.rawValue, steps: o.steps,
+                            samplingRate: o.samplingRate, scale: configuration?.scale,
+                            inflatedL2: configuration?.inflatedL2, bits: configuration?.bits)
+        } else {
+            let result = try PrivacyErrors.mapping {
+                try NoiseCalibration.gaussian(targetEpsilon: targetEpsilon, delta: o.delta,
+                                              samplingRate: o.samplingRate, steps: o.steps)
+            }
+            output = Output(noiseMultiplier: result.noiseMultiplier,
+                            localStddev: o.gaussianLocalStddev(noiseMultiplier: result.noiseMultiplier),
+                            epsilon: result.guarantee.epsilon, delta: o.delta, order: result.guarantee.order,
+                            targetEpsilon: targetEpsilon, mechanism: o.mechanism.rawValue, steps: o.steps,
+                            samplingRate: o.samplingRate, scale: nil, inflatedL2: nil, bits: nil)
+        }
+        if o.json {
+            try JSONOutput.print(output)
+        } else {
+            print("noise multiplier \(output.noiseMultiplier) (local stddev \(output.localStddev)) gives "
+                  + "ε = \(output.epsilon) at δ = \(output.delta)")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import DPNoise
+
+/// `secagg-tool privacy epsilon`: ε after T rounds for given noise.
+struct PrivacyEpsilon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "epsilon",
+        abstract: "ε for given noise, sampling rate, steps and δ.",
+        discussion: """
+            gaussian / sampled-gaussian use dp-accounting's 156 default orders; ddgauss / skellam use integer \
+            orders 2…128 and 256, the encoder's scale and rounded variance for M = --clients minimum survivors \
+            less --colluding-clients.
+
+            Examples:
+              privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
+                --sampling-rate 0.01 --steps 10000 --delta 1e-5 --json
+              privacy epsilon --mechanism ddgauss --noise-multiplier 1 \\
+                --clients 100 --dimension 65536 --l2-clip 1 --bits 18 \\
+                --steps 1500 --sampling-rate 0.0294 --delta 3e-4
+            """)
+
+    @Option(help: "Noise multiplier z = central noise stddev / L2 clip, > 0.")
+    var noiseMultiplier: Double
+
+    @OptionGroup var options: PrivacyCommonOptions
+
+    struct Output: Encodable {
+        let epsilon: Double
+        let delta: Double
+        let order: Double
+        let mechanism: String
+        let steps: Int
+        let samplingRate: Double
+        let noiseMultiplier: Double
+        let localStddev: Double
+        let scale: Double?
+        let inflatedL2: Double?
+        let bits: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case epsilon, delta, order, mechanism, steps, bits, scale
+            case samplingRate = "sampling_rate"
+            case noiseMultiplier = "noise_multiplier"
+            case localStddev = "local_stddev"
+            case inflatedL2 = "inflated_l2"
+        }
+    }
+
+    func run() async throws {
+        guard noiseMultiplier.isFinite, noiseMultiplier > 0 else {
+            throw ToolFailure.badInput("--noise-multiplier must be a number > 0, got \(noiseMultiplier)")
+        }
+        try options.validateCommon()
+        let output: Output
+        if let distributed = options.mechanism.distributed {
+            let configuration = try options.configuration(mechanism: distributed, noiseMultiplier: noiseMultiplier)
+            let guarantee = try PrivacyErrors.mapping {
+                try configuration.epsilon(samplingRate: options.samplingRate, steps: options.steps,
+                                          delta: options.delta)
+            }
+            output = Output(epsilon: guarantee.epsilon, delta: guarantee.delta, order: guarantee.order,
+                            mechanism: options.mechanism.rawValue, steps: options.steps,
+                            samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
+                            localStddev: configuration.localStddev, scale: configuration.scale,
+                            inflatedL2: configuration.inflatedL2, bits: configuration.bits)
+        } else {
+            let guarantee = try PrivacyErrors.mapping {
+                try GaussianAccountant.epsilon(noiseMultiplier: noiseMultiplier, samplingRate: options.samplingRate,
+                                               steps: options.steps, delta: options.delta)
+            }
+            output = Output(epsilon: guarantee.epsilon, delta: guarantee.delta, order: guarantee.order,
+                            mechanism: options.mechanism.rawValue, steps: options.steps,
+                            samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
+                            localStddev: options.gaussianLocalStddev(noiseMultiplier: noiseMultiplier),
+                            scale: nil, inflatedL2: nil, bits: nil)
+        }
+        if options.json {
+            try JSONOutput.print(output)
+        } else {
+            print("ε = \(output.epsilon) at δ = \(output.delta) (order \(output.order)) after \(output.steps) steps")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@Suite struct PrivacyCommandTests {
+    static let sampled = ["privacy", "epsilon", "--mechanism", "sampled-gaussian", "--noise-multiplier", "1.1",
+                          "--sampling-rate", "0.01", "--steps", "1000", "--delta", "1e-05", "--json"]
+
+    @Test func epsilonEqualsTheReferenceAccountantValue() throws {
+        // dp_public.csv, conversion "q=0.01,sigma=1.1,T=1000,delta=1e-05": improved rule ε = 1.7117701662429012 at 9.6.
+        let r = try CLIRunner.run(Self.sampled)
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let json = try r.json()
+        let epsilon = try #require(json["epsilon"] as? Double)
+        #expect(abs(epsilon - 1.7117701662429012) / 1.7117701662429012 < 1e-9)
+        #expect(json["order"] as? Double == 9.6)
+        #expect(json["delta"] as? Double == 1e-5)
+    }
+
+    @Test func distributedEpsilonReproducesTheReferenceRow() throws {
+        // dp_public.csv, ddg_fl "d=65536,z=1,bits=18,ddgauss": ε = 7.47546592486302 at order 3.
+        let r = try CLIRunner.run([
+            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--clients", "100",
+            "--dimension", "65536", "--l2-clip", "1", "--bits", "18", "--steps", "1500",
+            "--sampling-rate", "0.029411764705882353", "--delta", "0.0002941176470588235", "--json"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let json = try r.json()
+        let epsilon = try #require(json["epsilon"] as? Double)
+        #expect(abs(epsilon - 7.47546592486302) / 7.47546592486302 < 1e-3)
+        #expect(abs(try #require(json["scale"] as? Double) - 31380.30919993173) < 1e-6)
+        #expect(json["bits"] as? Int == 18)
+    }
+
+    @Test(arguments: ["sampled-gaussian", "skellam"])
+    func calibrateMeetsTheTarget(mechanism: String) throws {
+        var args = ["privacy", "calibrate", "--target-epsilon", "2", "--delta", "1e-5", "--mechanism", mechanism,
+                    "--steps", "50", "--json"]
+        if mechanism == "skellam" {
+            args += ["--clients", "50", "--dimension", "4096", "--l2-clip", "1"]
+        } else {
+            args += ["--sampling-rate", "0.05"]
+        }
+        let r = try CLIRunner.run(args)
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let json = try r.json()
+        let epsilon = try #require(json["epsilon"] as? Double)
+        let z = try #require(json["noise_multiplier"] as? Double)
+        #expect(epsilon <= 2 && epsilon > 1.99)
+        #expect(try #require(json["local_stddev"] as? Double) > 0)
+        if mechanism == "sampled-gaussian" { #expect(json["local_stddev"] as? Double == z) }
+    }
+
+    static let nonsense: [(flag: String, replace: String, with: String)] = [
+        ("--noise-multiplier", "1.1", "0"),
+        ("--noise-multiplier", "1.1", "nan"),
+        ("--sampling-rate", "0.01", "1.5"),
+        ("--sampling-rate", "0.01", "0"),
+        ("--steps", "1000", "0"),
+        ("--delta", "1e-05", "1"),
+        ("--delta", "1e-05", "0"),
+    ]
+
+    @Test(arguments: 0..<nonsense.count)
+    func nonsenseEpsilonParameterExitsTwoNamingIt(index: Int) throws {
+        let (flag, old, new) = Self.nonsense[index]
+        var args = Self.sampled
+        let position = try #require(args.firstIndex(of: flag))
+        #expect(args[position + 1] == old)
+        args[position + 1] = new
+        let r = try CLIRunner.run(args)
+        #expect(r.exitCode == 2)
+        #expect(r.stdout.isEmpty)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && r.stderr.contains(flag), "\(r.stderr)")
+    }
+
+    static let distributedNonsense: [(flag: String, value: String)] = [
+        ("--bits", "33"), ("--bits", "2"), ("--clients", "0"), ("--colluding-clients", "100"),
+        ("--dimension", "0"), ("--l2-clip", "0"), ("--beta", "1"), ("--mod-clip-probability", "0"),
+    ]
+
+    @Test(arguments: 0..<distributedNonsense.count)
+    func nonsenseDistributedParameterExitsTwoNamingIt(index: Int) throws {
+        let (flag, value) = Self.distributedNonsense[index]
+        var options = ["--clients": "100", "--dimension": "1024", "--l2-clip": "1", "--bits": "20"]
+        options[flag] = value
+        var args = ["privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--steps", "10",
+                    "--delta", "1e-5"]
+        for (key, v) in options.sorted(by: { $0.key < $1.key }) { args += [key, v] }
+        let r = try CLIRunner.run(args)
+        #expect(r.exitCode == 2)
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(flag), "\(r.stderr)")
+    }
+
+    @Test func calibrateRefusesANonPositiveTarget() throws {
+        let r = try CLIRunner.run(["privacy", "calibrate", "--target-epsilon", "0", "--delta", "1e-5",
+                                   "--mechanism", "gaussian", "--steps", "10"])
+        #expect(r.exitCode == 2)
+        #expect(r.stderr.contains("--target-epsilon"))
+    }
+
+    @Test func helpTeachesWithAnExample() throws {
+        let r = try CLIRunner.run(["privacy", "epsilon", "--help"])
+        #expect(r.exitCode == 0)
+        #expect(r.stdout.contains("--mechanism sampled-gaussian --noise-multiplier 1.1"))
+    }
+}

@@ -1,0 +1,94 @@
+import Sodium
+import Testing
+@testable import SecureAgg
+
+@Suite struct MaskingTests {
+    static func seed(_ s: UInt64) -> MaskSeed {
+        var rng = ChaChaRandom.seeded(s)
+        return MaskSeed.random(using: &rng)
+    }
+
+    @Test func expansionEqualsTheDocumentedChaCha20StreamAcrossChunks() {
+        let seed = Self.seed(1)
+        let m = MaskExpansion.chunkWords * 2 + 37
+        var vector = [UInt32](repeating: 0, count: m)
+        vector.withUnsafeMutableBufferPointer {
+            MaskExpansion.apply([MaskTerm(seed: seed, purpose: .pairwiseMask, negate: false)], to: $0, vectorIndex: 3)
+        }
+        var nonce = [UInt8](repeating: 0, count: 12)
+        nonce[0] = MaskPurpose.pairwiseMask.rawValue
+        nonce[4] = 3
+        var reference = [UInt32](repeating: 0, count: m)
+        reference.withUnsafeMutableBytes { ChaCha20.keystream(key: seed.key, nonce: nonce, initialCounter: 0, into: $0) }
+        #expect(vector == reference.map { UInt32(littleEndian: $0) })
+    }
+
+    @Test func purposesAndVectorIndicesUseDistinctNonces() {
+        var nonces = Set<[UInt8]>()
+        for purpose in [MaskPurpose.selfMask, .pairwiseMask] {
+            for index: UInt32 in [0, 1, 2, 0x0100_0000] {
+                #expect(nonces.insert(MaskExpansion.nonce(purpose: purpose, vectorIndex: index)).inserted)
+            }
+        }
+    }
+
+    @Test func pairwiseMasksCancelAndSeedsAreSymmetric() throws {
+        var rng = ChaChaRandom.seeded(2)
+        let session = rng.bytes(count: 32)
+        let a = X25519.SecretKey.generate(using: &rng)
+        let b = X25519.SecretKey.generate(using: &rng)
+        let sab = try KeyDerivation.pairwiseSeed(sessionID: session, me: 4, secretKey: a, peer: 9, peerKey: b.publicKey)
+        let sba = try KeyDerivation.pairwiseSeed(sessionID: session, me: 9, secretKey: b, peer: 4, peerKey: a.publicKey)
+        #expect(sab == sba)
+        let other = try KeyDerivation.pairwiseSeed(
+            sessionID: rng.bytes(count: 32), me: 4, secretKey: a, peer: 9, peerKey: b.publicKey)
+        #expect(other != sab)  // bound to the session: no reuse across rounds
+        var x: [UInt32] = (0..<100).map { UInt32($0) }
+        let original = x
+        x.withUnsafeMutableBufferPointer {
+            MaskExpansion.apply([MaskTerm(seed: sab, purpose: .pairwiseMask, negate: false)], to: $0)
+            MaskExpansion.apply([MaskTerm(seed: sba, purpose: .pairwiseMask, negate: true)], to: $0)
+        }
+        #expect(x == original)
+    }
+
+    @Test func lowOrderPeerKeyIsRefused() throws {
+        var rng = ChaChaRandom.seeded(3)
+        let a = X25519.SecretKey.generate(using: &rng)
+        let zero = try X25519.PublicKey(bytes: [UInt8](repeating: 0, count: 32))
+        #expect(throws: SecureAggError.weakPeerKey(5)) {
+            try KeyDerivation.pairwiseSeed(sessionID: [], me: 1, secretKey: a, peer: 5, peerKey: zero)
+        }
+    }
+
+    /// χ² over 256 bins of the masked vector's residue (y − x); df = 255, bound 400 (p ≈ 1e-8).
+    static func chiSquare(_ values: [UInt32], bins: Int) -> Double {
+        var counts = [Int](repeating: 0, count: bins)
+        for v in values { counts[Int(v) % bins] += 1 }
+        let expected = Double(values.count) / Double(bins)
+        return counts.reduce(0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+    }
+
+    @Test func maskedVectorsStayUniformWhenANeighbourDropped() throws {
+        let fixture = try Fixture(n: 8, degree: 4, threshold: 3, bits: 8, m: 8192)
+        var h = try Harness(fixture)
+        try h.advertise()
+        try h.shareKeys()
+        let dropped: UInt32 = 3
+        try h.maskInputs(skip: [dropped])
+        // The server knows the dropped client's pairwise masks after unmasking; the survivors' vectors must
+        // still look uniform without their self masks.
+        for id in h.clients[dropped]!.neighbours {
+            let y = try BitPacking.unpack(h.maskedInputs[id]!.packed)
+            let residue = zip(y, h.inputs[id]!).map { ($0 &- $1) & 0xFF }
+            #expect(Self.chiSquare(residue, bins: 256) < 400)
+            for bit in 0..<8 {
+                let ones = residue.reduce(0) { $0 + Int(($1 >> UInt32(bit)) & 1) }
+                #expect(abs(ones - 4096) < 6 * 45)  // 6σ, σ = √(8192/4)
+            }
+        }
+        // The statistic can fail: an unmasked input (residue of nothing) is far from uniform.
+        let plain = h.inputs[1]!.map { $0 & 0x0F }
+        #expect(Self.chiSquare(plain, bins: 256) > 400)
+    }
+}
