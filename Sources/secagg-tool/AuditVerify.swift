@@ -35,7 +35,8 @@ struct AuditVerify: AsyncParsableCommand {
         let url = URL(fileURLWithPath: file)
         let verification: AuditVerification
         do {
-            verification = try AuditVerifier.verify(url, registryServerKey: serverKey, accountant: DPNoiseAuditAccountant())
+            verification = try AuditVerifier.verify(
+                url, registryServerKey: serverKey, accountant: DPNoiseAuditAccountant())
         } catch {
             throw ToolFailure.badInput(error.description)
         }
@@ -43,10 +44,11 @@ struct AuditVerify: AsyncParsableCommand {
             try JSONOutput.print(verification)
         } else {
             print(verification.valid ? "valid" : "BROKEN", terminator: ": ")
-            print("\(verification.records) records, \(verification.rounds) rounds, signer "
-                + (verification.signerPinned ? "pinned by the registry" : "not pinned")
-                + ", epsilon \(verification.epsilonCumulative)"
-                + (verification.budgetEpsilon.map { " of budget \($0)" } ?? ""))
+            print(
+                "\(verification.records) records, \(verification.rounds) rounds, signer "
+                    + (verification.signerPinned ? "pinned by the registry" : "not pinned")
+                    + ", epsilon \(verification.epsilonCumulative)"
+                    + (verification.budgetEpsilon.map { " of budget \($0)" } ?? ""))
             for p in verification.problems { print("record \(p.seq) (\(p.kind)): \(p.message)") }
         }
         if let first = verification.problems.first {

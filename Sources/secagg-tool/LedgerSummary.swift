@@ -36,8 +36,9 @@ struct LedgerSummaryOutput: Encodable {
     /// One line for people.
     var text: String {
         var lines = rounds.map { "round \($0.round): epsilon \($0.epsilonRound), cumulative \($0.epsilon)" }
-        lines.append("epsilon spent \(epsilon)" + (budget.map { " of budget \($0)" } ?? " (no budget)")
-            + (delta.map { ", delta \($0)" } ?? ""))
+        lines.append(
+            "epsilon spent \(epsilon)" + (budget.map { " of budget \($0)" } ?? " (no budget)")
+                + (delta.map { ", delta \($0)" } ?? ""))
         return lines.joined(separator: "\n")
     }
 }
@@ -61,8 +62,9 @@ func ledgerSummary(path: String) throws -> LedgerSummaryOutput {
                 break
             }
         }
-        return LedgerSummaryOutput(rounds: rounds, epsilon: rounds.last?.epsilon ?? 0, budget: started?.budgetEpsilon,
-                                   delta: started?.delta, source: "audit_log")
+        return LedgerSummaryOutput(
+            rounds: rounds, epsilon: rounds.last?.epsilon ?? 0, budget: started?.budgetEpsilon,
+            delta: started?.delta, source: "audit_log")
     }
     let contents: LedgerContents
     do { contents = try PrivacyLedger.read(contentsOf: url) } catch { throw ToolFailure.badInput(error.description) }

@@ -1,13 +1,16 @@
 import DPNoise
 import Foundation
 import Testing
+
 @testable import FedCore
 
 /// The audit verifier with the real DPNoise accountant.
 @Suite struct AuditAccountingTests {
     typealias Fixture = AuditLogFixture
 
-    static func planned(_ round: Int, steps: Int, z: Double, q: Double = 1) throws -> (RoundPlanned, DistributedDPConfiguration) {
+    static func planned(_ round: Int, steps: Int, z: Double, q: Double = 1) throws -> (
+        RoundPlanned, DistributedDPConfiguration
+    ) {
         let c = try DistributedDPConfiguration(
             mechanism: .ddgauss, l2Clip: 1, dimension: 1024, minimumSurvivors: 8, colludingClients: 1,
             maximumSummands: 10, noiseMultiplier: z, bits: 20)
@@ -24,14 +27,18 @@ import Testing
     @Test func identicalRoundsMatchTheAccountantsTFoldComposition() throws {
         let (directory, url) = try Fixture.temporaryLog()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let log = try AuditLog.create(at: url, signer: try Fixture.key(Fixture.seedA), pinned: true, budgetEpsilon: 50, delta: 1e-5)
+        let log = try AuditLog.create(
+            at: url, signer: try Fixture.key(Fixture.seedA), pinned: true, budgetEpsilon: 50, delta: 1e-5)
         var cumulative = 0.0
         for r in 1...2 {
             let (p, c) = try Self.planned(r, steps: r - 1, z: 0.8)
             try log.append(.roundPlanned(p))
             let single = try c.epsilon(samplingRate: 1, steps: 1, delta: 1e-5).epsilon
             cumulative = try c.epsilon(samplingRate: 1, steps: r, delta: 1e-5).epsilon
-            try log.append(.roundCharged(AuditRoundCharged(round: r, epsilonRound: single, epsilonCumulative: cumulative, budgetEpsilon: 50)))
+            try log.append(
+                .roundCharged(
+                    AuditRoundCharged(round: r, epsilonRound: single, epsilonCumulative: cumulative, budgetEpsilon: 50))
+            )
             try log.append(.roundCompleted(AuditRoundCompleted(round: r, survivors: 9, outputHash: "00")))
             try log.closeRound(r)
         }
@@ -46,7 +53,8 @@ import Testing
         let (b, cb) = try Self.planned(2, steps: 1, z: 1.6, q: 0.5)
         let composed = try DPNoiseAuditAccountant().epsilon(composing: [a, b], delta: 1e-5)
         let sum = zip(try ca.rdpCurve(samplingRate: 1), try cb.rdpCurve(samplingRate: 0.5)).map { $0 + $1 }
-        let expected = try RDPConversion.epsilon(orders: DistributedDPConfiguration.orders, rdp: sum, delta: 1e-5).epsilon
+        let expected = try RDPConversion.epsilon(orders: DistributedDPConfiguration.orders, rdp: sum, delta: 1e-5)
+            .epsilon
         #expect(composed == expected)
         #expect(composed > (try ca.epsilon(samplingRate: 1, steps: 1, delta: 1e-5).epsilon))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Sodium
+
 @testable import FedCore
 
 /// Builds small valid audit logs for tests. The fake accountant charges ε = T·base/z after T identical rounds
@@ -41,8 +42,9 @@ enum AuditLogFixture {
     static func write(_ url: URL, signer: Ed25519.SecretKey, pinned: Bool = true, options: Options = Options())
         throws -> [String]
     {
-        let log = try AuditLog.create(at: url, signer: signer, pinned: pinned, budgetEpsilon: options.budget,
-                                      delta: 1e-5, toolVersion: "test")
+        let log = try AuditLog.create(
+            at: url, signer: signer, pinned: pinned, budgetEpsilon: options.budget,
+            delta: 1e-5, toolVersion: "test")
         var heads: [String] = []
         var chargedSoFar: [RoundPlanned] = []
         var cumulative = 0.0
@@ -57,13 +59,18 @@ enum AuditLogFixture {
             chargedSoFar.append(p)
             cumulative = try accountant.epsilon(composing: chargedSoFar, delta: 1e-5)
             let single = options.wrongEpsilonRound[r] ?? fakeEpsilon(p, 1)
-            try log.append(.roundCharged(AuditRoundCharged(
-                round: r, epsilonRound: single, epsilonCumulative: cumulative, budgetEpsilon: options.budget)))
+            try log.append(
+                .roundCharged(
+                    AuditRoundCharged(
+                        round: r, epsilonRound: single, epsilonCumulative: cumulative, budgetEpsilon: options.budget)))
             if r == options.failingRound {
-                try log.append(.roundFailed(AuditRoundFailed(round: r, reason: "too few <unmasking> shares", charged: true)))
+                try log.append(
+                    .roundFailed(AuditRoundFailed(round: r, reason: "too few <unmasking> shares", charged: true)))
             } else {
                 try log.append(.survivors(Survivors(round: r, phase: .unmasking, clientIds: Array(1...7))))
-                try log.append(.roundCompleted(AuditRoundCompleted(round: r, survivors: 8, outputHash: String(repeating: "ab", count: 32))))
+                try log.append(
+                    .roundCompleted(
+                        AuditRoundCompleted(round: r, survivors: 8, outputHash: String(repeating: "ab", count: 32))))
             }
             heads.append(try log.closeRound(r))
         }
@@ -78,8 +85,10 @@ enum AuditLogFixture {
 
     /// Re-hashes and re-signs `row` with `key` (what an attacker holding another key can do).
     static func resign(_ row: inout AuditRow, with key: Ed25519.SecretKey) {
-        let hash = AuditRecordHash.hash(seq: row.seq, kind: row.kind, round: row.round, payload: row.payload,
-                                        prevHash: row.prevHash) ?? []
+        let hash =
+            AuditRecordHash.hash(
+                seq: row.seq, kind: row.kind, round: row.round, payload: row.payload,
+                prevHash: row.prevHash) ?? []
         row.hash = Hex.encode(hash)
         row.signature = Hex.encode(key.sign(hash))
     }

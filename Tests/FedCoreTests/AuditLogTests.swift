@@ -1,6 +1,7 @@
 import Foundation
 import Sodium
 import Testing
+
 @testable import FedCore
 
 @Suite struct AuditLogTests {
@@ -94,8 +95,10 @@ import Testing
         let v = try verifyTampered { rows in
             // Swap the contents of seq 4 and 5 (the seq column is the order, so swap everything but seq).
             let (a, b) = (rows[3], rows[4])
-            rows[3] = b; rows[3].seq = a.seq
-            rows[4] = a; rows[4].seq = b.seq
+            rows[3] = b
+            rows[3].seq = a.seq
+            rows[4] = a
+            rows[4].seq = b.seq
         }
         #expect(v.problems.first?.seq == 4)
         #expect(!v.valid)
@@ -173,7 +176,9 @@ import Testing
         }
         // An RDP accountant adds per-round curves: fake curve [a/z², b/z²], ε = min over orders of curve + 1/order.
         let rdp = RDPAuditAccountant(
-            curve: { p in [0.1 / (p.noiseMultiplier * p.noiseMultiplier), 0.3 / (p.noiseMultiplier * p.noiseMultiplier)] },
+            curve: { p in
+                [0.1 / (p.noiseMultiplier * p.noiseMultiplier), 0.3 / (p.noiseMultiplier * p.noiseMultiplier)]
+            },
             toEpsilon: { curve, _ in min(curve[0] + 1, curve[1] + 0.5) })
         let rounds = [Fixture.planned(1, steps: 0), Fixture.planned(2, steps: 1, noiseMultiplier: 2.5)]
         let expected = min(0.1 / 1.5625 + 0.1 / 6.25 + 1, 0.3 / 1.5625 + 0.3 / 6.25 + 0.5)
@@ -183,8 +188,9 @@ import Testing
     @Test func writerRefusesOutOfOrderReservedAndPostCloseEvents() throws {
         let (directory, url) = try Fixture.temporaryLog()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let log = try AuditLog.create(at: url, signer: try Fixture.key(Fixture.seedA), pinned: false,
-                                      budgetEpsilon: nil, delta: 1e-5)
+        let log = try AuditLog.create(
+            at: url, signer: try Fixture.key(Fixture.seedA), pinned: false,
+            budgetEpsilon: nil, delta: 1e-5)
         #expect(throws: AuditError.self) { try log.append(.keysAdvertised(KeysAdvertised(round: 1, clientIds: [1]))) }
         #expect(throws: AuditError.self) {
             try log.append(.runClosed(RunClosed(rounds: 0, epsilonCumulative: 0, headHash: log.headHash)))
@@ -196,9 +202,12 @@ import Testing
         try log.closeRound(2)
         #expect(throws: AuditError.self) { try log.append(.roundPlanned(Fixture.planned(2, steps: 0))) }
         try log.closeRun(rounds: 1, epsilonCumulative: 0)
-        #expect(throws: AuditError.logClosed(file: url.path)) { try log.append(.roundPlanned(Fixture.planned(3, steps: 0))) }
+        #expect(throws: AuditError.logClosed(file: url.path)) {
+            try log.append(.roundPlanned(Fixture.planned(3, steps: 0)))
+        }
         #expect(throws: AuditError.fileExists(file: url.path)) {
-            try AuditLog.create(at: url, signer: try Fixture.key(Fixture.seedA), pinned: false, budgetEpsilon: nil, delta: 1e-5)
+            try AuditLog.create(
+                at: url, signer: try Fixture.key(Fixture.seedA), pinned: false, budgetEpsilon: nil, delta: 1e-5)
         }
         let v = try AuditVerifier.verify(url, registryServerKey: nil, accountant: Fixture.accountant)
         #expect(v.valid, "\(v.problems)")
@@ -244,6 +253,8 @@ import Testing
 
     private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count else { return false }
-        return (0...(haystack.count - needle.count)).contains { i in haystack[i..<(i + needle.count)].elementsEqual(needle) }
+        return (0...(haystack.count - needle.count)).contains { i in
+            haystack[i..<(i + needle.count)].elementsEqual(needle)
+        }
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+
 @testable import FedCore
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @Suite struct AuditReportTests {
@@ -23,11 +25,16 @@ import FoundationXML
         #expect(rounds.map(\.round) == [1, 2, 3])
         #expect(rounds.map(\.outcome) == ["completed", "failed", "completed"])
         #expect(rounds[0].dropoutsByPhase.map(\.count) == [0, 1, 1, 0, 1])
-        #expect(rounds[0].dropoutsByPhase.map(\.phase) == ["advertise_keys", "share_keys", "masked_input", "consistency_check", "unmasking"])
+        #expect(
+            rounds[0].dropoutsByPhase.map(\.phase) == [
+                "advertise_keys", "share_keys", "masked_input", "consistency_check", "unmasking",
+            ])
         #expect(rounds[1].survivorsByPhase.map(\.count) == [9, 8, 8])
         #expect(rounds.map(\.epsilonCumulative) == [0.2, 0.4, 0.6])
         #expect(rounds[1].failureReason == "too few <unmasking> shares")
-        #expect(rounds[0].degree == 8 && rounds[0].threshold == 5 && rounds[0].bits == 20 && rounds[0].participants.count == 10)
+        #expect(
+            rounds[0].degree == 8 && rounds[0].threshold == 5 && rounds[0].bits == 20
+                && rounds[0].participants.count == 10)
     }
 
     @Test func jsonReportHasTheVerdictAndEveryRound() throws {
@@ -58,7 +65,9 @@ import FoundationXML
     @Test func htmlIsSelfContainedWellFormedAndChartsTheEvents() throws {
         let (html, _, records) = try fixtureReport(.html)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        for external in ["<script", "<link", "src=", "href=", "url("] { #expect(!html.contains(external), "\(external)") }
+        for external in ["<script", "<link", "src=", "href=", "url("] {
+            #expect(!html.contains(external), "\(external)")
+        }
         #expect(html.contains("&lt;unmasking&gt;") && !html.contains("<unmasking>"))
         // The body after the doctype is XML-well-formed (void elements are self-closed), and so is each chart.
         let document = String(html.dropFirst("<!DOCTYPE html>\n".count))
@@ -120,8 +129,10 @@ final class XMLCheck: NSObject, XMLParserDelegate {
         return check
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
         elements.append(elementName)
         attributes.append(attributeDict)
     }

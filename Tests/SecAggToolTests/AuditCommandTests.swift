@@ -3,6 +3,7 @@ import FedCore
 import Foundation
 import Sodium
 import Testing
+
 @testable import secagg_tool
 
 /// `audit verify`, `audit report` and the ledger summary behind `privacy ledger`, on logs written with FedCore.
@@ -17,17 +18,23 @@ import Testing
         let log = try AuditLog.create(at: url, signer: signer, pinned: true, budgetEpsilon: 100, delta: 1e-5)
         var cumulative = 0.0
         for r in 1...2 {
-            try log.append(.roundPlanned(RoundPlanned(
-                round: r, cohortIds: [1, 2, 3, 4, 5], degree: 4, threshold: 3, bits: 18, clip: 1, mechanism: .ddgauss,
-                noiseMultiplier: 1, minSurvivors: 4, colludingClients: 0, samplingRate: 1, stepsSoFar: r - 1,
-                dimension: 512, scale: config.scale, localVarianceNumerator: config.localScaledVariance.numerator,
-                localVarianceDenominator: config.localScaledVariance.denominator, beta: config.beta,
-                modClipProbability: config.modClipProbability, delta: 1e-5)))
+            try log.append(
+                .roundPlanned(
+                    RoundPlanned(
+                        round: r, cohortIds: [1, 2, 3, 4, 5], degree: 4, threshold: 3, bits: 18, clip: 1,
+                        mechanism: .ddgauss,
+                        noiseMultiplier: 1, minSurvivors: 4, colludingClients: 0, samplingRate: 1, stepsSoFar: r - 1,
+                        dimension: 512, scale: config.scale,
+                        localVarianceNumerator: config.localScaledVariance.numerator,
+                        localVarianceDenominator: config.localScaledVariance.denominator, beta: config.beta,
+                        modClipProbability: config.modClipProbability, delta: 1e-5)))
             try log.append(.survivors(Survivors(round: r, phase: .maskedInput, clientIds: [1, 2, 3, 5])))
             let single = try config.epsilon(samplingRate: 1, steps: 1, delta: 1e-5).epsilon
             cumulative = try config.epsilon(samplingRate: 1, steps: r, delta: 1e-5).epsilon
-            try log.append(.roundCharged(AuditRoundCharged(
-                round: r, epsilonRound: single, epsilonCumulative: cumulative, budgetEpsilon: 100)))
+            try log.append(
+                .roundCharged(
+                    AuditRoundCharged(
+                        round: r, epsilonRound: single, epsilonCumulative: cumulative, budgetEpsilon: 100)))
             try log.append(.roundCompleted(AuditRoundCompleted(round: r, survivors: 4, outputHash: "00ff")))
             try log.closeRound(r)
         }
@@ -110,12 +117,17 @@ import Testing
 
         let ledgerURL = directory.appendingPathComponent("ledger.jsonl")
         let ledger = try PrivacyLedger.open(ledgerURL)
-        try ledger.append(.roundCharged(RoundCharged(
-            round: 1, mechanism: "ddgauss", noiseMultiplier: 1, clients: 5, minSurvivors: 4, samplingRate: 1,
-            dimension: 512, clip: 1, bits: 18, scale: 2, localVarianceNumerator: 3, localVarianceDenominator: 1,
-            delta: 1e-5, epsilonRound: 1.5, epsilonCumulative: 1.5, budgetEpsilon: 4)))
-        try ledger.append(.roundCompleted(RoundCompleted(round: 1, survivors: 4, survivorIds: [1, 2, 3, 5],
-                                                         outputHash: "00", auditHeadHash: "ab")))
+        try ledger.append(
+            .roundCharged(
+                RoundCharged(
+                    round: 1, mechanism: "ddgauss", noiseMultiplier: 1, clients: 5, minSurvivors: 4, samplingRate: 1,
+                    dimension: 512, clip: 1, bits: 18, scale: 2, localVarianceNumerator: 3, localVarianceDenominator: 1,
+                    delta: 1e-5, epsilonRound: 1.5, epsilonCumulative: 1.5, budgetEpsilon: 4)))
+        try ledger.append(
+            .roundCompleted(
+                RoundCompleted(
+                    round: 1, survivors: 4, survivorIds: [1, 2, 3, 5],
+                    outputHash: "00", auditHeadHash: "ab")))
         let fromLedger = try ledgerSummary(path: ledgerURL.path)
         #expect(fromLedger.source == "ledger" && fromLedger.epsilon == 1.5 && fromLedger.budget == 4)
         #expect(fromLedger.rounds.map(\.epsilonRound) == [1.5])

@@ -36,7 +36,10 @@ public struct RDPAuditAccountant: AuditAccountant {
     /// - Parameters:
     ///   - curve: RDP of one round on a fixed list of orders (the same orders for every round).
     ///   - toEpsilon: (composed RDP on those orders, δ) → ε.
-    public init(curve: @escaping @Sendable (RoundPlanned) throws -> [Double], toEpsilon: @escaping @Sendable ([Double], Double) throws -> Double) {
+    public init(
+        curve: @escaping @Sendable (RoundPlanned) throws -> [Double],
+        toEpsilon: @escaping @Sendable ([Double], Double) throws -> Double
+    ) {
         self.curve = curve
         self.toEpsilon = toEpsilon
     }

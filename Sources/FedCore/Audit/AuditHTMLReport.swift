@@ -47,8 +47,10 @@ enum AuditHTMLReport {
     }
 
     private static func table(_ rounds: [AuditRoundSummary]) -> String {
-        let headers = ["round", "outcome", "participants", "survivors", "dropouts", "k", "t", "bits", "clip",
-                       "mechanism", "noise multiplier", "ε round", "ε cumulative"]
+        let headers = [
+            "round", "outcome", "participants", "survivors", "dropouts", "k", "t", "bits", "clip",
+            "mechanism", "noise multiplier", "ε round", "ε cumulative",
+        ]
         var out = "<table>\n<tr>" + headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
         for r in rounds {
             let cells = [
@@ -77,8 +79,10 @@ enum AuditHTMLReport {
 
     private static func frame(label: String, top: Double, rounds: [AuditRoundSummary]) -> String {
         let bottom = height - margin.bottom
-        var s = "<line class=\"axis\" x1=\"\(f(margin.left))\" y1=\"\(f(margin.top))\" x2=\"\(f(margin.left))\" y2=\"\(f(bottom))\"/>"
-        s += "<line class=\"axis\" x1=\"\(f(margin.left))\" y1=\"\(f(bottom))\" x2=\"\(f(width - margin.right))\" y2=\"\(f(bottom))\"/>"
+        var s =
+            "<line class=\"axis\" x1=\"\(f(margin.left))\" y1=\"\(f(margin.top))\" x2=\"\(f(margin.left))\" y2=\"\(f(bottom))\"/>"
+        s +=
+            "<line class=\"axis\" x1=\"\(f(margin.left))\" y1=\"\(f(bottom))\" x2=\"\(f(width - margin.right))\" y2=\"\(f(bottom))\"/>"
         s += "<text x=\"4\" y=\"\(f(margin.top + 4))\">\(escape(AuditReport.number(top)))</text>"
         s += "<text x=\"4\" y=\"\(f(bottom))\">0</text>"
         s += "<text x=\"\(f(margin.left))\" y=\"\(f(height - 4))\">\(escape(label))</text>"
@@ -91,22 +95,27 @@ enum AuditHTMLReport {
     static func epsilonChart(_ rounds: [AuditRoundSummary], budget: Double?) -> String {
         let spent = rounds.compactMap(\.epsilonCumulative)
         let top = Swift.max(budget ?? 0, spent.max() ?? 0, 1e-12) * 1.1
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"epsilon-chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"epsilon-chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"cumulative epsilon over rounds\">"
         s += frame(label: "round (cumulative ε)", top: top, rounds: rounds)
         if let budget {
             let yb = f(y(budget, max: top))
-            s += "<line class=\"budget\" data-budget=\"\(budget)\" x1=\"\(f(margin.left))\" y1=\"\(yb)\" "
+            s +=
+                "<line class=\"budget\" data-budget=\"\(budget)\" x1=\"\(f(margin.left))\" y1=\"\(yb)\" "
                 + "x2=\"\(f(width - margin.right))\" y2=\"\(yb)\"/>"
-            s += "<text x=\"\(f(width - margin.right - 90))\" y=\"\(f(y(budget, max: top) - 4))\">budget \(escape(AuditReport.number(budget)))</text>"
+            s +=
+                "<text x=\"\(f(width - margin.right - 90))\" y=\"\(f(y(budget, max: top) - 4))\">budget \(escape(AuditReport.number(budget)))</text>"
         }
         var points: [String] = []
         var marks = ""
         for (i, r) in rounds.enumerated() {
             guard let e = r.epsilonCumulative else { continue }
-            let px = f(x(i, of: rounds.count)), py = f(y(e, max: top))
+            let px = f(x(i, of: rounds.count))
+            let py = f(y(e, max: top))
             points.append("\(px),\(py)")
-            marks += "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"3\" fill=\"#1f5fbf\" data-round=\"\(r.round)\" data-epsilon=\"\(e)\">"
+            marks +=
+                "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"3\" fill=\"#1f5fbf\" data-round=\"\(r.round)\" data-epsilon=\"\(e)\">"
                 + "<title>round \(r.round): ε \(escape(AuditReport.number(e)))</title></circle>"
         }
         if !points.isEmpty { s += "<polyline class=\"eps\" points=\"\(points.joined(separator: " "))\"/>" }
@@ -117,12 +126,14 @@ enum AuditHTMLReport {
         let counts = rounds.map { $0.survivors ?? 0 }
         let top = Double(Swift.max(rounds.map(\.participants.count).max() ?? 1, 1)) * 1.1
         let slot = (width - margin.left - margin.right) / Double(max(rounds.count, 1))
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"survivors-chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"survivors-chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"survivors per round\">"
         s += frame(label: "round (survivors)", top: top, rounds: rounds)
         for (i, r) in rounds.enumerated() {
             let yTop = y(Double(counts[i]), max: top)
-            s += "<rect class=\"bar\" x=\"\(f(x(i, of: rounds.count) - slot * 0.3))\" y=\"\(f(yTop))\" width=\"\(f(slot * 0.6))\" "
+            s +=
+                "<rect class=\"bar\" x=\"\(f(x(i, of: rounds.count) - slot * 0.3))\" y=\"\(f(yTop))\" width=\"\(f(slot * 0.6))\" "
                 + "height=\"\(f(height - margin.bottom - yTop))\" data-round=\"\(r.round)\" data-survivors=\"\(counts[i])\">"
                 + "<title>round \(r.round): \(counts[i]) of \(r.participants.count) survived</title></rect>"
         }

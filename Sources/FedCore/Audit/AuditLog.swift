@@ -78,7 +78,8 @@ public final class AuditLog {
             return hash
         default:
             guard let openRound, event.round == openRound else {
-                throw .invalidEvent(detail: "\(event.kind.rawValue) for round \(event.round ?? -1) but no such round is open")
+                throw .invalidEvent(
+                    detail: "\(event.kind.rawValue) for round \(event.round ?? -1) but no such round is open")
             }
             return try write(event)
         }
@@ -101,7 +102,8 @@ public final class AuditLog {
     public func closeRun(rounds: Int, epsilonCumulative: Double) throws(AuditError) -> String {
         guard !closed else { throw .logClosed(file: url.path) }
         if let openRound { throw .invalidEvent(detail: "round \(openRound) is still open") }
-        let hash = try write(.runClosed(RunClosed(rounds: rounds, epsilonCumulative: epsilonCumulative, headHash: head)))
+        let hash = try write(
+            .runClosed(RunClosed(rounds: rounds, epsilonCumulative: epsilonCumulative, headHash: head)))
         closed = true
         return hash
     }
@@ -109,11 +111,14 @@ public final class AuditLog {
     private func write(_ event: AuditEvent) throws(AuditError) -> String {
         let payload = try event.canonicalPayload()
         let round = event.round.map(Int64.init)
-        guard let hash = AuditRecordHash.hash(seq: nextSeq, kind: event.kind.rawValue, round: round,
-                                              payload: payload, prevHash: head)
+        guard
+            let hash = AuditRecordHash.hash(
+                seq: nextSeq, kind: event.kind.rawValue, round: round,
+                payload: payload, prevHash: head)
         else { throw .invalidEvent(detail: "corrupt chain head") }
-        let row = AuditRow(seq: nextSeq, kind: event.kind.rawValue, round: round, payload: payload, prevHash: head,
-                           hash: Hex.encode(hash), signature: Hex.encode(signer.sign(hash)))
+        let row = AuditRow(
+            seq: nextSeq, kind: event.kind.rawValue, round: round, payload: payload, prevHash: head,
+            hash: Hex.encode(hash), signature: Hex.encode(signer.sign(hash)))
         try AuditStore.insert(row, into: queue, file: url.path)
         nextSeq += 1
         head = row.hash

@@ -16,8 +16,10 @@ public struct RunStarted: Codable, Sendable, Equatable {
     /// δ of every (ε, δ) figure in this log.
     public var delta: Double
 
-    public init(signerPublicKey: String, signerPinned: Bool, toolVersion: String, startedAt: String,
-                budgetEpsilon: Double?, delta: Double) {
+    public init(
+        signerPublicKey: String, signerPinned: Bool, toolVersion: String, startedAt: String,
+        budgetEpsilon: Double?, delta: Double
+    ) {
         self.signerPublicKey = signerPublicKey
         self.signerPinned = signerPinned
         self.toolVersion = toolVersion
@@ -67,11 +69,13 @@ public struct RoundPlanned: Codable, Sendable, Equatable {
     /// Largest number of summands the modulus was sized for (the cohort size when absent).
     public var maximumSummands: Int?
 
-    public init(round: Int, cohortIds: [Int], degree: Int, threshold: Int, bits: Int, clip: Double,
-                mechanism: AuditMechanism, noiseMultiplier: Double, minSurvivors: Int, colludingClients: Int,
-                samplingRate: Double, stepsSoFar: Int, dimension: Int, scale: Double, localVarianceNumerator: UInt64,
-                localVarianceDenominator: UInt64, beta: Double, modClipProbability: Double, delta: Double,
-                maximumSummands: Int? = nil) {
+    public init(
+        round: Int, cohortIds: [Int], degree: Int, threshold: Int, bits: Int, clip: Double,
+        mechanism: AuditMechanism, noiseMultiplier: Double, minSurvivors: Int, colludingClients: Int,
+        samplingRate: Double, stepsSoFar: Int, dimension: Int, scale: Double, localVarianceNumerator: UInt64,
+        localVarianceDenominator: UInt64, beta: Double, modClipProbability: Double, delta: Double,
+        maximumSummands: Int? = nil
+    ) {
         self.round = round
         self.cohortIds = cohortIds
         self.degree = degree
@@ -96,12 +100,18 @@ public struct RoundPlanned: Codable, Sendable, Equatable {
 
     /// True when `other` has the same privacy-relevant parameters (everything but round, cohort and step count).
     public func hasSameAccountingParameters(as other: RoundPlanned) -> Bool {
-        var a = self, b = other
-        a.round = 0; b.round = 0
-        a.cohortIds = []; b.cohortIds = []
-        a.stepsSoFar = 0; b.stepsSoFar = 0
-        a.degree = 0; b.degree = 0
-        a.threshold = 0; b.threshold = 0
+        var a = self
+        var b = other
+        a.round = 0
+        b.round = 0
+        a.cohortIds = []
+        b.cohortIds = []
+        a.stepsSoFar = 0
+        b.stepsSoFar = 0
+        a.degree = 0
+        b.degree = 0
+        a.threshold = 0
+        b.threshold = 0
         a.maximumSummands = maximumSummands ?? cohortIds.count
         b.maximumSummands = other.maximumSummands ?? other.cohortIds.count
         return a == b

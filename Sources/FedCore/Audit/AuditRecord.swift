@@ -18,8 +18,9 @@ public enum AuditLogReader {
     /// - Throws: ``AuditError`` when the file is missing, not SQLite, or not a `secagg-audit` version 1 log.
     public static func records(at url: URL) throws(AuditError) -> [AuditRecord] {
         try rows(at: url).map { row in
-            AuditRecord(seq: Int(row.seq), kind: row.kind, round: row.round.map { Int($0) },
-                        event: AuditEvent.decode(kind: row.kind, payload: row.payload), hash: row.hash)
+            AuditRecord(
+                seq: Int(row.seq), kind: row.kind, round: row.round.map { Int($0) },
+                event: AuditEvent.decode(kind: row.kind, payload: row.payload), hash: row.hash)
         }
     }
 

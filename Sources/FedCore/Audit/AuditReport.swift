@@ -30,7 +30,9 @@ public enum AuditReport {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard let data = try? encoder.encode(JSONReport(verification: verification, rounds: rounds)) else { return "{}" }
+        guard let data = try? encoder.encode(JSONReport(verification: verification, rounds: rounds)) else {
+            return "{}"
+        }
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -63,10 +65,11 @@ public enum AuditReport {
         var lines = ["audit log: " + verdict(v), budgetLine(v)]
         for p in v.problems { lines.append("  problem at record \(p.seq) (\(p.kind)): \(p.message)") }
         for r in rounds {
-            lines.append("round \(r.round): \(outcome(r)); \(r.participants.count) participants, "
-                + "survivors \(r.survivors.map(String.init) ?? "–"); k \(r.degree), t \(r.threshold), bits \(r.bits), "
-                + "clip \(number(r.clip)), \(r.mechanism) noise multiplier \(number(r.noiseMultiplier)); "
-                + "epsilon round \(number(r.epsilonRound)), cumulative \(number(r.epsilonCumulative))")
+            lines.append(
+                "round \(r.round): \(outcome(r)); \(r.participants.count) participants, "
+                    + "survivors \(r.survivors.map(String.init) ?? "–"); k \(r.degree), t \(r.threshold), bits \(r.bits), "
+                    + "clip \(number(r.clip)), \(r.mechanism) noise multiplier \(number(r.noiseMultiplier)); "
+                    + "epsilon round \(number(r.epsilonRound)), cumulative \(number(r.epsilonCumulative))")
             lines.append("  dropouts: \(phases(r.dropoutsByPhase))")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -86,7 +89,8 @@ public enum AuditReport {
         ]
         for r in rounds {
             let cells: [String] = [
-                "\(r.round)", markdownEscape(outcome(r)), "\(r.participants.count)", r.survivors.map(String.init) ?? "–",
+                "\(r.round)", markdownEscape(outcome(r)), "\(r.participants.count)",
+                r.survivors.map(String.init) ?? "–",
                 phases(r.dropoutsByPhase), "\(r.degree)", "\(r.threshold)", "\(r.bits)", number(r.clip), r.mechanism,
                 number(r.noiseMultiplier), number(r.epsilonRound), number(r.epsilonCumulative),
             ]

@@ -52,12 +52,14 @@ public struct AuditRoundSummary: Sendable, Equatable, Codable {
             guard let event = record.event else { continue }
             if case .roundPlanned(let p) = event {
                 index[p.round] = result.count
-                result.append(AuditRoundSummary(
-                    round: p.round, participants: p.cohortIds, degree: p.degree, threshold: p.threshold, bits: p.bits,
-                    clip: p.clip, mechanism: p.mechanism.rawValue, noiseMultiplier: p.noiseMultiplier,
-                    minSurvivors: p.minSurvivors, keysAdvertised: nil, survivorsByPhase: [], dropoutsByPhase: [],
-                    survivors: nil, epsilonRound: nil, epsilonCumulative: nil, outcome: "open", failureReason: nil,
-                    outputHash: nil))
+                result.append(
+                    AuditRoundSummary(
+                        round: p.round, participants: p.cohortIds, degree: p.degree, threshold: p.threshold,
+                        bits: p.bits,
+                        clip: p.clip, mechanism: p.mechanism.rawValue, noiseMultiplier: p.noiseMultiplier,
+                        minSurvivors: p.minSurvivors, keysAdvertised: nil, survivorsByPhase: [], dropoutsByPhase: [],
+                        survivors: nil, epsilonRound: nil, epsilonCumulative: nil, outcome: "open", failureReason: nil,
+                        outputHash: nil))
                 continue
             }
             guard let round = event.round, let i = index[round] else { continue }
@@ -81,7 +83,8 @@ public struct AuditRoundSummary: Sendable, Equatable, Codable {
             let counts = phases[result[i].round] ?? [:]
             var previous = result[i].keysAdvertised ?? result[i].participants.count
             if let advertised = result[i].keysAdvertised {
-                result[i].dropoutsByPhase.append(.init(phase: "advertise_keys", count: result[i].participants.count - advertised))
+                result[i].dropoutsByPhase.append(
+                    .init(phase: "advertise_keys", count: result[i].participants.count - advertised))
             }
             for phase in AuditPhase.allCases {
                 guard let count = counts[phase] else { continue }

@@ -39,12 +39,14 @@ enum AuditStore {
             let queue = try DatabaseQueue(path: url.path)
             try queue.write { db in
                 try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                try db.execute(sql: """
-                    CREATE TABLE events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, round INTEGER, \
-                    payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL)
-                    """)
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('format', ?), ('version', ?)",
-                               arguments: [format, version])
+                try db.execute(
+                    sql: """
+                        CREATE TABLE events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, round INTEGER, \
+                        payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL)
+                        """)
+                try db.execute(
+                    sql: "INSERT INTO meta (key, value) VALUES ('format', ?), ('version', ?)",
+                    arguments: [format, version])
             }
             return queue
         } catch {
@@ -72,7 +74,9 @@ enum AuditStore {
 
     /// Opens an existing log read-only and checks its meta rows.
     static func openReadOnly(_ url: URL) throws(AuditError) -> DatabaseQueue {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw .io(file: url.path, detail: "no such file") }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw .io(file: url.path, detail: "no such file")
+        }
         guard isSQLite(url) else { throw .notAnAuditLog(file: url.path, detail: "no SQLite header") }
         var configuration = Configuration()
         configuration.readonly = true
@@ -123,7 +127,12 @@ enum AuditStore {
         }
         let seqValue = row[0] as DatabaseValue
         let seq: Int64
-        if case .int64(let v) = seqValue.storage { seq = v } else { seq = 0; bad.append("seq") }
+        if case .int64(let v) = seqValue.storage {
+            seq = v
+        } else {
+            seq = 0
+            bad.append("seq")
+        }
         let roundValue = row[2] as DatabaseValue
         var round: Int64?
         switch roundValue.storage {
@@ -136,8 +145,9 @@ enum AuditStore {
         let prevHash = text(4, "prev_hash")
         let hash = text(5, "hash")
         let signature = text(6, "signature")
-        return AuditRow(seq: seq, kind: kind, round: round, payload: payload, prevHash: prevHash, hash: hash,
-                        signature: signature, malformedColumns: bad)
+        return AuditRow(
+            seq: seq, kind: kind, round: round, payload: payload, prevHash: prevHash, hash: hash,
+            signature: signature, malformedColumns: bad)
     }
 
     /// Replaces every event row with `rows` (tests use it to tamper with a log). Not used by the writer.

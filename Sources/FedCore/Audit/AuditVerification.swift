@@ -37,8 +37,10 @@ public struct AuditVerification: Sendable, Equatable, Codable {
         case budgetEpsilon = "budget_epsilon"
     }
 
-    public init(rounds: Int, signerPinned: Bool, signerPublicKey: String?, records: Int, epsilonCumulative: Double,
-                budgetEpsilon: Double?, problems: [Problem]) {
+    public init(
+        rounds: Int, signerPinned: Bool, signerPublicKey: String?, records: Int, epsilonCumulative: Double,
+        budgetEpsilon: Double?, problems: [Problem]
+    ) {
         self.rounds = rounds
         self.signerPinned = signerPinned
         self.signerPublicKey = signerPublicKey

@@ -34,8 +34,9 @@ public enum AuditVerifier {
         _ url: URL, registryServerKey: Ed25519.PublicKey?,
         epsilonForRounds: @escaping @Sendable (RoundPlanned, Int) throws -> Double
     ) throws(AuditError) -> AuditVerification {
-        try verify(url, registryServerKey: registryServerKey,
-                   accountant: IdenticalRoundsAccountant(epsilonForRounds: epsilonForRounds))
+        try verify(
+            url, registryServerKey: registryServerKey,
+            accountant: IdenticalRoundsAccountant(epsilonForRounds: epsilonForRounds))
     }
 
     static func verify(
@@ -104,7 +105,8 @@ private struct VerifierState {
             report("columns of an unexpected type: \(row.malformedColumns.joined(separator: ", "))")
         }
         if row.seq > expectedSeq {
-            report("expected record \(expectedSeq) here: record(s) \(expectedSeq)…\(row.seq - 1) are missing (deleted?)")
+            report(
+                "expected record \(expectedSeq) here: record(s) \(expectedSeq)…\(row.seq - 1) are missing (deleted?)")
         } else if row.seq < expectedSeq {
             report("seq \(row.seq) repeats or goes backwards (expected \(expectedSeq); inserted or reordered?)")
         }
@@ -180,7 +182,9 @@ private struct VerifierState {
         case .roundPlanned(let p):
             if let openRound { report("round \(p.round) planned while round \(openRound) is still open") }
             if let lastRound, p.round <= lastRound { report("round \(p.round) does not follow round \(lastRound)") }
-            if let started, p.delta != started.delta { report("delta \(p.delta) differs from the run's \(started.delta)") }
+            if let started, p.delta != started.delta {
+                report("delta \(p.delta) differs from the run's \(started.delta)")
+            }
             if p.stepsSoFar != charged.count {
                 report("steps_so_far \(p.stepsSoFar) but \(charged.count) rounds were charged before")
             }
@@ -208,7 +212,9 @@ private struct VerifierState {
         case .roundClosed(let c):
             if c.headHash != row.prevHash { report("head_hash is not the hash of the record before it") }
             if openRound == c.round {
-                if !outcome.contains(c.round) { report("round \(c.round) closed without round_completed or round_failed") }
+                if !outcome.contains(c.round) {
+                    report("round \(c.round) closed without round_completed or round_failed")
+                }
                 openRound = nil
             }
         case .runClosed(let c):

@@ -9,9 +9,11 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
     public init() {}
 
     public func epsilon(composing rounds: [RoundPlanned], delta: Double) throws -> Double {
-        let rdp = RDPAuditAccountant(curve: Self.curve, toEpsilon: { curve, delta in
-            try RDPConversion.epsilon(orders: DistributedDPConfiguration.orders, rdp: curve, delta: delta).epsilon
-        })
+        let rdp = RDPAuditAccountant(
+            curve: Self.curve,
+            toEpsilon: { curve, delta in
+                try RDPConversion.epsilon(orders: DistributedDPConfiguration.orders, rdp: curve, delta: delta).epsilon
+            })
         return try rdp.epsilon(composing: rounds, delta: delta)
     }
 
