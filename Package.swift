@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The only place that sees the libsodium C API.
@@ -28,7 +29,10 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "SecureAgg", dependencies: ["Sodium"]),
         .target(name: "DPNoise", dependencies: ["Sodium"]),
-        .target(name: "FedCore", dependencies: ["SecureAgg", "DPNoise", "Sodium"]),
+        .target(
+            name: "FedCore",
+            dependencies: ["SecureAgg", "DPNoise", "Sodium", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "secagg-tool",
             dependencies: [

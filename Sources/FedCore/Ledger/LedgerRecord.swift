@@ -162,19 +162,24 @@ public struct RoundCompleted: Codable, Sendable, Equatable {
     /// Lower-case hex hash of the released output (e.g. BLAKE2b-256 of the averaged update file).
     public var outputHash: String
     public var timestamp: String?
+    /// Hash of the audit log's `round_closed` record for this round (lower-case hex), when an audit log is kept.
+    public var auditHeadHash: String?
 
-    public init(round: Int, survivors: Int, survivorIds: [Int], outputHash: String, timestamp: String? = LedgerRecord.timestamp()) {
+    public init(round: Int, survivors: Int, survivorIds: [Int], outputHash: String, timestamp: String? = LedgerRecord.timestamp(),
+                auditHeadHash: String? = nil) {
         self.round = round
         self.survivors = survivors
         self.survivorIds = survivorIds
         self.outputHash = outputHash
         self.timestamp = timestamp
+        self.auditHeadHash = auditHeadHash
     }
 
     enum CodingKeys: String, CodingKey {
         case round, survivors, timestamp
         case survivorIds = "survivor_ids"
         case outputHash = "output_hash"
+        case auditHeadHash = "audit_head_hash"
     }
 }
 
@@ -186,11 +191,20 @@ public struct RoundFailed: Codable, Sendable, Equatable {
     /// True when a `round_charged` record for this round precedes it (the budget stays spent).
     public var charged: Bool
     public var timestamp: String?
+    /// Hash of the audit log's `round_closed` record for this round (lower-case hex), when an audit log is kept.
+    public var auditHeadHash: String?
 
-    public init(round: Int, reason: String, charged: Bool, timestamp: String? = LedgerRecord.timestamp()) {
+    public init(round: Int, reason: String, charged: Bool, timestamp: String? = LedgerRecord.timestamp(),
+                auditHeadHash: String? = nil) {
         self.round = round
         self.reason = reason
         self.charged = charged
         self.timestamp = timestamp
+        self.auditHeadHash = auditHeadHash
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case round, reason, charged, timestamp
+        case auditHeadHash = "audit_head_hash"
     }
 }
