@@ -1,6 +1,7 @@
 import ArgumentParser
 import FedCore
 import Foundation
+import Sodium
 
 /// `secagg-tool simulate`: masked, noised FedAvg rounds in one process (the main job).
 struct Simulate: AsyncParsableCommand {
@@ -41,8 +42,27 @@ struct Simulate: AsyncParsableCommand {
     @Option(name: .customLong("model-out"), help: "Write the updated global model here (safetensors).")
     var modelOut: String?
 
+    @Option(name: .customLong("audit-log"), help: "Write a signed, hash-chained audit log of every round here (SQLite; must not exist).")
+    var auditLog: String?
+
+    @Option(help: "Server identity key (from keygen) that signs the audit log; with --registry the key is pinned.")
+    var identity: String?
+
+    @Option(help: "registry.json from keygen; the --identity key must be its server key.")
+    var registry: String?
+
+    @Option(name: .customLong("passphrase-env"), help: "Environment variable holding the passphrase of an encrypted --identity.")
+    var passphraseEnv: String?
+
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
+
+    func validate() throws {
+        if (identity != nil || registry != nil) && auditLog == nil {
+            throw ValidationError("--identity and --registry sign the audit log: give --audit-log too")
+        }
+        if registry != nil && identity == nil { throw ValidationError("--registry needs --identity (the server key)") }
+    }
 
     func run() async throws {
         let (modelFile, layout) = try loadModel()
@@ -65,11 +85,14 @@ struct Simulate: AsyncParsableCommand {
         let flat: [Double]
         do { flat = try layout.flatten(modelFile) } catch { throw ToolFailure.badInput("\(error)") }
 
+        let audit = try openAuditLog(settings: settings)
+
         var simulation: FederatedSimulation
         var reports: [RoundReport] = []
         let progress = ProgressBar(enabled: true)
         do {
-            simulation = try FederatedSimulation(settings: settings, model: flat, source: source, ledger: ledger)
+            simulation = try FederatedSimulation(
+                settings: settings, model: flat, source: source, ledger: ledger, audit: audit)
             reports = try simulation.run { event in progress.handle(event) }
         } catch {
             progress.finish()
@@ -96,6 +119,43 @@ struct Simulate: AsyncParsableCommand {
             try JSONOutput.print(output)
         } else {
             print(output.humanSummary)
+        }
+    }
+
+    /// Creates the audit log, signed by --identity (pinned when --registry lists it) or an ephemeral key.
+    private func openAuditLog(settings: SimulationSettings) throws -> AuditLog? {
+        guard let auditLog else { return nil }
+        var signer = Ed25519.SecretKey.generate()
+        var pinned = false
+        if let identity {
+            do {
+                var passphrase: SecureBytes?
+                if let passphraseEnv { passphrase = try Passphrase.fromEnvironment(passphraseEnv) }
+                let (file, key) = try IdentityKeyFile.read(from: URL(fileURLWithPath: identity), passphrase: passphrase)
+                guard file.role == .server else { throw ToolFailure.badInput("\(identity): not a server key") }
+                signer = key
+            } catch let failure as ToolFailure {
+                throw failure
+            } catch {
+                throw ToolFailure.badInput("\(identity): \(error)")
+            }
+            if let registry {
+                let loaded: Registry
+                do { loaded = try Registry.load(from: URL(fileURLWithPath: registry)) } catch {
+                    throw ToolFailure.badInput("\(registry): \(error)")
+                }
+                guard loaded.serverPublicKey == signer.publicKey else {
+                    throw ToolFailure.badInput("\(identity): its public key is not the server key of \(registry)")
+                }
+                pinned = true
+            }
+        }
+        do {
+            return try AuditLog.create(
+                at: URL(fileURLWithPath: auditLog), signer: signer, pinned: pinned,
+                budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
+        } catch {
+            throw ToolFailure.badInput("\(auditLog): \(error)")
         }
     }
 

@@ -18,6 +18,7 @@ public struct FederatedSimulation {
     /// The last round's recovered average (model units).
     public private(set) var lastAverage: [Double]?
     private let ledger: PrivacyLedger?
+    private let audit: AuditLog?
     private var rng: ChaChaRandom
     private let identities: [UInt32: Ed25519.SecretKey]
     private let registry: [UInt32: Ed25519.PublicKey]
@@ -25,9 +26,12 @@ public struct FederatedSimulation {
     /// - Parameters:
     ///   - model: the global model, flat, in `source.layout` order.
     ///   - ledger: an opened privacy ledger; earlier charged rounds count toward the budget.
-    public init(settings: SimulationSettings, model: [Double], source: any ClientUpdateSource, ledger: PrivacyLedger?)
-        throws(SimulationError)
-    {
+    ///   - audit: a freshly created audit log; every round's events are appended and the run is closed at the
+    ///     end (also when a round fails), so a truncated log is detectable.
+    public init(
+        settings: SimulationSettings, model: [Double], source: any ClientUpdateSource, ledger: PrivacyLedger?,
+        audit: AuditLog? = nil
+    ) throws(SimulationError) {
         guard model.count == source.layout.parameterCount else {
             throw .model("model has \(model.count) parameters, the updates' layout \(source.layout.parameterCount)")
         }
@@ -39,6 +43,7 @@ public struct FederatedSimulation {
         self.source = source
         self.model = model
         self.ledger = ledger
+        self.audit = audit
         var rng = settings.seed.map { ChaChaRandom.seeded($0) } ?? ChaChaRandom.system()
         var identities = [UInt32: Ed25519.SecretKey]()
         var registry = [UInt32: Ed25519.PublicKey]()
@@ -69,18 +74,52 @@ public struct FederatedSimulation {
         } catch let e as AccountingError { throw .accounting(e) } catch { throw .invalidSettings("\(error)") }
         let firstRound = ((try? ledger?.records().map(\.round).max()) ?? nil).map { $0 + 1 } ?? 1
         var reports: [RoundReport] = []
-        for index in 0..<settings.rounds {
-            let round = firstRound + index
-            let cohort = sampleCohort()
-            events(.roundStarted(round: round, of: firstRound + settings.rounds - 1, cohort: cohort.count))
-            let plan = try RoundPlanner.plan(
-                round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
-                bits: calibratedBits, roundSeed: rng.bytes(count: 32))
-            let report = try runRound(plan, spend: &spend, noiseMultiplier: z, events: events)
-            reports.append(report)
-            events(.roundFinished(report))
+        do {
+            for index in 0..<settings.rounds {
+                let round = firstRound + index
+                let cohort = sampleCohort()
+                events(.roundStarted(round: round, of: firstRound + settings.rounds - 1, cohort: cohort.count))
+                let plan = try RoundPlanner.plan(
+                    round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
+                    bits: calibratedBits, roundSeed: rng.bytes(count: 32))
+                let report = try runRound(plan, spend: &spend, noiseMultiplier: z, events: events)
+                reports.append(report)
+                events(.roundFinished(report))
+            }
+        } catch {
+            try? closeAudit(rounds: reports.count, spend: spend)
+            throw error
         }
+        try closeAudit(rounds: reports.count, spend: spend)
         return reports
+    }
+
+    private func closeAudit(rounds: Int, spend: PrivacySpend) throws(SimulationError) {
+        guard let audit else { return }
+        do {
+            let epsilon = (try? spend.epsilon(delta: settings.delta)) ?? .nan
+            try audit.closeRun(rounds: rounds, epsilonCumulative: epsilon)
+        } catch { throw .output("audit log: \(error)") }
+    }
+
+    private func auditAppend(_ event: AuditEvent) throws(SimulationError) {
+        guard let audit else { return }
+        do { try audit.append(event) } catch { throw .output("audit log: \(error)") }
+    }
+
+    /// Records a failed round in the audit log (closing it) and the ledger.
+    private func recordFailure(round: Int, reason: String, charged: Bool) throws(SimulationError) {
+        var head: String?
+        if let audit {
+            do {
+                try audit.append(.roundFailed(AuditRoundFailed(round: round, reason: reason, charged: charged)))
+                head = try audit.closeRound(round)
+            } catch { throw .output("audit log: \(error)") }
+        }
+        do {
+            try ledger?.append(
+                .roundFailed(RoundFailed(round: round, reason: reason, charged: charged, auditHeadHash: head)))
+        } catch { throw .ledger(error) }
     }
 
     private mutating func sampleCohort() -> [UInt32] {
@@ -124,6 +163,7 @@ public struct FederatedSimulation {
         guard plan.cohort.count >= 2 else {
             throw .tooFewSurvivors(round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
         }
+        try auditAppend(.roundPlanned(auditPlan(plan, noiseMultiplier: z, stepsSoFar: spend.rounds)))
 
         let configuration: RoundConfiguration
         do {
@@ -158,18 +198,31 @@ public struct FederatedSimulation {
         let settings = self.settings
         let source = self.source
         let ledger = self.ledger
+        let audit = self.audit
         var charged = false
         let result: RoundResult
         do {
             result = try InProcessRound.run(
                 configuration: configuration, identities: identities, dropouts: dropouts, using: &rng,
-                beforeUnmasking: { (survivors: [UInt32]) throws(SecureAggError) -> Void in
-                    guard survivors.count >= plan.minSurvivors else {
-                        localError = .tooFewSurvivors(
-                            round: round, survivors: survivors.count, required: plan.minSurvivors)
+                observe: { (phase: Phase, ids: [UInt32]) throws(SecureAggError) -> Void in
+                    let event: AuditEvent
+                    switch phase {
+                    case .advertiseKeys: event = .keysAdvertised(KeysAdvertised(round: round, clientIds: ids.map { Int($0) }))
+                    case .shareKeys: event = .survivors(Survivors(round: round, phase: .shareKeys, clientIds: ids.map { Int($0) }))
+                    case .maskedInput: event = .survivors(Survivors(round: round, phase: .maskedInput, clientIds: ids.map { Int($0) }))
+                    case .consistencyCheck:
+                        event = .consistencyCheck(ConsistencyCheck(round: round, ok: ids.count >= plan.graph.threshold, signatures: ids.count))
+                    case .unmasking: event = .survivors(Survivors(round: round, phase: .unmasking, clientIds: ids.map { Int($0) }))
+                    }
+                    do { try audit?.append(event) } catch {
+                        localError = .output("audit log: \(error)")
+                        throw .aborted(reason: "audit log write failed")
+                    }
+                    if phase == .maskedInput, ids.count < plan.minSurvivors {
+                        localError = .tooFewSurvivors(round: round, survivors: ids.count, required: plan.minSurvivors)
                         throw .aborted(reason: "too few survivors")
                     }
-                    guard let privacy = plan.privacy, let z else { return }
+                    guard phase == .consistencyCheck, let privacy = plan.privacy, let z else { return }
                     let record = RoundCharged(
                         round: round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
                         clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
@@ -179,6 +232,14 @@ public struct FederatedSimulation {
                         epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter,
                         budgetEpsilon: settings.budgetEpsilon, colludingClients: privacy.colludingClients,
                         beta: privacy.beta, modClipProbability: privacy.modClipProbability)
+                    do {
+                        try audit?.append(.roundCharged(AuditRoundCharged(
+                            round: round, epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter,
+                            budgetEpsilon: settings.budgetEpsilon)))
+                    } catch {
+                        localError = .output("audit log: \(error)")
+                        throw .aborted(reason: "audit log write failed")
+                    }
                     do { try ledger?.append(.roundCharged(record)) } catch let error as LedgerError {
                         localError = .ledger(error)
                         throw .aborted(reason: "ledger write failed")
@@ -244,11 +305,19 @@ public struct FederatedSimulation {
         for i in model.indices { model[i] += settings.serverLearningRate * average[i] }
         lastAverage = average
         let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })
+        var head: String?
+        if let audit {
+            do {
+                try audit.append(.roundCompleted(AuditRoundCompleted(
+                    round: round, survivors: result.survivors.count, outputHash: hash)))
+                head = try audit.closeRound(round)
+            } catch { throw .output("audit log: \(error)") }
+        }
         do {
             try ledger?.append(
                 .roundCompleted(RoundCompleted(
                     round: round, survivors: result.survivors.count, survivorIds: result.survivors.map { Int($0) },
-                    outputHash: hash)))
+                    outputHash: hash, auditHeadHash: head)))
         } catch { throw .ledger(error) }
         return RoundReport(
             round: round, clients: plan.cohort.count, survivors: result.survivors.count, survivorIDs: result.survivors,
@@ -259,9 +328,23 @@ public struct FederatedSimulation {
             maxAbsError: maxAbs, rmsError: (squares / Double(max(average.count, 1))).squareRoot(), outputHash: hash)
     }
 
-    private func recordFailure(round: Int, reason: String, charged: Bool) throws(SimulationError) {
-        do { try ledger?.append(.roundFailed(RoundFailed(round: round, reason: reason, charged: charged))) } catch {
-            throw .ledger(error)
+
+    /// The audit record of a plan (no-DP rounds are recorded with mechanism `none` and zero noise).
+    private func auditPlan(_ plan: RoundPlan, noiseMultiplier z: Double?, stepsSoFar: Int) -> RoundPlanned {
+        let variance: (UInt64, UInt64)
+        switch plan.encoding.noise {
+        case .none: variance = (0, 1)
+        case let .discreteGaussian(n, d), let .skellam(n, d): variance = (n, d)
         }
+        let mechanism: AuditMechanism = plan.privacy.map { $0.mechanism == .ddgauss ? .ddgauss : .skellam } ?? .none
+        return RoundPlanned(
+            round: plan.round, cohortIds: plan.cohort.map { Int($0) }, degree: plan.graph.degree,
+            threshold: plan.graph.threshold, bits: plan.encoding.bits, clip: plan.encoding.l2Clip, mechanism: mechanism,
+            noiseMultiplier: z ?? 0, minSurvivors: plan.minSurvivors, colludingClients: settings.colludingClients,
+            samplingRate: plan.samplingRate, stepsSoFar: stepsSoFar, dimension: plan.encoding.paddedDimension,
+            scale: plan.encoding.scale, localVarianceNumerator: variance.0, localVarianceDenominator: variance.1,
+            beta: plan.encoding.beta, modClipProbability: plan.privacy?.modClipProbability
+                ?? DistributedDPConfiguration.defaultModClipProbability,
+            delta: settings.delta, maximumSummands: plan.cohort.count)
     }
 }

@@ -37,15 +37,16 @@ public enum InProcessRound {
     ///   - identities: the Ed25519 identity of each cohort member taking part (ids missing here never speak).
     ///   - dropouts: `id → phase`: that client sends nothing from `phase` on.
     ///   - rng: randomness for all keys and shares (a seeded generator makes tests reproducible — not secure).
-    ///   - beforeUnmasking: called once with the phase-2 survivors (whose inputs are in the sum) after the
-    ///     consistency check and before any unmasking request is released; throwing aborts the round with
-    ///     nothing revealed. This is where a privacy ledger charges the round.
+    ///   - observe: called after each phase with the clients whose message of that phase the server accepted
+    ///     (sorted). For `.maskedInput` these are the phase-2 survivors, whose inputs are in the sum. The
+    ///     `.consistencyCheck` call comes before any unmasking request is released: throwing there (or earlier)
+    ///     aborts the round with nothing revealed, which is where a privacy ledger charges the round.
     ///   - input: the encoded vector of client `id` (m values < 2^b); called once per client reaching phase 2.
     /// - Throws: the server's failure (too few clients, signatures or shares), or a bad `input` vector.
     public static func run(
         configuration: RoundConfiguration, identities: [UInt32: Ed25519.SecretKey], dropouts: [UInt32: Phase] = [:],
         using rng: inout some SecureRandom,
-        beforeUnmasking: ([UInt32]) throws(SecureAggError) -> Void = { _ in },
+        observe: (Phase, [UInt32]) throws(SecureAggError) -> Void = { _, _ in },
         input: (UInt32) throws(SecureAggError) -> [UInt32]
     ) throws(SecureAggError) -> RoundResult {
         var server = SecAggServer(configuration: configuration)
@@ -56,8 +57,14 @@ public enum InProcessRound {
             guard let drop = dropouts[id] else { return true }
             return phase < drop
         }
+        var accepted = [UInt32]()
         func note(_ receipt: Receipt, _ id: UInt32) {
-            if case let .rejected(error) = receipt { rejections[id] = error }
+            if case let .rejected(error) = receipt { rejections[id] = error } else { accepted.append(id) }
+        }
+        func report(_ phase: Phase) throws(SecureAggError) {
+            let ids = accepted.sorted()
+            accepted.removeAll()
+            try observe(phase, ids)
         }
 
         for id in configuration.cohort {
@@ -70,6 +77,7 @@ public enum InProcessRound {
             clients[id] = client
             note(try server.receiveAdvertisement(message), id)
         }
+        try report(.advertiseKeys)
         for broadcast in try server.finishAdvertising() {
             let id = broadcast.receiver
             guard speaks(id, at: .shareKeys), var client = clients[id] else { continue }
@@ -79,6 +87,7 @@ public enum InProcessRound {
             } catch { failures[id] = error }
             clients[id] = client
         }
+        try report(.shareKeys)
         for broadcast in try server.finishShareKeys() {
             let id = broadcast.receiver
             guard speaks(id, at: .maskedInput), var client = clients[id] else { continue }
@@ -93,7 +102,8 @@ public enum InProcessRound {
             clients[id] = client
         }
         let consistencyRequests = try server.finishMaskedInput()
-        let phaseTwoSurvivors = consistencyRequests.first?.survivors ?? []
+        accepted = consistencyRequests.first?.survivors ?? []
+        try report(.maskedInput)
         for request in consistencyRequests {
             let id = request.receiver
             guard speaks(id, at: .consistencyCheck), var client = clients[id] else { continue }
@@ -103,7 +113,7 @@ public enum InProcessRound {
             } catch { failures[id] = error }
             clients[id] = client
         }
-        try beforeUnmasking(phaseTwoSurvivors)
+        try report(.consistencyCheck)
         for request in try server.finishConsistencyCheck() {
             let id = request.receiver
             guard speaks(id, at: .unmasking), var client = clients[id] else { continue }
@@ -114,6 +124,7 @@ public enum InProcessRound {
             clients[id] = client
         }
         let result = try server.finishUnmasking()
+        try report(.unmasking)
         return RoundResult(sum: result.sum, survivors: result.survivors, dropped: result.dropped,
                            clientFailures: failures, serverRejections: rejections)
     }
