@@ -47,4 +47,34 @@ import Testing
         #expect(result.dropped == [3])
         #expect(result.sum == fixture.plainSum(inputs, over: result.survivors))
     }
+
+    /// Invariant 2: a keystream (key, nonce) never serves two purposes, vectors or rounds. Within a round each
+    /// pairwise seed is shared by exactly its two ends; self seeds are unique; nothing repeats across rounds.
+    @Test func noKeystreamIsReusedAcrossPairsPurposesOrRounds() throws {
+        var streams = [[UInt8]: Int]()  // key ‖ nonce → uses
+        for round: UInt64 in [7, 8] {
+            let fixture = try Fixture(n: 12, degree: 4, threshold: 2, round: round)
+            var h = try Harness(fixture, seed: 3)  // same randomness in both rounds on purpose
+            try h.advertise()
+            try h.shareKeys()
+            for id in h.cohort {
+                guard case let .r2MaskedInput(state) = h.clients[id]!.state else {
+                    Issue.record("client \(id) not in R2")
+                    continue
+                }
+                let selfKey = state.selfMaskSeed.key.withUnsafeBytes { Array($0) }
+                    + MaskExpansion.nonce(purpose: .selfMask, vectorIndex: 0)
+                streams[selfKey, default: 0] += 1
+                for (_, seed) in state.pairwiseSeeds {
+                    let key = seed.key.withUnsafeBytes { Array($0) } + MaskExpansion.nonce(purpose: .pairwiseMask, vectorIndex: 0)
+                    streams[key, default: 0] += 1
+                }
+            }
+        }
+        let selfCount = 2 * 12
+        let pairCount = 2 * 12 * 4 / 2
+        #expect(streams.count == selfCount + pairCount)
+        #expect(streams.values.filter { $0 == 1 }.count == selfCount)
+        #expect(streams.values.filter { $0 == 2 }.count == pairCount)
+    }
 }

@@ -63,7 +63,8 @@ struct ClientR1ShareKeys: Sendable {
         }
         let message = ShareKeys(round: context.round, sender: context.id, shares: encrypted)
         let next = ClientR2MaskedInput(
-            context: context, selfSeed: selfSeed, sessionID: sessionID, shareKeys: shareKeys,
+            context: context, selfMaskSeed: selfSeed.selfMaskSeed(sessionID: sessionID), sessionID: sessionID,
+            shareKeys: shareKeys,
             pairwiseSeeds: pairwiseSeeds)
         return (message, next)
     }

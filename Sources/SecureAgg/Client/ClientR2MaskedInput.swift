@@ -8,7 +8,8 @@ import Sodium
 /// Next: ``ClientR3ConsistencyCheck`` or aborted.
 struct ClientR2MaskedInput: Sendable {
     let context: ClientContext
-    let selfSeed: MaskSeed
+    /// PRG key of the self mask, derived from b_u and the session id.
+    let selfMaskSeed: MaskSeed
     let sessionID: [UInt8]
     /// Share-encryption keys of the neighbours that advertised.
     let shareKeys: [UInt32: SecureBytes]
@@ -52,7 +53,7 @@ struct ClientR2MaskedInput: Sendable {
 
     /// The mask terms: +PRG(b_u), and for each sender v, +PRG(s_uv) if u < v else −PRG(s_uv).
     func maskTerms(senders: some Sequence<UInt32>) throws(SecureAggError) -> [MaskTerm] {
-        var terms = [MaskTerm(seed: selfSeed, purpose: .selfMask, negate: false)]
+        var terms = [MaskTerm(seed: selfMaskSeed, purpose: .selfMask, negate: false)]
         for v in senders {
             guard let seed = pairwiseSeeds[v] else { throw .unknownClient(v) }
             terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: context.id > v))

@@ -94,7 +94,7 @@ struct ServerR4Unmasking: Sendable {
             }
             guard let bytes = verified else { throw .reconstructionMismatch(client: u) }
             let seed = try MaskSeed(reconstructed: bytes)
-            terms.append(MaskTerm(seed: seed, purpose: .selfMask, negate: true))
+            terms.append(MaskTerm(seed: seed.selfMaskSeed(sessionID: sessionID), purpose: .selfMask, negate: true))
         }
         for d in dropped {
             let affected = context.graph.neighbours(of: d).filter { survivorSet.contains($0) }
