@@ -38,13 +38,23 @@ func peakRSSMegabytes() -> Double {
     return 0
 }
 
-/// Best-of-`repetitions` wall time of raw keystream generation of `words` words.
-func rawKeystreamSeconds(words: Int, repetitions: Int) -> Double {
+/// Wall time of raw keystream generation of `words` words (one run).
+func rawKeystreamSeconds(words: Int) -> Double {
     var rng = ChaChaRandom.seeded(424242)
     let seed = MaskSeed.random(using: &rng)
-    var best = Double.infinity
-    for _ in 0..<repetitions { best = min(best, wallSeconds { MaskExpansion.rawKeystreamBaseline(words: words, seed: seed) }) }
-    return best
+    return wallSeconds { MaskExpansion.rawKeystreamBaseline(words: words, seed: seed) }
+}
+
+/// Best-of-`repetitions` ratio of `body`'s wall time to raw keystream for `words` words, the two measured
+/// alternately so that load changes on a shared machine hit both alike.
+func bestRatio(words: Int, repetitions: Int, _ body: () throws -> Void) rethrows -> (seconds: Double, ratio: Double) {
+    var bestBody = Double.infinity
+    var bestRaw = Double.infinity
+    for _ in 0..<repetitions {
+        bestBody = min(bestBody, try wallSeconds(body))
+        bestRaw = min(bestRaw, rawKeystreamSeconds(words: words))
+    }
+    return (bestBody, bestBody / bestRaw)
 }
 
 enum ShamirBench {
@@ -141,14 +151,13 @@ enum BenchRound {
             for i in 0..<m { input[i] &= mask; plainSum[i] &+= input[i] }
             var c = clients[b.receiver]!
             if measure && stats.clientMaskSeconds == 0 {
-                var best = Double.infinity
-                for _ in 0..<5 {
-                    var copy = c
-                    best = min(best, try wallSeconds { _ = try copy.maskedInput(input, shares: b) })
-                }
-                stats.clientMaskSeconds = best
                 let words = (c.neighbours.count + 1) * m
-                stats.clientMaskRatio = best / rawKeystreamSeconds(words: words, repetitions: 5)
+                let measured = try bestRatio(words: words, repetitions: 7) {
+                    var copy = c
+                    _ = try copy.maskedInput(input, shares: b)
+                }
+                stats.clientMaskSeconds = measured.seconds
+                stats.clientMaskRatio = measured.ratio
             }
             let message = try client { try c.maskedInput(input, shares: b) }
             clients[b.receiver] = c
@@ -173,13 +182,12 @@ enum BenchRound {
             let graph = HararyGraph(configuration: config)
             let survivorCount = n - droppers.count
             let pairTerms = droppers.reduce(0) { acc, d in acc + graph.neighbours(of: d).filter { !droppers.contains($0) }.count }
-            var best = Double.infinity
-            for _ in 0..<3 {
+            let measured = try bestRatio(words: (survivorCount + pairTerms) * m, repetitions: 3) {
                 var copy = srv
-                best = min(best, try wallSeconds { _ = try copy.finishUnmasking() })
+                _ = try copy.finishUnmasking()
             }
-            stats.serverUnmaskSeconds = best
-            stats.serverUnmaskRatio = best / rawKeystreamSeconds(words: (survivorCount + pairTerms) * m, repetitions: 3)
+            stats.serverUnmaskSeconds = measured.seconds
+            stats.serverUnmaskRatio = measured.ratio
         }
         let result = try server { try srv.finishUnmasking() }
         stats.survivors = result.survivors.count

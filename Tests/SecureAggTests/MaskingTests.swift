@@ -92,3 +92,25 @@ import Testing
         #expect(Self.chiSquare(plain, bins: 256) > 400)
     }
 }
+
+@Suite struct MaskAndPackTests {
+    @Test(arguments: [1, 7, 20, 32])
+    func chunkedMaskAndPackEqualsMaskThenPack(bits: Int) {
+        var rng = ChaChaRandom.seeded(UInt64(bits))
+        let m = MaskExpansion.chunkWords * 2 + 555
+        let mask: UInt32 = bits == 32 ? .max : (1 << UInt32(bits)) - 1
+        let input = (0..<m).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
+        let terms = [
+            MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .selfMask, negate: false),
+            MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .pairwiseMask, negate: true),
+            MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .pairwiseMask, negate: false),
+        ]
+        var reference = input
+        reference.withUnsafeMutableBufferPointer {
+            MaskExpansion.apply(terms, to: $0)
+            MaskExpansion.reduce($0, bits: bits)
+        }
+        let packed = input.withUnsafeBufferPointer { MaskExpansion.maskAndPack($0, terms: terms, bits: bits) }
+        #expect(packed == BitPacking.pack(reference, bits: bits))
+    }
+}

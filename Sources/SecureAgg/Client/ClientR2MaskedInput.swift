@@ -67,13 +67,9 @@ struct ClientR2MaskedInput: Sendable {
         let held = try openShares(broadcast)
         let senders = held.keys.sorted()
         let terms = try maskTerms(senders: senders)
-        var vector = input
         let bits = context.configuration.bits
-        let packed = vector.withUnsafeMutableBufferPointer { v in
-            MaskExpansion.apply(terms, to: v)
-            // Packing keeps the low b bits: that is the reduction mod 2^b.
-            return BitPacking.pack(UnsafeBufferPointer(v), bits: bits)
-        }
+        // Packing keeps the low b bits: that is the reduction mod 2^b.
+        let packed = input.withUnsafeBufferPointer { MaskExpansion.maskAndPack($0, terms: terms, bits: bits) }
         let message = MaskedInput(round: context.round, sender: context.id, packed: packed)
         let next = ClientR3ConsistencyCheck(context: context, sessionID: sessionID, held: held)
         return (message, next)
