@@ -138,6 +138,21 @@ import Testing
         #expect(result.sum == fixture.plainSum(h.inputs, over: Array(1...7)))
     }
 
+    @Test func lowOrderAdvertisedKeyIsRejectedEvenWithAValidSignature() throws {
+        let fixture = try Fixture(n: 4, degree: 3, threshold: 2)
+        var h = try Harness(fixture)
+        var ad = try h.clients[2]!.advertiseKeys()
+        ad.maskingKey = try X25519.PublicKey(bytes: [UInt8](repeating: 0, count: 32))
+        ad.signature = fixture.identities[2]!.sign(ad.signedBytes(context: fixture.configuration.contextBytes))
+        #expect(try h.server.receiveAdvertisement(ad) == .rejected(.weakPeerKey(2)))
+        var ad3 = try h.clients[3]!.advertiseKeys()
+        var low = [UInt8](repeating: 0, count: 32)
+        low[0] = 1  // u = 1, another low-order point
+        ad3.encryptionKey = try X25519.PublicKey(bytes: low)
+        ad3.signature = fixture.identities[3]!.sign(ad3.signedBytes(context: fixture.configuration.contextBytes))
+        #expect(try h.server.receiveAdvertisement(ad3) == .rejected(.weakPeerKey(3)))
+    }
+
     @Test func wrongPhaseCallsThrow() throws {
         let fixture = try Fixture(n: 4, degree: 3, threshold: 2)
         var server = SecAggServer(configuration: fixture.configuration)
