@@ -2,9 +2,9 @@ import SecureAgg
 import Sodium
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// CPU seconds consumed by the calling thread.
@@ -67,18 +67,28 @@ enum ShamirBench {
         var reconstruct = Double.infinity
         for _ in 0..<repetitions {
             var made: [ShamirShare] = []
-            split = min(split, try wallSeconds { made = try Shamir.split(secret: secret, threshold: threshold, shareCount: shares, using: &rng) })
+            split = min(
+                split,
+                try wallSeconds {
+                    made = try Shamir.split(secret: secret, threshold: threshold, shareCount: shares, using: &rng)
+                })
             var back: SecureBytes?
-            reconstruct = min(reconstruct, try wallSeconds {
-                back = try Shamir.reconstruct(Array(made.suffix(threshold)), threshold: threshold, secretByteCount: 32)
-            })
+            reconstruct = min(
+                reconstruct,
+                try wallSeconds {
+                    back = try Shamir.reconstruct(
+                        Array(made.suffix(threshold)), threshold: threshold, secretByteCount: 32)
+                })
             guard back == secret else { throw BenchFailure.wrongReconstruction }
         }
         return Result(splitSeconds: split, reconstructSeconds: reconstruct)
     }
 }
 
-enum BenchFailure: Error { case wrongReconstruction, protocolFailure(String) }
+enum BenchFailure: Error {
+    case wrongReconstruction
+    case protocolFailure(String)
+}
 
 /// A full round driven phase by phase, inputs made one client at a time (one vector alive at once).
 enum BenchRound {
@@ -129,7 +139,9 @@ enum BenchRound {
         var clients = [UInt32: SecAggClient]()
         var srv = SecAggServer(configuration: config)
         for id in config.cohort {
-            var c = try client { try SecAggClient(configuration: config, id: id, identity: identities[id]!, using: &rng) }
+            var c = try client {
+                try SecAggClient(configuration: config, id: id, identity: identities[id]!, using: &rng)
+            }
             let ad = try client { try c.advertiseKeys() }
             clients[id] = c
             _ = try server { try srv.receiveAdvertisement(ad) }
@@ -148,7 +160,10 @@ enum BenchRound {
         var wireBytes = 0
         for b in shareBroadcasts where !droppers.contains(b.receiver) {
             input.withUnsafeMutableBytes { rng.fill($0) }
-            for i in 0..<m { input[i] &= mask; plainSum[i] &+= input[i] }
+            for i in 0..<m {
+                input[i] &= mask
+                plainSum[i] &+= input[i]
+            }
             var c = clients[b.receiver]!
             if measure && stats.clientMaskSeconds == 0 {
                 let words = (c.neighbours.count + 1) * m
@@ -181,7 +196,9 @@ enum BenchRound {
         if measure {
             let graph = HararyGraph(configuration: config)
             let survivorCount = n - droppers.count
-            let pairTerms = droppers.reduce(0) { acc, d in acc + graph.neighbours(of: d).filter { !droppers.contains($0) }.count }
+            let pairTerms = droppers.reduce(0) { acc, d in
+                acc + graph.neighbours(of: d).filter { !droppers.contains($0) }.count
+            }
             let measured = try bestRatio(words: (survivorCount + pairTerms) * m, repetitions: 3) {
                 var copy = srv
                 _ = try copy.finishUnmasking()

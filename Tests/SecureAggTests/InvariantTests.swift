@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct InvariantTests {
@@ -25,7 +26,9 @@ import Testing
             var flipped = request
             flipped.dropped = request.survivors.filter { $0 != id }
             flipped.survivors = request.dropped + [id]
-            #expect(secureAggError { _ = try h.clients[id]!.unmask(flipped) } == .wrongState(expected: "R4Unmasking", actual: "Completed"))
+            #expect(
+                secureAggError { _ = try h.clients[id]!.unmask(flipped) }
+                    == .wrongState(expected: "R4Unmasking", actual: "Completed"))
         }
         for (owner, kinds) in kindsByOwner {
             #expect(kinds.count == 1, "owner \(owner) had both kinds revealed")
@@ -39,7 +42,9 @@ import Testing
         let fixture = try Fixture(n: 12, degree: 11, threshold: 6, bits: 32, m: 16)
         var rng = ChaChaRandom.seeded(5)
         let inputs = fixture.inputs(seed: 6)
-        let dropouts: [UInt32: Phase] = [1: .advertiseKeys, 2: .shareKeys, 3: .maskedInput, 4: .consistencyCheck, 5: .unmasking]
+        let dropouts: [UInt32: Phase] = [
+            1: .advertiseKeys, 2: .shareKeys, 3: .maskedInput, 4: .consistencyCheck, 5: .unmasking,
+        ]
         let result = try InProcessRound.run(
             configuration: fixture.configuration, identities: fixture.identities, dropouts: dropouts, using: &rng
         ) { (id) throws(SecureAggError) -> [UInt32] in inputs[id] ?? [] }
@@ -58,15 +63,18 @@ import Testing
             try h.advertise()
             try h.shareKeys()
             for id in h.cohort {
-                guard case let .r2MaskedInput(state) = h.clients[id]!.state else {
+                guard case .r2MaskedInput(let state) = h.clients[id]!.state else {
                     Issue.record("client \(id) not in R2")
                     continue
                 }
-                let selfKey = state.selfMaskSeed.key.withUnsafeBytes { Array($0) }
+                let selfKey =
+                    state.selfMaskSeed.key.withUnsafeBytes { Array($0) }
                     + MaskExpansion.nonce(purpose: .selfMask, vectorIndex: 0)
                 streams[selfKey, default: 0] += 1
                 for (_, seed) in state.pairwiseSeeds {
-                    let key = seed.key.withUnsafeBytes { Array($0) } + MaskExpansion.nonce(purpose: .pairwiseMask, vectorIndex: 0)
+                    let key =
+                        seed.key.withUnsafeBytes { Array($0) }
+                        + MaskExpansion.nonce(purpose: .pairwiseMask, vectorIndex: 0)
                     streams[key, default: 0] += 1
                 }
             }

@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct MaskingTests {
@@ -19,7 +20,9 @@ import Testing
         nonce[0] = MaskPurpose.pairwiseMask.rawValue
         nonce[4] = 3
         var reference = [UInt32](repeating: 0, count: m)
-        reference.withUnsafeMutableBytes { ChaCha20.keystream(key: seed.key, nonce: nonce, initialCounter: 0, into: $0) }
+        reference.withUnsafeMutableBytes {
+            ChaCha20.keystream(key: seed.key, nonce: nonce, initialCounter: 0, into: $0)
+        }
         #expect(vector == reference.map { UInt32(littleEndian: $0) })
     }
 

@@ -30,8 +30,9 @@ struct ClientR2MaskedInput: Sendable {
 
     /// Decrypts and checks the shares addressed to this client.
     func openShares(_ broadcast: ShareBroadcast) throws(SecureAggError) -> [UInt32: SharePlaintext] {
-        try context.checkHeader(version: broadcast.version, current: ShareBroadcast.currentVersion,
-                                round: broadcast.round, receiver: broadcast.receiver)
+        try context.checkHeader(
+            version: broadcast.version, current: ShareBroadcast.currentVersion,
+            round: broadcast.round, receiver: broadcast.receiver)
         var held = [UInt32: SharePlaintext]()
         for share in broadcast.shares {
             guard share.receiver == context.id else { throw .wrongReceiver(share.receiver) }

@@ -52,7 +52,7 @@ public enum InProcessRound {
             return phase < drop
         }
         func note(_ receipt: Receipt, _ id: UInt32) {
-            if case let .rejected(error) = receipt { rejections[id] = error }
+            if case .rejected(let error) = receipt { rejections[id] = error }
         }
 
         for id in configuration.cohort {
@@ -106,8 +106,9 @@ public enum InProcessRound {
             clients[id] = client
         }
         let result = try server.finishUnmasking()
-        return RoundResult(sum: result.sum, survivors: result.survivors, dropped: result.dropped,
-                           clientFailures: failures, serverRejections: rejections)
+        return RoundResult(
+            sum: result.sum, survivors: result.survivors, dropped: result.dropped,
+            clientFailures: failures, serverRejections: rejections)
     }
 
     /// Convenience form with the inputs given up front.

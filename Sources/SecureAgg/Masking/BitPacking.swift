@@ -133,7 +133,9 @@ public enum BitPacking {
                     word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
                 } else {
                     word = 0
-                    for j in 0..<(payload - byte) { word |= UInt64(p.load(fromByteOffset: byte + j, as: UInt8.self)) << UInt64(8 * j) }
+                    for j in 0..<(payload - byte) {
+                        word |= UInt64(p.load(fromByteOffset: byte + j, as: UInt8.self)) << UInt64(8 * j)
+                    }
                 }
                 let v = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
                 if add { o[i] &+= v } else { o[i] = v }

@@ -97,8 +97,9 @@ public enum MaskExpansion {
                         for i in 0..<n { vp[i] &+= UInt32(littleEndian: cp[i]) }
                     }
                 }
-                BitPacking.packPayload(UnsafeBufferPointer(start: vp, count: n), bits: bits,
-                                       into: payload + start * bits / 8)
+                BitPacking.packPayload(
+                    UnsafeBufferPointer(start: vp, count: n), bits: bits,
+                    into: payload + start * bits / 8)
                 start += n
                 counter &+= UInt32(chunkWords / 16)
             }
@@ -122,8 +123,9 @@ public enum MaskExpansion {
         var counter: UInt32 = 0
         while done < words {
             let n = min(chunkWords, words - done)
-            ChaCha20.keystream(key: seed.key, nonce: nonce, initialCounter: counter,
-                               into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(n * 4)]))
+            ChaCha20.keystream(
+                key: seed.key, nonce: nonce, initialCounter: counter,
+                into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(n * 4)]))
             done += n
             counter &+= UInt32(chunkWords / 16)
         }

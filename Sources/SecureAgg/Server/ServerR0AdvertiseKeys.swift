@@ -17,7 +17,9 @@ struct ServerR0AdvertiseKeys: Sendable {
         guard advertisements[ad.sender] == nil else { throw .duplicateClient(ad.sender) }
         if let probe = Self.probe {
             for key in [ad.encryptionKey, ad.maskingKey] {
-                guard (try? X25519.sharedSecret(secretKey: probe, peer: key)) != nil else { throw .weakPeerKey(ad.sender) }
+                guard (try? X25519.sharedSecret(secretKey: probe, peer: key)) != nil else {
+                    throw .weakPeerKey(ad.sender)
+                }
             }
         }
         advertisements[ad.sender] = ad
