@@ -137,10 +137,18 @@ enum BenchRound {
         }
 
         var clients = [UInt32: SecAggClient]()
+        func client(of id: UInt32) throws -> SecAggClient {
+            guard let c = clients[id] else { throw BenchFailure.protocolFailure("no client \(id)") }
+            return c
+        }
+        func identity(_ id: UInt32) throws -> Ed25519.SecretKey {
+            guard let key = identities[id] else { throw BenchFailure.protocolFailure("no identity \(id)") }
+            return key
+        }
         var srv = SecAggServer(configuration: config)
         for id in config.cohort {
             var c = try client {
-                try SecAggClient(configuration: config, id: id, identity: identities[id]!, using: &rng)
+                try SecAggClient(configuration: config, id: id, identity: try identity(id), using: &rng)
             }
             let ad = try client { try c.advertiseKeys() }
             clients[id] = c
@@ -148,7 +156,7 @@ enum BenchRound {
         }
         let keyBroadcasts = try server { try srv.finishAdvertising() }
         for b in keyBroadcasts {
-            var c = clients[b.receiver]!
+            var c = try client(of: b.receiver)
             let message = try client { try c.shareKeys(b, using: &rng) }
             clients[b.receiver] = c
             _ = try server { try srv.receiveShareKeys(message) }
@@ -164,7 +172,7 @@ enum BenchRound {
                 input[i] &= mask
                 plainSum[i] &+= input[i]
             }
-            var c = clients[b.receiver]!
+            var c = try client(of: b.receiver)
             if measure && stats.clientMaskSeconds == 0 {
                 let words = (c.neighbours.count + 1) * m
                 let measured = try bestRatio(words: words, repetitions: 7) {
@@ -182,13 +190,13 @@ enum BenchRound {
         }
         stats.wireBytesPerCoordinate = Double(wireBytes) / Double(m)
         for r in try server({ try srv.finishMaskedInput() }) {
-            var c = clients[r.receiver]!
+            var c = try client(of: r.receiver)
             let message = try client { try c.consistencyCheck(r) }
             clients[r.receiver] = c
             _ = try server { try srv.receiveConsistencyCheck(message) }
         }
         for r in try server({ try srv.finishConsistencyCheck() }) {
-            var c = clients[r.receiver]!
+            var c = try client(of: r.receiver)
             let message = try client { try c.unmask(r) }
             clients[r.receiver] = c
             _ = try server { try srv.receiveUnmaskingResponse(message) }
