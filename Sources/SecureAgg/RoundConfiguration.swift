@@ -55,6 +55,8 @@ public struct RoundConfiguration: Sendable, Equatable {
         self.vectorLength = vectorLength
         self.registry = registry
         self.registryHash = Self.registryHash(of: registry)
+        self.contextBytes = []
+        self.contextBytes = makeContextBytes()
     }
 
     /// BLAKE2b-256("secagg.v1.registry" ‖ 0 ‖ for each id ascending: id (UInt32 LE) ‖ Ed25519 key).
@@ -70,9 +72,13 @@ public struct RoundConfiguration: Sendable, Equatable {
     /// Mask for b-bit values: 2^b − 1.
     public var valueMask: UInt32 { bits == 32 ? UInt32.max : (UInt32(1) << UInt32(bits)) &- 1 }
 
-    /// Canonical bytes of the public round context: "secagg.v1.round-context" ‖ 0 ‖ version 1 ‖ registry hash ‖
-    /// round ‖ n ‖ ids ‖ k ‖ t ‖ b ‖ m (integers little-endian; n, ids, k, t, b as UInt32; round, m as UInt64).
-    public var contextBytes: [UInt8] {
+    /// Canonical bytes of the public round context: "secagg.v1.round-context" ‖ 0 ‖ version 1 ‖
+    /// registry hash ‖ round ‖ n ‖ ids ‖ k ‖ t ‖ b ‖ m (integers little-endian; n, ids, k, t, b as UInt32;
+    /// round, m as UInt64).
+    /// Computed once at initialisation (it is signed and hashed for every advertisement).
+    public private(set) var contextBytes: [UInt8]
+
+    private func makeContextBytes() -> [UInt8] {
         var bytes = Array("secagg.v1.round-context".utf8) + [0, 1]
         bytes.append(contentsOf: registryHash)
         bytes.appendLE(round)

@@ -2,9 +2,9 @@ import SecureAgg
 import Sodium
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// CPU seconds consumed by the calling thread.
@@ -38,13 +38,23 @@ func peakRSSMegabytes() -> Double {
     return 0
 }
 
-/// Best-of-`repetitions` wall time of raw keystream generation of `words` words.
-func rawKeystreamSeconds(words: Int, repetitions: Int) -> Double {
+/// Wall time of raw keystream generation of `words` words (one run).
+func rawKeystreamSeconds(words: Int) -> Double {
     var rng = ChaChaRandom.seeded(424242)
     let seed = MaskSeed.random(using: &rng)
-    var best = Double.infinity
-    for _ in 0..<repetitions { best = min(best, wallSeconds { MaskExpansion.rawKeystreamBaseline(words: words, seed: seed) }) }
-    return best
+    return wallSeconds { MaskExpansion.rawKeystreamBaseline(words: words, seed: seed) }
+}
+
+/// Best-of-`repetitions` ratio of `body`'s wall time to raw keystream for `words` words, the two measured
+/// alternately so that load changes on a shared machine hit both alike.
+func bestRatio(words: Int, repetitions: Int, _ body: () throws -> Void) rethrows -> (seconds: Double, ratio: Double) {
+    var bestBody = Double.infinity
+    var bestRaw = Double.infinity
+    for _ in 0..<repetitions {
+        bestBody = min(bestBody, try wallSeconds(body))
+        bestRaw = min(bestRaw, rawKeystreamSeconds(words: words))
+    }
+    return (bestBody, bestBody / bestRaw)
 }
 
 enum ShamirBench {
@@ -57,18 +67,28 @@ enum ShamirBench {
         var reconstruct = Double.infinity
         for _ in 0..<repetitions {
             var made: [ShamirShare] = []
-            split = min(split, try wallSeconds { made = try Shamir.split(secret: secret, threshold: threshold, shareCount: shares, using: &rng) })
+            split = min(
+                split,
+                try wallSeconds {
+                    made = try Shamir.split(secret: secret, threshold: threshold, shareCount: shares, using: &rng)
+                })
             var back: SecureBytes?
-            reconstruct = min(reconstruct, try wallSeconds {
-                back = try Shamir.reconstruct(Array(made.suffix(threshold)), threshold: threshold, secretByteCount: 32)
-            })
+            reconstruct = min(
+                reconstruct,
+                try wallSeconds {
+                    back = try Shamir.reconstruct(
+                        Array(made.suffix(threshold)), threshold: threshold, secretByteCount: 32)
+                })
             guard back == secret else { throw BenchFailure.wrongReconstruction }
         }
         return Result(splitSeconds: split, reconstructSeconds: reconstruct)
     }
 }
 
-enum BenchFailure: Error { case wrongReconstruction, protocolFailure(String) }
+enum BenchFailure: Error {
+    case wrongReconstruction
+    case protocolFailure(String)
+}
 
 /// A full round driven phase by phase, inputs made one client at a time (one vector alive at once).
 enum BenchRound {
@@ -117,16 +137,26 @@ enum BenchRound {
         }
 
         var clients = [UInt32: SecAggClient]()
+        func client(of id: UInt32) throws -> SecAggClient {
+            guard let c = clients[id] else { throw BenchFailure.protocolFailure("no client \(id)") }
+            return c
+        }
+        func identity(_ id: UInt32) throws -> Ed25519.SecretKey {
+            guard let key = identities[id] else { throw BenchFailure.protocolFailure("no identity \(id)") }
+            return key
+        }
         var srv = SecAggServer(configuration: config)
         for id in config.cohort {
-            var c = try client { try SecAggClient(configuration: config, id: id, identity: identities[id]!, using: &rng) }
+            var c = try client {
+                try SecAggClient(configuration: config, id: id, identity: try identity(id), using: &rng)
+            }
             let ad = try client { try c.advertiseKeys() }
             clients[id] = c
             _ = try server { try srv.receiveAdvertisement(ad) }
         }
         let keyBroadcasts = try server { try srv.finishAdvertising() }
         for b in keyBroadcasts {
-            var c = clients[b.receiver]!
+            var c = try client(of: b.receiver)
             let message = try client { try c.shareKeys(b, using: &rng) }
             clients[b.receiver] = c
             _ = try server { try srv.receiveShareKeys(message) }
@@ -138,17 +168,19 @@ enum BenchRound {
         var wireBytes = 0
         for b in shareBroadcasts where !droppers.contains(b.receiver) {
             input.withUnsafeMutableBytes { rng.fill($0) }
-            for i in 0..<m { input[i] &= mask; plainSum[i] &+= input[i] }
-            var c = clients[b.receiver]!
+            for i in 0..<m {
+                input[i] &= mask
+                plainSum[i] &+= input[i]
+            }
+            var c = try client(of: b.receiver)
             if measure && stats.clientMaskSeconds == 0 {
-                var best = Double.infinity
-                for _ in 0..<5 {
-                    var copy = c
-                    best = min(best, try wallSeconds { _ = try copy.maskedInput(input, shares: b) })
-                }
-                stats.clientMaskSeconds = best
                 let words = (c.neighbours.count + 1) * m
-                stats.clientMaskRatio = best / rawKeystreamSeconds(words: words, repetitions: 5)
+                let measured = try bestRatio(words: words, repetitions: 7) {
+                    var copy = c
+                    _ = try copy.maskedInput(input, shares: b)
+                }
+                stats.clientMaskSeconds = measured.seconds
+                stats.clientMaskRatio = measured.ratio
             }
             let message = try client { try c.maskedInput(input, shares: b) }
             clients[b.receiver] = c
@@ -158,13 +190,13 @@ enum BenchRound {
         }
         stats.wireBytesPerCoordinate = Double(wireBytes) / Double(m)
         for r in try server({ try srv.finishMaskedInput() }) {
-            var c = clients[r.receiver]!
+            var c = try client(of: r.receiver)
             let message = try client { try c.consistencyCheck(r) }
             clients[r.receiver] = c
             _ = try server { try srv.receiveConsistencyCheck(message) }
         }
         for r in try server({ try srv.finishConsistencyCheck() }) {
-            var c = clients[r.receiver]!
+            var c = try client(of: r.receiver)
             let message = try client { try c.unmask(r) }
             clients[r.receiver] = c
             _ = try server { try srv.receiveUnmaskingResponse(message) }
@@ -172,14 +204,15 @@ enum BenchRound {
         if measure {
             let graph = HararyGraph(configuration: config)
             let survivorCount = n - droppers.count
-            let pairTerms = droppers.reduce(0) { acc, d in acc + graph.neighbours(of: d).filter { !droppers.contains($0) }.count }
-            var best = Double.infinity
-            for _ in 0..<3 {
-                var copy = srv
-                best = min(best, try wallSeconds { _ = try copy.finishUnmasking() })
+            let pairTerms = droppers.reduce(0) { acc, d in
+                acc + graph.neighbours(of: d).filter { !droppers.contains($0) }.count
             }
-            stats.serverUnmaskSeconds = best
-            stats.serverUnmaskRatio = best / rawKeystreamSeconds(words: (survivorCount + pairTerms) * m, repetitions: 3)
+            let measured = try bestRatio(words: (survivorCount + pairTerms) * m, repetitions: 3) {
+                var copy = srv
+                _ = try copy.finishUnmasking()
+            }
+            stats.serverUnmaskSeconds = measured.seconds
+            stats.serverUnmaskRatio = measured.ratio
         }
         let result = try server { try srv.finishUnmasking() }
         stats.survivors = result.survivors.count

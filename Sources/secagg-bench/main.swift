@@ -11,9 +11,9 @@ import SecureAgg
 import Sodium
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct SecAggBench: ParsableCommand {
@@ -39,7 +39,9 @@ struct SecAggBench: ParsableCommand {
         guard (1...32).contains(bits) else { throw ValidationError("--bits must be 1…32") }
         guard (0...1).contains(dropout) else { throw ValidationError("--dropout must be in 0…1") }
         if let c = clients, c < 2 { throw ValidationError("--clients must be ≥ 2") }
-        if let m = length, m < 1 || m > RoundConfiguration.maxVectorLength { throw ValidationError("--length out of range") }
+        if let m = length, m < 1 || m > RoundConfiguration.maxVectorLength {
+            throw ValidationError("--length out of range")
+        }
     }
 
     func run() throws {
@@ -50,19 +52,22 @@ struct SecAggBench: ParsableCommand {
         guard t >= 1, t <= k else { throw ValidationError("--threshold must be 1…degree") }
         if clients != nil {
             let m = length ?? 100_000
-            let stats = try BenchRound.run(n: n, k: k, t: t, bits: bits, m: m, dropout: dropout, seed: seed, measure: false)
+            let stats = try BenchRound.run(
+                n: n, k: k, t: t, bits: bits, m: m, dropout: dropout, seed: seed, measure: false)
             let report = SingleReport(
                 clients: n, length: m, degree: k, threshold: t, bits: bits, dropout: dropout,
                 round_cpu_s: stats.clientCPU + stats.serverCPU, client_cpu_s: stats.clientCPU,
                 server_cpu_s: stats.serverCPU, peak_rss_mb: peakRSSMegabytes(), correct: stats.correct,
                 wire_bytes_per_coordinate: stats.wireBytesPerCoordinate, survivors: stats.survivors)
             try emit(report) {
-                """
-                one round: n=\(n) k=\(k) t=\(t) b=\(bits) m=\(m) dropout=\(dropout)
-                  round CPU \(fmt(report.round_cpu_s)) s (clients \(fmt(report.client_cpu_s)) s, server \(fmt(report.server_cpu_s)) s)
-                  peak RSS \(fmt(report.peak_rss_mb)) MB, survivors \(stats.survivors), correct: \(stats.correct)
-                  wire \(fmt(stats.wireBytesPerCoordinate)) bytes/coordinate (b/8 = \(fmt(Double(bits) / 8)))
-                """
+                let r = report
+                return [
+                    "one round: n=\(n) k=\(k) t=\(t) b=\(bits) m=\(m) dropout=\(dropout)",
+                    "  round CPU \(fmt(r.round_cpu_s)) s (clients \(fmt(r.client_cpu_s)) s, "
+                        + "server \(fmt(r.server_cpu_s)) s)",
+                    "  peak RSS \(fmt(r.peak_rss_mb)) MB, survivors \(stats.survivors), correct: \(stats.correct)",
+                    "  wire \(fmt(stats.wireBytesPerCoordinate)) bytes/coordinate (b/8 = \(fmt(Double(bits) / 8)))",
+                ].joined(separator: "\n")
             }
             if !stats.correct { throw ExitCode(1) }
             return
@@ -75,22 +80,30 @@ struct SecAggBench: ParsableCommand {
             clients: n, length: m, degree: k, threshold: t, bits: bits,
             client_mask_ratio: zero.clientMaskRatio, client_mask_ms: zero.clientMaskSeconds * 1000,
             server_unmask_ratio: max(zero.serverUnmaskRatio, ten.serverUnmaskRatio),
-            server_unmask_ratio_dropout_0: zero.serverUnmaskRatio, server_unmask_ratio_dropout_10: ten.serverUnmaskRatio,
+            server_unmask_ratio_dropout_0: zero.serverUnmaskRatio,
+            server_unmask_ratio_dropout_10: ten.serverUnmaskRatio,
             server_unmask_ms_dropout_0: zero.serverUnmaskSeconds * 1000,
             server_unmask_ms_dropout_10: ten.serverUnmaskSeconds * 1000,
             wire_bytes_per_coordinate: zero.wireBytesPerCoordinate,
             shamir_split_ms: shamir.splitSeconds * 1000, shamir_reconstruct_ms: shamir.reconstructSeconds * 1000,
             correct: zero.correct && ten.correct, peak_rss_mb: peakRSSMegabytes())
         try emit(report) {
-            """
-            secagg-bench: n=\(n) k=\(k) t=\(t) b=\(bits) m=\(m)
-              client masking      \(fmt(report.client_mask_ms)) ms = \(fmt(report.client_mask_ratio))× raw ChaCha20 for (k+1)·m words (target ≤ 1.3)
-              server unmask  0 %  \(fmt(report.server_unmask_ms_dropout_0)) ms = \(fmt(report.server_unmask_ratio_dropout_0))× raw ChaCha20 (target ≤ 1.3)
-              server unmask 10 %  \(fmt(report.server_unmask_ms_dropout_10)) ms = \(fmt(report.server_unmask_ratio_dropout_10))× raw ChaCha20 (target ≤ 1.3)
-              wire                \(fmt(report.wire_bytes_per_coordinate)) bytes/coordinate (b/8 = \(fmt(Double(bits) / 8)))
-              Shamir 100 shares, t = 51: split \(fmt(report.shamir_split_ms, 4)) ms, reconstruct \(fmt(report.shamir_reconstruct_ms, 4)) ms
-              sums correct: \(report.correct), peak RSS \(fmt(report.peak_rss_mb)) MB
-            """
+            let r = report
+            let target = "(target ≤ 1.3)"
+            return [
+                "secagg-bench: n=\(n) k=\(k) t=\(t) b=\(bits) m=\(m)",
+                "  client masking      \(fmt(r.client_mask_ms)) ms = \(fmt(r.client_mask_ratio))× raw ChaCha20 "
+                    + "for (k+1)·m words \(target)",
+                "  server unmask  0 %  \(fmt(r.server_unmask_ms_dropout_0)) ms = "
+                    + "\(fmt(r.server_unmask_ratio_dropout_0))× raw ChaCha20 \(target)",
+                "  server unmask 10 %  \(fmt(r.server_unmask_ms_dropout_10)) ms = "
+                    + "\(fmt(r.server_unmask_ratio_dropout_10))× raw ChaCha20 \(target)",
+                "  wire                \(fmt(r.wire_bytes_per_coordinate)) bytes/coordinate "
+                    + "(b/8 = \(fmt(Double(bits) / 8)))",
+                "  Shamir 100 shares, t = 51: split \(fmt(r.shamir_split_ms, 4)) ms, "
+                    + "reconstruct \(fmt(r.shamir_reconstruct_ms, 4)) ms",
+                "  sums correct: \(r.correct), peak RSS \(fmt(r.peak_rss_mb)) MB",
+            ].joined(separator: "\n")
         }
         if !report.correct { throw ExitCode(1) }
     }

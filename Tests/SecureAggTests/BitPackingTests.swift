@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct BitPackingTests {
@@ -37,7 +38,9 @@ import Testing
 
     @Test func accumulateAddsWithWraparound() throws {
         var acc: [UInt32] = [UInt32.max, 5]
-        try acc.withUnsafeMutableBufferPointer { try BitPacking.accumulate(BitPacking.pack([2, 7], bits: 32), into: $0) }
+        try acc.withUnsafeMutableBufferPointer {
+            try BitPacking.accumulate(BitPacking.pack([2, 7], bits: 32), into: $0)
+        }
         #expect(acc == [1, 12])
     }
 }

@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 /// Every refusal of a client facing a misbehaving server or peer. Each refusal aborts the client for good.
@@ -57,8 +58,9 @@ import Testing
         let config = h.fixture.configuration
         // Keep only the client itself and two others (t = 4).
         let kept = full.advertisements.filter { [1, 2, 3].contains($0.sender) }
-        let small = KeyBroadcast(round: config.round, receiver: 1, advertisements: kept,
-                                 sessionID: SessionID.compute(configuration: config, advertisements: kept))
+        let small = KeyBroadcast(
+            round: config.round, receiver: 1, advertisements: kept,
+            sessionID: SessionID.compute(configuration: config, advertisements: kept))
         var rng = ChaChaRandom.seeded(3)
         Self.expectRefusal(&h, 1, .tooFewClients(phase: .advertiseKeys, available: 3, required: 4)) {
             _ = try $0.shareKeys(small, using: &rng)
@@ -71,12 +73,15 @@ import Testing
         let config = h.fixture.configuration
         let ads = h.keyBroadcasts[1]!.advertisements
         func broadcast(_ list: [AdvertiseKeys], to receiver: UInt32 = 1) -> KeyBroadcast {
-            KeyBroadcast(round: config.round, receiver: receiver, advertisements: list,
-                         sessionID: SessionID.compute(configuration: config, advertisements: list))
+            KeyBroadcast(
+                round: config.round, receiver: receiver, advertisements: list,
+                sessionID: SessionID.compute(configuration: config, advertisements: list))
         }
         var rng = ChaChaRandom.seeded(4)
         var c1 = h.clients[1]!
-        #expect(secureAggError { _ = try c1.shareKeys(broadcast(Array(ads.dropFirst())), using: &rng) } == .ownAdvertisementMissing)
+        #expect(
+            secureAggError { _ = try c1.shareKeys(broadcast(Array(ads.dropFirst())), using: &rng) }
+                == .ownAdvertisementMissing)
         var c2 = h.clients[2]!
         var dup = ads
         dup.insert(ads[4], at: 4)
@@ -158,8 +163,9 @@ import Testing
         }
         // A whole message from the other round is refused by its header.
         var c2 = h.clients[2]!
-        #expect(secureAggError { _ = try c2.maskedInput(inputs[2]!, shares: old.shareBroadcasts[2]!) }
-            == .wrongRound(expected: 7, actual: 8))
+        #expect(
+            secureAggError { _ = try c2.maskedInput(inputs[2]!, shares: old.shareBroadcasts[2]!) }
+                == .wrongRound(expected: 7, actual: 8))
     }
 
     @Test func fewerThanThresholdSharesAndNonNeighbourSendersAreRefused() throws {
@@ -190,10 +196,14 @@ import Testing
         try h.advertise()
         try h.shareKeys()
         var client = h.clients[1]!
-        #expect(secureAggError { _ = try client.maskedInput([1, 2], shares: h.shareBroadcasts[1]!) }
-            == .wrongVectorLength(expected: 8, actual: 2))
-        #expect(secureAggError { _ = try client.maskedInput([UInt32](repeating: 1 << 16, count: 8), shares: h.shareBroadcasts[1]!) }
-            == .inputOutOfRange(index: 0))
+        #expect(
+            secureAggError { _ = try client.maskedInput([1, 2], shares: h.shareBroadcasts[1]!) }
+                == .wrongVectorLength(expected: 8, actual: 2))
+        #expect(
+            secureAggError {
+                _ = try client.maskedInput([UInt32](repeating: 1 << 16, count: 8), shares: h.shareBroadcasts[1]!)
+            }
+                == .inputOutOfRange(index: 0))
         #expect(client.abortReason == nil)
         _ = try client.maskedInput(inputs[1]!, shares: h.shareBroadcasts[1]!)
     }
@@ -282,7 +292,9 @@ import Testing
     @Test func callsInTheWrongStateThrowWithoutChangingState() throws {
         var h = try Self.harness()
         var client = h.clients[1]!
-        let error = secureAggError { _ = try client.unmask(UnmaskingRequest(round: 7, receiver: 1, survivors: [], dropped: [], signatures: [])) }
+        let error = secureAggError {
+            _ = try client.unmask(UnmaskingRequest(round: 7, receiver: 1, survivors: [], dropped: [], signatures: []))
+        }
         #expect(error == .wrongState(expected: "R4Unmasking", actual: "R0AdvertiseKeys"))
         #expect(client.stateName == "R0AdvertiseKeys")
         _ = try client.advertiseKeys()

@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct InvariantTests {
@@ -25,7 +26,9 @@ import Testing
             var flipped = request
             flipped.dropped = request.survivors.filter { $0 != id }
             flipped.survivors = request.dropped + [id]
-            #expect(secureAggError { _ = try h.clients[id]!.unmask(flipped) } == .wrongState(expected: "R4Unmasking", actual: "Completed"))
+            #expect(
+                secureAggError { _ = try h.clients[id]!.unmask(flipped) }
+                    == .wrongState(expected: "R4Unmasking", actual: "Completed"))
         }
         for (owner, kinds) in kindsByOwner {
             #expect(kinds.count == 1, "owner \(owner) had both kinds revealed")
@@ -39,12 +42,47 @@ import Testing
         let fixture = try Fixture(n: 12, degree: 11, threshold: 6, bits: 32, m: 16)
         var rng = ChaChaRandom.seeded(5)
         let inputs = fixture.inputs(seed: 6)
-        let dropouts: [UInt32: Phase] = [1: .advertiseKeys, 2: .shareKeys, 3: .maskedInput, 4: .consistencyCheck, 5: .unmasking]
+        let dropouts: [UInt32: Phase] = [
+            1: .advertiseKeys, 2: .shareKeys, 3: .maskedInput, 4: .consistencyCheck, 5: .unmasking,
+        ]
         let result = try InProcessRound.run(
             configuration: fixture.configuration, identities: fixture.identities, dropouts: dropouts, using: &rng
         ) { (id) throws(SecureAggError) -> [UInt32] in inputs[id] ?? [] }
         #expect(result.survivors == [4, 5, 6, 7, 8, 9, 10, 11, 12])
         #expect(result.dropped == [3])
         #expect(result.sum == fixture.plainSum(inputs, over: result.survivors))
+    }
+
+    /// Invariant 2: a keystream (key, nonce) never serves two purposes, vectors or rounds. Within a round each
+    /// pairwise seed is shared by exactly its two ends; self seeds are unique; nothing repeats across rounds.
+    @Test func noKeystreamIsReusedAcrossPairsPurposesOrRounds() throws {
+        var streams = [[UInt8]: Int]()  // key ‖ nonce → uses
+        for round: UInt64 in [7, 8] {
+            let fixture = try Fixture(n: 12, degree: 4, threshold: 2, round: round)
+            var h = try Harness(fixture, seed: 3)  // same randomness in both rounds on purpose
+            try h.advertise()
+            try h.shareKeys()
+            for id in h.cohort {
+                guard case .r2MaskedInput(let state) = h.clients[id]!.state else {
+                    Issue.record("client \(id) not in R2")
+                    continue
+                }
+                let selfKey =
+                    state.selfMaskSeed.key.withUnsafeBytes { Array($0) }
+                    + MaskExpansion.nonce(purpose: .selfMask, vectorIndex: 0)
+                streams[selfKey, default: 0] += 1
+                for (_, seed) in state.pairwiseSeeds {
+                    let key =
+                        seed.key.withUnsafeBytes { Array($0) }
+                        + MaskExpansion.nonce(purpose: .pairwiseMask, vectorIndex: 0)
+                    streams[key, default: 0] += 1
+                }
+            }
+        }
+        let selfCount = 2 * 12
+        let pairCount = 2 * 12 * 4 / 2
+        #expect(streams.count == selfCount + pairCount)
+        #expect(streams.values.filter { $0 == 1 }.count == selfCount)
+        #expect(streams.values.filter { $0 == 2 }.count == pairCount)
     }
 }

@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct MaskingTests {
@@ -19,7 +20,9 @@ import Testing
         nonce[0] = MaskPurpose.pairwiseMask.rawValue
         nonce[4] = 3
         var reference = [UInt32](repeating: 0, count: m)
-        reference.withUnsafeMutableBytes { ChaCha20.keystream(key: seed.key, nonce: nonce, initialCounter: 0, into: $0) }
+        reference.withUnsafeMutableBytes {
+            ChaCha20.keystream(key: seed.key, nonce: nonce, initialCounter: 0, into: $0)
+        }
         #expect(vector == reference.map { UInt32(littleEndian: $0) })
     }
 
@@ -90,5 +93,27 @@ import Testing
         // The statistic can fail: an unmasked input (residue of nothing) is far from uniform.
         let plain = h.inputs[1]!.map { $0 & 0x0F }
         #expect(Self.chiSquare(plain, bins: 256) > 400)
+    }
+}
+
+@Suite struct MaskAndPackTests {
+    @Test(arguments: [1, 7, 20, 32])
+    func chunkedMaskAndPackEqualsMaskThenPack(bits: Int) {
+        var rng = ChaChaRandom.seeded(UInt64(bits))
+        let m = MaskExpansion.chunkWords * 2 + 555
+        let mask: UInt32 = bits == 32 ? .max : (1 << UInt32(bits)) - 1
+        let input = (0..<m).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
+        let terms = [
+            MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .selfMask, negate: false),
+            MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .pairwiseMask, negate: true),
+            MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .pairwiseMask, negate: false),
+        ]
+        var reference = input
+        reference.withUnsafeMutableBufferPointer {
+            MaskExpansion.apply(terms, to: $0)
+            MaskExpansion.reduce($0, bits: bits)
+        }
+        let packed = input.withUnsafeBufferPointer { MaskExpansion.maskAndPack($0, terms: terms, bits: bits) }
+        #expect(packed == BitPacking.pack(reference, bits: bits))
     }
 }

@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct RoundConfigurationTests {
@@ -13,8 +14,11 @@ import Testing
     @Test func invalidConfigurationsAreRefusedWithTypedErrors() throws {
         let reg = try Self.registry(5)
         func make(_ cohort: [UInt32], k: Int = 2, t: Int = 2, b: Int = 16, m: Int = 4) -> SecureAggError? {
-            secureAggError { _ = try RoundConfiguration(round: 1, cohort: cohort, degree: k, threshold: t, bits: b,
-                                                        vectorLength: m, registry: reg) }
+            secureAggError {
+                _ = try RoundConfiguration(
+                    round: 1, cohort: cohort, degree: k, threshold: t, bits: b,
+                    vectorLength: m, registry: reg)
+            }
         }
         #expect(make([1, 2, 3]) == nil)
         #expect(make([]) == .invalidParameter("cohort is empty"))
@@ -33,21 +37,33 @@ import Testing
         let fixture = try Fixture(n: 4, degree: 3, threshold: 2)
         var rng = ChaChaRandom.seeded(2)
         let wrong = fixture.identities[2]!
-        #expect(secureAggError { _ = try SecAggClient(configuration: fixture.configuration, id: 1, identity: wrong, using: &rng) }
-            == .invalidParameter("identity key does not match registry"))
-        #expect(secureAggError { _ = try SecAggClient(configuration: fixture.configuration, id: 9, identity: wrong, using: &rng) }
-            == .unknownClient(9))
+        #expect(
+            secureAggError {
+                _ = try SecAggClient(configuration: fixture.configuration, id: 1, identity: wrong, using: &rng)
+            }
+                == .invalidParameter("identity key does not match registry"))
+        #expect(
+            secureAggError {
+                _ = try SecAggClient(configuration: fixture.configuration, id: 9, identity: wrong, using: &rng)
+            }
+                == .unknownClient(9))
     }
 
     @Test func contextBytesBindEveryParameter() throws {
         let reg = try Self.registry(5)
-        let base = try RoundConfiguration(round: 1, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 16, vectorLength: 4, registry: reg)
+        let base = try RoundConfiguration(
+            round: 1, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 16, vectorLength: 4, registry: reg)
         let variants = [
-            try RoundConfiguration(round: 2, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 16, vectorLength: 4, registry: reg),
-            try RoundConfiguration(round: 1, cohort: [1, 2, 4], degree: 2, threshold: 2, bits: 16, vectorLength: 4, registry: reg),
-            try RoundConfiguration(round: 1, cohort: [1, 2, 3], degree: 2, threshold: 1, bits: 16, vectorLength: 4, registry: reg),
-            try RoundConfiguration(round: 1, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 17, vectorLength: 4, registry: reg),
-            try RoundConfiguration(round: 1, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 16, vectorLength: 5, registry: reg),
+            try RoundConfiguration(
+                round: 2, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 16, vectorLength: 4, registry: reg),
+            try RoundConfiguration(
+                round: 1, cohort: [1, 2, 4], degree: 2, threshold: 2, bits: 16, vectorLength: 4, registry: reg),
+            try RoundConfiguration(
+                round: 1, cohort: [1, 2, 3], degree: 2, threshold: 1, bits: 16, vectorLength: 4, registry: reg),
+            try RoundConfiguration(
+                round: 1, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 17, vectorLength: 4, registry: reg),
+            try RoundConfiguration(
+                round: 1, cohort: [1, 2, 3], degree: 2, threshold: 2, bits: 16, vectorLength: 5, registry: reg),
         ]
         for v in variants { #expect(v.contextBytes != base.contextBytes) }
     }

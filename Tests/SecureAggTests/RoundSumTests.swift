@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct RoundSumTests {
@@ -53,7 +54,8 @@ import Testing
     @Test(arguments: Phase.allCases)
     func sumIsExactWhenClientsDropAtEachPhase(phase: Phase) throws {
         let dropouts: [UInt32: Phase] = [2: phase, 5: phase, 9: phase]
-        let (result, fixture, inputs) = try Self.run(Case(n: 14, k: 6, t: 3, bits: 16, m: 16, seed: 8), dropouts: dropouts)
+        let (result, fixture, inputs) = try Self.run(
+            Case(n: 14, k: 6, t: 3, bits: 16, m: 16, seed: 8), dropouts: dropouts)
         let survivors = fixture.configuration.cohort.filter { phase > .maskedInput || dropouts[$0] == nil }
         #expect(result.survivors == survivors)
         #expect(result.sum == fixture.plainSum(inputs, over: survivors))
@@ -62,7 +64,8 @@ import Testing
     @Test func completeGraphOfTwoHundredSumsExactlyWithDropouts() throws {
         var dropouts = [UInt32: Phase]()
         for id in stride(from: 3, through: 200, by: 17) { dropouts[UInt32(id)] = Phase(rawValue: id % 5)! }
-        let (result, fixture, inputs) = try Self.run(Case(n: 200, k: 199, t: 100, bits: 32, m: 8, seed: 9), dropouts: dropouts)
+        let (result, fixture, inputs) = try Self.run(
+            Case(n: 200, k: 199, t: 100, bits: 32, m: 8, seed: 9), dropouts: dropouts)
         #expect(result.sum == fixture.plainSum(inputs, over: result.survivors))
         #expect(result.survivors.count == 200 - dropouts.values.filter { $0 <= .maskedInput }.count)
     }

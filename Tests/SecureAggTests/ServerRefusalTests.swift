@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 /// The server rejects misbehaving clients' messages, drops them, and still completes with ≥ t clients.
@@ -9,24 +10,27 @@ import Testing
         var h = try Harness(fixture)
         try h.advertise()
         try h.shareKeys()
-        let config = fixture.configuration
         var survivors = [UInt32]()
         for id in h.cohort {
             var message = try h.clients[id]!.maskedInput(h.inputs[id]!, shares: h.shareBroadcasts[id]!)
             switch id {
             case 2:
                 message.packed = BitPacking.pack([UInt32](repeating: 0, count: 9), bits: 16)
-                #expect(try h.server.receiveMaskedInput(message) == .rejected(.wrongVectorLength(expected: 8, actual: 9)))
+                #expect(
+                    try h.server.receiveMaskedInput(message) == .rejected(.wrongVectorLength(expected: 8, actual: 9)))
             case 3:
                 message.round = 6
                 #expect(try h.server.receiveMaskedInput(message) == .rejected(.wrongRound(expected: 7, actual: 6)))
             case 4:
                 message.packed.removeLast()
-                #expect(try h.server.receiveMaskedInput(message)
-                    == .rejected(.bitPacking(.wrongLength(expected: 22, actual: 21))))
+                #expect(
+                    try h.server.receiveMaskedInput(message)
+                        == .rejected(.bitPacking(.wrongLength(expected: 22, actual: 21))))
             case 5:
                 message.packed = BitPacking.pack(try BitPacking.unpack(message.packed), bits: 17)
-                #expect(try h.server.receiveMaskedInput(message) == .rejected(.malformedMessage("packed at 17 bits, expected 16")))
+                #expect(
+                    try h.server.receiveMaskedInput(message)
+                        == .rejected(.malformedMessage("packed at 17 bits, expected 16")))
             default:
                 #expect(try h.server.receiveMaskedInput(message) == .accepted)
                 #expect(try h.server.receiveMaskedInput(message) == .rejected(.duplicateClient(id)))
@@ -40,7 +44,6 @@ import Testing
         #expect(result.survivors == survivors)
         #expect(result.dropped == [2, 3, 4, 5])
         #expect(result.sum == fixture.plainSum(h.inputs, over: survivors))
-        _ = config
     }
 
     @Test func shareKeysWithMissingOrExtraReceiversAreRejected() throws {
@@ -56,7 +59,9 @@ import Testing
         #expect(try h.server.receiveShareKeys(m2) == .rejected(.notNeighbour(stranger)))
         var m3 = try h.clients[3]!.shareKeys(h.keyBroadcasts[3]!, using: &h.rng)
         m3.shares[0].sender = 4
-        #expect(try h.server.receiveShareKeys(m3) == .rejected(.malformedMessage("share sender differs from message sender")))
+        #expect(
+            try h.server.receiveShareKeys(m3)
+                == .rejected(.malformedMessage("share sender differs from message sender")))
     }
 
     @Test func badConsistencySignatureAndBadUnmaskingResponseAreRejected() throws {
@@ -80,12 +85,14 @@ import Testing
             var response = try h.clients[id]!.unmask(h.unmaskingRequests[id]!)
             if id == 6 {
                 response.shares[0].kind = .maskingKey  // asks the server to use an s_sk share of a survivor
-                #expect(try h.server.receiveUnmaskingResponse(response)
-                    == .rejected(.malformedMessage("wrong share kind for \(response.shares[0].owner)")))
+                #expect(
+                    try h.server.receiveUnmaskingResponse(response)
+                        == .rejected(.malformedMessage("wrong share kind for \(response.shares[0].owner)")))
             } else if id == 7 {
                 response.shares.removeFirst()
-                #expect(try h.server.receiveUnmaskingResponse(response)
-                    == .rejected(.malformedMessage("a neighbour's share is missing")))
+                #expect(
+                    try h.server.receiveUnmaskingResponse(response)
+                        == .rejected(.malformedMessage("a neighbour's share is missing")))
             } else {
                 #expect(try h.server.receiveUnmaskingResponse(response) == .accepted)
             }
@@ -110,7 +117,7 @@ import Testing
             }
             #expect(try h.server.receiveUnmaskingResponse(response) == .accepted)
         }
-        let owner = h.responses.isEmpty ? h.clients[1]!.neighbours[0] : h.clients[1]!.neighbours[0]
+        let owner = h.clients[1]!.neighbours[0]  // the owner of client 1's first (tampered) share
         let error = secureAggError { _ = try h.server.finishUnmasking() }
         #expect(error == .reconstructionMismatch(client: owner))
     }
@@ -138,12 +145,29 @@ import Testing
         #expect(result.sum == fixture.plainSum(h.inputs, over: Array(1...7)))
     }
 
+    @Test func lowOrderAdvertisedKeyIsRejectedEvenWithAValidSignature() throws {
+        let fixture = try Fixture(n: 4, degree: 3, threshold: 2)
+        var h = try Harness(fixture)
+        var ad = try h.clients[2]!.advertiseKeys()
+        ad.maskingKey = try X25519.PublicKey(bytes: [UInt8](repeating: 0, count: 32))
+        ad.signature = fixture.identities[2]!.sign(ad.signedBytes(context: fixture.configuration.contextBytes))
+        #expect(try h.server.receiveAdvertisement(ad) == .rejected(.weakPeerKey(2)))
+        var ad3 = try h.clients[3]!.advertiseKeys()
+        var low = [UInt8](repeating: 0, count: 32)
+        low[0] = 1  // u = 1, another low-order point
+        ad3.encryptionKey = try X25519.PublicKey(bytes: low)
+        ad3.signature = fixture.identities[3]!.sign(ad3.signedBytes(context: fixture.configuration.contextBytes))
+        #expect(try h.server.receiveAdvertisement(ad3) == .rejected(.weakPeerKey(3)))
+    }
+
     @Test func wrongPhaseCallsThrow() throws {
         let fixture = try Fixture(n: 4, degree: 3, threshold: 2)
         var server = SecAggServer(configuration: fixture.configuration)
         let error = secureAggError { _ = try server.finishUnmasking() }
         #expect(error == .wrongState(expected: "R4Unmasking", actual: "R0AdvertiseKeys"))
-        #expect(secureAggError { _ = try server.finishAdvertising() } == .tooFewClients(phase: .advertiseKeys, available: 0, required: 2))
+        #expect(
+            secureAggError { _ = try server.finishAdvertising() }
+                == .tooFewClients(phase: .advertiseKeys, available: 0, required: 2))
         #expect(server.abortReason == .tooFewClients(phase: .advertiseKeys, available: 0, required: 2))
     }
 }

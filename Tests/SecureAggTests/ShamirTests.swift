@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 @Suite struct ShamirTests {
@@ -76,8 +77,8 @@ import Testing
             try Shamir.reconstruct([shares[0], tampered, shares[2]], threshold: 3, secretByteCount: 32)
         }
         switch result {
-        case let .success(value): #expect(value != secret)
-        case let .failure(error): #expect(error == .reconstructionOutOfRange)
+        case .success(let value): #expect(value != secret)
+        case .failure(let error): #expect(error == .reconstructionOutOfRange)
         }
     }
 
@@ -88,7 +89,9 @@ import Testing
         #expect(try ShamirShare(serialized: SecureBytes(copying: good)) == share)
         var badVersion = good
         badVersion[0] = 2
-        #expect(throws: ShamirError.unsupportedVersion(2)) { try ShamirShare(serialized: SecureBytes(copying: badVersion)) }
+        #expect(throws: ShamirError.unsupportedVersion(2)) {
+            try ShamirShare(serialized: SecureBytes(copying: badVersion))
+        }
         #expect(throws: ShamirError.malformedEncoding("length does not match chunk count")) {
             try ShamirShare(serialized: SecureBytes(copying: good.dropLast()))
         }

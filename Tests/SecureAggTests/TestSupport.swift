@@ -1,5 +1,6 @@
 import Sodium
 import Testing
+
 @testable import SecureAgg
 
 /// A cohort with deterministic identities (seeded — tests only).
@@ -66,7 +67,8 @@ struct Harness {
         inputs = fixture.inputs(seed: seed &+ 1000)
         for id in fixture.configuration.cohort {
             guard let identity = fixture.identities[id] else { continue }
-            clients[id] = try SecAggClient(configuration: fixture.configuration, id: id, identity: identity, using: &rng)
+            clients[id] = try SecAggClient(
+                configuration: fixture.configuration, id: id, identity: identity, using: &rng)
         }
     }
 

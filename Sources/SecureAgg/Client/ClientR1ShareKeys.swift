@@ -18,8 +18,9 @@ struct ClientR1ShareKeys: Sendable {
         _ broadcast: KeyBroadcast, using rng: inout some SecureRandom
     ) throws(SecureAggError) -> (ShareKeys, ClientR2MaskedInput) {
         let config = context.configuration
-        try context.checkHeader(version: broadcast.version, current: KeyBroadcast.currentVersion,
-                                round: broadcast.round, receiver: broadcast.receiver)
+        try context.checkHeader(
+            version: broadcast.version, current: KeyBroadcast.currentVersion,
+            round: broadcast.round, receiver: broadcast.receiver)
         let ads = broadcast.advertisements
         try checkSortedCohortIDs(ads.map(\.sender), configuration: config)
         for ad in ads { try ad.validate(configuration: config) }
@@ -58,12 +59,15 @@ struct ClientR1ShareKeys: Sendable {
                 sessionID: sessionID, me: context.id, secretKey: maskingKey, peer: peer, peerKey: peerAd.maskingKey)
             let ad = KeyDerivation.shareAdditionalData(sessionID: sessionID, sender: context.id, receiver: peer)
             let plaintext = SharePlaintext(selfSeedShare: bShares[i], maskingKeyShare: sShares[i])
-            encrypted.append(EncryptedShare(sender: context.id, receiver: peer,
-                                            ciphertext: plaintext.sealed(key: key, additionalData: ad)))
+            encrypted.append(
+                EncryptedShare(
+                    sender: context.id, receiver: peer,
+                    ciphertext: plaintext.sealed(key: key, additionalData: ad)))
         }
         let message = ShareKeys(round: context.round, sender: context.id, shares: encrypted)
         let next = ClientR2MaskedInput(
-            context: context, selfSeed: selfSeed, sessionID: sessionID, shareKeys: shareKeys,
+            context: context, selfMaskSeed: selfSeed.selfMaskSeed(sessionID: sessionID), sessionID: sessionID,
+            shareKeys: shareKeys,
             pairwiseSeeds: pairwiseSeeds)
         return (message, next)
     }

@@ -8,7 +8,8 @@ import Sodium
 /// Next: ``ClientR3ConsistencyCheck`` or aborted.
 struct ClientR2MaskedInput: Sendable {
     let context: ClientContext
-    let selfSeed: MaskSeed
+    /// PRG key of the self mask, derived from b_u and the session id.
+    let selfMaskSeed: MaskSeed
     let sessionID: [UInt8]
     /// Share-encryption keys of the neighbours that advertised.
     let shareKeys: [UInt32: SecureBytes]
@@ -29,8 +30,9 @@ struct ClientR2MaskedInput: Sendable {
 
     /// Decrypts and checks the shares addressed to this client.
     func openShares(_ broadcast: ShareBroadcast) throws(SecureAggError) -> [UInt32: SharePlaintext] {
-        try context.checkHeader(version: broadcast.version, current: ShareBroadcast.currentVersion,
-                                round: broadcast.round, receiver: broadcast.receiver)
+        try context.checkHeader(
+            version: broadcast.version, current: ShareBroadcast.currentVersion,
+            round: broadcast.round, receiver: broadcast.receiver)
         var held = [UInt32: SharePlaintext]()
         for share in broadcast.shares {
             guard share.receiver == context.id else { throw .wrongReceiver(share.receiver) }
@@ -52,7 +54,7 @@ struct ClientR2MaskedInput: Sendable {
 
     /// The mask terms: +PRG(b_u), and for each sender v, +PRG(s_uv) if u < v else −PRG(s_uv).
     func maskTerms(senders: some Sequence<UInt32>) throws(SecureAggError) -> [MaskTerm] {
-        var terms = [MaskTerm(seed: selfSeed, purpose: .selfMask, negate: false)]
+        var terms = [MaskTerm(seed: selfMaskSeed, purpose: .selfMask, negate: false)]
         for v in senders {
             guard let seed = pairwiseSeeds[v] else { throw .unknownClient(v) }
             terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: context.id > v))
@@ -66,13 +68,9 @@ struct ClientR2MaskedInput: Sendable {
         let held = try openShares(broadcast)
         let senders = held.keys.sorted()
         let terms = try maskTerms(senders: senders)
-        var vector = input
         let bits = context.configuration.bits
-        let packed = vector.withUnsafeMutableBufferPointer { v in
-            MaskExpansion.apply(terms, to: v)
-            // Packing keeps the low b bits: that is the reduction mod 2^b.
-            return BitPacking.pack(UnsafeBufferPointer(v), bits: bits)
-        }
+        // Packing keeps the low b bits: that is the reduction mod 2^b.
+        let packed = input.withUnsafeBufferPointer { MaskExpansion.maskAndPack($0, terms: terms, bits: bits) }
         let message = MaskedInput(round: context.round, sender: context.id, packed: packed)
         let next = ClientR3ConsistencyCheck(context: context, sessionID: sessionID, held: held)
         return (message, next)

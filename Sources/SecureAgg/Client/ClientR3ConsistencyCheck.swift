@@ -10,8 +10,9 @@ struct ClientR3ConsistencyCheck: Sendable {
     let held: [UInt32: SharePlaintext]
 
     func handle(_ request: ConsistencyRequest) throws(SecureAggError) -> (ConsistencyCheck, ClientR4Unmasking) {
-        try context.checkHeader(version: request.version, current: ConsistencyRequest.currentVersion,
-                                round: request.round, receiver: request.receiver)
+        try context.checkHeader(
+            version: request.version, current: ConsistencyRequest.currentVersion,
+            round: request.round, receiver: request.receiver)
         let survivors = request.survivors
         try checkSortedCohortIDs(survivors, configuration: context.configuration)
         guard survivors.contains(context.id) else { throw .requestNamesSelf }

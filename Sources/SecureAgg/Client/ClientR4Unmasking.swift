@@ -13,8 +13,9 @@ struct ClientR4Unmasking: Sendable {
 
     func handle(_ request: UnmaskingRequest) throws(SecureAggError) -> (UnmaskingResponse, ClientCompleted) {
         let config = context.configuration
-        try context.checkHeader(version: request.version, current: UnmaskingRequest.currentVersion,
-                                round: request.round, receiver: request.receiver)
+        try context.checkHeader(
+            version: request.version, current: UnmaskingRequest.currentVersion,
+            round: request.round, receiver: request.receiver)
         guard request.survivors == survivors else { throw .survivorListChanged }
         let survivorSet = Set(survivors)
         guard survivors.count >= context.threshold else {

@@ -63,10 +63,10 @@ public struct SecAggClient: Sendable {
     /// True once the unmasking response has been produced.
     public var isCompleted: Bool { if case .completed = state { return true } else { return false } }
     /// The reason the client aborted, if it did.
-    public var abortReason: SecureAggError? { if case let .aborted(a) = state { return a.reason } else { return nil } }
+    public var abortReason: SecureAggError? { if case .aborted(let a) = state { return a.reason } else { return nil } }
 
     private func wrongState(_ expected: String) -> SecureAggError {
-        if case let .aborted(a) = state { return .aborted(reason: "\(a.reason)") }
+        if case .aborted(let a) = state { return .aborted(reason: "\(a.reason)") }
         return .wrongState(expected: expected, actual: state.name)
     }
 
@@ -77,7 +77,7 @@ public struct SecAggClient: Sendable {
 
     /// Phase 0: the signed advertisement of (c_pk, s_pk, commitment to b_u).
     public mutating func advertiseKeys() throws(SecureAggError) -> AdvertiseKeys {
-        guard case let .r0AdvertiseKeys(s) = state else { throw wrongState("R0AdvertiseKeys") }
+        guard case .r0AdvertiseKeys(let s) = state else { throw wrongState("R0AdvertiseKeys") }
         let (message, next) = s.advertise()
         state = .r1ShareKeys(next)
         return message
@@ -88,7 +88,7 @@ public struct SecAggClient: Sendable {
     public mutating func shareKeys(
         _ broadcast: KeyBroadcast, using rng: inout some SecureRandom
     ) throws(SecureAggError) -> ShareKeys {
-        guard case let .r1ShareKeys(s) = state else { throw wrongState("R1ShareKeys") }
+        guard case .r1ShareKeys(let s) = state else { throw wrongState("R1ShareKeys") }
         do {
             let (message, next) = try s.handle(broadcast, using: &rng)
             state = .r2MaskedInput(next)
@@ -100,7 +100,7 @@ public struct SecAggClient: Sendable {
     ///
     /// - Parameter input: m values, each < 2^b. A wrong length or value throws without changing the state.
     public mutating func maskedInput(_ input: [UInt32], shares: ShareBroadcast) throws(SecureAggError) -> MaskedInput {
-        guard case let .r2MaskedInput(s) = state else { throw wrongState("R2MaskedInput") }
+        guard case .r2MaskedInput(let s) = state else { throw wrongState("R2MaskedInput") }
         try s.checkInput(input)
         do {
             let (message, next) = try s.handle(shares, input: input)
@@ -111,7 +111,7 @@ public struct SecAggClient: Sendable {
 
     /// Phase 3: checks and signs the survivor list.
     public mutating func consistencyCheck(_ request: ConsistencyRequest) throws(SecureAggError) -> ConsistencyCheck {
-        guard case let .r3ConsistencyCheck(s) = state else { throw wrongState("R3ConsistencyCheck") }
+        guard case .r3ConsistencyCheck(let s) = state else { throw wrongState("R3ConsistencyCheck") }
         do {
             let (message, next) = try s.handle(request)
             state = .r4Unmasking(next)
@@ -121,7 +121,7 @@ public struct SecAggClient: Sendable {
 
     /// Phase 4: checks the request (signatures, lists) and reveals exactly one share per neighbour.
     public mutating func unmask(_ request: UnmaskingRequest) throws(SecureAggError) -> UnmaskingResponse {
-        guard case let .r4Unmasking(s) = state else { throw wrongState("R4Unmasking") }
+        guard case .r4Unmasking(let s) = state else { throw wrongState("R4Unmasking") }
         do {
             let (message, next) = try s.handle(request)
             state = .completed(next)

@@ -22,8 +22,9 @@ public struct HararyGraph: Sendable {
     /// Builds the graph for `configuration` (deterministic).
     public init(configuration: RoundConfiguration) {
         // A validated configuration always satisfies the checked initialiser's conditions.
-        self.init(unchecked: configuration.cohort, degree: configuration.degree,
-                  seed: Self.permutationSeed(configuration: configuration))
+        self.init(
+            unchecked: configuration.cohort, degree: configuration.degree,
+            seed: Self.permutationSeed(configuration: configuration))
     }
 
     /// Builds H(n, `degree`) over the permutation of `cohort` drawn from `seed` (32 bytes).

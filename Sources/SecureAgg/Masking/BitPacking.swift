@@ -29,41 +29,50 @@ public enum BitPacking {
     public static func pack(_ values: UnsafeBufferPointer<UInt32>, bits: Int) -> [UInt8] {
         precondition((1...32).contains(bits) && values.count <= Int(UInt32.max))
         let total = encodedByteCount(count: values.count, bits: bits)
-        var out = [UInt8](repeating: 0, count: total)
-        out[0] = formatVersion
-        out[1] = UInt8(bits)
-        let m = UInt32(values.count).littleEndian
-        withUnsafeBytes(of: m) { out.replaceSubrange(2..<6, with: $0) }
+        var out = emptyPacked(count: values.count, bits: bits)
+        assert(out.count == total)
+        out.withUnsafeMutableBytes { o in packPayload(values, bits: bits, into: o.baseAddress! + headerByteCount) }
+        return out
+    }
+
+    /// Writes exactly ⌈count·b/8⌉ payload bytes for `values` at `p` (values masked to b bits). Payloads of
+    /// consecutive slices concatenate correctly when every slice but the last holds a multiple of 8 bits.
+    static func packPayload(_ values: UnsafeBufferPointer<UInt32>, bits: Int, into p: UnsafeMutableRawPointer) {
+        guard let source = values.baseAddress, values.count > 0 else { return }
         let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
-        guard let source = values.baseAddress, values.count > 0 else { return out }
-        out.withUnsafeMutableBytes { o in
-            // 64-bit accumulator, flushed 8 bytes at a time (a flush only happens once 64 payload bits exist,
-            // so every store lies inside the payload).
-            let p = o.baseAddress! + headerByteCount
-            var acc: UInt64 = 0
-            var filled = 0
-            var w = 0
-            for i in 0..<values.count {
-                let x = UInt64(source[i]) & mask
-                acc |= x << UInt64(filled)
-                let next = filled + bits
-                if next >= 64 {
-                    p.storeBytes(of: acc.littleEndian, toByteOffset: w, as: UInt64.self)
-                    w += 8
-                    acc = next == 64 ? 0 : x >> UInt64(64 - filled)
-                    filled = next - 64
-                } else {
-                    filled = next
-                }
-            }
-            var r = 0
-            while r < filled {
-                p.storeBytes(of: UInt8(truncatingIfNeeded: acc), toByteOffset: w, as: UInt8.self)
-                acc >>= 8
-                w += 1
-                r += 8
+        // 64-bit accumulator, flushed 8 bytes at a time (a flush only happens once 64 bits of this slice
+        // exist, so every store lies inside the slice's payload).
+        var acc: UInt64 = 0
+        var filled = 0
+        var w = 0
+        for i in 0..<values.count {
+            let x = UInt64(source[i]) & mask
+            acc |= x << UInt64(filled)
+            let next = filled + bits
+            if next >= 64 {
+                p.storeBytes(of: acc.littleEndian, toByteOffset: w, as: UInt64.self)
+                w += 8
+                acc = next == 64 ? 0 : x >> UInt64(64 - filled)
+                filled = next - 64
+            } else {
+                filled = next
             }
         }
+        var r = 0
+        while r < filled {
+            p.storeBytes(of: UInt8(truncatingIfNeeded: acc), toByteOffset: w, as: UInt8.self)
+            acc >>= 8
+            w += 1
+            r += 8
+        }
+    }
+
+    /// A packed buffer with a valid header and a zeroed payload for `count` values, to be filled by slices.
+    static func emptyPacked(count: Int, bits: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: encodedByteCount(count: count, bits: bits))
+        out[0] = formatVersion
+        out[1] = UInt8(bits)
+        withUnsafeBytes(of: UInt32(count).littleEndian) { out.replaceSubrange(2..<6, with: $0) }
         return out
     }
 
@@ -124,7 +133,9 @@ public enum BitPacking {
                     word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
                 } else {
                     word = 0
-                    for j in 0..<(payload - byte) { word |= UInt64(p.load(fromByteOffset: byte + j, as: UInt8.self)) << UInt64(8 * j) }
+                    for j in 0..<(payload - byte) {
+                        word |= UInt64(p.load(fromByteOffset: byte + j, as: UInt8.self)) << UInt64(8 * j)
+                    }
                 }
                 let v = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
                 if add { o[i] &+= v } else { o[i] = v }

@@ -21,6 +21,13 @@ public struct MaskSeed: Sendable, Equatable {
         self.key = bytes
     }
 
+    /// The key that actually expands the self mask: BLAKE2b-256 keyed by b_u over
+    /// "secagg.v1.self-mask" ‖ 0 ‖ session id. Binding it to the session means that even a repeated b_u (a
+    /// broken or replayed generator) never repeats a self-mask stream in another round.
+    func selfMaskSeed(sessionID: [UInt8]) -> MaskSeed {
+        MaskSeed(key: Blake2b.keyedHash(key: key, message: Array("secagg.v1.self-mask".utf8) + [0] + sessionID))
+    }
+
     /// Commitment published in the advertisement: BLAKE2b-256("secagg.v1.self-seed-commitment" ‖ 0 ‖ seed).
     /// Lets the server check a reconstructed b_u (the seed is 256 uniform bits, so the hash hides it).
     var commitment: [UInt8] {

@@ -66,8 +66,10 @@ public struct KeyBroadcast: Sendable, Equatable {
     public var advertisements: [AdvertiseKeys]
     public var sessionID: [UInt8]
 
-    public init(version: UInt8 = currentVersion, round: UInt64, receiver: UInt32, advertisements: [AdvertiseKeys],
-                sessionID: [UInt8]) {
+    public init(
+        version: UInt8 = currentVersion, round: UInt64, receiver: UInt32, advertisements: [AdvertiseKeys],
+        sessionID: [UInt8]
+    ) {
         self.version = version
         self.round = round
         self.receiver = receiver

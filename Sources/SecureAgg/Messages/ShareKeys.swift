@@ -75,8 +75,8 @@ struct SharePlaintext {
         guard plaintext.count == 1 + 2 * n else { throw .malformedMessage("share plaintext length") }
         let parsed = plaintext.withUnsafeBytes { p in Self.parse(p, shareByteCount: n) }
         switch parsed {
-        case let .failure(error): throw .shamir(error)
-        case let .success((b, s)):
+        case .failure(let error): throw .shamir(error)
+        case .success((let b, let s)):
             guard b.x == receiver, s.x == receiver else { throw .malformedMessage("share point is not the receiver") }
             selfSeedShare = b
             maskingKeyShare = s

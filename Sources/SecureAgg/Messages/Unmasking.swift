@@ -20,8 +20,10 @@ public struct UnmaskingRequest: Sendable, Equatable {
     public var dropped: [UInt32]
     public var signatures: [SurvivorSignature]
 
-    public init(version: UInt8 = currentVersion, round: UInt64, receiver: UInt32, survivors: [UInt32],
-                dropped: [UInt32], signatures: [SurvivorSignature]) {
+    public init(
+        version: UInt8 = currentVersion, round: UInt64, receiver: UInt32, survivors: [UInt32],
+        dropped: [UInt32], signatures: [SurvivorSignature]
+    ) {
         self.version = version
         self.round = round
         self.receiver = receiver

@@ -45,7 +45,7 @@ public struct SecAggServer: Sendable {
     /// Name of the current state.
     public var stateName: String { state.name }
     /// The failure that aborted the round, if any.
-    public var abortReason: SecureAggError? { if case let .aborted(a) = state { return a.reason } else { return nil } }
+    public var abortReason: SecureAggError? { if case .aborted(let a) = state { return a.reason } else { return nil } }
 
     private func wrongState(_ expected: String) -> SecureAggError {
         .wrongState(expected: expected, actual: state.name)
@@ -63,7 +63,7 @@ public struct SecAggServer: Sendable {
     /// Checks the advertisement's signature against the registry and records it.
     @discardableResult
     public mutating func receiveAdvertisement(_ message: AdvertiseKeys) throws(SecureAggError) -> Receipt {
-        guard case var .r0AdvertiseKeys(s) = state else { throw wrongState("R0AdvertiseKeys") }
+        guard case .r0AdvertiseKeys(var s) = state else { throw wrongState("R0AdvertiseKeys") }
         state = .transitioning
         defer { state = .r0AdvertiseKeys(s) }
         return Self.receipt { () throws(SecureAggError) in try s.receive(message) }
@@ -71,7 +71,7 @@ public struct SecAggServer: Sendable {
 
     /// Closes phase 0: one ``KeyBroadcast`` per advertising client.
     public mutating func finishAdvertising() throws(SecureAggError) -> [KeyBroadcast] {
-        guard case let .r0AdvertiseKeys(s) = state else { throw wrongState("R0AdvertiseKeys") }
+        guard case .r0AdvertiseKeys(let s) = state else { throw wrongState("R0AdvertiseKeys") }
         do {
             let (out, next) = try s.finish()
             state = .r1ShareKeys(next)
@@ -83,7 +83,7 @@ public struct SecAggServer: Sendable {
 
     @discardableResult
     public mutating func receiveShareKeys(_ message: ShareKeys) throws(SecureAggError) -> Receipt {
-        guard case var .r1ShareKeys(s) = state else { throw wrongState("R1ShareKeys") }
+        guard case .r1ShareKeys(var s) = state else { throw wrongState("R1ShareKeys") }
         state = .transitioning
         defer { state = .r1ShareKeys(s) }
         return Self.receipt { () throws(SecureAggError) in try s.receive(message) }
@@ -91,7 +91,7 @@ public struct SecAggServer: Sendable {
 
     /// Closes phase 1: one ``ShareBroadcast`` per client that shared keys.
     public mutating func finishShareKeys() throws(SecureAggError) -> [ShareBroadcast] {
-        guard case let .r1ShareKeys(s) = state else { throw wrongState("R1ShareKeys") }
+        guard case .r1ShareKeys(let s) = state else { throw wrongState("R1ShareKeys") }
         do {
             let (out, next) = try s.finish()
             state = .r2MaskedInput(next)
@@ -104,7 +104,7 @@ public struct SecAggServer: Sendable {
     /// Validates the masked vector and adds it to the running sum at once (the message can be discarded).
     @discardableResult
     public mutating func receiveMaskedInput(_ message: MaskedInput) throws(SecureAggError) -> Receipt {
-        guard case var .r2MaskedInput(s) = state else { throw wrongState("R2MaskedInput") }
+        guard case .r2MaskedInput(var s) = state else { throw wrongState("R2MaskedInput") }
         state = .transitioning
         defer { state = .r2MaskedInput(s) }
         return Self.receipt { () throws(SecureAggError) in try s.receive(message) }
@@ -112,7 +112,7 @@ public struct SecAggServer: Sendable {
 
     /// Closes phase 2: one ``ConsistencyRequest`` per survivor.
     public mutating func finishMaskedInput() throws(SecureAggError) -> [ConsistencyRequest] {
-        guard case let .r2MaskedInput(s) = state else { throw wrongState("R2MaskedInput") }
+        guard case .r2MaskedInput(let s) = state else { throw wrongState("R2MaskedInput") }
         state = .transitioning
         do {
             let (out, next) = try s.finish()
@@ -125,7 +125,7 @@ public struct SecAggServer: Sendable {
 
     @discardableResult
     public mutating func receiveConsistencyCheck(_ message: ConsistencyCheck) throws(SecureAggError) -> Receipt {
-        guard case var .r3ConsistencyCheck(s) = state else { throw wrongState("R3ConsistencyCheck") }
+        guard case .r3ConsistencyCheck(var s) = state else { throw wrongState("R3ConsistencyCheck") }
         state = .transitioning
         defer { state = .r3ConsistencyCheck(s) }
         return Self.receipt { () throws(SecureAggError) in try s.receive(message) }
@@ -133,7 +133,7 @@ public struct SecAggServer: Sendable {
 
     /// Closes phase 3: one ``UnmaskingRequest`` per client that signed.
     public mutating func finishConsistencyCheck() throws(SecureAggError) -> [UnmaskingRequest] {
-        guard case let .r3ConsistencyCheck(s) = state else { throw wrongState("R3ConsistencyCheck") }
+        guard case .r3ConsistencyCheck(let s) = state else { throw wrongState("R3ConsistencyCheck") }
         state = .transitioning
         do {
             let (out, next) = try s.finish()
@@ -146,7 +146,7 @@ public struct SecAggServer: Sendable {
 
     @discardableResult
     public mutating func receiveUnmaskingResponse(_ message: UnmaskingResponse) throws(SecureAggError) -> Receipt {
-        guard case var .r4Unmasking(s) = state else { throw wrongState("R4Unmasking") }
+        guard case .r4Unmasking(var s) = state else { throw wrongState("R4Unmasking") }
         state = .transitioning
         defer { state = .r4Unmasking(s) }
         return Self.receipt { () throws(SecureAggError) in try s.receive(message) }
@@ -154,7 +154,7 @@ public struct SecAggServer: Sendable {
 
     /// Reconstructs the needed secrets and returns Σ x_u mod 2^b over the survivors.
     public mutating func finishUnmasking() throws(SecureAggError) -> AggregationResult {
-        guard case var .r4Unmasking(s) = state else { throw wrongState("R4Unmasking") }
+        guard case .r4Unmasking(var s) = state else { throw wrongState("R4Unmasking") }
         state = .transitioning
         do {
             let result = try s.finish()

@@ -1,12 +1,27 @@
-/// Server state R0: collecting signed advertisements. Each is checked against the registry.
+import Sodium
+
+/// Server state R0: collecting signed advertisements. Each is checked against the registry, and both X25519
+/// keys must not be low-order points (which would make every neighbour's key agreement fail).
 /// Next: ``ServerR1ShareKeys`` (≥ t advertisements) or aborted.
 struct ServerR0AdvertiseKeys: Sendable {
     let context: ServerContext
     var advertisements: [UInt32: AdvertiseKeys] = [:]
 
+    /// A fixed probe scalar: X25519 clamps every scalar to a multiple of 8, so a low-order point gives the
+    /// all-zero output for any scalar, this one included.
+    private static let probe: X25519.SecretKey? = try? X25519.SecretKey(
+        secretBytes: SecureBytes(copying: [UInt8](repeating: 0x5A, count: 32)))
+
     mutating func receive(_ ad: AdvertiseKeys) throws(SecureAggError) {
         try ad.validate(configuration: context.configuration)
         guard advertisements[ad.sender] == nil else { throw .duplicateClient(ad.sender) }
+        if let probe = Self.probe {
+            for key in [ad.encryptionKey, ad.maskingKey] {
+                guard (try? X25519.sharedSecret(secretKey: probe, peer: key)) != nil else {
+                    throw .weakPeerKey(ad.sender)
+                }
+            }
+        }
         advertisements[ad.sender] = ad
     }
 

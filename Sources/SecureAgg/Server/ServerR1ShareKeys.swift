@@ -22,7 +22,9 @@ struct ServerR1ShareKeys: Sendable {
             guard share.sender == sender else { throw .malformedMessage("share sender differs from message sender") }
             guard expected.contains(share.receiver) else { throw .notNeighbour(share.receiver) }
             guard seen.insert(share.receiver).inserted else { throw .duplicateClient(share.receiver) }
-            guard share.ciphertext.count == Self.ciphertextByteCount else { throw .malformedMessage("ciphertext length") }
+            guard share.ciphertext.count == Self.ciphertextByteCount else {
+                throw .malformedMessage("ciphertext length")
+            }
         }
         guard seen.count == expected.count else { throw .malformedMessage("a neighbour's share is missing") }
         shares[sender] = message.shares

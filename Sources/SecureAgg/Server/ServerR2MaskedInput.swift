@@ -25,7 +25,9 @@ struct ServerR2MaskedInput: Sendable {
         let config = context.configuration
         let header: (bits: Int, count: Int)
         do { header = try BitPacking.validate(message.packed) } catch { throw .bitPacking(error) }
-        guard header.bits == config.bits else { throw .malformedMessage("packed at \(header.bits) bits, expected \(config.bits)") }
+        guard header.bits == config.bits else {
+            throw .malformedMessage("packed at \(header.bits) bits, expected \(config.bits)")
+        }
         guard header.count == config.vectorLength else {
             throw .wrongVectorLength(expected: config.vectorLength, actual: header.count)
         }

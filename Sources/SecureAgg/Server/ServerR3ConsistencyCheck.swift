@@ -10,8 +10,10 @@ struct ServerR3ConsistencyCheck: Sendable {
     let survivors: [UInt32]
     var signatures: [UInt32: [UInt8]] = [:]
 
-    init(context: ServerContext, advertisements: [UInt32: AdvertiseKeys], sessionID: [UInt8],
-         sharedKeys: Set<UInt32>, accumulator: [UInt32], survivors: [UInt32]) {
+    init(
+        context: ServerContext, advertisements: [UInt32: AdvertiseKeys], sessionID: [UInt8],
+        sharedKeys: Set<UInt32>, accumulator: [UInt32], survivors: [UInt32]
+    ) {
         self.context = context
         self.advertisements = advertisements
         self.sessionID = sessionID
@@ -21,13 +23,16 @@ struct ServerR3ConsistencyCheck: Sendable {
     }
 
     mutating func receive(_ message: ConsistencyCheck) throws(SecureAggError) {
-        try context.checkHeader(version: message.version, current: ConsistencyCheck.currentVersion, round: message.round)
+        try context.checkHeader(
+            version: message.version, current: ConsistencyCheck.currentVersion, round: message.round)
         guard survivors.contains(message.sender), let key = context.configuration.registry[message.sender] else {
             throw .unknownClient(message.sender)
         }
         guard signatures[message.sender] == nil else { throw .duplicateClient(message.sender) }
         let signed = ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors)
-        guard key.isValidSignature(message.signature, for: signed) else { throw .invalidSignature(client: message.sender) }
+        guard key.isValidSignature(message.signature, for: signed) else {
+            throw .invalidSignature(client: message.sender)
+        }
         signatures[message.sender] = message.signature
     }
 
@@ -40,8 +45,9 @@ struct ServerR3ConsistencyCheck: Sendable {
         let entries = signatures.keys.sorted().map { SurvivorSignature(signer: $0, signature: signatures[$0] ?? []) }
         let signers = signatures.keys.sorted()
         let requests = signers.map {
-            UnmaskingRequest(round: context.round, receiver: $0, survivors: survivors, dropped: dropped,
-                             signatures: entries)
+            UnmaskingRequest(
+                round: context.round, receiver: $0, survivors: survivors, dropped: dropped,
+                signatures: entries)
         }
         let next = ServerR4Unmasking(
             context: context, advertisements: advertisements, sessionID: sessionID, sharedKeys: sharedKeys,

@@ -22,8 +22,10 @@ struct ServerR4Unmasking: Sendable {
     var selfSeedShares: [UInt32: [ShamirShare]] = [:]
     var maskingKeyShares: [UInt32: [ShamirShare]] = [:]
 
-    init(context: ServerContext, advertisements: [UInt32: AdvertiseKeys], sessionID: [UInt8], sharedKeys: Set<UInt32>,
-         accumulator: [UInt32], survivors: [UInt32], dropped: [UInt32], responders: Set<UInt32>) {
+    init(
+        context: ServerContext, advertisements: [UInt32: AdvertiseKeys], sessionID: [UInt8], sharedKeys: Set<UInt32>,
+        accumulator: [UInt32], survivors: [UInt32], dropped: [UInt32], responders: Set<UInt32>
+    ) {
         self.context = context
         self.advertisements = advertisements
         self.sessionID = sessionID
@@ -35,7 +37,8 @@ struct ServerR4Unmasking: Sendable {
     }
 
     mutating func receive(_ message: UnmaskingResponse) throws(SecureAggError) {
-        try context.checkHeader(version: message.version, current: UnmaskingResponse.currentVersion, round: message.round)
+        try context.checkHeader(
+            version: message.version, current: UnmaskingResponse.currentVersion, round: message.round)
         let sender = message.sender
         guard responders.contains(sender) else { throw .unknownClient(sender) }
         guard !answered.contains(sender) else { throw .duplicateClient(sender) }
@@ -67,7 +70,9 @@ struct ServerR4Unmasking: Sendable {
     static func reconstructVerified(
         _ shares: [ShamirShare], threshold t: Int, isValid: (SecureBytes) -> Bool
     ) -> SecureBytes? {
-        if let bytes = try? Shamir.reconstruct(shares, threshold: t, secretByteCount: 32), isValid(bytes) { return bytes }
+        if let bytes = try? Shamir.reconstruct(shares, threshold: t, secretByteCount: 32), isValid(bytes) {
+            return bytes
+        }
         guard shares.count > t else { return nil }
         for skip in shares.indices {
             var subset = shares
@@ -94,7 +99,7 @@ struct ServerR4Unmasking: Sendable {
             }
             guard let bytes = verified else { throw .reconstructionMismatch(client: u) }
             let seed = try MaskSeed(reconstructed: bytes)
-            terms.append(MaskTerm(seed: seed, purpose: .selfMask, negate: true))
+            terms.append(MaskTerm(seed: seed.selfMaskSeed(sessionID: sessionID), purpose: .selfMask, negate: true))
         }
         for d in dropped {
             let affected = context.graph.neighbours(of: d).filter { survivorSet.contains($0) }

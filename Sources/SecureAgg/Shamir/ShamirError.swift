@@ -20,13 +20,13 @@ public enum ShamirError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .tooFewShares(available, required): return "too few shares: \(available) < threshold \(required)"
-        case let .duplicateX(x): return "duplicate share point x = \(x)"
+        case .tooFewShares(let available, let required): return "too few shares: \(available) < threshold \(required)"
+        case .duplicateX(let x): return "duplicate share point x = \(x)"
         case .zeroX: return "share point x = 0 is not allowed"
         case .inconsistentChunkCounts: return "shares hold different numbers of chunks"
-        case let .invalidParameters(what): return "invalid Shamir parameters: \(what)"
-        case let .malformedEncoding(what): return "malformed share encoding: \(what)"
-        case let .unsupportedVersion(v): return "unsupported share format version \(v)"
+        case .invalidParameters(let what): return "invalid Shamir parameters: \(what)"
+        case .malformedEncoding(let what): return "malformed share encoding: \(what)"
+        case .unsupportedVersion(let v): return "unsupported share format version \(v)"
         case .reconstructionOutOfRange: return "reconstructed value out of range (inconsistent shares)"
         }
     }

@@ -54,7 +54,8 @@ public struct ShamirShare: Sendable, Equatable, CustomStringConvertible {
         }
         guard x != 0 else { throw .zeroX }
         for i in 0..<count {
-            let v = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: Self.headerByteCount + 8 * i, as: UInt64.self))
+            let v = UInt64(
+                littleEndian: bytes.loadUnaligned(fromByteOffset: Self.headerByteCount + 8 * i, as: UInt64.self))
             guard v < PrimeField.p else { throw .malformedEncoding("element not reduced") }
         }
         self.x = x
