@@ -52,19 +52,24 @@ struct SecAggBench: ParsableCommand {
         guard t >= 1, t <= k else { throw ValidationError("--threshold must be 1…degree") }
         if clients != nil {
             let m = length ?? 100_000
+            // The ratio measurements run outside the CPU accounting of the round itself.
             let stats = try BenchRound.run(
-                n: n, k: k, t: t, bits: bits, m: m, dropout: dropout, seed: seed, measure: false)
+                n: n, k: k, t: t, bits: bits, m: m, dropout: dropout, seed: seed, measure: true)
             let report = SingleReport(
                 clients: n, length: m, degree: k, threshold: t, bits: bits, dropout: dropout,
-                round_cpu_s: stats.clientCPU + stats.serverCPU, client_cpu_s: stats.clientCPU,
-                server_cpu_s: stats.serverCPU, peak_rss_mb: peakRSSMegabytes(), correct: stats.correct,
-                wire_bytes_per_coordinate: stats.wireBytesPerCoordinate, survivors: stats.survivors)
+                round_cpu_s: stats.clientCPU + stats.serverCPU, client_cpu_s: stats.clientCPU / Double(n),
+                clients_total_cpu_s: stats.clientCPU, server_cpu_s: stats.serverCPU, peak_rss_mb: peakRSSMegabytes(),
+                correct: stats.correct, wire_bytes_per_coordinate: stats.wireBytesPerCoordinate,
+                survivors: stats.survivors, client_mask_ratio: stats.clientMaskRatio,
+                server_unmask_ratio: stats.serverUnmaskRatio)
             try emit(report) {
                 let r = report
                 return [
                     "one round: n=\(n) k=\(k) t=\(t) b=\(bits) m=\(m) dropout=\(dropout)",
-                    "  round CPU \(fmt(r.round_cpu_s)) s (clients \(fmt(r.client_cpu_s)) s, "
-                        + "server \(fmt(r.server_cpu_s)) s)",
+                    "  round CPU \(fmt(r.round_cpu_s)) s (all clients \(fmt(r.clients_total_cpu_s)) s, "
+                        + "per client \(fmt(r.client_cpu_s)) s, server \(fmt(r.server_cpu_s)) s)",
+                    "  client masking \(fmt(r.client_mask_ratio))× raw ChaCha20, server unmasking "
+                        + "\(fmt(r.server_unmask_ratio))× raw ChaCha20 (targets ≤ 1.3)",
                     "  peak RSS \(fmt(r.peak_rss_mb)) MB, survivors \(stats.survivors), correct: \(stats.correct)",
                     "  wire \(fmt(stats.wireBytesPerCoordinate)) bytes/coordinate (b/8 = \(fmt(Double(bits) / 8)))",
                 ].joined(separator: "\n")
@@ -132,10 +137,15 @@ struct SuiteReport: Encodable {
 
 struct SingleReport: Encodable {
     let clients: Int, length: Int, degree: Int, threshold: Int, bits: Int, dropout: Double
-    let round_cpu_s: Double, client_cpu_s: Double, server_cpu_s: Double, peak_rss_mb: Double
+    /// Whole round, all clients and the server, one process.
+    let round_cpu_s: Double
+    /// Per client (mean), and all clients together.
+    let client_cpu_s: Double, clients_total_cpu_s: Double
+    let server_cpu_s: Double, peak_rss_mb: Double
     let correct: Bool
     let wire_bytes_per_coordinate: Double
     let survivors: Int
+    let client_mask_ratio: Double, server_unmask_ratio: Double
 }
 
 func fmt(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }

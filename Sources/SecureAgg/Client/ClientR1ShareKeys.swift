@@ -2,7 +2,9 @@ import Sodium
 
 /// Client state R1: advertisement sent; waits for the server's ``KeyBroadcast``.
 ///
-/// Checks every advertisement's signature against the registry, its own advertisement is present unaltered,
+/// Checks every advertisement's form, the signatures of its neighbours against the registry (it uses no other
+/// client's keys; a server that shows different clients different advertisements changes their session ids, so
+/// neighbours' shares no longer open), that its own advertisement is present unaltered,
 /// ≥ t clients and ≥ t neighbours advertised, and that the announced session id equals its own recomputation.
 /// Then splits b_u and s_sk_u (threshold t, points = neighbour ids), encrypts one pair per neighbour, and
 /// derives the per-neighbour share keys and pairwise mask seeds s_uv.
@@ -23,7 +25,9 @@ struct ClientR1ShareKeys: Sendable {
             round: broadcast.round, receiver: broadcast.receiver)
         let ads = broadcast.advertisements
         try checkSortedCohortIDs(ads.map(\.sender), configuration: config)
-        for ad in ads { try ad.validate(configuration: config) }
+        for ad in ads {
+            try ad.validate(configuration: config, verifySignature: context.neighbourSet.contains(ad.sender))
+        }
         guard ads.contains(ownAdvertisement) else { throw .ownAdvertisementMissing }
         guard ads.count >= context.threshold else {
             throw .tooFewClients(phase: .advertiseKeys, available: ads.count, required: context.threshold)

@@ -26,6 +26,7 @@ struct ClientR4Unmasking: Sendable {
         for entry in request.signatures {
             guard survivorSet.contains(entry.signer), let key = config.registry[entry.signer] else { continue }
             if key.isValidSignature(entry.signature, for: signed) { signers.insert(entry.signer) }
+            if signers.count >= context.threshold { break }  // t valid signatures on this list suffice
         }
         guard signers.count >= context.threshold else {
             throw .tooFewSignatures(valid: signers.count, required: context.threshold)
