@@ -261,6 +261,26 @@ import FedCore
         #expect(errors.count >= 5, "mutations reached only \(errors.sorted())")
     }
 
+    // MARK: Adversarial shapes the fuzzers reach only rarely
+
+    @Test func deeplyNestedJSONAndOutOfRangeNumbersAreRefusedWithTypedErrors() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let header = Array(deep.utf8)
+        let image = TestFiles.safetensors(headerBytes: header, data: [])
+        #expect(Self.checkSafetensors(image).error == "invalidHeader")
+        let registry = #"{"version":1,"server":"# + deep + "}"
+        #expect(throws: RegistryError.self) { try Registry.decode(Data(registry.utf8)) }
+        let ledgerHeader = #"{"format":"secagg-ledger","version":1}"# + "\n"
+        let nested = ledgerHeader + #"{"type":"round_failed","x":"# + deep + #","round":1,"reason":"r","charged":true}"# + "\n"
+        #expect(throws: LedgerError.self) { try PrivacyLedger.parse(Data(nested.utf8), file: "deep") }
+        // 1e400 overflows Double: refused rather than read as infinity (a ledger must stay re-encodable).
+        let (valid, _) = { var m = ByteMutator(seed: 1); return Self.validLedger(&m) }()
+        let text = try #require(String(data: valid, encoding: .utf8))
+        let infinite = text.replacingOccurrences(of: #""epsilon_round":0.25"#, with: #""epsilon_round":1e400"#)
+        #expect(infinite != text)
+        #expect(throws: LedgerError.self) { try PrivacyLedger.parse(Data(infinite.utf8), file: "inf") }
+    }
+
     // MARK: Fuzz seed corpus
 
     /// Fuzz/Corpus, found from this source file's path.
