@@ -30,7 +30,8 @@ public func fuzzInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> [UInt8] {
 /// Stops the process (a finding for libFuzzer) when a decoder's own invariant fails, e.g. a round trip.
 public func fuzzCheck(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition {
-        print("fuzz invariant violated: \(message())")
+        let line = Array("fuzz invariant violated: \(message())\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }  // unbuffered, survives abort()
         abort()
     }
 }
