@@ -6,6 +6,7 @@ import PackageDescription
 // `-sanitize=fuzzer,address -parse-as-library`: each target defines `LLVMFuzzerTestOneInput` and a
 // `<Target>_main` entry point (SwiftPM links executables with `main = <Target>_main`) that hands control
 // to libFuzzer's driver. Not part of the root package, so `swift build` / `swift test` never see them.
+
 // SwiftPM names a path dependency by its directory's last component (lower-cased), so the root package's
 // identity depends on the checkout's directory name; compute it instead of assuming "secagg".
 let root = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().standardizedFileURL
