@@ -55,10 +55,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fakes and generators shared by the test targets (never shipped).
+        .target(name: "SecAggTestSupport", dependencies: ["Sodium"], path: "Tests/SecAggTestSupport"),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("TestVectors")]),
-        .testTarget(name: "SecureAggTests", dependencies: ["SecureAgg", "Sodium"], resources: [.copy("Resources")]),
+        .testTarget(name: "SecureAggTests", dependencies: ["SecureAgg", "Sodium", "SecAggTestSupport"], resources: [.copy("Resources")]),
         .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium"], resources: [.copy("Resources")]),
-        .testTarget(name: "FedCoreTests", dependencies: ["FedCore", "SecureAgg", "DPNoise", "Sodium"]),
+        .testTarget(name: "FedCoreTests", dependencies: ["FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport"]),
         .testTarget(name: "SecAggToolTests", dependencies: ["secagg-tool"]),
     ],
     swiftLanguageModes: [.v6]

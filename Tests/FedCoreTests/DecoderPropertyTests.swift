@@ -1,5 +1,6 @@
 import Foundation
 import Sodium
+import SecAggTestSupport
 import Testing
 import FedCore
 

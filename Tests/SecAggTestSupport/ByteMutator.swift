@@ -3,30 +3,30 @@ import Sodium
 /// Deterministic generator of hostile inputs for the decoder property tests: random byte strings and
 /// mutations of valid encodings (bit flips, truncations, insertions, deletions, overwrites with boundary
 /// bytes, duplicated slices), driven by a seeded ``ChaChaRandom``.
-struct ByteMutator {
+public struct ByteMutator {
     private var rng: ChaChaRandom
 
-    init(seed: UInt64) { rng = .seeded(seed) }
+    public init(seed: UInt64) { rng = .seeded(seed) }
 
     /// Bytes that matter to the decoders' syntax (JSON punctuation, digits, NUL, high bytes, newline).
     private static let interesting: [UInt8] = Array(#"{}[]":,-.0123456789eEtfn\ "#.utf8) + [0, 0x0A, 0x7F, 0x80, 0xC3, 0xFF]
 
-    mutating func int(in range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+    public mutating func int(in range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
 
     /// 0…`maxCount` uniformly random bytes.
-    mutating func randomBytes(maxCount: Int) -> [UInt8] {
+    public mutating func randomBytes(maxCount: Int) -> [UInt8] {
         (0..<int(in: 0...maxCount)).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }
 
     /// `bytes` after one to four random mutations.
-    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
+    public mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
         var out = bytes
         for _ in 0..<int(in: 1...4) { out = mutateOnce(out) }
         return out
     }
 
     /// `bytes` cut at a random length shorter than its own.
-    mutating func truncate(_ bytes: [UInt8]) -> [UInt8] {
+    public mutating func truncate(_ bytes: [UInt8]) -> [UInt8] {
         bytes.isEmpty ? bytes : Array(bytes.prefix(int(in: 0...(bytes.count - 1))))
     }
 
