@@ -46,8 +46,8 @@ import Testing
         var source = ChaChaRandom.seeded(UInt64(d))
         let x = EncoderTests.randomVector(d, &source, magnitude: 0.9 / Double(d).squareRoot())  // ‖x‖ < 1: no clip
         var a = ChaChaRandom.seeded(99)
-        var b = a
-        var c = a
+        var b = ChaChaRandom.seeded(99)
+        var c = ChaChaRandom.seeded(99)
         let array = try encoder.encode(x, using: &a)
         var streamed = [UInt32](repeating: 0, count: encoder.paddedDimension)
         var requests: [Range<Int>] = []
@@ -130,7 +130,7 @@ import Testing
         var out = [UInt32](repeating: 0, count: encoder.paddedDimension)
         var rng = ChaChaRandom.seeded(1)
         out.withUnsafeMutableBufferPointer { o in
-            do {
+            do throws(StreamingEncodingError<ReadFailure>) {
                 try encoder.encode(into: o, using: &rng) { (offset: Int, _: UnsafeMutableBufferPointer<Double>) throws(ReadFailure) in
                     if offset > 0 { throw ReadFailure() }
                 }
@@ -139,7 +139,7 @@ import Testing
                 guard case .reader(let e) = error else { Issue.record("\(error)"); return }
                 #expect(e == ReadFailure())
             }
-            do {
+            do throws(StreamingEncodingError<Never>) {
                 try encoder.encode(into: o, using: &rng) { (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(Never) in
                     for j in block.indices { block[j] = offset + j == 70 ? .nan : 0 }
                 }
