@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "secagg-tool", targets: ["secagg-tool"]),
         .executable(name: "secagg-bench", targets: ["secagg-bench"]),
         .executable(name: "dpnoise-bench", targets: ["dpnoise-bench"]),
+        .executable(name: "fedcore-bench", targets: ["fedcore-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +56,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "fedcore-bench", dependencies: ["FedCore"]),
         // Fakes and generators shared by the test targets (never shipped).
         .target(name: "SecAggTestSupport", dependencies: ["Sodium"], path: "Tests/SecAggTestSupport"),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("TestVectors")]),

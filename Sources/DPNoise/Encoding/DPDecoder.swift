@@ -12,7 +12,7 @@ public struct DPDecoder: Sendable {
     }
 
     /// Padded dimension: the required length of `sum`.
-    public var paddedDimension: Int { rotation.signs.count }
+    public var paddedDimension: Int { rotation.paddedDimension }
 
     /// Decodes the modular sum (mod 2^b) of encoded vectors and divides by `count` (the number of summed
     /// clients, or any positive weight total the caller chooses). Returns `dimension` values in model units.
@@ -23,23 +23,65 @@ public struct DPDecoder: Sendable {
     /// - Throws: ``EncodingError/dimensionMismatch(expected:actual:)``, ``EncodingError/valueOutOfRange(index:)``
     ///   (a value ≥ 2^b), ``EncodingError/invalidParameter(_:)`` (count not finite and > 0).
     public func decode(sum: [UInt32], count: Double) throws(EncodingError) -> [Double] {
-        guard sum.count == paddedDimension else {
-            throw .dimensionMismatch(expected: paddedDimension, actual: sum.count)
+        var out = [Double](repeating: 0, count: parameters.dimension)
+        try out.withUnsafeMutableBufferPointer { (buffer) throws(EncodingError) in
+            try sum.withUnsafeBufferPointer { (input) throws(EncodingError) in
+                do throws(StreamingEncodingError<Never>) {
+                    try decode(sum: input, count: count) { (offset: Int, block: UnsafeBufferPointer<Double>) throws(Never) in
+                        for j in block.indices { buffer[offset + j] = block[j] }
+                    }
+                } catch {
+                    switch error {
+                    case .encoding(let e): throw e
+                    case .inputChangedBetweenPasses: throw .invalidParameter("unreachable: nothing is read twice")
+                    }
+                }
+            }
         }
-        guard count.isFinite, count > 0 else { throw .invalidParameter("count must be finite and > 0") }
+        return out
+    }
+
+    /// Block-wise form of ``decode(sum:count:)``: hands the decoded average to `write(offset, block)` one
+    /// rotation block at a time (block = average[offset ..< offset + block.count], in increasing order, tiling
+    /// 0..<``EncodingParameters/dimension``), holding only one block of Doubles. The values equal those of
+    /// ``decode(sum:count:)`` bit for bit. `sum` is validated completely before the first block is written.
+    ///
+    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with the errors of ``decode(sum:count:)``;
+    ///   ``StreamingEncodingError/reader(_:)`` with whatever `write` throws (decoding stops there).
+    public func decode<E: Error>(
+        sum: UnsafeBufferPointer<UInt32>, count: Double,
+        writing write: (_ offset: Int, _ block: UnsafeBufferPointer<Double>) throws(E) -> Void
+    ) throws(StreamingEncodingError<E>) {
+        guard sum.count == paddedDimension else {
+            throw .encoding(.dimensionMismatch(expected: paddedDimension, actual: sum.count))
+        }
+        guard count.isFinite, count > 0 else { throw .encoding(.invalidParameter("count must be finite and > 0")) }
         let bits = parameters.bits
         let modulus = Int64(1) << bits
         let half = modulus >> 1
-        if let bad = sum.firstIndex(where: { Int64($0) >= modulus }) { throw .valueOutOfRange(index: bad) }
-        var work = [Double](repeating: 0, count: paddedDimension)
+        if let bad = sum.firstIndex(where: { Int64($0) >= modulus }) { throw .encoding(.valueOutOfRange(index: bad)) }
+        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: parameters.blockSize)
+        defer { work.deallocate() }
+        work.initialize(repeating: 0)
         let inverseScale = 1 / parameters.scale
-        for i in 0..<paddedDimension {
-            let v = Int64(sum[i])
-            work[i] = Double(v >= half ? v - modulus : v) * inverseScale
-        }
-        work.withUnsafeMutableBufferPointer { rotation.inverse($0) }
         let inverseCount = 1 / count
-        return (0..<parameters.dimension).map { work[$0] * inverseCount }
+        var offset = 0
+        var paddedOffset = 0
+        for size in rotation.blockSizes {
+            let block = UnsafeMutableBufferPointer(rebasing: work[0..<size])
+            for j in 0..<size {
+                let v = Int64(sum[paddedOffset + j])
+                block[j] = Double(v >= half ? v - modulus : v) * inverseScale
+            }
+            rotation.inverseBlock(block, offset: paddedOffset)
+            let length = Swift.min(size, parameters.dimension - offset)
+            for j in 0..<length { block[j] *= inverseCount }
+            do throws(E) { try write(offset, UnsafeBufferPointer(rebasing: work[0..<length])) } catch {
+                throw .reader(error)
+            }
+            offset += length
+            paddedOffset += size
+        }
     }
 
     /// Proven per-coordinate bound (exact arithmetic) on |decoded − (Σ clipped inputs)/divisor| for the sum of

@@ -3,26 +3,36 @@ import Sodium
 /// The randomized Hadamard rotation x ↦ H·D·x per block, with D = diag(±1) from a public seed and H the
 /// orthonormal Walsh–Hadamard matrix (entries ±1/√B for block size B). Orthonormal, so it preserves L2 norms;
 /// the inverse is D·H (H is symmetric and its own inverse).
+///
+/// Memory: the signs are kept as one bit per padded coordinate (d/8 bytes), so an encoder or decoder for a
+/// 22 M-parameter model holds ≈ 2.8 MB of signs rather than a full-length vector.
 struct HadamardRotation: Sendable {
     let blockSizes: [Int]
-    /// One ±1.0 per padded coordinate.
-    let signs: [Double]
+    /// Padded dimension (sum of `blockSizes`).
+    let paddedDimension: Int
+    /// Bit i (byte i/8, bit i mod 8) set ⇔ sign i is −1: the ChaCha20 keystream bytes keyed by the seed.
+    private let signBits: [UInt8]
 
     /// Signs: bit i of the ChaCha20 keystream keyed by the 32-byte `seed` (1 → −1).
     init(seed: [UInt8], blockSizes: [Int]) {
         self.blockSizes = blockSizes
-        let total = blockSizes.reduce(0, +)
+        paddedDimension = blockSizes.reduce(0, +)
         var rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
-        let bytes = rng.bytes(count: (total + 7) / 8)
-        signs = (0..<total).map { i in (bytes[i >> 3] >> (i & 7)) & 1 == 1 ? -1.0 : 1.0 }
+        signBits = rng.bytes(count: (paddedDimension + 7) / 8)
     }
+
+    /// One ±1.0 per padded coordinate (materialised; for tests and small dimensions).
+    var signs: [Double] { (0..<paddedDimension).map { sign(at: $0) } }
+
+    /// The sign of padded coordinate `i` as ±1.0.
+    @inline(__always)
+    func sign(at i: Int) -> Double { (signBits[i >> 3] >> UInt8(i & 7)) & 1 == 1 ? -1.0 : 1.0 }
 
     /// In place: x ← H·D·x per block. `x.count` = padded dimension.
     func forward(_ x: UnsafeMutableBufferPointer<Double>) {
         var offset = 0
         for size in blockSizes {
-            for i in offset..<offset + size { x[i] *= signs[i] }
-            Self.walshHadamard(UnsafeMutableBufferPointer(rebasing: x[offset..<offset + size]))
+            forwardBlock(UnsafeMutableBufferPointer(rebasing: x[offset..<offset + size]), offset: offset)
             offset += size
         }
     }
@@ -31,9 +41,30 @@ struct HadamardRotation: Sendable {
     func inverse(_ x: UnsafeMutableBufferPointer<Double>) {
         var offset = 0
         for size in blockSizes {
-            Self.walshHadamard(UnsafeMutableBufferPointer(rebasing: x[offset..<offset + size]))
-            for i in offset..<offset + size { x[i] *= signs[i] }
+            inverseBlock(UnsafeMutableBufferPointer(rebasing: x[offset..<offset + size]), offset: offset)
             offset += size
+        }
+    }
+
+    /// In place on one block whose first padded coordinate is `offset`: block ← H·D·block.
+    /// `block.count` is that block's size.
+    func forwardBlock(_ block: UnsafeMutableBufferPointer<Double>, offset: Int) {
+        applySigns(block, offset: offset)
+        Self.walshHadamard(block)
+    }
+
+    /// In place on one block: block ← D·H·block (the inverse of ``forwardBlock(_:offset:)``).
+    func inverseBlock(_ block: UnsafeMutableBufferPointer<Double>, offset: Int) {
+        Self.walshHadamard(block)
+        applySigns(block, offset: offset)
+    }
+
+    private func applySigns(_ block: UnsafeMutableBufferPointer<Double>, offset: Int) {
+        signBits.withUnsafeBufferPointer { bits in
+            for j in 0..<block.count {
+                let i = offset + j
+                if (bits[i >> 3] >> UInt8(i & 7)) & 1 == 1 { block[j] = -block[j] }
+            }
         }
     }
 

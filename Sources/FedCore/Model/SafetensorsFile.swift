@@ -96,31 +96,57 @@ public struct SafetensorsFile: Sendable {
         of tensor: TensorInfo, into buffer: UnsafeMutableBufferPointer<Double>, allowNonFinite: Bool = false
     ) throws(SafetensorsError) {
         precondition(buffer.count >= tensor.elementCount, "destination buffer too small")
+        try readValues(of: tensor, elements: 0..<tensor.elementCount, into: buffer, allowNonFinite: allowNonFinite)
+    }
+
+    /// Writes elements `elements` of the tensor (flat, row-major), converted to `Double`, into the first
+    /// `elements.count` slots of `buffer`. Touches only those elements' bytes of the mapped file.
+    /// - Precondition: `elements` lies within `0..<tensor.elementCount`; `buffer.count ≥ elements.count`.
+    /// - Throws: as ``values(of:allowNonFinite:)``; the non-finite index is relative to the tensor's start.
+    public func readValues(
+        of tensor: TensorInfo, elements: Range<Int>, into buffer: UnsafeMutableBufferPointer<Double>,
+        allowNonFinite: Bool = false
+    ) throws(SafetensorsError) {
+        precondition(elements.lowerBound >= 0 && elements.upperBound <= tensor.elementCount, "elements out of range")
+        precondition(buffer.count >= elements.count, "destination buffer too small")
         guard tensor.dtype.isAggregated else {
             throw .notAFloatTensor(file: name, tensor: tensor.name, dtype: tensor.dtype.rawValue)
         }
-        let base = dataStart + tensor.dataRange.lowerBound
-        let count = tensor.elementCount
-        let dtype = tensor.dtype
+        let start = dataStart + tensor.dataRange.lowerBound + elements.lowerBound * tensor.dtype.byteSize
         let badIndex: Int? = bytes.withUnsafeBytes { raw -> Int? in
-            for i in 0..<count {
-                let value: Double
-                switch dtype {
-                case .f64:
-                    value = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 8 * i, as: UInt64.self)))
-                case .f32:
-                    value = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self))))
-                case .f16:
-                    value = Double(HalfPrecision.floatFromF16(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: base + 2 * i, as: UInt16.self))))
-                default:  // .bf16 (isAggregated checked above)
-                    value = Double(HalfPrecision.floatFromBF16(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: base + 2 * i, as: UInt16.self))))
-                }
-                if !allowNonFinite && !value.isFinite { return i }
-                buffer[i] = value
-            }
-            return nil
+            Self.decodeFloats(
+                UnsafeRawBufferPointer(rebasing: raw[start..<(start + elements.count * tensor.dtype.byteSize)]),
+                dtype: tensor.dtype, into: buffer, allowNonFinite: allowNonFinite)
         }
-        if let badIndex { throw .nonFiniteValue(file: name, tensor: tensor.name, index: badIndex) }
+        if let badIndex { throw .nonFiniteValue(file: name, tensor: tensor.name, index: elements.lowerBound + badIndex) }
+    }
+
+    /// Byte offset of the data section in the file (8 + header length); tensor data ranges are relative to it.
+    public var dataSectionOffset: Int { dataStart }
+
+    /// Converts little-endian float values of `dtype` in `raw` to `Double` into `buffer` (count ≥ raw values).
+    /// Returns the index of the first non-finite value (then stops) unless `allowNonFinite`; nil when all fine.
+    static func decodeFloats(
+        _ raw: UnsafeRawBufferPointer, dtype: TensorDType, into buffer: UnsafeMutableBufferPointer<Double>,
+        allowNonFinite: Bool
+    ) -> Int? {
+        let count = raw.count / dtype.byteSize
+        for i in 0..<count {
+            let value: Double
+            switch dtype {
+            case .f64:
+                value = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+            case .f32:
+                value = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
+            case .f16:
+                value = Double(HalfPrecision.floatFromF16(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+            default:  // .bf16 (callers check isAggregated)
+                value = Double(HalfPrecision.floatFromBF16(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+            }
+            if !allowNonFinite && !value.isFinite { return i }
+            buffer[i] = value
+        }
+        return nil
     }
 }
 

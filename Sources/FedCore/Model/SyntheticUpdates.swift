@@ -6,8 +6,9 @@ import Sodium
 /// `scaleᵢ ∈ [0.5, 1.5]`, and `variationᵢ` is per-client Gaussian with L2 norm ≈ ``variationNorm``.
 /// Each client also has an example count in `exampleCountRange` (for weighted FedAvg).
 ///
-/// Everything derives from `seed` and the client id through BLAKE2b-keyed ChaCha20 streams, so any
-/// client can be generated alone, in any order. **Seeded — tests and simulations only.**
+/// Everything derives from `seed`, the client id and the chunk index through BLAKE2b-keyed ChaCha20 streams
+/// (one stream per ``chunkSize`` coordinates), so any client — and any range of its coordinates — can be
+/// generated alone, in any order, without holding a full-length vector. **Seeded — tests and simulations only.**
 public struct SyntheticUpdates: Sendable {
     /// `__metadata__` key holding the example count (decimal string) in update files.
     public static let exampleCountKey = "num_examples"
@@ -21,7 +22,8 @@ public struct SyntheticUpdates: Sendable {
     /// Inclusive range of example counts.
     public let exampleCountRange: ClosedRange<Int>
 
-    private let direction: [Double]
+    /// Coordinates per independently keyed stream (ranges are generated chunk by chunk).
+    public static let chunkSize = 4096
 
     /// - Precondition: norms are finite and ≥ 0; the range's lower bound is ≥ 1.
     public init(
@@ -35,20 +37,71 @@ public struct SyntheticUpdates: Sendable {
         self.directionNorm = directionNorm
         self.variationNorm = variationNorm
         self.exampleCountRange = exampleCountRange
-        var g = SeededGaussian(Self.stream(seed: seed, purpose: "direction", client: 0))
-        let perCoordinate = directionNorm / Double(max(layout.parameterCount, 1)).squareRoot()
-        direction = (0..<layout.parameterCount).map { _ in perCoordinate * g.next() }
     }
 
-    /// The shared direction every client's delta is (a multiple of) plus noise.
-    public var sharedDirection: [Double] { direction }
+    /// The shared direction every client's delta is (a multiple of) plus noise (materialised on each call).
+    public var sharedDirection: [Double] {
+        var out = [Double](repeating: 0, count: layout.parameterCount)
+        out.withUnsafeMutableBufferPointer { buffer in
+            forEachChunk(offset: 0, into: buffer) { chunk, target, skip in
+                var g = SeededGaussian(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
+                fillGaussian(&g, skip: skip, into: target, scale: perCoordinate(directionNorm))
+            }
+        }
+        return out
+    }
 
     /// Client `client`'s delta (any `client` id, conventionally 1-based as keygen numbers them).
     public func delta(client: Int) -> [Double] {
-        var g = SeededGaussian(Self.stream(seed: seed, purpose: "delta", client: client))
+        var out = [Double](repeating: 0, count: layout.parameterCount)
+        out.withUnsafeMutableBufferPointer { fill(client: client, offset: 0, into: $0) }
+        return out
+    }
+
+    /// Writes delta[offset ..< offset + block.count] of client `client` into `block` (the values of
+    /// ``delta(client:)``), generating only the chunks that overlap the range.
+    /// - Precondition: the range lies within the layout.
+    public func fill(client: Int, offset: Int, into block: UnsafeMutableBufferPointer<Double>) {
+        precondition(offset >= 0 && offset + block.count <= layout.parameterCount, "range outside the layout")
+        var g = SeededGaussian(Self.stream(seed: seed, purpose: "delta-scale", client: client, chunk: 0))
         let scale = 0.5 + g.uniform()
-        let perCoordinate = variationNorm / Double(max(layout.parameterCount, 1)).squareRoot()
-        return direction.map { scale * $0 + perCoordinate * g.next() }
+        let directionScale = perCoordinate(directionNorm)
+        let variationScale = perCoordinate(variationNorm)
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: Self.chunkSize)
+        defer { scratch.deallocate() }
+        forEachChunk(offset: offset, into: block) { chunk, target, skip in
+            var d = SeededGaussian(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
+            fillGaussian(&d, skip: skip, into: target, scale: directionScale)
+            let variation = UnsafeMutableBufferPointer(rebasing: scratch[0..<target.count])
+            var v = SeededGaussian(Self.stream(seed: seed, purpose: "delta", client: client, chunk: chunk))
+            fillGaussian(&v, skip: skip, into: variation, scale: variationScale)
+            for j in target.indices { target[j] = scale * target[j] + variation[j] }
+        }
+    }
+
+    private func perCoordinate(_ norm: Double) -> Double { norm / Double(max(layout.parameterCount, 1)).squareRoot() }
+
+    /// Calls `body(chunk index, target slice of block, coordinates of the chunk to skip)` for every chunk
+    /// overlapping offset ..< offset + block.count.
+    private func forEachChunk(
+        offset: Int, into block: UnsafeMutableBufferPointer<Double>,
+        _ body: (Int, UnsafeMutableBufferPointer<Double>, Int) -> Void
+    ) {
+        var position = offset
+        let end = offset + block.count
+        while position < end {
+            let chunk = position / Self.chunkSize
+            let chunkEnd = min(end, (chunk + 1) * Self.chunkSize)
+            let target = UnsafeMutableBufferPointer(rebasing: block[(position - offset)..<(chunkEnd - offset)])
+            body(chunk, target, position - chunk * Self.chunkSize)
+            position = chunkEnd
+        }
+    }
+
+    /// Skips `skip` draws, then writes `scale · N(0, 1)` draws into `target`.
+    private func fillGaussian(_ g: inout SeededGaussian, skip: Int, into target: UnsafeMutableBufferPointer<Double>, scale: Double) {
+        for _ in 0..<skip { _ = g.next() }
+        for j in target.indices { target[j] = scale * g.next() }
     }
 
     /// Client `client`'s example count, in ``exampleCountRange``.
@@ -86,10 +139,11 @@ public struct SyntheticUpdates: Sendable {
         return urls
     }
 
-    private static func stream(seed: UInt64, purpose: String, client: Int) -> ChaChaRandom {
-        var material = Array("secagg.synthetic-updates.v1/\(purpose)".utf8)
+    private static func stream(seed: UInt64, purpose: String, client: Int, chunk: Int = 0) -> ChaChaRandom {
+        var material = Array("secagg.synthetic-updates.v2/\(purpose)".utf8)
         withUnsafeBytes(of: seed.littleEndian) { material.append(contentsOf: $0) }
         withUnsafeBytes(of: Int64(client).littleEndian) { material.append(contentsOf: $0) }
+        withUnsafeBytes(of: Int64(chunk).littleEndian) { material.append(contentsOf: $0) }
         return ChaChaRandom.seeded(key: SecureBytes(copying: Blake2b.hash(material, outputByteCount: 32)))
     }
 }

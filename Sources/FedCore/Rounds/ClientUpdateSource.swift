@@ -20,6 +20,15 @@ public protocol ClientUpdateSource: Sendable {
     var layout: ModelLayout { get }
     /// Loads (or generates) client `id`'s update. Throws a typed error naming the file for bad input.
     func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate
+    /// A block reader over client `id`'s update that never materialises the whole vector (rounds use this).
+    /// The default wraps ``update(for:)`` (which holds the whole vector).
+    func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader
+}
+
+extension ClientUpdateSource {
+    public func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader {
+        InMemoryUpdateReader(update: try update(for: id))
+    }
 }
 
 /// Errors from loading client updates.
@@ -65,6 +74,12 @@ public struct SyntheticUpdateSource: ClientUpdateSource {
         return ClientUpdate(
             clientID: id, delta: updates.delta(client: Int(id)), exampleCount: updates.exampleCount(client: Int(id)))
     }
+
+    /// Generates client `id`'s delta block by block (nothing full-length is held).
+    public func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader {
+        guard clientIDs.contains(id) else { throw .unknownClient(id) }
+        return SyntheticUpdateReader(updates: updates, client: Int(id))
+    }
 }
 
 /// Updates read from a directory of `client-NNNN.safetensors` deltas (one per client, same layout).
@@ -97,6 +112,13 @@ public struct DirectoryUpdateSource: ClientUpdateSource {
         self.layout = layout
         self.files = files
         self.clientIDs = files.keys.sorted()
+    }
+
+    /// Reads client `id`'s file block by block with positioned reads (the file is not kept mapped, so a
+    /// round's memory does not grow with the update files it reads).
+    public func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader {
+        guard let url = files[id] else { throw .unknownClient(id) }
+        return try FileUpdateReader(url: url, layout: layout)
     }
 
     public func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate {

@@ -13,10 +13,17 @@ import Sodium
 public struct FederatedSimulation {
     public let settings: SimulationSettings
     public let source: any ClientUpdateSource
-    /// The global model as a flat vector in layout order (updated after every round).
-    public private(set) var model: [Double]
-    /// The last round's recovered average (model units).
-    public private(set) var lastAverage: [Double]?
+    /// The global model as a flat vector in layout order (updated after every round), in the precision
+    /// ``FlatParameters`` chooses for the layout.
+    public private(set) var parameters: FlatParameters
+    /// The last round's recovered average (model units), in the model's precision.
+    public private(set) var lastAverageParameters: FlatParameters?
+    /// Where the last round's time went (nil before the first round).
+    public private(set) var lastRoundTimings: RoundTimings?
+    /// The global model as `Double`s (a full-length copy when the model is held as `Float`).
+    public var model: [Double] { parameters.doubles }
+    /// The last round's recovered average as `Double`s (a copy when held as `Float`).
+    public var lastAverage: [Double]? { lastAverageParameters?.doubles }
     private let ledger: PrivacyLedger?
     private let audit: AuditLog?
     private var rng: ChaChaRandom
@@ -32,6 +39,17 @@ public struct FederatedSimulation {
         settings: SimulationSettings, model: [Double], source: any ClientUpdateSource, ledger: PrivacyLedger?,
         audit: AuditLog? = nil
     ) throws(SimulationError) {
+        try self.init(
+            settings: settings, parameters: FlatParameters(model, for: source.layout), source: source, ledger: ledger,
+            audit: audit)
+    }
+
+    /// As ``init(settings:model:source:ledger:audit:)`` with the model already in its storage precision (no
+    /// `Double` copy of an F32 model is ever made).
+    public init(
+        settings: SimulationSettings, parameters model: FlatParameters, source: any ClientUpdateSource,
+        ledger: PrivacyLedger?, audit: AuditLog? = nil
+    ) throws(SimulationError) {
         guard model.count == source.layout.parameterCount else {
             throw .model("model has \(model.count) parameters, the updates' layout \(source.layout.parameterCount)")
         }
@@ -41,7 +59,7 @@ public struct FederatedSimulation {
         }
         self.settings = settings
         self.source = source
-        self.model = model
+        self.parameters = model
         self.ledger = ledger
         self.audit = audit
         var rng = settings.seed.map { ChaChaRandom.seeded($0) } ?? ChaChaRandom.system()
@@ -187,9 +205,8 @@ public struct FederatedSimulation {
         var dropouts = [UInt32: Phase]()
         for id in order.prefix(dropCount) { dropouts[id] = .maskedInput }
 
-        // The true (clipped, weighted) sum of what each client put in, to measure the recovered average.
-        let dimension = source.layout.parameterCount
-        var trueSum = [Double](repeating: 0, count: dimension)
+        // Each client's input scale (clip factor × weight), to measure the recovered average afterwards.
+        var inputScales = [UInt32: Double]()
         var weights = [UInt32: Double]()
         var localError: SimulationError?
         var encoded = 0
@@ -200,6 +217,9 @@ public struct FederatedSimulation {
         let ledger = self.ledger
         let audit = self.audit
         var charged = false
+        let clock = InProcessStageClock()
+        var encodeTime = Duration.zero
+        let roundStart = ContinuousClock.now
         let result: RoundResult
         do {
             result = try InProcessRound.run(
@@ -249,25 +269,39 @@ public struct FederatedSimulation {
                     }
                     charged = true
                 },
+                clock: clock,
                 input: { (id: UInt32) throws(SecureAggError) -> [UInt32] in
+                    let start = ContinuousClock.now
+                    defer { encodeTime += ContinuousClock.now - start }
                     do {
-                        let update = try source.update(for: id)
-                        var x = VectorNorms.clipped(update.delta, toNorm: settings.clip)
+                        let reader = try source.reader(for: id)
                         var w = 1.0
                         if settings.weighted {
-                            w = min(max(Double(update.exampleCount), 1), settings.maxWeight) / settings.maxWeight
-                            for i in x.indices { x[i] *= w }
+                            w = min(max(Double(reader.exampleCount), 1), settings.maxWeight) / settings.maxWeight
                         }
                         weights[id] = w
-                        for i in x.indices { trueSum[i] += x[i] }
-                        let out = try encoder.encode(x, using: &clientRNG)
+                        // The encoder clips to settings.clip (= its l2Clip) and multiplies by w, block by block.
+                        var out = [UInt32](repeating: 0, count: encoder.paddedDimension)
+                        let summary = try out.withUnsafeMutableBufferPointer {
+                            (buffer) throws(StreamingEncodingError<ClientUpdateError>) -> EncodingSummary in
+                            try encoder.encode(weight: w, into: buffer, using: &clientRNG) {
+                                (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(ClientUpdateError) in
+                                try reader.read(offset: offset, into: block)
+                            }
+                        }
+                        inputScales[id] = summary.clipFactor * w
                         encoded += 1
                         events(.clientEncoded(round: round, done: encoded, of: expectedInputs))
                         return out
                     } catch let e as ClientUpdateError {
                         localError = .update(e)
-                    } catch let e as EncodingError {
-                        localError = .encoding(e)
+                    } catch let e as StreamingEncodingError<ClientUpdateError> {
+                        switch e {
+                        case .encoding(let e): localError = .encoding(e)
+                        case .reader(let e): localError = .update(e)
+                        case .inputChangedBetweenPasses:
+                            localError = .update(.invalidUpdate(path: "client \(id)", detail: "update changed while it was read"))
+                        }
                     } catch {
                         localError = .invalidSettings("\(error)")
                     }
@@ -281,30 +315,22 @@ public struct FederatedSimulation {
         }
         if charged || plan.privacy == nil { spend = spendAfter }
 
-        // Remove inputs that were encoded but did not make it into the sum (rejected by the server).
-        for (id, _) in weights where !result.survivors.contains(id) {
-            if let update = try? source.update(for: id) {
-                let x = VectorNorms.clipped(update.delta, toNorm: settings.clip)
-                let w = weights[id] ?? 1
-                for i in trueSum.indices { trueSum[i] -= w * x[i] }
-            }
-        }
         let divisor = result.survivors.reduce(0.0) { $0 + (weights[$1] ?? 1) }
-        let average: [Double]
-        do { average = try decoder.decode(sum: result.sum, count: divisor) } catch {
+        let decodeStart = ContinuousClock.now
+        let measured: RecoveredAverage
+        do {
+            measured = try decodeAndApply(
+                result, decoder: decoder, divisor: divisor, inputScales: inputScales, source: source)
+        } catch {
             try recordFailure(round: round, reason: "decode: \(error)", charged: charged)
-            throw .encoding(error)
+            throw error
         }
-        var maxAbs = 0.0
-        var squares = 0.0
-        for i in average.indices {
-            let diff = abs(average[i] - trueSum[i] / divisor)
-            maxAbs = max(maxAbs, diff)
-            squares += diff * diff
-        }
-        for i in model.indices { model[i] += settings.serverLearningRate * average[i] }
-        lastAverage = average
-        let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })
+        let decodeTime = ContinuousClock.now - decodeStart
+        lastRoundTimings = RoundTimings(
+            encode: encodeTime, mask: clock.mask, sum: clock.sum, unmask: clock.unmask, decode: decodeTime,
+            total: ContinuousClock.now - roundStart)
+        let maxAbs = measured.maxAbsError
+        let hash = measured.outputHash
         var head: String?
         if let audit {
             do {
@@ -325,7 +351,7 @@ public struct FederatedSimulation {
             bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z, epsilonRound: epsilonRound,
             epsilon: plan.privacy == nil ? epsilonBefore : epsilonAfter,
             errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
-            maxAbsError: maxAbs, rmsError: (squares / Double(max(average.count, 1))).squareRoot(), outputHash: hash)
+            maxAbsError: maxAbs, rmsError: measured.rmsError, outputHash: hash)
     }
 
 
@@ -347,4 +373,80 @@ public struct FederatedSimulation {
                 ?? DistributedDPConfiguration.defaultModClipProbability,
             delta: settings.delta, maximumSummands: plan.cohort.count)
     }
+}
+
+extension FederatedSimulation {
+    /// Decodes the round's sum block by block, and for each block: measures it against the true weighted
+    /// average of the survivors' clipped updates (re-read block by block from `source`), hashes it, adds
+    /// `lr · average` to the model and keeps it as ``lastAverageParameters``. Holds one block of Doubles per
+    /// step instead of full-length Double vectors.
+    fileprivate mutating func decodeAndApply(
+        _ result: RoundResult, decoder: DPDecoder, divisor: Double, inputScales: [UInt32: Double],
+        source: any ClientUpdateSource
+    ) throws(SimulationError) -> RecoveredAverage {
+        var readers: [(reader: any ClientUpdateReader, scale: Double)] = []
+        for id in result.survivors {
+            do { readers.append((try source.reader(for: id), inputScales[id] ?? 0)) } catch { throw .update(error) }
+        }
+        let blockSize = decoder.parameters.blockSize
+        let truth = UnsafeMutableBufferPointer<Double>.allocate(capacity: blockSize)
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: blockSize)
+        defer {
+            truth.deallocate()
+            scratch.deallocate()
+        }
+        let hasher = Blake2b.Hasher(outputByteCount: 32)
+        var maxAbs = 0.0
+        var squares = 0.0
+        let learningRate = settings.serverLearningRate
+        var average = parameters.zeros(count: parameters.count)
+        var model = parameters
+        parameters = .double([])
+        defer { parameters = model }
+        let inverseDivisor = 1 / divisor
+        do {
+            try model.withWriter { (modelWriter) throws(StreamingEncodingError<ClientUpdateError>) in
+                try average.withWriter { (averageWriter) throws(StreamingEncodingError<ClientUpdateError>) in
+                    try result.sum.withUnsafeBufferPointer { (sum) throws(StreamingEncodingError<ClientUpdateError>) in
+                        try decoder.decode(sum: sum, count: divisor) {
+                            (offset: Int, block: UnsafeBufferPointer<Double>) throws(ClientUpdateError) in
+                            let n = block.count
+                            for j in 0..<n { truth[j] = 0 }
+                            let part = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
+                            for (reader, scale) in readers {
+                                try reader.read(offset: offset, into: part)
+                                for j in 0..<n { truth[j] += scale * part[j] }
+                            }
+                            for j in 0..<n {
+                                let diff = abs(block[j] - truth[j] * inverseDivisor)
+                                maxAbs = max(maxAbs, diff)
+                                squares += diff * diff
+                            }
+                            hasher.update(UnsafeRawBufferPointer(block))
+                            modelWriter.add(learningRate, block, at: offset)
+                            averageWriter.store(block, at: offset)
+                        }
+                    }
+                }
+            }
+        } catch {
+            switch error {
+            case .encoding(let e): throw .encoding(e)
+            case .reader(let e): throw .update(e)
+            case .inputChangedBetweenPasses: throw .invalidSettings("unreachable: decoding reads nothing twice")
+            }
+        }
+        lastAverageParameters = average
+        return RecoveredAverage(
+            maxAbsError: maxAbs, rmsError: (squares / Double(max(decoder.parameters.dimension, 1))).squareRoot(),
+            outputHash: Hex.encode(hasher.finalize()))
+    }
+}
+
+/// What decoding measured: the recovered average against the true average of survivors' clipped updates.
+struct RecoveredAverage {
+    let maxAbsError: Double
+    let rmsError: Double
+    /// BLAKE2b-256 (hex) of the recovered average as little-endian F64 values.
+    let outputHash: String
 }

@@ -41,12 +41,14 @@ public enum InProcessRound {
     ///     (sorted). For `.maskedInput` these are the phase-2 survivors, whose inputs are in the sum. The
     ///     `.consistencyCheck` call comes before any unmasking request is released: throwing there (or earlier)
     ///     aborts the round with nothing revealed, which is where a privacy ledger charges the round.
+    ///   - clock: if given, receives the time spent masking (clients), summing (server, phase 2) and unmasking.
     ///   - input: the encoded vector of client `id` (m values < 2^b); called once per client reaching phase 2.
     /// - Throws: the server's failure (too few clients, signatures or shares), or a bad `input` vector.
     public static func run(
         configuration: RoundConfiguration, identities: [UInt32: Ed25519.SecretKey], dropouts: [UInt32: Phase] = [:],
         using rng: inout some SecureRandom,
         observe: (Phase, [UInt32]) throws(SecureAggError) -> Void = { _, _ in },
+        clock: InProcessStageClock? = nil,
         input: (UInt32) throws(SecureAggError) -> [UInt32]
     ) throws(SecureAggError) -> RoundResult {
         var server = SecAggServer(configuration: configuration)
@@ -93,8 +95,12 @@ public enum InProcessRound {
             guard speaks(id, at: .maskedInput), var client = clients[id] else { continue }
             let vector = try input(id)
             do {
+                let maskStart = ContinuousClock.now
                 let message = try client.maskedInput(vector, shares: broadcast)
+                let sumStart = ContinuousClock.now
+                clock?.mask += sumStart - maskStart
                 note(try server.receiveMaskedInput(message), id)
+                clock?.sum += ContinuousClock.now - sumStart
             } catch {
                 if client.abortReason == nil { throw error }  // a local input error, not a protocol failure
                 failures[id] = error
@@ -123,7 +129,9 @@ public enum InProcessRound {
             } catch { failures[id] = error }
             clients[id] = client
         }
+        let unmaskStart = ContinuousClock.now
         let result = try server.finishUnmasking()
+        clock?.unmask += ContinuousClock.now - unmaskStart
         try report(.unmasking)
         return RoundResult(sum: result.sum, survivors: result.survivors, dropped: result.dropped,
                            clientFailures: failures, serverRejections: rejections)

@@ -1,0 +1,196 @@
+import Sodium
+
+/// What one encoding did, for the caller's own bookkeeping (e.g. measuring the recovered average against the
+/// clipped inputs). Carries no randomness and nothing secret beyond the input's norm.
+public struct EncodingSummary: Sendable, Equatable {
+    /// ‖x‖₂ of the input as read (model units), computed block by block with scaling (no overflow).
+    public let inputNorm: Double
+    /// min(1, c/‖x‖₂): every input value was multiplied by `clipFactor · weight` before the rotation.
+    public let clipFactor: Double
+    /// Conditional-rounding attempts used (≥ 1).
+    public let roundingAttempts: Int
+}
+
+/// Errors of the block-streaming encoder: the encoder's own, the caller's reader's, or a reader that did not
+/// return the same values on every pass.
+public enum StreamingEncodingError<ReaderError: Error>: Error {
+    /// The encoder refused (parameters, lengths, non-finite input, rounding attempts exhausted).
+    case encoding(EncodingError)
+    /// The caller's block reader threw.
+    case reader(ReaderError)
+    /// A later pass read values whose L2 norm differs from the first pass's: the input is not stable, so the
+    /// clipping computed in pass 1 would not bound the encoded vector.
+    case inputChangedBetweenPasses
+}
+
+/// Running L2 norm over blocks with per-block scaling (max-abs of the block, then Σ (v/max)²), merged with
+/// the LAPACK `dlassq` rule; never overflows or underflows for finite input. Deterministic for a given
+/// sequence of blocks (the array and streaming encoders feed it the same blocks).
+struct BlockNorm {
+    private(set) var scale = 0.0
+    private(set) var sumOfSquares = 0.0
+
+    /// Adds one block's values.
+    mutating func add(_ block: UnsafeMutableBufferPointer<Double>) {
+        var largest = 0.0
+        for v in block { largest = Swift.max(largest, abs(v)) }
+        guard largest > 0 else { return }
+        var sum = 0.0
+        for v in block {
+            let r = v / largest
+            sum += r * r
+        }
+        if largest > scale {
+            let ratio = scale / largest
+            sumOfSquares = sumOfSquares * ratio * ratio + sum
+            scale = largest
+        } else {
+            let ratio = largest / scale
+            sumOfSquares += sum * ratio * ratio
+        }
+    }
+
+    /// ‖·‖₂ of everything added.
+    var norm: Double { scale * sumOfSquares.squareRoot() }
+}
+
+extension DPEncoder {
+    /// Encodes an input read block by block into the caller's `output` (count = ``paddedDimension``), never
+    /// holding more than one rotation block (≤ ``EncodingParameters/blockSize`` Doubles) of it.
+    ///
+    /// `read(offset, block)` must fill `block` with x[offset ..< offset + block.count] (model units). Blocks
+    /// are requested in increasing order, tiling 0..<``EncodingParameters/dimension`` exactly (one rotation
+    /// block each: `blockSize` values, the last possibly fewer), once per pass. Pass 1 computes ‖x‖₂ (for
+    /// clipping); pass 2 clips, multiplies by `weight`, rotates, scales and rounds each block straight into
+    /// `output` (two's-complement low 32 bits); a rounding that fails the norm condition repeats pass 2 with
+    /// fresh randomness (the input is read again). Then local noise and reduction mod 2^b happen in place.
+    /// Every later pass must read exactly the values of pass 1 (checked through their norm).
+    ///
+    /// The randomness is consumed in the same order as by ``encode(_:using:)``, so for the same input and the
+    /// same generator state the two give identical outputs.
+    ///
+    /// - Parameters:
+    ///   - weight: multiplies the clipped input, in [0, 1] (a FedAvg weight; it never increases the norm).
+    ///   - rng: secret rounding and noise randomness (`ChaChaRandom.system()` for real clients).
+    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with ``EncodingError/dimensionMismatch(expected:actual:)``
+    ///   (output length), ``EncodingError/nonFiniteInput(index:)``, ``EncodingError/invalidParameter(_:)``
+    ///   (weight) or ``EncodingError/roundingAttemptsExhausted(attempts:)``; ``StreamingEncodingError/reader(_:)``;
+    ///   ``StreamingEncodingError/inputChangedBetweenPasses``.
+    @discardableResult
+    public func encode<R: SecureRandom, E: Error>(
+        weight: Double = 1, into output: UnsafeMutableBufferPointer<UInt32>, using rng: inout R,
+        reading read: (_ offset: Int, _ block: UnsafeMutableBufferPointer<Double>) throws(E) -> Void
+    ) throws(StreamingEncodingError<E>) -> EncodingSummary {
+        guard output.count == paddedDimension else {
+            throw .encoding(.dimensionMismatch(expected: paddedDimension, actual: output.count))
+        }
+        guard weight.isFinite, weight >= 0, weight <= 1 else {
+            throw .encoding(.invalidParameter("weight must be in [0, 1]"))
+        }
+        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: parameters.blockSize)
+        defer {
+            secureZero(UnsafeMutableRawBufferPointer(work))
+            work.deallocate()
+        }
+        work.initialize(repeating: 0)
+
+        // Pass 1: the input's norm (and its finiteness).
+        var first = BlockNorm()
+        try forEachBlock(work) { (offset, _, length) throws(StreamingEncodingError<E>) in
+            let block = UnsafeMutableBufferPointer(rebasing: work[0..<length])
+            do throws(E) { try read(offset, block) } catch { throw .reader(error) }
+            if let bad = block.firstIndex(where: { !$0.isFinite }) { throw .encoding(.nonFiniteInput(index: offset + bad)) }
+            first.add(block)
+        }
+        let inputNorm = first.norm
+        let clipFactor = inputNorm > parameters.l2Clip ? parameters.l2Clip / inputNorm : 1
+        let factor = clipFactor * weight
+        let s = parameters.scale
+
+        let attempts = try withRandomWords(&rng, capacity: 2048) {
+            (words: inout RandomWords) throws(StreamingEncodingError<E>) -> Int in
+            var attempt = 0
+            while true {
+                attempt += 1
+                // Pass 2: clip, rotate, scale, round block by block into `output`.
+                var again = BlockNorm()
+                var normSquared = 0.0
+                try forEachBlock(work) { (offset, padded, length) throws(StreamingEncodingError<E>) in
+                    let size = rotation.blockSizes[padded.block]
+                    let block = UnsafeMutableBufferPointer(rebasing: work[0..<size])
+                    let real = UnsafeMutableBufferPointer(rebasing: work[0..<length])
+                    do throws(E) { try read(offset, real) } catch { throw .reader(error) }
+                    again.add(real)
+                    for j in 0..<length { block[j] *= factor }
+                    for j in length..<size { block[j] = 0 }
+                    rotation.forwardBlock(block, offset: padded.offset)
+                    for j in 0..<size { block[j] *= s }
+                    normSquared += Self.randomizedRound(
+                        block, into: UnsafeMutableBufferPointer(rebasing: output[padded.offset..<padded.offset + size]),
+                        &words)
+                }
+                guard again.norm == inputNorm else { throw .inputChangedBetweenPasses }
+                if normSquared <= normBoundSquared { break }
+                if attempt >= parameters.maxRoundingAttempts {
+                    throw .encoding(.roundingAttemptsExhausted(attempts: attempt))
+                }
+            }
+            // Local noise, from the same word stream as the rounding.
+            noise.addWrapping(to: output, &words)
+            return attempt
+        }
+        // Reduce mod 2^b (2^b divides 2^32, so the wrapped 32-bit values reduce correctly).
+        let mask = UInt32(truncatingIfNeeded: UInt64.max >> (64 - parameters.bits))
+        for i in output.indices { output[i] &= mask }
+        return EncodingSummary(inputNorm: inputNorm, clipFactor: clipFactor, roundingAttempts: attempts)
+    }
+
+    /// Calls `body(offset, (block index, padded offset), real length)` for every rotation block in order.
+    private func forEachBlock<E: Error>(
+        _ work: UnsafeMutableBufferPointer<Double>,
+        _ body: (_ offset: Int, _ padded: (block: Int, offset: Int), _ length: Int) throws(E) -> Void
+    ) throws(E) {
+        var offset = 0
+        var paddedOffset = 0
+        for (k, size) in rotation.blockSizes.enumerated() {
+            let length = Swift.min(size, parameters.dimension - offset)
+            try body(offset, (k, paddedOffset), length)
+            offset += length
+            paddedOffset += size
+        }
+    }
+
+    /// Rounds each v up with probability frac(v), down otherwise, storing the low 32 bits of the signed
+    /// result; returns the squared L2 norm of the (unwrapped) result. The up/down decision compares 53 random
+    /// bits with frac(v)·2^53 (exact in binary floating point).
+    static func randomizedRound(
+        _ values: UnsafeMutableBufferPointer<Double>, into out: UnsafeMutableBufferPointer<UInt32>,
+        _ words: inout RandomWords
+    ) -> Double {
+        var normSquared = 0.0
+        for i in values.indices {
+            let v = values[i]
+            let f = v.rounded(.down)
+            let threshold = (v - f) * 0x1p53
+            let u = Double(words.next() >> 11)
+            let r = Int64(f) + (u < threshold ? 1 : 0)
+            out[i] = UInt32(truncatingIfNeeded: r)
+            let rd = Double(r)
+            normSquared += rd * rd
+        }
+        return normSquared
+    }
+}
+
+extension NoiseSource {
+    /// Adds one independent noise draw to every element of `values`, modulo 2^32.
+    func addWrapping(to values: UnsafeMutableBufferPointer<UInt32>, _ words: inout RandomWords) {
+        switch self {
+        case .none: return
+        case .discreteGaussian(let sampler):
+            for i in values.indices { values[i] &+= UInt32(truncatingIfNeeded: sampler.next(&words)) }
+        case .skellam(let sampler):
+            for i in values.indices { values[i] &+= UInt32(truncatingIfNeeded: sampler.next(&words)) }
+        }
+    }
+}
