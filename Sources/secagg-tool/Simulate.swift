@@ -82,8 +82,11 @@ struct Simulate: AsyncParsableCommand {
                 throw ToolFailure.badInput("\(path): \(error)")
             }
         }
-        let flat: [Double]
-        do { flat = try layout.flatten(modelFile) } catch { throw ToolFailure.badInput("\(error)") }
+        // The model in its storage precision (Float for F32/F16/BF16 models): no lasting Double copy.
+        let parameters: FlatParameters
+        do { parameters = FlatParameters(try layout.flatten(modelFile), for: layout) } catch {
+            throw ToolFailure.badInput("\(error)")
+        }
 
         let audit = try openAuditLog(settings: settings)
 
@@ -92,7 +95,7 @@ struct Simulate: AsyncParsableCommand {
         let progress = ProgressBar(enabled: true)
         do {
             simulation = try FederatedSimulation(
-                settings: settings, model: flat, source: source, ledger: ledger, audit: audit)
+                settings: settings, parameters: parameters, source: source, ledger: ledger, audit: audit)
             reports = try simulation.run { event in progress.handle(event) }
         } catch {
             progress.finish()
@@ -227,14 +230,17 @@ struct SimulationOutput: Encodable {
     var humanSummary: String {
         var lines = ["model \(model): \(parameters) aggregated parameters, layout \(layoutHash.prefix(16))…"]
         lines.append(dp ? "differential privacy: on (delta \(delta))" : "differential privacy: off (--no-dp)")
-        lines.append("round  survivors  k/t     bits  epsilon    max|err|     error bound")
+        lines.append("round  survivors  k/t     bits  epsilon    max|err|     noise σ      rounding bound")
         for r in rounds {
             lines.append(
                 pad("\(r.round)", 7) + pad("\(r.survivors)/\(r.clients)", 11) + pad("\(r.degree)/\(r.threshold)", 8)
                     + pad("\(r.bits)", 6) + pad(format(r.epsilon), 11) + pad(format(r.maxAbsError), 13)
-                    + format(r.errorBound))
+                    + pad(format(r.noiseStddev), 13) + format(r.errorBound))
         }
         lines.append("epsilon spent: \(format(epsilon)) at delta \(delta)")
+        lines.append(
+            "max|err| is measured against the true average of the survivors' clipped updates; it is the DP noise "
+                + "(per-coordinate stddev 'noise σ') plus rounding, which is at most 'rounding bound' per coordinate.")
         if let output { lines.append("averaged update written to \(output)") }
         if let modelOutput { lines.append("updated model written to \(modelOutput)") }
         return lines.joined(separator: "\n")

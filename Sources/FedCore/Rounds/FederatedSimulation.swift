@@ -351,7 +351,10 @@ public struct FederatedSimulation {
             bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z, epsilonRound: epsilonRound,
             epsilon: plan.privacy == nil ? epsilonBefore : epsilonAfter,
             errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
-            maxAbsError: maxAbs, rmsError: measured.rmsError, outputHash: hash)
+            maxAbsError: maxAbs, rmsError: measured.rmsError,
+            noiseStddev: (Double(result.survivors.count) * plan.encoding.noise.variance).squareRoot()
+                / (plan.encoding.scale * divisor),
+            outputHash: hash)
     }
 
 

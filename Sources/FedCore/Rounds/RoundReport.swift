@@ -22,6 +22,9 @@ public struct RoundReport: Sendable, Codable, Equatable {
     public var maxAbsError: Double
     /// Root-mean-square of the same difference.
     public var rmsError: Double
+    /// Expected stddev of the DP noise per coordinate of the recovered average (model units; 0 without DP):
+    /// √(survivors · σ²_local) / (s · divisor). The measured error is this noise plus the rounding error.
+    public var noiseStddev: Double
     /// BLAKE2b-256 (hex) of the recovered average (little-endian F64 values).
     public var outputHash: String
 
@@ -34,6 +37,7 @@ public struct RoundReport: Sendable, Codable, Equatable {
         case errorBound = "error_bound"
         case maxAbsError = "max_abs_error"
         case rmsError = "rms_error"
+        case noiseStddev = "noise_stddev"
         case outputHash = "output_hash"
     }
 }
