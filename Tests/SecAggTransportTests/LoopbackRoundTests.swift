@@ -27,7 +27,7 @@ struct LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "1", "--no-dp", "--clip", "10", "--out", "average.safetensors"], clients: 5, group: group)
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"], clients: 5, group: group)
         var clients: [ToolProcess] = []
         for id in 1...5 {
             let extra = id == 2 ? ["--exit-after", "share-keys"] : []
@@ -102,7 +102,7 @@ struct LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "1", "--no-dp", "--clip", "10", "--min-survivors", "3", "--out", "average.safetensors"],
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"],
             clients: 5, group: group)
 
         let outsider = try fixture.startClient(

@@ -192,57 +192,55 @@ struct ClientDriver {
             guard r == round else { throw .malformed("message for round \(r) during round \(round)") }
             guard receiver == participant.id else { throw .malformed("message addressed to client \(receiver)") }
         }
-        do throws(TransportError) {
-            switch (state.phase, body) {
-            case let (.advertiseKeys, .keyBroadcast(m)):
-                let b = try KeyBroadcast(proto: m, maxClients: n)
-                try check(b.round, b.receiver)
-                let out = try protocolStep { () throws(SecureAggError) in try state.client.shareKeys(b, using: &rng) }
-                state.phase = .shareKeys
-                step = .inRound(state)
-                sent(.shareKeys)
-                return [Self.envelope(.shareKeys(out.proto))]
-            case let (.shareKeys, .shareBroadcast(m)):
-                let b = try ShareBroadcast(proto: m, maxClients: n)
-                try check(b.round, b.receiver)
-                let clipped = VectorNorms.clipped(participant.update, toNorm: state.announced.encoding.l2Clip)
-                let encoded: [UInt32]
-                do { encoded = try state.encoder.encode(clipped, using: &rng) } catch {
-                    throw .configuration("cannot encode the update: \(error)")
-                }
-                var input = try protocolStep { () throws(SecureAggError) in try state.client.maskedInput(encoded, shares: b) }
-                if participant.misbehaviour == .oversizedVector {
-                    input.packed.append(contentsOf: [UInt8](repeating: 0, count: WireProtocol.maskedChunkBytes))
-                }
-                state.phase = .maskedInput
-                step = .inRound(state)
-                sent(.maskedInput)
-                return MaskedInputChunks.split(input).map { Self.envelope(.maskedInput($0)) }
-            case let (.maskedInput, .consistencyRequest(m)):
-                let r = try ConsistencyRequest(proto: m, maxClients: n)
-                try check(r.round, r.receiver)
-                let out = try protocolStep { () throws(SecureAggError) in try state.client.consistencyCheck(r) }
-                state.phase = .consistencyCheck
-                step = .inRound(state)
-                sent(.consistencyCheck)
-                return [Self.envelope(.consistencyCheck(out.proto))]
-            case let (.consistencyCheck, .unmaskingRequest(m)):
-                let r = try UnmaskingRequest(proto: m, maxClients: n)
-                try check(r.round, r.receiver)
-                let out = try protocolStep { () throws(SecureAggError) in try state.client.unmask(r) }
-                state.phase = .unmasking
-                step = .inRound(state)
-                sent(.unmasking)
-                return [Self.envelope(.unmaskingResponse(out.proto))]
-            case let (_, .roundResult(m)):
-                guard m.version == 1 else { throw .unsupportedMessageVersion(what: "RoundResult", version: m.version) }
-                guard m.round == round else { throw .malformed("result for round \(m.round) during round \(round)") }
-                outcomes.append(ClientRoundOutcome(round: m.round, survivors: m.survivors, outputHash: m.outputHash))
-                step = m.lastRound ? .finished : .betweenRounds
-                return []
-            default:
-                throw .unexpectedMessage("server sent \(body) during \(state.phase)")
+        switch (state.phase, body) {
+        case let (.advertiseKeys, .keyBroadcast(m)):
+            let b = try KeyBroadcast(proto: m, maxClients: n)
+            try check(b.round, b.receiver)
+            let out = try protocolStep { () throws(SecureAggError) in try state.client.shareKeys(b, using: &rng) }
+            state.phase = .shareKeys
+            step = .inRound(state)
+            sent(.shareKeys)
+            return [Self.envelope(.shareKeys(out.proto))]
+        case let (.shareKeys, .shareBroadcast(m)):
+            let b = try ShareBroadcast(proto: m, maxClients: n)
+            try check(b.round, b.receiver)
+            let clipped = VectorNorms.clipped(participant.update, toNorm: state.announced.encoding.l2Clip)
+            let encoded: [UInt32]
+            do { encoded = try state.encoder.encode(clipped, using: &rng) } catch {
+                throw .configuration("cannot encode the update: \(error)")
             }
+            var input = try protocolStep { () throws(SecureAggError) in try state.client.maskedInput(encoded, shares: b) }
+            if participant.misbehaviour == .oversizedVector {
+                input.packed.append(contentsOf: [UInt8](repeating: 0, count: WireProtocol.maskedChunkBytes))
+            }
+            state.phase = .maskedInput
+            step = .inRound(state)
+            sent(.maskedInput)
+            return MaskedInputChunks.split(input).map { Self.envelope(.maskedInput($0)) }
+        case let (.maskedInput, .consistencyRequest(m)):
+            let r = try ConsistencyRequest(proto: m, maxClients: n)
+            try check(r.round, r.receiver)
+            let out = try protocolStep { () throws(SecureAggError) in try state.client.consistencyCheck(r) }
+            state.phase = .consistencyCheck
+            step = .inRound(state)
+            sent(.consistencyCheck)
+            return [Self.envelope(.consistencyCheck(out.proto))]
+        case let (.consistencyCheck, .unmaskingRequest(m)):
+            let r = try UnmaskingRequest(proto: m, maxClients: n)
+            try check(r.round, r.receiver)
+            let out = try protocolStep { () throws(SecureAggError) in try state.client.unmask(r) }
+            state.phase = .unmasking
+            step = .inRound(state)
+            sent(.unmasking)
+            return [Self.envelope(.unmaskingResponse(out.proto))]
+        case let (_, .roundResult(m)):
+            guard m.version == 1 else { throw .unsupportedMessageVersion(what: "RoundResult", version: m.version) }
+            guard m.round == round else { throw .malformed("result for round \(m.round) during round \(round)") }
+            outcomes.append(ClientRoundOutcome(round: m.round, survivors: m.survivors, outputHash: m.outputHash))
+            step = m.lastRound ? .finished : .betweenRounds
+            return []
+        default:
+            throw .unexpectedMessage("server sent \(body) during \(state.phase)")
         }
     }
 

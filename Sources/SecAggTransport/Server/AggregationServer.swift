@@ -47,7 +47,9 @@ public enum AggregationServer {
         let coordinator = SessionCoordinator(
             configuration: configuration, registry: registry, identity: identity, log: log)
         let inputs = ServedRunInputs(settings: settings, layout: layout, model: model, ledger: ledger)
-        return try await withGRPCServer(
+        // A failed round still shuts the server down gracefully, so every client receives RoundAborted and an
+        // orderly end of stream before the process exits.
+        let result: Result<ServeOutcome, any Error> = try await withGRPCServer(
             transport: transport, services: [AggregationService(coordinator: coordinator)]
         ) { server in
             let address: GRPCNIOTransportCore.SocketAddress
@@ -57,7 +59,10 @@ public enum AggregationServer {
             if let ipv4 = address.ipv4 { onListening(ipv4.port) } else if let ipv6 = address.ipv6 {
                 onListening(ipv6.port)
             }
-            return try await coordinator.runRounds(inputs, onRound: onRound)
+            do { return .success(try await coordinator.runRounds(inputs, onRound: onRound)) } catch {
+                return .failure(error)
+            }
         }
+        return try result.get()
     }
 }
