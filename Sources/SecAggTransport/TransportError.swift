@@ -22,6 +22,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case remote(String)
     /// Bad local configuration (address, TLS files, options).
     case configuration(String)
+    /// Fewer than two clients joined before the join deadline (`expected` were awaited).
+    case tooFewClientsJoined(joined: Int, expected: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .protocolFailure(e): return "protocol failure: \(e)"
         case let .remote(s): return s
         case let .configuration(s): return s
+        case let .tooFewClientsJoined(joined, expected):
+            return "only \(joined) of \(expected) clients joined before --join-timeout; a round needs at least 2"
         }
     }
 }

@@ -37,12 +37,14 @@ struct LoopbackFixture {
     }
 
     /// Starts `serve` on 127.0.0.1 with a free port (port 0) and returns it with the bound port.
-    func startServer(_ extra: [String], clients: Int, group: ProcessGroup) throws -> (ToolProcess, Int) {
+    func startServer(_ extra: [String], clients: Int, joinTimeout: Int = 60, group: ProcessGroup) throws
+        -> (ToolProcess, Int)
+    {
         let portFile = directory.appendingPathComponent("port-\(UUID().uuidString)")
         let server = group.add(try ToolProcess(
             ["serve", "--listen", "127.0.0.1:0", "--port-file", portFile.path, "--clients", "\(clients)",
              "--registry", "keys/registry.json", "--identity", "keys/server.key", "--model", "model.safetensors",
-             "--phase-timeout", "20", "--join-timeout", "60", "--json"] + extra,
+             "--phase-timeout", "20", "--join-timeout", "\(joinTimeout)", "--json"] + extra,
             name: "server", in: directory))
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
@@ -56,6 +58,19 @@ struct LoopbackFixture {
         }
         server.kill()
         throw LoopbackError.serverDidNotListen(server.stderr)
+    }
+
+    /// Runs Scripts/dev-certs.sh into `relative` (needs openssl).
+    func makeDevCertificates(_ relative: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts/dev-certs.sh")
+        let certs = Process()
+        certs.executableURL = URL(fileURLWithPath: "/bin/bash")
+        certs.arguments = [script.path, path(relative)]
+        certs.standardOutput = FileHandle.nullDevice
+        try certs.run()
+        certs.waitUntilExit()
+        try #require(certs.terminationStatus == 0, "dev-certs.sh failed (is openssl installed?)")
     }
 
     func startClient(_ id: Int, port: Int, key: String? = nil, extra: [String] = [], name: String? = nil,

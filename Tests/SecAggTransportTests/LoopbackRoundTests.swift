@@ -54,15 +54,7 @@ struct LoopbackRoundTests {
     @Test func roundsRunOverTLSWithTheDevCertificates() throws {
         let fixture = try LoopbackFixture(clients: 3)
         defer { fixture.remove() }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Scripts/dev-certs.sh")
-        let certs = Process()
-        certs.executableURL = URL(fileURLWithPath: "/bin/bash")
-        certs.arguments = [script.path, fixture.path("certs")]
-        certs.standardOutput = FileHandle.nullDevice
-        try certs.run()
-        certs.waitUntilExit()
-        try #require(certs.terminationStatus == 0, "dev-certs.sh failed (is openssl installed?)")
+        try fixture.makeDevCertificates("certs")
 
         let group = ProcessGroup()
         defer { group.killAll() }
@@ -80,18 +72,24 @@ struct LoopbackRoundTests {
         try expectAverage(fixture, file: "average.safetensors", survivors: [1, 2, 3], errorBound: bound)
     }
 
-    @Test func plaintextClientIsRefusedByATLSServer() throws {
+    @Test func tlsServerServesNeitherPlaintextClientsNorClientsTrustingAnotherCA() throws {
         let fixture = try LoopbackFixture(clients: 2)
         defer { fixture.remove() }
+        try fixture.makeDevCertificates("certs")
+        try fixture.makeDevCertificates("other-certs")
         let group = ProcessGroup()
         defer { group.killAll() }
-        // A plaintext server, and a client that insists on TLS: the handshake fails, the client exits 1.
-        let (_, port) = try fixture.startServer(["--rounds", "1", "--no-dp"], clients: 2, group: group)
-        try FileManager.default.createDirectory(atPath: fixture.path("certs"), withIntermediateDirectories: true)
-        try Data("not a certificate".utf8).write(to: URL(fileURLWithPath: fixture.path("certs/ca.pem")))
-        let client = try fixture.startClient(1, port: port, extra: ["--tls-ca", "certs/ca.pem"], group: group)
-        let code = client.wait(seconds: 60)
-        #expect(code != 0 && code != nil)
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--tls-cert", "certs/server.pem", "--tls-key", "certs/server.key"],
+            clients: 2, joinTimeout: 10, group: group)
+        let plaintext = try fixture.startClient(1, port: port, name: "plaintext", group: group)
+        let wrongCA = try fixture.startClient(
+            2, port: port, extra: ["--tls-ca", "other-certs/ca.pem"], name: "wrong-ca", group: group)
+        #expect(plaintext.wait(seconds: 60) == 1, "\(plaintext.stderr)")
+        #expect(wrongCA.wait(seconds: 60) == 1, "\(wrongCA.stderr)")
+        // Nobody could join: the server gives up after --join-timeout with exit 1.
+        #expect(server.wait(seconds: 60) == 1)
+        #expect(server.stderr.contains("only 0 of 2 clients joined"), "\(server.stderr)")
     }
 
     @Test func unknownBadlySignedAndOversizedClientsAreRefusedWhileTheRoundCompletes() throws {

@@ -75,7 +75,7 @@ extension SessionCoordinator {
         case .deadlineExceeded: return RPCError(code: .deadlineExceeded, message: error.description)
         case .unsupportedProtocolVersion, .unsupportedMessageVersion, .unexpectedMessage:
             return RPCError(code: .failedPrecondition, message: error.description)
-        case .malformed, .protocolFailure, .remote, .configuration:
+        case .malformed, .protocolFailure, .remote, .configuration, .tooFewClientsJoined:
             return RPCError(code: .invalidArgument, message: error.description)
         }
     }

@@ -26,7 +26,7 @@ extension SessionCoordinator {
         let joined = await awaitJoins(timeout: configuration.joinTimeout)
         guard joined.count >= 2 else {
             closeAll(RPCError(code: .unavailable, message: "too few clients joined"))
-            throw SimulationError.tooFewSurvivors(round: 1, survivors: joined.count, required: 2)
+            throw TransportError.tooFewClientsJoined(joined: joined.count, expected: configuration.expectedClients)
         }
         log("\(joined.count) clients joined; starting \(settings.rounds) round(s)")
         let dimension = inputs.layout.parameterCount
