@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the build needs on a fresh Debian machine that has only the Swift toolchain:
-# libsodium's headers and pkg-config. Does nothing when they are already present.
+# libsodium's headers and pkg-config (and openssl, which the TLS tests use through Scripts/dev-certs.sh).
+# Does nothing when they are already present.
 set -euo pipefail
-if pkg-config --exists libsodium 2>/dev/null && [ -f /usr/include/sodium.h ]; then
+if pkg-config --exists libsodium 2>/dev/null && [ -f /usr/include/sodium.h ] && command -v openssl >/dev/null; then
     exit 0
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "secagg: installing libsodium-dev and pkg-config (apt-get)…" >&2
+echo "secagg: installing libsodium-dev, pkg-config and openssl (apt-get)…" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq libsodium-dev pkg-config >/dev/null
+$SUDO apt-get install -y -qq libsodium-dev pkg-config openssl >/dev/null

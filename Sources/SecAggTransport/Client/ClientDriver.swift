@@ -52,6 +52,16 @@ struct ClientDriver {
         case betweenRounds
         case inRound(RoundState)
         case finished
+
+        var name: String {
+            switch self {
+            case .awaitingChallenge: return "awaiting Challenge"
+            case .awaitingWelcome: return "awaiting Welcome"
+            case .betweenRounds: return "between rounds"
+            case let .inRound(state): return "in \(state.phase)"
+            case .finished: return "finished"
+            }
+        }
     }
 
     struct RoundState {
@@ -119,7 +129,7 @@ struct ClientDriver {
         case let (.inRound(state), _):
             return try continueRound(state, body)
         default:
-            throw .unexpectedMessage("server sent \(body) while the client is \(step)")
+            throw .unexpectedMessage("server sent \(body.name) while the client is \(step.name)")
         }
     }
 
@@ -240,7 +250,7 @@ struct ClientDriver {
             step = m.lastRound ? .finished : .betweenRounds
             return []
         default:
-            throw .unexpectedMessage("server sent \(body) during \(state.phase)")
+            throw .unexpectedMessage("server sent \(body.name) during \(state.phase)")
         }
     }
 
