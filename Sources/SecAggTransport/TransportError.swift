@@ -27,17 +27,17 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .unsupportedProtocolVersion(v): return "unsupported wire protocol version \(v)"
-        case let .unsupportedMessageVersion(what, v): return "unsupported \(what) version \(v)"
-        case let .malformed(s): return "malformed message: \(s)"
-        case let .unexpectedMessage(s): return "unexpected message: \(s)"
-        case let .limitExceeded(s): return "limit exceeded: \(s)"
-        case let .permissionDenied(s): return "permission denied: \(s)"
-        case let .deadlineExceeded(s): return "deadline exceeded: \(s)"
-        case let .protocolFailure(e): return "protocol failure: \(e)"
-        case let .remote(s): return s
-        case let .configuration(s): return s
-        case let .tooFewClientsJoined(joined, expected):
+        case .unsupportedProtocolVersion(let v): return "unsupported wire protocol version \(v)"
+        case .unsupportedMessageVersion(let what, let v): return "unsupported \(what) version \(v)"
+        case .malformed(let s): return "malformed message: \(s)"
+        case .unexpectedMessage(let s): return "unexpected message: \(s)"
+        case .limitExceeded(let s): return "limit exceeded: \(s)"
+        case .permissionDenied(let s): return "permission denied: \(s)"
+        case .deadlineExceeded(let s): return "deadline exceeded: \(s)"
+        case .protocolFailure(let e): return "protocol failure: \(e)"
+        case .remote(let s): return s
+        case .configuration(let s): return s
+        case .tooFewClientsJoined(let joined, let expected):
             return "only \(joined) of \(expected) clients joined before --join-timeout; a round needs at least 2"
         }
     }

@@ -57,7 +57,8 @@ struct Client: AsyncParsableCommand {
 
     func validate() throws {
         if let exitAfter, Phase(argument: exitAfter) == nil {
-            throw ValidationError("--exit-after must be advertise-keys, share-keys, masked-input, consistency-check or unmasking")
+            throw ValidationError(
+                "--exit-after must be advertise-keys, share-keys, masked-input, consistency-check or unmasking")
         }
         if let misbehave, ClientMisbehaviour(rawValue: misbehave) == nil {
             throw ValidationError("--misbehave must be oversized-vector")
@@ -73,7 +74,8 @@ struct Client: AsyncParsableCommand {
         let (values, layoutHash) = try loadUpdate()
         let participant = ClientParticipant(
             identity: secret, id: keyFile.id, registry: registry, update: values, layoutHash: layoutHash,
-            exitAfter: exitAfter.flatMap { Phase(argument: $0) }, misbehaviour: misbehave.flatMap(ClientMisbehaviour.init))
+            exitAfter: exitAfter.flatMap { Phase(argument: $0) },
+            misbehaviour: misbehave.flatMap(ClientMisbehaviour.init))
         let id = keyFile.id
         let outcome: AggregationClient.Outcome
         do {
@@ -85,15 +87,20 @@ struct Client: AsyncParsableCommand {
             throw ToolFailure.failed("client \(id): \(error.description)")
         }
         let output = ClientOutput(
-            client: id, rounds: outcome.rounds.map { ClientOutput.Round(round: Int($0.round), survivorIDs: $0.survivors) },
-            vanishedAfter: { if case let .vanished(p) = outcome.ending { return "\(p)" } else { return nil } }())
-        if json { try JSONOutput.print(output) } else {
+            client: id,
+            rounds: outcome.rounds.map { ClientOutput.Round(round: Int($0.round), survivorIDs: $0.survivors) },
+            vanishedAfter: { if case .vanished(let p) = outcome.ending { return "\(p)" } else { return nil } }())
+        if json {
+            try JSONOutput.print(output)
+        } else {
             for r in outcome.rounds { print("round \(r.round): \(r.survivors.count) survivors \(r.survivors)") }
         }
     }
 
     private func loadUpdate() throws -> ([Double], String) {
-        guard FileManager.default.fileExists(atPath: update) else { throw ToolFailure.badInput("\(update): no such file") }
+        guard FileManager.default.fileExists(atPath: update) else {
+            throw ToolFailure.badInput("\(update): no such file")
+        }
         do {
             let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: update))
             let layout = try ModelLayout(file: file)

@@ -66,8 +66,12 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard round.clients != nil else { throw ValidationError("--clients is required for serve") }
-        guard phaseTimeout > 0, phaseTimeout <= 86_400 else { throw ValidationError("--phase-timeout must be in (0, 86400]") }
-        guard joinTimeout > 0, joinTimeout <= 86_400 else { throw ValidationError("--join-timeout must be in (0, 86400]") }
+        guard phaseTimeout > 0, phaseTimeout <= 86_400 else {
+            throw ValidationError("--phase-timeout must be in (0, 86400]")
+        }
+        guard joinTimeout > 0, joinTimeout <= 86_400 else {
+            throw ValidationError("--join-timeout must be in (0, 86400]")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give both --tls-cert and --tls-key") }
         guard round.samplingRate == nil else { throw ValidationError("serve does not support --sampling-rate yet") }
         guard !round.weighted else { throw ValidationError("serve does not support --weighted yet") }
@@ -107,8 +111,9 @@ struct Serve: AsyncParsableCommand {
                     if let portFile { try? Data("\(bound)\n".utf8).write(to: URL(fileURLWithPath: portFile)) }
                 },
                 onRound: { r in
-                    printError("round \(r.round): \(r.survivors)/\(r.clients) survivors, epsilon "
-                        + String(format: "%.4f", r.epsilon))
+                    printError(
+                        "round \(r.round): \(r.survivors)/\(r.clients) survivors, epsilon "
+                            + String(format: "%.4f", r.epsilon))
                 },
                 log: { printError($0) })
         } catch let error as SimulationError {
@@ -118,12 +123,14 @@ struct Serve: AsyncParsableCommand {
             throw ToolFailure.failed(error.description)
         }
         if let out, let average = outcome.lastAverage, let last = outcome.rounds.last {
-            try write(layout: layout, values: average, carryingThrough: nil, to: out,
-                      metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
+            try write(
+                layout: layout, values: average, carryingThrough: nil, to: out,
+                metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
         if let modelOut {
-            try write(layout: layout, values: outcome.model, carryingThrough: modelFile, to: modelOut,
-                      metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
+            try write(
+                layout: layout, values: outcome.model, carryingThrough: modelFile, to: modelOut,
+                metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
         let result = ServeOutput(
             rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: out,
@@ -133,8 +140,9 @@ struct Serve: AsyncParsableCommand {
             try JSONOutput.print(result)
         } else {
             for r in outcome.rounds {
-                print("round \(r.round): \(r.survivors)/\(r.clients) survivors \(r.survivorIDs), epsilon "
-                    + String(format: "%.4f", r.epsilon) + ", error bound " + String(format: "%.3e", r.errorBound))
+                print(
+                    "round \(r.round): \(r.survivors)/\(r.clients) survivors \(r.survivorIDs), epsilon "
+                        + String(format: "%.4f", r.epsilon) + ", error bound " + String(format: "%.3e", r.errorBound))
             }
             if let out { print("averaged update written to \(out)") }
         }

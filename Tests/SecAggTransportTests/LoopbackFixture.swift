@@ -15,7 +15,8 @@ struct LoopbackFixture {
     init(clients: Int) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("secagg-grpc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try EmbeddedBERT.write(seed: 11, configuration: Self.configuration, to: directory.appendingPathComponent("model.safetensors"))
+        try EmbeddedBERT.write(
+            seed: 11, configuration: Self.configuration, to: directory.appendingPathComponent("model.safetensors"))
         layout = try EmbeddedBERT.layout(configuration: Self.configuration)
         updates = SyntheticUpdates(layout: layout, seed: 99)
         let updatesDirectory = directory.appendingPathComponent("updates")
@@ -41,11 +42,14 @@ struct LoopbackFixture {
         -> (ToolProcess, Int)
     {
         let portFile = directory.appendingPathComponent("port-\(UUID().uuidString)")
-        let server = group.add(try ToolProcess(
-            ["serve", "--listen", "127.0.0.1:0", "--port-file", portFile.path, "--clients", "\(clients)",
-             "--registry", "keys/registry.json", "--identity", "keys/server.key", "--model", "model.safetensors",
-             "--phase-timeout", "20", "--join-timeout", "\(joinTimeout)", "--json"] + extra,
-            name: "server", in: directory))
+        let server = group.add(
+            try ToolProcess(
+                [
+                    "serve", "--listen", "127.0.0.1:0", "--port-file", portFile.path, "--clients", "\(clients)",
+                    "--registry", "keys/registry.json", "--identity", "keys/server.key", "--model", "model.safetensors",
+                    "--phase-timeout", "20", "--join-timeout", "\(joinTimeout)", "--json",
+                ] + extra,
+                name: "server", in: directory))
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if let text = try? String(contentsOf: portFile, encoding: .utf8),
@@ -73,13 +77,18 @@ struct LoopbackFixture {
         try #require(certs.terminationStatus == 0, "dev-certs.sh failed (is openssl installed?)")
     }
 
-    func startClient(_ id: Int, port: Int, key: String? = nil, extra: [String] = [], name: String? = nil,
-                     group: ProcessGroup) throws -> ToolProcess {
-        group.add(try ToolProcess(
-            ["client", "--server", "127.0.0.1:\(port)", "--identity", key ?? keyFile(id),
-             "--registry", "keys/registry.json", "--update", "updates/" + SyntheticUpdates.fileName(client: id),
-             "--timeout", "120"] + extra,
-            name: name ?? "client-\(id)", in: directory))
+    func startClient(
+        _ id: Int, port: Int, key: String? = nil, extra: [String] = [], name: String? = nil,
+        group: ProcessGroup
+    ) throws -> ToolProcess {
+        group.add(
+            try ToolProcess(
+                [
+                    "client", "--server", "127.0.0.1:\(port)", "--identity", key ?? keyFile(id),
+                    "--registry", "keys/registry.json", "--update", "updates/" + SyntheticUpdates.fileName(client: id),
+                    "--timeout", "120",
+                ] + extra,
+                name: name ?? "client-\(id)", in: directory))
     }
 
     /// The plain average of the given clients' deltas (layout order).

@@ -27,7 +27,8 @@ struct LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"], clients: 5, group: group)
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"],
+            clients: 5, group: group)
         var clients: [ToolProcess] = []
         for id in 1...5 {
             let extra = id == 2 ? ["--exit-after", "share-keys"] : []
@@ -59,8 +60,10 @@ struct LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "2", "--no-dp", "--clip", "10", "--out", "average.safetensors",
-             "--tls-cert", "certs/server.pem", "--tls-key", "certs/server.key"], clients: 3, group: group)
+            [
+                "--rounds", "2", "--no-dp", "--clip", "10", "--out", "average.safetensors",
+                "--tls-cert", "certs/server.pem", "--tls-key", "certs/server.key",
+            ], clients: 3, group: group)
         let clients = try (1...3).map {
             try fixture.startClient($0, port: port, extra: ["--tls-ca", "certs/ca.pem"], group: group)
         }
@@ -108,11 +111,13 @@ struct LoopbackRoundTests {
         let impostor = try fixture.startClient(
             3, port: port, key: fixture.keyFile(3, in: "other"), name: "impostor", group: group)
         #expect(outsider.wait(seconds: 60) == 1)
-        #expect(outsider.stderr.contains("permission denied: client 6 is not in the server's registry"),
-                "\(outsider.stderr)")
+        #expect(
+            outsider.stderr.contains("permission denied: client 6 is not in the server's registry"),
+            "\(outsider.stderr)")
         #expect(impostor.wait(seconds: 60) == 1)
-        #expect(impostor.stderr.contains("permission denied: authentication signature of client 3 does not verify"),
-                "\(impostor.stderr)")
+        #expect(
+            impostor.stderr.contains("permission denied: authentication signature of client 3 does not verify"),
+            "\(impostor.stderr)")
 
         var honest: [ToolProcess] = []
         for id in 1...4 { honest.append(try fixture.startClient(id, port: port, group: group)) }

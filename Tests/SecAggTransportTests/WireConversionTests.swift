@@ -61,7 +61,8 @@ import Testing
     @Test func roundStartRoundTripsAndRejectsInconsistentEncoding() throws {
         let encoding = EncodingParameters(
             dimension: 100, blockSize: 64, l2Clip: 1, scale: 1000, bits: 20,
-            roundSeed: [UInt8](repeating: 5, count: 32), noise: .discreteGaussian(varianceNumerator: 9, varianceDenominator: 4))
+            roundSeed: [UInt8](repeating: 5, count: 32),
+            noise: .discreteGaussian(varianceNumerator: 9, varianceDenominator: 4))
         let announced = AnnouncedRound(
             round: 3, totalRounds: 5, cohort: [1, 2, 4], degree: 2, threshold: 2, bits: 20,
             vectorLength: encoding.paddedDimension, registryHash: [UInt8](repeating: 1, count: 32),
@@ -80,12 +81,15 @@ import Testing
         let hash = [UInt8](repeating: 1, count: 32)
         let a = [UInt8](repeating: 2, count: 32)
         let b = [UInt8](repeating: 3, count: 32)
-        let server = SessionAuthentication.serverTranscript(registryHash: hash, client: 4, clientNonce: a, serverNonce: b)
-        let client = SessionAuthentication.clientTranscript(registryHash: hash, client: 4, clientNonce: a, serverNonce: b)
+        let server = SessionAuthentication.serverTranscript(
+            registryHash: hash, client: 4, clientNonce: a, serverNonce: b)
+        let client = SessionAuthentication.clientTranscript(
+            registryHash: hash, client: 4, clientNonce: a, serverNonce: b)
         #expect(server != client)
         let key = Ed25519.SecretKey.generate()
         #expect(!key.publicKey.isValidSignature(key.sign(server), for: client))
-        let other = SessionAuthentication.clientTranscript(registryHash: hash, client: 5, clientNonce: a, serverNonce: b)
+        let other = SessionAuthentication.clientTranscript(
+            registryHash: hash, client: 5, clientNonce: a, serverNonce: b)
         #expect(other != client)
     }
 }

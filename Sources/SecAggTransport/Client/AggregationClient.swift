@@ -29,10 +29,15 @@ public enum AggregationClient {
         log: @escaping @Sendable (String) -> Void
     ) async throws(TransportError) -> Outcome {
         let security: HTTP2ClientTransport.Posix.TransportSecurity
-        if let caCertificate { security = try TLSFiles.clientSecurity(ca: caCertificate) } else { security = .plaintext }
+        if let caCertificate {
+            security = try TLSFiles.clientSecurity(ca: caCertificate)
+        } else {
+            security = .plaintext
+        }
         let target: any ResolvableTarget =
             isIPv4(host)
-            ? ResolvableTargets.IPv4(addresses: [.init(host: host, port: port)]) : ResolvableTargets.DNS(host: host, port: port)
+            ? ResolvableTargets.IPv4(addresses: [.init(host: host, port: port)])
+            : ResolvableTargets.DNS(host: host, port: port)
         let transport: HTTP2ClientTransport.Posix
         do {
             transport = try HTTP2ClientTransport.Posix(

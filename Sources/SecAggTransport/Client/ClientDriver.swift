@@ -23,8 +23,10 @@ public struct ClientParticipant: Sendable {
     public var exitAfter: Phase?
     public var misbehaviour: ClientMisbehaviour?
 
-    public init(identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: [Double], layoutHash: String,
-                exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil) {
+    public init(
+        identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: [Double], layoutHash: String,
+        exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
+    ) {
         self.identity = identity
         self.id = id
         self.registry = registry
@@ -58,7 +60,7 @@ struct ClientDriver {
             case .awaitingChallenge: return "awaiting Challenge"
             case .awaitingWelcome: return "awaiting Welcome"
             case .betweenRounds: return "between rounds"
-            case let .inRound(state): return "in \(state.phase)"
+            case .inRound(let state): return "in \(state.phase)"
             case .finished: return "finished"
             }
         }
@@ -114,19 +116,19 @@ struct ClientDriver {
             throw .unsupportedProtocolVersion(message.protocolVersion)
         }
         guard let body = message.body else { throw .malformed("empty server message") }
-        if case let .roundAborted(a) = body {
+        if case .roundAborted(let a) = body {
             throw .remote("the server aborted round \(a.round): \(a.reason)")
         }
         switch (step, body) {
-        case let (.awaitingChallenge, .challenge(c)):
+        case (.awaitingChallenge, .challenge(let c)):
             return [try answer(c)]
-        case let (.awaitingWelcome, .welcome(w)):
+        case (.awaitingWelcome, .welcome(let w)):
             guard w.version == 1 else { throw .unsupportedMessageVersion(what: "Welcome", version: w.version) }
             step = .betweenRounds
             return []
-        case let (.betweenRounds, .roundStart(r)):
+        case (.betweenRounds, .roundStart(let r)):
             return [try startRound(r)]
-        case let (.inRound(state), _):
+        case (.inRound(let state), _):
             return try continueRound(state, body)
         default:
             throw .unexpectedMessage("server sent \(body.name) while the client is \(step.name)")
@@ -144,8 +146,10 @@ struct ClientDriver {
         }
         var auth = Secagg_V1_Authenticate()
         auth.version = 1
-        auth.signature = Data(participant.identity.sign(SessionAuthentication.clientTranscript(
-            registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce)))
+        auth.signature = Data(
+            participant.identity.sign(
+                SessionAuthentication.clientTranscript(
+                    registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce)))
         step = .awaitingWelcome
         return Self.envelope(.authenticate(auth))
     }
@@ -154,12 +158,14 @@ struct ClientDriver {
         let announced = try AnnouncedRound(proto: r, maxClients: max(participant.registry.clients.count, 2))
         guard announced.round > lastRound else { throw .malformed("round \(announced.round) is not new") }
         guard announced.layoutHash == participant.layoutHash else {
-            throw .malformed("the server's model layout \(announced.layoutHash.prefix(16))… differs from the update's "
-                + "\(participant.layoutHash.prefix(16))…")
+            throw .malformed(
+                "the server's model layout \(announced.layoutHash.prefix(16))… differs from the update's "
+                    + "\(participant.layoutHash.prefix(16))…")
         }
         guard announced.encoding.dimension == participant.update.count else {
-            throw .malformed("the round has \(announced.encoding.dimension) parameters, the update "
-                + "\(participant.update.count)")
+            throw .malformed(
+                "the round has \(announced.encoding.dimension) parameters, the update "
+                    + "\(participant.update.count)")
         }
         let configuration: RoundConfiguration
         do {
@@ -203,7 +209,7 @@ struct ClientDriver {
             guard receiver == participant.id else { throw .malformed("message addressed to client \(receiver)") }
         }
         switch (state.phase, body) {
-        case let (.advertiseKeys, .keyBroadcast(m)):
+        case (.advertiseKeys, .keyBroadcast(let m)):
             let b = try KeyBroadcast(proto: m, maxClients: n)
             try check(b.round, b.receiver)
             let out = try protocolStep { () throws(SecureAggError) in try state.client.shareKeys(b, using: &rng) }
@@ -211,7 +217,7 @@ struct ClientDriver {
             step = .inRound(state)
             sent(.shareKeys)
             return [Self.envelope(.shareKeys(out.proto))]
-        case let (.shareKeys, .shareBroadcast(m)):
+        case (.shareKeys, .shareBroadcast(let m)):
             let b = try ShareBroadcast(proto: m, maxClients: n)
             try check(b.round, b.receiver)
             let clipped = VectorNorms.clipped(participant.update, toNorm: state.announced.encoding.l2Clip)
@@ -219,7 +225,8 @@ struct ClientDriver {
             do { encoded = try state.encoder.encode(clipped, using: &rng) } catch {
                 throw .configuration("cannot encode the update: \(error)")
             }
-            var input = try protocolStep { () throws(SecureAggError) in try state.client.maskedInput(encoded, shares: b) }
+            var input = try protocolStep { () throws(SecureAggError) in try state.client.maskedInput(encoded, shares: b)
+            }
             if participant.misbehaviour == .oversizedVector {
                 input.packed.append(contentsOf: [UInt8](repeating: 0, count: WireProtocol.maskedChunkBytes))
             }
@@ -227,7 +234,7 @@ struct ClientDriver {
             step = .inRound(state)
             sent(.maskedInput)
             return MaskedInputChunks.split(input).map { Self.envelope(.maskedInput($0)) }
-        case let (.maskedInput, .consistencyRequest(m)):
+        case (.maskedInput, .consistencyRequest(let m)):
             let r = try ConsistencyRequest(proto: m, maxClients: n)
             try check(r.round, r.receiver)
             let out = try protocolStep { () throws(SecureAggError) in try state.client.consistencyCheck(r) }
@@ -235,7 +242,7 @@ struct ClientDriver {
             step = .inRound(state)
             sent(.consistencyCheck)
             return [Self.envelope(.consistencyCheck(out.proto))]
-        case let (.consistencyCheck, .unmaskingRequest(m)):
+        case (.consistencyCheck, .unmaskingRequest(let m)):
             let r = try UnmaskingRequest(proto: m, maxClients: n)
             try check(r.round, r.receiver)
             let out = try protocolStep { () throws(SecureAggError) in try state.client.unmask(r) }
@@ -243,7 +250,7 @@ struct ClientDriver {
             step = .inRound(state)
             sent(.unmasking)
             return [Self.envelope(.unmaskingResponse(out.proto))]
-        case let (_, .roundResult(m)):
+        case (_, .roundResult(let m)):
             guard m.version == 1 else { throw .unsupportedMessageVersion(what: "RoundResult", version: m.version) }
             guard m.round == round else { throw .malformed("result for round \(m.round) during round \(round)") }
             outcomes.append(ClientRoundOutcome(round: m.round, survivors: m.survivors, outputHash: m.outputHash))

@@ -26,7 +26,8 @@ extension ConsistencyRequest {
 extension ConsistencyCheck {
     init(proto m: Secagg_V1_ConsistencyCheckMessage) throws(TransportError) {
         self.init(
-            version: try ProtoFields.version(m.version, current: ConsistencyCheck.currentVersion, what: "ConsistencyCheck"),
+            version: try ProtoFields.version(
+                m.version, current: ConsistencyCheck.currentVersion, what: "ConsistencyCheck"),
             round: m.round, sender: m.sender,
             signature: try ProtoFields.bytes(Array(m.signature), count: Ed25519.signatureByteCount, what: "signature"))
     }
@@ -46,13 +47,15 @@ extension UnmaskingRequest {
         try ProtoFields.count(m.signatures.count, atMost: maxClients, what: "signatures")
         var signatures: [SurvivorSignature] = []
         for s in m.signatures {
-            signatures.append(SurvivorSignature(
-                signer: s.signer,
-                signature: try ProtoFields.bytes(
-                    Array(s.signature), count: Ed25519.signatureByteCount, what: "survivor signature")))
+            signatures.append(
+                SurvivorSignature(
+                    signer: s.signer,
+                    signature: try ProtoFields.bytes(
+                        Array(s.signature), count: Ed25519.signatureByteCount, what: "survivor signature")))
         }
         self.init(
-            version: try ProtoFields.version(m.version, current: UnmaskingRequest.currentVersion, what: "UnmaskingRequest"),
+            version: try ProtoFields.version(
+                m.version, current: UnmaskingRequest.currentVersion, what: "UnmaskingRequest"),
             round: m.round, receiver: m.receiver,
             survivors: try ProtoFields.sortedIDs(m.survivors, atMost: maxClients, what: "survivors"),
             dropped: try ProtoFields.sortedIDs(m.dropped, atMost: maxClients, what: "dropped"),

@@ -99,7 +99,8 @@ extension EncodingParameters {
         switch m.noise {
         case .noiseNone: noise = .none
         case .noiseDiscreteGaussian:
-            noise = .discreteGaussian(varianceNumerator: m.varianceNumerator, varianceDenominator: m.varianceDenominator)
+            noise = .discreteGaussian(
+                varianceNumerator: m.varianceNumerator, varianceDenominator: m.varianceDenominator)
         case .noiseSkellam:
             noise = .skellam(varianceNumerator: m.varianceNumerator, varianceDenominator: m.varianceDenominator)
         case .UNRECOGNIZED(let raw): throw .malformed("noise kind \(raw)")
@@ -127,11 +128,11 @@ extension EncodingParameters {
         m.roundSeed = Data(roundSeed)
         switch noise {
         case .none: m.noise = .noiseNone
-        case let .discreteGaussian(n, d):
+        case .discreteGaussian(let n, let d):
             m.noise = .noiseDiscreteGaussian
             m.varianceNumerator = n
             m.varianceDenominator = d
-        case let .skellam(n, d):
+        case .skellam(let n, let d):
             m.noise = .noiseSkellam
             m.varianceNumerator = n
             m.varianceDenominator = d

@@ -11,14 +11,16 @@ import Sodium
 public enum SessionAuthentication {
     public static let nonceByteCount = 32
 
-    /// "secagg.v1.grpc.server-auth" ‖ 0 ‖ registry hash (32) ‖ client id (UInt32 LE) ‖ client nonce ‖ server nonce.
+    /// "secagg.v1.grpc.server-auth" ‖ 0 ‖ registry hash (32) ‖ client id (UInt32 LE) ‖ client nonce ‖
+    /// server nonce.
     public static func serverTranscript(
         registryHash: [UInt8], client: UInt32, clientNonce: [UInt8], serverNonce: [UInt8]
     ) -> [UInt8] {
         transcript("secagg.v1.grpc.server-auth", registryHash, client, clientNonce, serverNonce)
     }
 
-    /// "secagg.v1.grpc.client-auth" ‖ 0 ‖ registry hash (32) ‖ client id (UInt32 LE) ‖ client nonce ‖ server nonce.
+    /// "secagg.v1.grpc.client-auth" ‖ 0 ‖ registry hash (32) ‖ client id (UInt32 LE) ‖ client nonce ‖
+    /// server nonce.
     public static func clientTranscript(
         registryHash: [UInt8], client: UInt32, clientNonce: [UInt8], serverNonce: [UInt8]
     ) -> [UInt8] {

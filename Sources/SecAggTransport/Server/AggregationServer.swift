@@ -56,7 +56,9 @@ public enum AggregationServer {
             do { address = try await transport.listeningAddress } catch {
                 throw TransportError.configuration("cannot listen on \(host):\(port): \(error)")
             }
-            if let ipv4 = address.ipv4 { onListening(ipv4.port) } else if let ipv6 = address.ipv6 {
+            if let ipv4 = address.ipv4 {
+                onListening(ipv4.port)
+            } else if let ipv6 = address.ipv6 {
                 onListening(ipv6.port)
             }
             do { return .success(try await coordinator.runRounds(inputs, onRound: onRound)) } catch {

@@ -25,8 +25,8 @@ struct AggregationService: Secagg_V1_Aggregation.SimpleServiceProtocol {
         defer { reader.cancel() }
         for await item in outbox {
             switch item {
-            case let .message(message): try await response.write(message)
-            case let .close(error?): throw error
+            case .message(let message): try await response.write(message)
+            case .close(let error?): throw error
             case .close(nil): return
             }
         }

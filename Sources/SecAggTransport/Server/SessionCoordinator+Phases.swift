@@ -13,20 +13,22 @@ extension SessionCoordinator {
         do throws(TransportError) {
             let receipt: Receipt?
             switch (c.phase, message.body) {
-            case let (.advertiseKeys, .advertiseKeys(m)?):
+            case (.advertiseKeys, .advertiseKeys(let m)?):
                 let ad = try AdvertiseKeys(proto: m)
                 try checkSender(ad.sender, id)
                 receipt = try protocolStep { () throws(SecureAggError) in try server?.receiveAdvertisement(ad) }
-            case let (.shareKeys, .shareKeys(m)?):
+            case (.shareKeys, .shareKeys(let m)?):
                 let shares = try ShareKeys(proto: m, maxClients: maxClients)
                 try checkSender(shares.sender, id)
                 receipt = try protocolStep { () throws(SecureAggError) in try server?.receiveShareKeys(shares) }
-            case let (.maskedInput, .maskedInput(chunk)?):
+            case (.maskedInput, .maskedInput(let chunk)?):
                 try checkSender(chunk.sender, id)
                 guard let configuration = server?.configuration else { return }
-                var assembly = c.assemblies[id] ?? MaskedInputAssembly(
-                    round: configuration.round, sender: id, vectorLength: configuration.vectorLength,
-                    bits: configuration.bits)
+                var assembly =
+                    c.assemblies[id]
+                    ?? MaskedInputAssembly(
+                        round: configuration.round, sender: id, vectorLength: configuration.vectorLength,
+                        bits: configuration.bits)
                 if let input = try assembly.add(chunk) {
                     c.assemblies[id] = nil
                     collection = c
@@ -36,11 +38,11 @@ extension SessionCoordinator {
                     collection = c
                     return
                 }
-            case let (.consistencyCheck, .consistencyCheck(m)?):
+            case (.consistencyCheck, .consistencyCheck(let m)?):
                 let check = try ConsistencyCheck(proto: m)
                 try checkSender(check.sender, id)
                 receipt = try protocolStep { () throws(SecureAggError) in try server?.receiveConsistencyCheck(check) }
-            case let (.unmasking, .unmaskingResponse(m)?):
+            case (.unmasking, .unmaskingResponse(let m)?):
                 let response = try UnmaskingResponse(proto: m, maxClients: maxClients)
                 try checkSender(response.sender, id)
                 receipt = try protocolStep { () throws(SecureAggError) in
@@ -49,7 +51,7 @@ extension SessionCoordinator {
             default:
                 throw .unexpectedMessage("the server is collecting \(c.phase)")
             }
-            if case let .rejected(error)? = receipt { throw .protocolFailure(error) }
+            if case .rejected(let error)? = receipt { throw .protocolFailure(error) }
             collection?.pending.remove(id)
             releaseBarrierIfSatisfied()
         } catch {

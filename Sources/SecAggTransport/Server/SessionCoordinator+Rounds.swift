@@ -113,8 +113,9 @@ extension SessionCoordinator {
                 registryHash: configuration.registryHash, layoutHash: inputs.layout.layoutHash, encoding: plan.encoding,
                 minSurvivors: plan.minSurvivors,
                 phaseTimeoutMillis: UInt32(clamping: millis(self.configuration.phaseTimeout)))
-            log("round \(round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
-                + "\(plan.encoding.bits) bits")
+            log(
+                "round \(round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
+                    + "\(plan.encoding.bits) bits")
             let timeout = self.configuration.phaseTimeout
 
             // Phase 0
@@ -172,9 +173,12 @@ extension SessionCoordinator {
             }
             let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })
             do {
-                try inputs.ledger?.append(.roundCompleted(RoundCompleted(
-                    round: round, survivors: result.survivors.count, survivorIds: result.survivors.map { Int($0) },
-                    outputHash: hash)))
+                try inputs.ledger?.append(
+                    .roundCompleted(
+                        RoundCompleted(
+                            round: round, survivors: result.survivors.count,
+                            survivorIds: result.survivors.map { Int($0) },
+                            outputHash: hash)))
             } catch { throw SimulationError.ledger(error) }
             var outcome = Secagg_V1_RoundResult()
             outcome.version = 1

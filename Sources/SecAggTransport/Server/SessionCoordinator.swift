@@ -53,8 +53,10 @@ actor SessionCoordinator {
     private var barrier: CheckedContinuation<Void, Never>?
     private var barrierGeneration = 0
 
-    init(configuration: ServeConfiguration, registry: Registry, identity: Ed25519.SecretKey,
-         log: @escaping @Sendable (String) -> Void) {
+    init(
+        configuration: ServeConfiguration, registry: Registry, identity: Ed25519.SecretKey,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.configuration = configuration
         self.registry = registry
         var keys = [UInt32: Ed25519.PublicKey]()
@@ -92,7 +94,7 @@ actor SessionCoordinator {
     func disconnected(_ token: Int) {
         guard let session = sessions.removeValue(forKey: token) else { return }
         session.outbox.finish()
-        if case let .joined(id) = session.state, members[id] == token {
+        if case .joined(let id) = session.state, members[id] == token {
             members[id] = nil
             log("client \(id) disconnected")
             if collection?.pending.remove(id) != nil { collection?.assemblies[id] = nil }
@@ -104,7 +106,7 @@ actor SessionCoordinator {
         guard let session = sessions.removeValue(forKey: token) else { return }
         session.outbox.yield(.close(error))
         session.outbox.finish()
-        if case let .joined(id) = session.state, members[id] == token {
+        if case .joined(let id) = session.state, members[id] == token {
             members[id] = nil
             if collection?.pending.remove(id) != nil { collection?.assemblies[id] = nil }
             releaseBarrierIfSatisfied()
@@ -145,25 +147,27 @@ actor SessionCoordinator {
     func receive(_ token: Int, _ message: Secagg_V1_ClientMessage) {
         guard let session = sessions[token] else { return }
         guard message.protocolVersion == WireProtocol.version else {
-            close(token, RPCError(
-                code: .failedPrecondition,
-                message: "unsupported wire protocol version \(message.protocolVersion) (this server speaks 1)"))
+            close(
+                token,
+                RPCError(
+                    code: .failedPrecondition,
+                    message: "unsupported wire protocol version \(message.protocolVersion) (this server speaks 1)"))
             return
         }
         switch session.state {
         case .awaitingHello:
-            guard case let .hello(hello)? = message.body else {
+            guard case .hello(let hello)? = message.body else {
                 close(token, RPCError(code: .failedPrecondition, message: "expected Hello first"))
                 return
             }
             handleHello(token, hello)
-        case let .awaitingAuthentication(client, clientNonce, serverNonce):
-            guard case let .authenticate(auth)? = message.body else {
+        case .awaitingAuthentication(let client, let clientNonce, let serverNonce):
+            guard case .authenticate(let auth)? = message.body else {
                 close(token, RPCError(code: .failedPrecondition, message: "expected Authenticate"))
                 return
             }
             handleAuthentication(token, auth, client: client, clientNonce: clientNonce, serverNonce: serverNonce)
-        case let .joined(id):
+        case .joined(let id):
             handleRoundMessage(id, message)
         }
     }
@@ -194,8 +198,11 @@ actor SessionCoordinator {
         var challenge = Secagg_V1_Challenge()
         challenge.version = 1
         challenge.serverNonce = Data(serverNonce)
-        challenge.serverSignature = Data(identity.sign(SessionAuthentication.serverTranscript(
-            registryHash: registry.registryHashBytes, client: id, clientNonce: clientNonce, serverNonce: serverNonce)))
+        challenge.serverSignature = Data(
+            identity.sign(
+                SessionAuthentication.serverTranscript(
+                    registryHash: registry.registryHashBytes, client: id, clientNonce: clientNonce,
+                    serverNonce: serverNonce)))
         sessions[token]?.state = .awaitingAuthentication(client: id, clientNonce: clientNonce, serverNonce: serverNonce)
         sendToken(token, .challenge(challenge))
     }
@@ -209,10 +216,12 @@ actor SessionCoordinator {
             key.isValidSignature(Array(auth.signature), for: transcript)
         else {
             log("refused client \(id): bad authentication signature")
-            close(token, RPCError(
-                code: .permissionDenied,
-                message: "authentication signature of client \(id) does not verify against the server's registry "
-                    + "(wrong key file, or a registry that differs from the server's)"))
+            close(
+                token,
+                RPCError(
+                    code: .permissionDenied,
+                    message: "authentication signature of client \(id) does not verify against the server's registry "
+                        + "(wrong key file, or a registry that differs from the server's)"))
             return
         }
         guard members[id] == nil else {
