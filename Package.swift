@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (dependencies point downwards only):
-//   secagg-tool, secagg-bench  →  FedCore  →  SecureAgg, DPNoise  →  Sodium  →  CSodium (libsodium)
+//   secagg-tool, secagg-bench  →  SecAggTransport (gRPC)  →  FedCore  →  SecureAgg, DPNoise  →  Sodium  →  CSodium (libsodium)
 let package = Package(
     name: "secagg",
     platforms: [.macOS(.v15)],
@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The only place that sees the libsodium C API.
@@ -34,10 +38,22 @@ let package = Package(
             name: "FedCore",
             dependencies: ["SecureAgg", "DPNoise", "Sodium", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // gRPC transport for `serve` / `client` (the only target that sees gRPC; libraries never do).
+        .target(
+            name: "SecAggTransport",
+            dependencies: [
+                "SecureAgg", "FedCore", "DPNoise", "Sodium",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Proto/secagg.proto"]
+        ),
         .executableTarget(
             name: "secagg-tool",
             dependencies: [
-                "FedCore", "SecureAgg", "DPNoise", "Sodium",
+                "FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,6 +80,10 @@ let package = Package(
         .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium"], resources: [.copy("Resources")]),
         .testTarget(name: "FedCoreTests", dependencies: ["FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport"]),
         .testTarget(name: "SecAggToolTests", dependencies: ["secagg-tool"]),
+        .testTarget(
+            name: "SecAggTransportTests",
+            dependencies: ["SecAggTransport", "FedCore", "SecureAgg", "DPNoise", "Sodium", "secagg-tool"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

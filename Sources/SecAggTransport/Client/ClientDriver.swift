@@ -1,0 +1,267 @@
+import DPNoise
+import FedCore
+import Foundation
+import SecureAgg
+import Sodium
+
+/// Test hooks of `client` (never used in a real deployment).
+public enum ClientMisbehaviour: String, Sendable, CaseIterable {
+    /// Sends a masked vector 1 MiB longer than the round allows.
+    case oversizedVector = "oversized-vector"
+}
+
+/// Everything one client brings to a session.
+public struct ClientParticipant: Sendable {
+    public var identity: Ed25519.SecretKey
+    public var id: UInt32
+    /// The client's own copy of `registry.json`: the server and every peer are checked against it.
+    public var registry: Registry
+    /// The client's update, flat in layout order (model units).
+    public var update: [Double]
+    public var layoutHash: String
+    /// Vanish (stop answering and drop the connection) after sending this phase's message.
+    public var exitAfter: Phase?
+    public var misbehaviour: ClientMisbehaviour?
+
+    public init(
+        identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: [Double], layoutHash: String,
+        exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
+    ) {
+        self.identity = identity
+        self.id = id
+        self.registry = registry
+        self.update = update
+        self.layoutHash = layoutHash
+        self.exitAfter = exitAfter
+        self.misbehaviour = misbehaviour
+    }
+}
+
+/// One completed round as the client saw it.
+public struct ClientRoundOutcome: Sendable, Equatable {
+    public var round: UInt64
+    public var survivors: [UInt32]
+    public var outputHash: String
+}
+
+/// The client's side of a session as a pure state machine over proto messages: each server message in, the
+/// client messages to send out. Every server message is validated (versions, round, receiver, lengths) and
+/// every peer advertisement is checked by ``SecAggClient`` against the client's own registry copy.
+struct ClientDriver {
+    enum Step {
+        case awaitingChallenge
+        case awaitingWelcome
+        case betweenRounds
+        case inRound(RoundState)
+        case finished
+
+        var name: String {
+            switch self {
+            case .awaitingChallenge: return "awaiting Challenge"
+            case .awaitingWelcome: return "awaiting Welcome"
+            case .betweenRounds: return "between rounds"
+            case .inRound(let state): return "in \(state.phase)"
+            case .finished: return "finished"
+            }
+        }
+    }
+
+    struct RoundState {
+        var announced: AnnouncedRound
+        var client: SecAggClient
+        var encoder: DPEncoder
+        var phase: Phase
+    }
+
+    let participant: ClientParticipant
+    let clientKeys: [UInt32: Ed25519.PublicKey]
+    let clientNonce: [UInt8]
+    private(set) var step: Step = .awaitingChallenge
+    private(set) var outcomes: [ClientRoundOutcome] = []
+    private(set) var lastRound: UInt64 = 0
+    /// Set once the message of ``ClientParticipant/exitAfter`` went out: the caller vanishes on the next message.
+    private(set) var vanishAfterPhase: Phase?
+    private var rng = ChaChaRandom.system()
+
+    /// - Parameter clientNonce: the 32 fresh random bytes sent in ``hello(participant:clientNonce:)``.
+    init(participant: ClientParticipant, clientNonce: [UInt8]) {
+        self.participant = participant
+        var keys = [UInt32: Ed25519.PublicKey]()
+        for c in participant.registry.activeClients { keys[c.id] = c.signPublicKey }
+        clientKeys = keys
+        self.clientNonce = clientNonce
+    }
+
+    var isFinished: Bool { if case .finished = step { return true } else { return false } }
+
+    static func hello(participant: ClientParticipant, clientNonce: [UInt8]) -> Secagg_V1_ClientMessage {
+        var h = Secagg_V1_Hello()
+        h.version = 1
+        h.clientID = participant.id
+        h.clientNonce = Data(clientNonce)
+        h.registryHash = Data(participant.registry.registryHashBytes)
+        return Self.envelope(.hello(h))
+    }
+
+    static func envelope(_ body: Secagg_V1_ClientMessage.OneOf_Body) -> Secagg_V1_ClientMessage {
+        var m = Secagg_V1_ClientMessage()
+        m.protocolVersion = WireProtocol.version
+        m.body = body
+        return m
+    }
+
+    /// Handles one server message; returns the messages to send.
+    mutating func handle(_ message: Secagg_V1_ServerMessage) throws(TransportError) -> [Secagg_V1_ClientMessage] {
+        guard message.protocolVersion == WireProtocol.version else {
+            throw .unsupportedProtocolVersion(message.protocolVersion)
+        }
+        guard let body = message.body else { throw .malformed("empty server message") }
+        if case .roundAborted(let a) = body {
+            throw .remote("the server aborted round \(a.round): \(a.reason)")
+        }
+        switch (step, body) {
+        case (.awaitingChallenge, .challenge(let c)):
+            return [try answer(c)]
+        case (.awaitingWelcome, .welcome(let w)):
+            guard w.version == 1 else { throw .unsupportedMessageVersion(what: "Welcome", version: w.version) }
+            step = .betweenRounds
+            return []
+        case (.betweenRounds, .roundStart(let r)):
+            return [try startRound(r)]
+        case (.inRound(let state), _):
+            return try continueRound(state, body)
+        default:
+            throw .unexpectedMessage("server sent \(body.name) while the client is \(step.name)")
+        }
+    }
+
+    private mutating func answer(_ c: Secagg_V1_Challenge) throws(TransportError) -> Secagg_V1_ClientMessage {
+        guard c.version == 1 else { throw .unsupportedMessageVersion(what: "Challenge", version: c.version) }
+        let serverNonce = try ProtoFields.bytes(Array(c.serverNonce), count: 32, what: "server nonce")
+        let hash = participant.registry.registryHashBytes
+        let transcript = SessionAuthentication.serverTranscript(
+            registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce)
+        guard participant.registry.serverPublicKey.isValidSignature(Array(c.serverSignature), for: transcript) else {
+            throw .permissionDenied("the server's signature does not verify against the registry's server key")
+        }
+        var auth = Secagg_V1_Authenticate()
+        auth.version = 1
+        auth.signature = Data(
+            participant.identity.sign(
+                SessionAuthentication.clientTranscript(
+                    registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce)))
+        step = .awaitingWelcome
+        return Self.envelope(.authenticate(auth))
+    }
+
+    private mutating func startRound(_ r: Secagg_V1_RoundStart) throws(TransportError) -> Secagg_V1_ClientMessage {
+        let announced = try AnnouncedRound(proto: r, maxClients: max(participant.registry.clients.count, 2))
+        guard announced.round > lastRound else { throw .malformed("round \(announced.round) is not new") }
+        guard announced.layoutHash == participant.layoutHash else {
+            throw .malformed(
+                "the server's model layout \(announced.layoutHash.prefix(16))… differs from the update's "
+                    + "\(participant.layoutHash.prefix(16))…")
+        }
+        guard announced.encoding.dimension == participant.update.count else {
+            throw .malformed(
+                "the round has \(announced.encoding.dimension) parameters, the update "
+                    + "\(participant.update.count)")
+        }
+        let configuration: RoundConfiguration
+        do {
+            configuration = try RoundConfiguration(
+                round: announced.round, cohort: announced.cohort, degree: announced.degree,
+                threshold: announced.threshold, bits: announced.bits, vectorLength: announced.vectorLength,
+                registry: clientKeys)
+        } catch { throw .protocolFailure(error) }
+        guard configuration.registryHash == announced.registryHash else {
+            throw .permissionDenied("the server's registry differs from this client's registry.json")
+        }
+        let encoder: DPEncoder
+        do { encoder = try DPEncoder(parameters: announced.encoding) } catch {
+            throw .malformed("encoding parameters: \(error)")
+        }
+        var client: SecAggClient
+        let advertisement: AdvertiseKeys
+        do {
+            client = try SecAggClient(
+                configuration: configuration, id: participant.id, identity: participant.identity, using: &rng)
+            advertisement = try client.advertiseKeys()
+        } catch { throw .protocolFailure(error) }
+        lastRound = announced.round
+        step = .inRound(RoundState(announced: announced, client: client, encoder: encoder, phase: .advertiseKeys))
+        sent(.advertiseKeys)
+        return Self.envelope(.advertiseKeys(advertisement.proto))
+    }
+
+    private mutating func sent(_ phase: Phase) {
+        if participant.exitAfter == phase { vanishAfterPhase = phase }
+    }
+
+    private mutating func continueRound(
+        _ state: RoundState, _ body: Secagg_V1_ServerMessage.OneOf_Body
+    ) throws(TransportError) -> [Secagg_V1_ClientMessage] {
+        var state = state
+        let round = state.announced.round
+        let n = state.announced.cohort.count
+        func check(_ r: UInt64, _ receiver: UInt32) throws(TransportError) {
+            guard r == round else { throw .malformed("message for round \(r) during round \(round)") }
+            guard receiver == participant.id else { throw .malformed("message addressed to client \(receiver)") }
+        }
+        switch (state.phase, body) {
+        case (.advertiseKeys, .keyBroadcast(let m)):
+            let b = try KeyBroadcast(proto: m, maxClients: n)
+            try check(b.round, b.receiver)
+            let out = try protocolStep { () throws(SecureAggError) in try state.client.shareKeys(b, using: &rng) }
+            state.phase = .shareKeys
+            step = .inRound(state)
+            sent(.shareKeys)
+            return [Self.envelope(.shareKeys(out.proto))]
+        case (.shareKeys, .shareBroadcast(let m)):
+            let b = try ShareBroadcast(proto: m, maxClients: n)
+            try check(b.round, b.receiver)
+            let clipped = VectorNorms.clipped(participant.update, toNorm: state.announced.encoding.l2Clip)
+            let encoded: [UInt32]
+            do { encoded = try state.encoder.encode(clipped, using: &rng) } catch {
+                throw .configuration("cannot encode the update: \(error)")
+            }
+            var input = try protocolStep { () throws(SecureAggError) in try state.client.maskedInput(encoded, shares: b)
+            }
+            if participant.misbehaviour == .oversizedVector {
+                input.packed.append(contentsOf: [UInt8](repeating: 0, count: WireProtocol.maskedChunkBytes))
+            }
+            state.phase = .maskedInput
+            step = .inRound(state)
+            sent(.maskedInput)
+            return MaskedInputChunks.split(input).map { Self.envelope(.maskedInput($0)) }
+        case (.maskedInput, .consistencyRequest(let m)):
+            let r = try ConsistencyRequest(proto: m, maxClients: n)
+            try check(r.round, r.receiver)
+            let out = try protocolStep { () throws(SecureAggError) in try state.client.consistencyCheck(r) }
+            state.phase = .consistencyCheck
+            step = .inRound(state)
+            sent(.consistencyCheck)
+            return [Self.envelope(.consistencyCheck(out.proto))]
+        case (.consistencyCheck, .unmaskingRequest(let m)):
+            let r = try UnmaskingRequest(proto: m, maxClients: n)
+            try check(r.round, r.receiver)
+            let out = try protocolStep { () throws(SecureAggError) in try state.client.unmask(r) }
+            state.phase = .unmasking
+            step = .inRound(state)
+            sent(.unmasking)
+            return [Self.envelope(.unmaskingResponse(out.proto))]
+        case (_, .roundResult(let m)):
+            guard m.version == 1 else { throw .unsupportedMessageVersion(what: "RoundResult", version: m.version) }
+            guard m.round == round else { throw .malformed("result for round \(m.round) during round \(round)") }
+            outcomes.append(ClientRoundOutcome(round: m.round, survivors: m.survivors, outputHash: m.outputHash))
+            step = m.lastRound ? .finished : .betweenRounds
+            return []
+        default:
+            throw .unexpectedMessage("server sent \(body.name) during \(state.phase)")
+        }
+    }
+
+    private func protocolStep<T>(_ body: () throws(SecureAggError) -> T) throws(TransportError) -> T {
+        do { return try body() } catch { throw .protocolFailure(error) }
+    }
+}

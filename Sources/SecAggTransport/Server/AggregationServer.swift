@@ -1,0 +1,70 @@
+import FedCore
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import SecureAgg
+import Sodium
+
+/// `serve`: listens on `host:port`, authenticates clients against the registry, waits for the cohort and runs
+/// the rounds. Everything the operator chooses arrives through the arguments; nothing is global.
+public enum AggregationServer {
+    /// TLS material of the server (PEM paths); nil = plaintext (loopback tests and trusted networks only).
+    public struct TLS: Sendable {
+        public var certificate: String
+        public var privateKey: String
+        public init(certificate: String, privateKey: String) {
+            self.certificate = certificate
+            self.privateKey = privateKey
+        }
+    }
+
+    /// Runs the server until every round finished or one failed.
+    ///
+    /// - Parameters:
+    ///   - onListening: called once with the bound port (useful with port 0).
+    ///   - onRound: called after each completed round.
+    ///   - log: human-readable progress lines (no secrets).
+    /// - Throws: ``TransportError/configuration(_:)`` for a bad address or TLS files; ``SimulationError`` when a
+    ///   round fails (exit 1 in the CLI).
+    public static func run(
+        host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
+        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: [Double],
+        ledger: PrivacyLedger?, onListening: @escaping @Sendable (Int) -> Void,
+        onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
+    ) async throws -> ServeOutcome {
+        guard registry.publicKey(for: Registry.serverId) == identity.publicKey else {
+            throw TransportError.configuration("the server key does not match the registry's server entry")
+        }
+        let security: HTTP2ServerTransport.Posix.TransportSecurity
+        if let tls {
+            security = try TLSFiles.serverSecurity(certificate: tls.certificate, key: tls.privateKey)
+        } else {
+            security = .plaintext
+        }
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: host, port: port), transportSecurity: security,
+            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+        let coordinator = SessionCoordinator(
+            configuration: configuration, registry: registry, identity: identity, log: log)
+        let inputs = ServedRunInputs(settings: settings, layout: layout, model: model, ledger: ledger)
+        // A failed round still shuts the server down gracefully, so every client receives RoundAborted and an
+        // orderly end of stream before the process exits.
+        let result: Result<ServeOutcome, any Error> = try await withGRPCServer(
+            transport: transport, services: [AggregationService(coordinator: coordinator)]
+        ) { server in
+            let address: GRPCNIOTransportCore.SocketAddress
+            do { address = try await transport.listeningAddress } catch {
+                throw TransportError.configuration("cannot listen on \(host):\(port): \(error)")
+            }
+            if let ipv4 = address.ipv4 {
+                onListening(ipv4.port)
+            } else if let ipv6 = address.ipv6 {
+                onListening(ipv6.port)
+            }
+            do { return .success(try await coordinator.runRounds(inputs, onRound: onRound)) } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}

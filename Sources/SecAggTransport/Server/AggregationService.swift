@@ -1,0 +1,34 @@
+import GRPCCore
+
+/// The gRPC service: one `Session` stream per client. A reader task hands every incoming message to the
+/// coordinator; this task writes whatever the coordinator puts in the session's outbox, and ends the RPC when
+/// the coordinator closes the session (normally, or with the status it chose).
+struct AggregationService: Secagg_V1_Aggregation.SimpleServiceProtocol {
+    let coordinator: SessionCoordinator
+
+    func session(
+        request: RPCAsyncSequence<Secagg_V1_ClientMessage, any Error>,
+        response: RPCWriter<Secagg_V1_ServerMessage>,
+        context: ServerContext
+    ) async throws {
+        let (outbox, continuation) = AsyncStream.makeStream(of: SessionCoordinator.Outgoing.self)
+        let token = try await coordinator.open(continuation)
+        let coordinator = self.coordinator
+        let reader = Task {
+            do {
+                for try await message in request { await coordinator.receive(token, message) }
+            } catch {
+                // A broken or cancelled stream is a disconnect like any other.
+            }
+            await coordinator.disconnected(token)
+        }
+        defer { reader.cancel() }
+        for await item in outbox {
+            switch item {
+            case .message(let message): try await response.write(message)
+            case .close(let error?): throw error
+            case .close(nil): return
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import DPNoise
+import FedCore
+import Foundation
+import GRPCCore
+import SecureAgg
+import Sodium
+
+/// Inputs of a served run besides the connections.
+struct ServedRunInputs: Sendable {
+    var settings: SimulationSettings
+    var layout: ModelLayout
+    var model: [Double]
+    var ledger: PrivacyLedger?
+}
+
+extension SessionCoordinator {
+    /// Waits for the clients, then runs `inputs.settings.rounds` rounds over whoever is connected at the start
+    /// of each. The ledger is charged after the consistency check and before any unmasking request is sent.
+    ///
+    /// - Throws: ``SimulationError`` when a round fails (too few survivors, budget, protocol failure).
+    func runRounds(_ inputs: ServedRunInputs, onRound: @Sendable (ServedRound) -> Void) async throws
+        -> ServeOutcome
+    {
+        let settings = inputs.settings
+        setRoundsAnnounced(settings.rounds)
+        let joined = await awaitJoins(timeout: configuration.joinTimeout)
+        guard joined.count >= 2 else {
+            closeAll(RPCError(code: .unavailable, message: "too few clients joined"))
+            throw TransportError.tooFewClientsJoined(joined: joined.count, expected: configuration.expectedClients)
+        }
+        log("\(joined.count) clients joined; starting \(settings.rounds) round(s)")
+        let dimension = inputs.layout.parameterCount
+        let (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
+            settings: settings, plannedCohort: joined.count, dimension: dimension)
+        var spend: PrivacySpend
+        do { spend = try PrivacySpend.replaying(try inputs.ledger?.chargedRounds ?? []) } catch let e as LedgerError {
+            throw SimulationError.ledger(e)
+        } catch let e as AccountingError { throw SimulationError.accounting(e) }
+        let firstRound = ((try? inputs.ledger?.records().map(\.round).max()) ?? nil).map { $0 + 1 } ?? 1
+        var model = inputs.model
+        var reports: [ServedRound] = []
+        var lastAverage: [Double]?
+        var random = SystemRandom()
+        for index in 0..<settings.rounds {
+            let round = firstRound + index
+            let last = index == settings.rounds - 1
+            do {
+                let cohort = members.keys.sorted()
+                let plan = try RoundPlanner.plan(
+                    round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
+                    bits: calibratedBits, roundSeed: random.bytes(count: 32))
+                let (report, average) = try await runRound(
+                    plan, inputs: inputs, spend: &spend, noiseMultiplier: z, last: last)
+                for i in model.indices { model[i] += settings.serverLearningRate * average[i] }
+                lastAverage = average
+                reports.append(report)
+                onRound(report)
+            } catch {
+                var aborted = Secagg_V1_RoundAborted()
+                aborted.version = 1
+                aborted.round = UInt64(round)
+                aborted.reason = "\(error)"
+                aborted.lastRound = true
+                for id in members.keys { send(id, .roundAborted(aborted)) }
+                closeAll(nil)
+                throw error
+            }
+        }
+        closeAll(nil)
+        return ServeOutcome(rounds: reports, lastAverage: lastAverage, model: model)
+    }
+
+    private func runRound(
+        _ plan: RoundPlan, inputs: ServedRunInputs, spend: inout PrivacySpend, noiseMultiplier z: Double?, last: Bool
+    ) async throws -> (ServedRound, [Double]) {
+        let settings = inputs.settings
+        let round = plan.round
+        var spendAfter = spend
+        if let privacy = plan.privacy {
+            do { try spendAfter.add(privacy, samplingRate: plan.samplingRate) } catch {
+                throw SimulationError.accounting(error)
+            }
+        }
+        let epsilonBefore: Double
+        let epsilonAfter: Double
+        let epsilonRound: Double
+        do {
+            epsilonBefore = try spend.epsilon(delta: settings.delta)
+            epsilonAfter = try spendAfter.epsilon(delta: settings.delta)
+            var alone = PrivacySpend()
+            if let privacy = plan.privacy { try alone.add(privacy, samplingRate: plan.samplingRate) }
+            epsilonRound = try alone.epsilon(delta: settings.delta)
+        } catch { throw SimulationError.accounting(error) }
+        if let budget = settings.budgetEpsilon, plan.privacy != nil, epsilonAfter > budget {
+            throw SimulationError.budgetExhausted(
+                round: round, spent: epsilonBefore, needed: epsilonAfter, budget: budget)
+        }
+        let configuration: RoundConfiguration
+        let decoder: DPDecoder
+        do {
+            configuration = try RoundConfiguration(
+                round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
+                bits: plan.encoding.bits, vectorLength: plan.encoding.paddedDimension, registry: clientKeys)
+        } catch { throw SimulationError.roundFailed(round: round, error) }
+        do { decoder = try DPDecoder(parameters: plan.encoding) } catch { throw SimulationError.encoding(error) }
+
+        var charged = false
+        do {
+            server = SecAggServer(configuration: configuration)
+            let announced = AnnouncedRound(
+                round: UInt64(round), totalRounds: settings.rounds, cohort: plan.cohort, degree: plan.graph.degree,
+                threshold: plan.graph.threshold, bits: plan.encoding.bits, vectorLength: plan.encoding.paddedDimension,
+                registryHash: configuration.registryHash, layoutHash: inputs.layout.layoutHash, encoding: plan.encoding,
+                minSurvivors: plan.minSurvivors,
+                phaseTimeoutMillis: UInt32(clamping: millis(self.configuration.phaseTimeout)))
+            log(
+                "round \(round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
+                    + "\(plan.encoding.bits) bits")
+            let timeout = self.configuration.phaseTimeout
+
+            // Phase 0
+            beginPhase(.advertiseKeys, expected: plan.cohort)
+            for id in plan.cohort { send(id, .roundStart(announced.proto)) }
+            await finishPhase(timeout: timeout)
+            let keyBroadcasts = try finish { () throws(SecureAggError) in try server?.finishAdvertising() ?? [] }
+            // Phase 1
+            beginPhase(.shareKeys, expected: keyBroadcasts.map(\.receiver))
+            for b in keyBroadcasts { send(b.receiver, .keyBroadcast(b.proto)) }
+            await finishPhase(timeout: timeout)
+            let shareBroadcasts = try finish { () throws(SecureAggError) in try server?.finishShareKeys() ?? [] }
+            // Phase 2
+            beginPhase(.maskedInput, expected: shareBroadcasts.map(\.receiver))
+            for b in shareBroadcasts { send(b.receiver, .shareBroadcast(b.proto)) }
+            await finishPhase(timeout: timeout)
+            let consistency = try finish { () throws(SecureAggError) in try server?.finishMaskedInput() ?? [] }
+            let phaseTwoSurvivors = consistency.first?.survivors ?? []
+            guard phaseTwoSurvivors.count >= plan.minSurvivors else {
+                throw SimulationError.tooFewSurvivors(
+                    round: round, survivors: phaseTwoSurvivors.count, required: plan.minSurvivors)
+            }
+            // Phase 3
+            beginPhase(.consistencyCheck, expected: consistency.map(\.receiver))
+            for r in consistency { send(r.receiver, .consistencyRequest(r.proto)) }
+            await finishPhase(timeout: timeout)
+            // The noisy sum may be released from here on: charge the ledger first.
+            if let privacy = plan.privacy, let z {
+                let record = RoundCharged(
+                    round: round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
+                    clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
+                    dimension: privacy.dimension, clip: privacy.l2Clip, bits: privacy.bits, scale: privacy.scale,
+                    localVarianceNumerator: privacy.localScaledVariance.numerator,
+                    localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
+                    epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter, budgetEpsilon: settings.budgetEpsilon,
+                    colludingClients: privacy.colludingClients, beta: privacy.beta,
+                    modClipProbability: privacy.modClipProbability)
+                do { try inputs.ledger?.append(.roundCharged(record)) } catch { throw SimulationError.ledger(error) }
+                charged = true
+            }
+            let unmasking = try finish { () throws(SecureAggError) in try server?.finishConsistencyCheck() ?? [] }
+            // Phase 4
+            beginPhase(.unmasking, expected: unmasking.map(\.receiver))
+            for r in unmasking { send(r.receiver, .unmaskingRequest(r.proto)) }
+            await finishPhase(timeout: timeout)
+            guard let result = try finishResult() else {
+                throw SimulationError.roundFailed(round: round, .aborted(reason: "no server state"))
+            }
+            server = nil
+            spend = spendAfter
+            let divisor = Double(result.survivors.count)
+            let average: [Double]
+            do { average = try decoder.decode(sum: result.sum, count: divisor) } catch {
+                throw SimulationError.encoding(error)
+            }
+            let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })
+            do {
+                try inputs.ledger?.append(
+                    .roundCompleted(
+                        RoundCompleted(
+                            round: round, survivors: result.survivors.count,
+                            survivorIds: result.survivors.map { Int($0) },
+                            outputHash: hash)))
+            } catch { throw SimulationError.ledger(error) }
+            var outcome = Secagg_V1_RoundResult()
+            outcome.version = 1
+            outcome.round = UInt64(round)
+            outcome.survivors = result.survivors
+            outcome.lastRound = last
+            outcome.outputHash = hash
+            for id in members.keys { send(id, .roundResult(outcome)) }
+            let report = ServedRound(
+                round: round, clients: plan.cohort.count, survivors: result.survivors.count,
+                survivorIDs: result.survivors, droppedIDs: plan.cohort.filter { !result.survivors.contains($0) },
+                degree: plan.graph.degree, threshold: plan.graph.threshold, minSurvivors: plan.minSurvivors,
+                bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z, epsilonRound: epsilonRound,
+                epsilon: plan.privacy == nil ? epsilonBefore : epsilonAfter,
+                errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
+                outputHash: hash)
+            log("round \(round): \(result.survivors.count)/\(plan.cohort.count) survivors \(result.survivors)")
+            return (report, average)
+        } catch {
+            server = nil
+            collection = nil
+            if charged || plan.privacy == nil { spend = spendAfter }
+            let reason = "\(error)"
+            try? inputs.ledger?.append(.roundFailed(RoundFailed(round: round, reason: reason, charged: charged)))
+            if let e = error as? SimulationError { throw e }
+            if let e = error as? SecureAggError { throw SimulationError.roundFailed(round: round, e) }
+            throw error
+        }
+    }
+
+    private func finish<T>(_ body: () throws(SecureAggError) -> [T]) throws(SecureAggError) -> [T] {
+        try body()
+    }
+
+    private func finishResult() throws(SecureAggError) -> AggregationResult? {
+        try server?.finishUnmasking()
+    }
+
+    private func millis(_ d: Duration) -> Int {
+        let (s, atto) = d.components
+        return Int(s) * 1000 + Int(atto / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,44 @@
+import SecureAgg
+
+/// Errors of the gRPC transport. No case carries secret material.
+public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// An envelope's `protocol_version` is not ``WireProtocol/version``.
+    case unsupportedProtocolVersion(UInt32)
+    /// An inner message's format `version` is not the one this build reads (`what` names the message).
+    case unsupportedMessageVersion(what: String, version: UInt32)
+    /// A message failed validation (`what` says which check).
+    case malformed(String)
+    /// A message arrived that the current phase or session state does not accept.
+    case unexpectedMessage(String)
+    /// A message or vector exceeds a limit (`what` names it).
+    case limitExceeded(String)
+    /// The peer is not who it claims, or not allowed in (unknown id, revoked, bad signature).
+    case permissionDenied(String)
+    /// The peer did not answer before its deadline.
+    case deadlineExceeded(String)
+    /// The SecAgg protocol refused a message or failed.
+    case protocolFailure(SecureAggError)
+    /// The remote side ended the session or reported a failure (its message).
+    case remote(String)
+    /// Bad local configuration (address, TLS files, options).
+    case configuration(String)
+    /// Fewer than two clients joined before the join deadline (`expected` were awaited).
+    case tooFewClientsJoined(joined: Int, expected: Int)
+
+    public var description: String {
+        switch self {
+        case .unsupportedProtocolVersion(let v): return "unsupported wire protocol version \(v)"
+        case .unsupportedMessageVersion(let what, let v): return "unsupported \(what) version \(v)"
+        case .malformed(let s): return "malformed message: \(s)"
+        case .unexpectedMessage(let s): return "unexpected message: \(s)"
+        case .limitExceeded(let s): return "limit exceeded: \(s)"
+        case .permissionDenied(let s): return "permission denied: \(s)"
+        case .deadlineExceeded(let s): return "deadline exceeded: \(s)"
+        case .protocolFailure(let e): return "protocol failure: \(e)"
+        case .remote(let s): return s
+        case .configuration(let s): return s
+        case .tooFewClientsJoined(let joined, let expected):
+            return "only \(joined) of \(expected) clients joined before --join-timeout; a round needs at least 2"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import FedCore
+import Foundation
+import SecAggTransport
+import SecureAgg
+
+/// `secagg-tool client`: one participant of rounds run by `serve`.
+struct Client: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Take part in the rounds of a `serve` process with one model update.",
+        discussion: """
+            Connects to --server, proves its identity (--identity, a keygen client key) and checks the server's \
+            against its own copy of --registry. For each round it learns the parameters from the server, checks \
+            that every peer's signed key advertisement verifies against its registry and that --update has the \
+            round's model layout, then clips, rotates, quantizes, adds its share of the announced noise, masks \
+            and sends its update. It exits 0 after the last round's result.
+
+            Example:
+              secagg-tool client --server 10.0.0.5:7443 --identity keys/client-0003.key \\
+                --registry keys/registry.json --update update.safetensors --tls-ca certs/ca.pem
+            """
+    )
+
+    @Option(help: "The server, HOST:PORT.")
+    var server: String
+
+    @Option(help: "This client's identity key file (keygen's client-NNNN.key).")
+    var identity: String
+
+    @Option(help: "This client's copy of registry.json.")
+    var registry: String
+
+    @Option(help: "The model update (safetensors delta, the server model's layout).")
+    var update: String
+
+    @Option(name: .customLong("passphrase-env"), help: "Environment variable holding the key file passphrase.")
+    var passphraseEnv: String?
+
+    @Option(name: .customLong("tls-ca"), help: "CA certificate (PEM) to verify the server's TLS certificate.")
+    var tlsCA: String?
+
+    @Option(name: .customLong("timeout"), help: "Seconds the whole session (all rounds) may take.")
+    var timeout: Double = 3600
+
+    @Option(
+        name: .customLong("exit-after"),
+        help: ArgumentHelp(
+            "Test hook: vanish after sending this phase's message (advertise-keys, share-keys, masked-input, "
+                + "consistency-check, unmasking).", visibility: .hidden))
+    var exitAfter: String?
+
+    @Option(help: ArgumentHelp("Test hook: misbehave on purpose (oversized-vector).", visibility: .hidden))
+    var misbehave: String?
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        if let exitAfter, Phase(argument: exitAfter) == nil {
+            throw ValidationError(
+                "--exit-after must be advertise-keys, share-keys, masked-input, consistency-check or unmasking")
+        }
+        if let misbehave, ClientMisbehaviour(rawValue: misbehave) == nil {
+            throw ValidationError("--misbehave must be oversized-vector")
+        }
+        guard timeout > 0, timeout <= 7 * 86_400 else { throw ValidationError("--timeout must be in (0, 604800]") }
+    }
+
+    func run() async throws {
+        let (host, port) = try NetworkSupport.hostPort(server, option: "--server")
+        let registry = try NetworkSupport.loadRegistry(self.registry)
+        let (keyFile, secret) = try NetworkSupport.loadIdentity(identity, passphraseEnv: passphraseEnv)
+        guard keyFile.role == .client else { throw ToolFailure.badInput("\(identity): not a client key file") }
+        let (values, layoutHash) = try loadUpdate()
+        let participant = ClientParticipant(
+            identity: secret, id: keyFile.id, registry: registry, update: values, layoutHash: layoutHash,
+            exitAfter: exitAfter.flatMap { Phase(argument: $0) },
+            misbehaviour: misbehave.flatMap(ClientMisbehaviour.init))
+        let id = keyFile.id
+        let outcome: AggregationClient.Outcome
+        do {
+            outcome = try await AggregationClient.run(
+                host: host, port: port, caCertificate: tlsCA, participant: participant,
+                sessionTimeout: NetworkSupport.seconds(timeout), log: { printError("client \(id): \($0)") })
+        } catch {
+            if case .configuration = error { throw ToolFailure.badInput(error.description) }
+            throw ToolFailure.failed("client \(id): \(error.description)")
+        }
+        let output = ClientOutput(
+            client: id,
+            rounds: outcome.rounds.map { ClientOutput.Round(round: Int($0.round), survivorIDs: $0.survivors) },
+            vanishedAfter: { if case .vanished(let p) = outcome.ending { return "\(p)" } else { return nil } }())
+        if json {
+            try JSONOutput.print(output)
+        } else {
+            for r in outcome.rounds { print("round \(r.round): \(r.survivors.count) survivors \(r.survivors)") }
+        }
+    }
+
+    private func loadUpdate() throws -> ([Double], String) {
+        guard FileManager.default.fileExists(atPath: update) else {
+            throw ToolFailure.badInput("\(update): no such file")
+        }
+        do {
+            let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: update))
+            let layout = try ModelLayout(file: file)
+            return (try layout.flatten(file), layout.layoutHash)
+        } catch {
+            throw ToolFailure.badInput("\(update): \(error)")
+        }
+    }
+}
+
+/// The JSON result of `client`.
+struct ClientOutput: Encodable {
+    struct Round: Encodable {
+        let round: Int
+        let survivorIDs: [UInt32]
+        enum CodingKeys: String, CodingKey {
+            case round
+            case survivorIDs = "survivor_ids"
+        }
+    }
+    let client: UInt32
+    let rounds: [Round]
+    let vanishedAfter: String?
+
+    enum CodingKeys: String, CodingKey {
+        case client, rounds
+        case vanishedAfter = "vanished_after"
+    }
+}

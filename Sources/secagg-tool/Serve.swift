@@ -1,0 +1,213 @@
+import ArgumentParser
+import FedCore
+import Foundation
+import SecAggTransport
+
+/// `secagg-tool serve`: the aggregation server of real rounds over gRPC.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run masked, noised federated-averaging rounds as a gRPC server for `client` processes.",
+        discussion: """
+            Listens on --listen, authenticates each client with its Ed25519 identity from --registry (clients \
+            not in it, revoked, or with a bad signature are refused with gRPC status PERMISSION_DENIED), waits \
+            for --clients of them (or --join-timeout), then runs --rounds rounds with whoever is connected. \
+            Each phase closes when every client answered or --phase-timeout passed; clients that did not answer \
+            are dropouts and the round goes on without them while enough survive (--min-survivors).
+
+            The round options are those of `simulate`. With --ledger the round is charged before unmasking. \
+            Use --tls-cert/--tls-key (PEM) outside loopback; see Docs/operations.md.
+
+            Example:
+              secagg-tool serve --listen 0.0.0.0:7443 --clients 5 --rounds 3 --registry keys/registry.json \\
+                --identity keys/server.key --tls-cert certs/server.pem --tls-key certs/server.key --json
+            """
+    )
+
+    @OptionGroup var round: RoundOptions
+
+    @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port; see --port-file).")
+    var listen: String
+
+    @Option(help: "registry.json from keygen: the server's and every client's public key.")
+    var registry: String
+
+    @Option(help: "The server's identity key file (keygen's server.key).")
+    var identity: String
+
+    @Option(name: .customLong("passphrase-env"), help: "Environment variable holding the key file passphrase.")
+    var passphraseEnv: String?
+
+    @Option(help: "Global model (safetensors). Default: the embedded BERT-shaped model.")
+    var model: String?
+
+    @Option(help: "Write the last round's averaged update here (safetensors).")
+    var out: String?
+
+    @Option(name: .customLong("model-out"), help: "Write the updated global model here (safetensors).")
+    var modelOut: String?
+
+    @Option(name: .customLong("phase-timeout"), help: "Seconds each phase waits for the clients.")
+    var phaseTimeout: Double = 30
+
+    @Option(name: .customLong("join-timeout"), help: "Seconds to wait for --clients clients to join.")
+    var joinTimeout: Double = 120
+
+    @Option(name: .customLong("tls-cert"), help: "Server certificate chain (PEM).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "Server private key (PEM).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("port-file"), help: "Write the bound port here once listening (for scripts and tests).")
+    var portFile: String?
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard round.clients != nil else { throw ValidationError("--clients is required for serve") }
+        guard phaseTimeout > 0, phaseTimeout <= 86_400 else {
+            throw ValidationError("--phase-timeout must be in (0, 86400]")
+        }
+        guard joinTimeout > 0, joinTimeout <= 86_400 else {
+            throw ValidationError("--join-timeout must be in (0, 86400]")
+        }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give both --tls-cert and --tls-key") }
+        guard round.samplingRate == nil else { throw ValidationError("serve does not support --sampling-rate yet") }
+        guard !round.weighted else { throw ValidationError("serve does not support --weighted yet") }
+    }
+
+    func run() async throws {
+        let (host, port) = try NetworkSupport.hostPort(listen, option: "--listen")
+        let registry = try NetworkSupport.loadRegistry(self.registry)
+        let (keyFile, secret) = try NetworkSupport.loadIdentity(identity, passphraseEnv: passphraseEnv)
+        guard keyFile.role == .server, registry.pins(keyFile) else {
+            throw ToolFailure.badInput("\(identity): not the server key pinned in \(self.registry)")
+        }
+        let (modelFile, layout) = try loadModel()
+        let flat: [Double]
+        do { flat = try layout.flatten(modelFile) } catch { throw ToolFailure.badInput("\(error)") }
+        var ledger: PrivacyLedger?
+        if let path = round.ledger {
+            do { ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {
+                throw ToolFailure.badInput("\(path): \(error)")
+            }
+        }
+        let settings = round.settings(synthetic: false)
+        let expected = round.clients ?? 2
+        var configuration = ServeConfiguration(
+            expectedClients: expected, phaseTimeout: NetworkSupport.seconds(phaseTimeout),
+            joinTimeout: NetworkSupport.seconds(joinTimeout))
+        configuration.maxConnections = 2 * expected + 16
+        let tls = tlsCert.flatMap { cert in tlsKey.map { AggregationServer.TLS(certificate: cert, privateKey: $0) } }
+        let portFile = self.portFile
+        let outcome: ServeOutcome
+        do {
+            outcome = try await AggregationServer.run(
+                host: host, port: port, tls: tls, configuration: configuration, registry: registry, identity: secret,
+                settings: settings, layout: layout, model: flat, ledger: ledger,
+                onListening: { bound in
+                    printError("listening on \(host):\(bound)\(tls == nil ? " (plaintext)" : " (TLS)")")
+                    if let portFile { try? Data("\(bound)\n".utf8).write(to: URL(fileURLWithPath: portFile)) }
+                },
+                onRound: { r in
+                    printError(
+                        "round \(r.round): \(r.survivors)/\(r.clients) survivors, epsilon "
+                            + String(format: "%.4f", r.epsilon))
+                },
+                log: { printError($0) })
+        } catch let error as SimulationError {
+            throw ToolFailure(exitCode: error.exitCode, message: error.description)
+        } catch let error as TransportError {
+            if case .configuration = error { throw ToolFailure.badInput(error.description) }
+            throw ToolFailure.failed(error.description)
+        }
+        if let out, let average = outcome.lastAverage, let last = outcome.rounds.last {
+            try write(
+                layout: layout, values: average, carryingThrough: nil, to: out,
+                metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
+        }
+        if let modelOut {
+            try write(
+                layout: layout, values: outcome.model, carryingThrough: modelFile, to: modelOut,
+                metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
+        }
+        let result = ServeOutput(
+            rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: out,
+            modelOutput: modelOut, ledger: round.ledger, parameters: layout.parameterCount,
+            layoutHash: layout.layoutHash, dp: settings.noise != .none)
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            for r in outcome.rounds {
+                print(
+                    "round \(r.round): \(r.survivors)/\(r.clients) survivors \(r.survivorIDs), epsilon "
+                        + String(format: "%.4f", r.epsilon) + ", error bound " + String(format: "%.3e", r.errorBound))
+            }
+            if let out { print("averaged update written to \(out)") }
+        }
+    }
+
+    private func loadModel() throws -> (SafetensorsFile, ModelLayout) {
+        do {
+            let file: SafetensorsFile
+            if let model {
+                guard FileManager.default.fileExists(atPath: model) else {
+                    throw ToolFailure.badInput("\(model): no such file")
+                }
+                file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: model))
+            } else {
+                file = try EmbeddedBERT.model(seed: 2026)
+            }
+            return (file, try ModelLayout(file: file))
+        } catch let failure as ToolFailure {
+            throw failure
+        } catch {
+            throw ToolFailure.badInput("\(error)")
+        }
+    }
+
+    private func write(
+        layout: ModelLayout, values: [Double], carryingThrough source: SafetensorsFile?, to path: String,
+        metadata: [String: String]
+    ) throws {
+        do {
+            let tensors = try layout.unflatten(values, carryingThrough: source)
+            try SafetensorsWriter.write(tensors, metadata: metadata, to: URL(fileURLWithPath: path))
+        } catch {
+            throw ToolFailure.badInput("\(path): cannot write (\(error))")
+        }
+    }
+}
+
+/// The JSON result of `serve` (field names follow the command-surface contract).
+struct ServeOutput: Encodable {
+    let rounds: [ServedRound]
+    let epsilon: Double
+    let delta: Double
+    let output: String?
+    let modelOutput: String?
+    let ledger: String?
+    let parameters: Int
+    let layoutHash: String
+    let dp: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case rounds, epsilon, delta, output, ledger, parameters, dp
+        case modelOutput = "model_output"
+        case layoutHash = "layout_hash"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rounds, forKey: .rounds)
+        try c.encode(epsilon, forKey: .epsilon)
+        try c.encode(delta, forKey: .delta)
+        try c.encode(output, forKey: .output)
+        try c.encode(modelOutput, forKey: .modelOutput)
+        try c.encode(ledger, forKey: .ledger)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(layoutHash, forKey: .layoutHash)
+        try c.encode(dp, forKey: .dp)
+    }
+}

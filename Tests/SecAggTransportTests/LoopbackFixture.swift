@@ -1,0 +1,114 @@
+import FedCore
+import Foundation
+import Testing
+
+/// Keys, a tiny model and client updates in a temporary directory, and helpers to start `serve`/`client`.
+struct LoopbackFixture {
+    static let configuration = EmbeddedBERT.Configuration(
+        vocabularySize: 16, hiddenSize: 8, intermediateSize: 16, maxPositions: 8, typeVocabularySize: 2,
+        layerCount: 1)
+
+    let directory: URL
+    let layout: ModelLayout
+    let updates: SyntheticUpdates
+
+    init(clients: Int) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("secagg-grpc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try EmbeddedBERT.write(
+            seed: 11, configuration: Self.configuration, to: directory.appendingPathComponent("model.safetensors"))
+        layout = try EmbeddedBERT.layout(configuration: Self.configuration)
+        updates = SyntheticUpdates(layout: layout, seed: 99)
+        let updatesDirectory = directory.appendingPathComponent("updates")
+        try FileManager.default.createDirectory(at: updatesDirectory, withIntermediateDirectories: true)
+        _ = try updates.write(clients: clients, to: updatesDirectory)
+        try runToCompletion(["keygen", "--out", "keys", "--clients", "\(clients)"], name: "keygen")
+    }
+
+    func path(_ relative: String) -> String { directory.appendingPathComponent(relative).path }
+
+    func runToCompletion(_ args: [String], name: String) throws {
+        let p = try ToolProcess(args, name: name, in: directory)
+        let code = p.wait(seconds: 60)
+        #expect(code == 0, "\(name) failed: \(p.stderr)")
+    }
+
+    func keyFile(_ id: Int, in keys: String = "keys") -> String {
+        "\(keys)/client-" + String(format: "%04d", id) + ".key"
+    }
+
+    /// Starts `serve` on 127.0.0.1 with a free port (port 0) and returns it with the bound port.
+    func startServer(_ extra: [String], clients: Int, joinTimeout: Int = 60, group: ProcessGroup) throws
+        -> (ToolProcess, Int)
+    {
+        let portFile = directory.appendingPathComponent("port-\(UUID().uuidString)")
+        let server = group.add(
+            try ToolProcess(
+                [
+                    "serve", "--listen", "127.0.0.1:0", "--port-file", portFile.path, "--clients", "\(clients)",
+                    "--registry", "keys/registry.json", "--identity", "keys/server.key", "--model", "model.safetensors",
+                    "--phase-timeout", "20", "--join-timeout", "\(joinTimeout)", "--json",
+                ] + extra,
+                name: "server", in: directory))
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8),
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return (server, port)
+            }
+            guard server.process.isRunning else { break }
+            usleep(20_000)
+        }
+        server.kill()
+        throw LoopbackError.serverDidNotListen(server.stderr)
+    }
+
+    /// Runs Scripts/dev-certs.sh into `relative` (needs openssl).
+    func makeDevCertificates(_ relative: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts/dev-certs.sh")
+        let certs = Process()
+        certs.executableURL = URL(fileURLWithPath: "/bin/bash")
+        certs.arguments = [script.path, path(relative)]
+        certs.standardOutput = FileHandle.nullDevice
+        try certs.run()
+        certs.waitUntilExit()
+        try #require(certs.terminationStatus == 0, "dev-certs.sh failed (is openssl installed?)")
+    }
+
+    func startClient(
+        _ id: Int, port: Int, key: String? = nil, extra: [String] = [], name: String? = nil,
+        group: ProcessGroup
+    ) throws -> ToolProcess {
+        group.add(
+            try ToolProcess(
+                [
+                    "client", "--server", "127.0.0.1:\(port)", "--identity", key ?? keyFile(id),
+                    "--registry", "keys/registry.json", "--update", "updates/" + SyntheticUpdates.fileName(client: id),
+                    "--timeout", "120",
+                ] + extra,
+                name: name ?? "client-\(id)", in: directory))
+    }
+
+    /// The plain average of the given clients' deltas (layout order).
+    func plainAverage(of ids: [Int]) -> [Double] {
+        var sum = [Double](repeating: 0, count: layout.parameterCount)
+        for id in ids {
+            let d = updates.delta(client: id)
+            for i in sum.indices { sum[i] += d[i] }
+        }
+        return sum.map { $0 / Double(ids.count) }
+    }
+
+    func readAverage(_ relative: String) throws -> [Double] {
+        let file = try SafetensorsFile(contentsOf: directory.appendingPathComponent(relative))
+        return try layout.flatten(file)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+enum LoopbackError: Error {
+    case serverDidNotListen(String)
+}

@@ -1,0 +1,137 @@
+import FedCore
+import Foundation
+import Testing
+
+/// `serve` and `client` processes over loopback gRPC: dropouts, TLS and refusals. Every wait is bounded and
+/// every child process is killed when a test ends.
+@Suite(.serialized)
+struct LoopbackRoundTests {
+    /// Checks the averaged update the server wrote against the plain average of `survivors`' updates.
+    private func expectAverage(_ fixture: LoopbackFixture, file: String, survivors: [Int], errorBound: Double) throws {
+        let recovered = try fixture.readAverage(file)
+        let expected = fixture.plainAverage(of: survivors)
+        #expect(recovered.count == expected.count)
+        var worst = 0.0
+        for i in expected.indices {
+            // The file stores float32: allow its rounding on top of the proven quantization bound.
+            let allowed = errorBound + 1.2e-7 * abs(expected[i]) + 1e-12
+            let error = abs(recovered[i] - expected[i])
+            worst = max(worst, error / allowed)
+        }
+        #expect(worst <= 1, "recovered average off by \(worst)× the allowed error")
+    }
+
+    @Test func averageOfSurvivorsIsRecoveredWhenAClientVanishesAfterShareKeys() throws {
+        let fixture = try LoopbackFixture(clients: 5)
+        defer { fixture.remove() }
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"],
+            clients: 5, group: group)
+        var clients: [ToolProcess] = []
+        for id in 1...5 {
+            let extra = id == 2 ? ["--exit-after", "share-keys"] : []
+            clients.append(try fixture.startClient(id, port: port, extra: extra, group: group))
+        }
+        let serverCode = server.wait(seconds: 120)
+        #expect(serverCode == 0, "serve failed: \(server.stderr)")
+        for c in clients {
+            #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)")
+        }
+        let json = try server.json()
+        let rounds = try #require(json["rounds"] as? [[String: Any]])
+        #expect(rounds.count == 1)
+        let round = try #require(rounds.first)
+        #expect(round["clients"] as? Int == 5)
+        #expect(round["survivors"] as? Int == 4)
+        #expect(round["survivor_ids"] as? [Int] == [1, 3, 4, 5])
+        let bound = try #require(round["error_bound"] as? Double)
+        #expect(bound > 0 && bound < 1e-3)
+        #expect(json["output"] as? String == "average.safetensors")
+        try expectAverage(fixture, file: "average.safetensors", survivors: [1, 3, 4, 5], errorBound: bound)
+    }
+
+    @Test func roundsRunOverTLSWithTheDevCertificates() throws {
+        let fixture = try LoopbackFixture(clients: 3)
+        defer { fixture.remove() }
+        try fixture.makeDevCertificates("certs")
+
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            [
+                "--rounds", "2", "--no-dp", "--clip", "10", "--out", "average.safetensors",
+                "--tls-cert", "certs/server.pem", "--tls-key", "certs/server.key",
+            ], clients: 3, group: group)
+        let clients = try (1...3).map {
+            try fixture.startClient($0, port: port, extra: ["--tls-ca", "certs/ca.pem"], group: group)
+        }
+        #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
+        for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        let rounds = try #require(try server.json()["rounds"] as? [[String: Any]])
+        #expect(rounds.map { $0["survivor_ids"] as? [Int] } == [[1, 2, 3], [1, 2, 3]])
+        let bound = try #require(rounds.last?["error_bound"] as? Double)
+        try expectAverage(fixture, file: "average.safetensors", survivors: [1, 2, 3], errorBound: bound)
+    }
+
+    @Test func tlsServerServesNeitherPlaintextClientsNorClientsTrustingAnotherCA() throws {
+        let fixture = try LoopbackFixture(clients: 2)
+        defer { fixture.remove() }
+        try fixture.makeDevCertificates("certs")
+        try fixture.makeDevCertificates("other-certs")
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--tls-cert", "certs/server.pem", "--tls-key", "certs/server.key"],
+            clients: 2, joinTimeout: 10, group: group)
+        let plaintext = try fixture.startClient(1, port: port, name: "plaintext", group: group)
+        let wrongCA = try fixture.startClient(
+            2, port: port, extra: ["--tls-ca", "other-certs/ca.pem"], name: "wrong-ca", group: group)
+        #expect(plaintext.wait(seconds: 60) == 1, "\(plaintext.stderr)")
+        #expect(wrongCA.wait(seconds: 60) == 1, "\(wrongCA.stderr)")
+        // Nobody could join: the server gives up after --join-timeout with exit 1.
+        #expect(server.wait(seconds: 60) == 1)
+        #expect(server.stderr.contains("only 0 of 2 clients joined"), "\(server.stderr)")
+    }
+
+    @Test func unknownBadlySignedAndOversizedClientsAreRefusedWhileTheRoundCompletes() throws {
+        let fixture = try LoopbackFixture(clients: 5)
+        defer { fixture.remove() }
+        // A second key set: its client 6 is in no registry the server knows; its client 3 has the wrong key.
+        try fixture.runToCompletion(["keygen", "--out", "other", "--clients", "6"], name: "keygen-other")
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"],
+            clients: 5, group: group)
+
+        let outsider = try fixture.startClient(
+            5, port: port, key: fixture.keyFile(6, in: "other"), name: "outsider", group: group)
+        let impostor = try fixture.startClient(
+            3, port: port, key: fixture.keyFile(3, in: "other"), name: "impostor", group: group)
+        #expect(outsider.wait(seconds: 60) == 1)
+        #expect(
+            outsider.stderr.contains("permission denied: client 6 is not in the server's registry"),
+            "\(outsider.stderr)")
+        #expect(impostor.wait(seconds: 60) == 1)
+        #expect(
+            impostor.stderr.contains("permission denied: authentication signature of client 3 does not verify"),
+            "\(impostor.stderr)")
+
+        var honest: [ToolProcess] = []
+        for id in 1...4 { honest.append(try fixture.startClient(id, port: port, group: group)) }
+        let oversized = try fixture.startClient(
+            5, port: port, extra: ["--misbehave", "oversized-vector"], name: "oversized", group: group)
+
+        #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
+        for c in honest { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        #expect(oversized.wait(seconds: 30) == 1)
+        #expect(oversized.stderr.contains("limit exceeded"), "\(oversized.stderr)")
+
+        let round = try #require((try server.json()["rounds"] as? [[String: Any]])?.first)
+        #expect(round["survivor_ids"] as? [Int] == [1, 2, 3, 4])
+        let bound = try #require(round["error_bound"] as? Double)
+        try expectAverage(fixture, file: "average.safetensors", survivors: [1, 2, 3, 4], errorBound: bound)
+    }
+}
