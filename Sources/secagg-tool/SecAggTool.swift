@@ -15,7 +15,7 @@ struct SecAggTool: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 the round or check failed, 2 bad usage or bad input.
             """,
-        subcommands: [Simulate.self, Params.self, Privacy.self, Keygen.self, Audit.self, Serve.self, Client.self]
+        subcommands: [Simulate.self, Params.self, Privacy.self, Keygen.self, Audit.self, Serve.self, Client.self, MakeUpdates.self]
     )
 
     static func main() async {

@@ -65,7 +65,7 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (modelFile, layout) = try loadModel()
+        let (modelFile, layout) = try ModelFiles.load(model)
         let source: any ClientUpdateSource
         if let updates {
             do { source = try DirectoryUpdateSource(directory: URL(fileURLWithPath: updates), layout: layout) } catch {
@@ -104,12 +104,12 @@ struct Simulate: AsyncParsableCommand {
         progress.finish()
 
         if let out, let average = simulation.lastAverage, let last = reports.last {
-            try writeSafetensors(
+            try ModelFiles.write(
                 layout: layout, values: average, carryingThrough: nil, to: out,
                 metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
         if let modelOut {
-            try writeSafetensors(
+            try ModelFiles.write(
                 layout: layout, values: simulation.model, carryingThrough: modelFile, to: modelOut,
                 metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
@@ -159,37 +159,6 @@ struct Simulate: AsyncParsableCommand {
                 budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
         } catch {
             throw ToolFailure.badInput("\(auditLog): \(error)")
-        }
-    }
-
-    private func loadModel() throws -> (SafetensorsFile, ModelLayout) {
-        do {
-            let file: SafetensorsFile
-            if let model {
-                guard FileManager.default.fileExists(atPath: model) else {
-                    throw ToolFailure.badInput("\(model): no such file")
-                }
-                file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: model))
-            } else {
-                file = try EmbeddedBERT.model(seed: 2026)
-            }
-            return (file, try ModelLayout(file: file))
-        } catch let failure as ToolFailure {
-            throw failure
-        } catch {
-            throw ToolFailure.badInput("\(error)")
-        }
-    }
-
-    private func writeSafetensors(
-        layout: ModelLayout, values: [Double], carryingThrough source: SafetensorsFile?, to path: String,
-        metadata: [String: String]
-    ) throws {
-        do {
-            let tensors = try layout.unflatten(values, carryingThrough: source)
-            try SafetensorsWriter.write(tensors, metadata: metadata, to: URL(fileURLWithPath: path))
-        } catch {
-            throw ToolFailure.badInput("\(path): cannot write (\(error))")
         }
     }
 }

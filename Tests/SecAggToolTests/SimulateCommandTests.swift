@@ -77,6 +77,25 @@ import Testing
         #expect(r.stderr.contains("3 masked inputs arrived, at least 4 required"))
     }
 
+    @Test func makeUpdatesFeedsSimulateUpdatesAndRefusesToOverwrite() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let updates = dir.appendingPathComponent("updates").path
+        let made = try CLIRunner.run(["make-updates", "--out", updates, "--clients", "4", "--json"])
+        #expect(made.exitCode == 0, "\(made.stderr)")
+        #expect(try made.json()["clients"] as? Int == 4)
+        let names = try FileManager.default.contentsOfDirectory(atPath: updates).sorted()
+        #expect(names == (1...4).map { String(format: "client-%04d.safetensors", $0) })
+        let again = try CLIRunner.run(["make-updates", "--out", updates, "--clients", "4"])
+        #expect(again.exitCode == 2)
+        #expect(again.stderr.contains("--force"))
+        let sim = try CLIRunner.run(["simulate", "--updates", updates, "--no-dp", "--rounds", "1", "--json"])
+        #expect(sim.exitCode == 0, "\(sim.stderr)")
+        let round = try #require((try sim.json()["rounds"] as? [[String: Any]])?.first)
+        #expect(round["clients"] as? Int == 4)  // every update in the directory
+        #expect(try #require(round["max_abs_error"] as? Double) <= (try #require(round["error_bound"] as? Double)))
+    }
+
     @Test func missingModelFileIsExitTwoNamingTheFile() throws {
         let r = try CLIRunner.run(["simulate", "--model", "/nonexistent/model.safetensors"])
         #expect(r.exitCode == 2)

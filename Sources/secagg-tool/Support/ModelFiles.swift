@@ -1,0 +1,42 @@
+import FedCore
+import Foundation
+
+/// Loading and writing the models and updates the commands work on, with failures as exit-2 one-liners.
+enum ModelFiles {
+    /// Seed of the embedded default model (the same in `simulate`, `serve` and `make-updates`, so their
+    /// layouts and weights agree).
+    static let embeddedSeed: UInt64 = 2026
+
+    /// The model at `path`, or the embedded BERT-shaped default when `path` is nil, with its layout.
+    static func load(_ path: String?) throws -> (SafetensorsFile, ModelLayout) {
+        do {
+            let file: SafetensorsFile
+            if let path {
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw ToolFailure.badInput("\(path): no such file")
+                }
+                file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: path))
+            } else {
+                file = try EmbeddedBERT.model(seed: embeddedSeed)
+            }
+            return (file, try ModelLayout(file: file))
+        } catch let failure as ToolFailure {
+            throw failure
+        } catch {
+            throw ToolFailure.badInput("\(error)")
+        }
+    }
+
+    /// Writes `values` (layout order) as safetensors, carrying `source`'s other tensors through when given.
+    static func write(
+        layout: ModelLayout, values: [Double], carryingThrough source: SafetensorsFile?, to path: String,
+        metadata: [String: String]
+    ) throws {
+        do {
+            let tensors = try layout.unflatten(values, carryingThrough: source)
+            try SafetensorsWriter.write(tensors, metadata: metadata, to: URL(fileURLWithPath: path))
+        } catch {
+            throw ToolFailure.badInput("\(path): cannot write (\(error))")
+        }
+    }
+}
