@@ -181,7 +181,11 @@ public struct FederatedSimulation {
         guard plan.cohort.count >= 2 else {
             throw .tooFewSurvivors(round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
         }
-        try auditAppend(.roundPlanned(auditPlan(plan, noiseMultiplier: z, stepsSoFar: spend.rounds)))
+        try auditAppend(
+            .roundPlanned(
+                RoundPlanned(
+                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
+                    colludingClients: settings.colludingClients)))
 
         let configuration: RoundConfiguration
         do {
@@ -355,26 +359,6 @@ public struct FederatedSimulation {
             noiseStddev: (Double(result.survivors.count) * plan.encoding.noise.variance).squareRoot()
                 / (plan.encoding.scale * divisor),
             outputHash: hash)
-    }
-
-
-    /// The audit record of a plan (no-DP rounds are recorded with mechanism `none` and zero noise).
-    private func auditPlan(_ plan: RoundPlan, noiseMultiplier z: Double?, stepsSoFar: Int) -> RoundPlanned {
-        let variance: (UInt64, UInt64)
-        switch plan.encoding.noise {
-        case .none: variance = (0, 1)
-        case let .discreteGaussian(n, d), let .skellam(n, d): variance = (n, d)
-        }
-        let mechanism: AuditMechanism = plan.privacy.map { $0.mechanism == .ddgauss ? .ddgauss : .skellam } ?? .none
-        return RoundPlanned(
-            round: plan.round, cohortIds: plan.cohort.map { Int($0) }, degree: plan.graph.degree,
-            threshold: plan.graph.threshold, bits: plan.encoding.bits, clip: plan.encoding.l2Clip, mechanism: mechanism,
-            noiseMultiplier: z ?? 0, minSurvivors: plan.minSurvivors, colludingClients: settings.colludingClients,
-            samplingRate: plan.samplingRate, stepsSoFar: stepsSoFar, dimension: plan.encoding.paddedDimension,
-            scale: plan.encoding.scale, localVarianceNumerator: variance.0, localVarianceDenominator: variance.1,
-            beta: plan.encoding.beta, modClipProbability: plan.privacy?.modClipProbability
-                ?? DistributedDPConfiguration.defaultModClipProbability,
-            delta: settings.delta, maximumSummands: plan.cohort.count)
     }
 }
 
