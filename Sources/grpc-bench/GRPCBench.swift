@@ -49,7 +49,9 @@ struct GRPCBench: AsyncParsableCommand {
         let clientKeys = (1...clients).map { _ in Ed25519.SecretKey.generate() }
         let registry = try Registry(
             serverPublicKey: serverKey.publicKey,
-            clients: clientKeys.enumerated().map { Registry.Client(id: UInt32($0.offset + 1), signPublicKey: $0.element.publicKey) })
+            clients: clientKeys.enumerated().map {
+                Registry.Client(id: UInt32($0.offset + 1), signPublicKey: $0.element.publicKey)
+            })
         let participants = clientKeys.enumerated().map { index, key in
             ClientParticipant(
                 identity: key, id: UInt32(index + 1), registry: registry, update: updates.delta(client: index + 1),

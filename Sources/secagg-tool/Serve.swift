@@ -62,7 +62,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("audit-log"),
-        help: "Write a signed, hash-chained audit log of every round here (SQLite; must not exist), signed by --identity.")
+        help:
+            "Write a signed, hash-chained audit log of every round here (SQLite; must not exist), signed by --identity."
+    )
     var auditLog: String?
 
     @Option(name: .customLong("port-file"), help: "Write the bound port here once listening (for scripts and tests).")

@@ -12,7 +12,7 @@ extension RoundPlanned {
         let variance: (UInt64, UInt64)
         switch plan.encoding.noise {
         case .none: variance = (0, 1)
-        case let .discreteGaussian(n, d), let .skellam(n, d): variance = (n, d)
+        case .discreteGaussian(let n, let d), .skellam(let n, let d): variance = (n, d)
         }
         let mechanism: AuditMechanism = plan.privacy.map { $0.mechanism == .ddgauss ? .ddgauss : .skellam } ?? .none
         self.init(
@@ -22,7 +22,8 @@ extension RoundPlanned {
             samplingRate: plan.samplingRate, stepsSoFar: stepsSoFar, dimension: plan.encoding.paddedDimension,
             scale: plan.encoding.scale, localVarianceNumerator: variance.0, localVarianceDenominator: variance.1,
             beta: plan.encoding.beta,
-            modClipProbability: plan.privacy?.modClipProbability ?? DistributedDPConfiguration.defaultModClipProbability,
+            modClipProbability: plan.privacy?.modClipProbability
+                ?? DistributedDPConfiguration.defaultModClipProbability,
             delta: delta, maximumSummands: plan.cohort.count)
     }
 }

@@ -178,7 +178,8 @@ extension SessionCoordinator {
             let signed = await finishPhase(timeout: timeout)
             try audit?.append(
                 .consistencyCheck(
-                    FedCore.ConsistencyCheck(round: round, ok: signed.count >= plan.graph.threshold, signatures: signed.count)))
+                    FedCore.ConsistencyCheck(
+                        round: round, ok: signed.count >= plan.graph.threshold, signatures: signed.count)))
             // The noisy sum may be released from here on: charge the audit log and the ledger first.
             if let privacy = plan.privacy, let z {
                 try audit?.append(
