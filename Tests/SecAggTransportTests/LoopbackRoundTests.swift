@@ -102,6 +102,28 @@ struct LoopbackRoundTests {
         #expect(abs(audited - epsilon) <= 1e-9 * max(1, epsilon))
     }
 
+    @Test func aRoundAbortedForTooFewSurvivorsStillLeavesAClosedVerifiableAuditLog() throws {
+        let fixture = try LoopbackFixture(clients: 4)
+        defer { fixture.remove() }
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--min-survivors", "4", "--audit-log", "audit.sqlite"],
+            clients: 4, group: group)
+        let clients = try (1...4).map {
+            try fixture.startClient($0, port: port, extra: $0 == 3 ? ["--exit-after", "share-keys"] : [], group: group)
+        }
+        #expect(server.wait(seconds: 120) == 1, "serve should fail the round: \(server.stderr)")
+        for c in clients { _ = c.wait(seconds: 30) }
+        let verify = try ToolProcess(
+            ["audit", "verify", "audit.sqlite", "--registry", "keys/registry.json", "--json"], name: "audit-verify",
+            in: fixture.directory)
+        #expect(verify.wait(seconds: 60) == 0, "audit verify failed: \(verify.stdout) \(verify.stderr)")
+        let report = try verify.json()
+        #expect(report["valid"] as? Bool == true, "problems: \(report["problems"] ?? "none")")
+        #expect(report["signer_pinned"] as? Bool == true)
+    }
+
     @Test func serveRefusesAnAuditLogThatAlreadyExists() throws {
         let fixture = try LoopbackFixture(clients: 2)
         defer { fixture.remove() }

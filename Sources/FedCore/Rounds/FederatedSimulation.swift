@@ -27,6 +27,8 @@ public struct FederatedSimulation {
     private let ledger: PrivacyLedger?
     private let audit: AuditLog?
     private var rng: ChaChaRandom
+    /// Rounds opened in the audit log (completed or failed): what `run_closed` counts.
+    private var auditedRounds = 0
     private let identities: [UInt32: Ed25519.SecretKey]
     private let registry: [UInt32: Ed25519.PublicKey]
 
@@ -105,10 +107,10 @@ public struct FederatedSimulation {
                 events(.roundFinished(report))
             }
         } catch {
-            try? closeAudit(rounds: reports.count, spend: spend)
+            try? closeAudit(rounds: auditedRounds, spend: spend)
             throw error
         }
-        try closeAudit(rounds: reports.count, spend: spend)
+        try closeAudit(rounds: auditedRounds, spend: spend)
         return reports
     }
 
@@ -186,6 +188,7 @@ public struct FederatedSimulation {
                 RoundPlanned(
                     plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
                     colludingClients: settings.colludingClients)))
+        auditedRounds += 1
 
         let configuration: RoundConfiguration
         do {

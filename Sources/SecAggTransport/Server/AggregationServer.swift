@@ -56,7 +56,7 @@ public enum AggregationServer {
                 onListening: onListening, onRound: onRound)
         } catch {
             // Failed before the rounds started (e.g. cannot listen): the log still ends with run_closed.
-            try? trail?.closeRun(rounds: 0, epsilonCumulative: 0)
+            try? trail?.closeRun(epsilonCumulative: 0)
             throw error
         }
     }

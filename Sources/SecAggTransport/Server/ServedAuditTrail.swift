@@ -7,12 +7,15 @@ import FedCore
 final class ServedAuditTrail: @unchecked Sendable {
     private let log: AuditLog
     private(set) var runClosed = false
+    /// Rounds opened with `round_planned` (completed or failed): what `run_closed` must count.
+    private(set) var plannedRounds = 0
 
     init(_ log: AuditLog) { self.log = log }
 
     /// Appends `event`; a write failure becomes ``SimulationError/output(_:)``.
     func append(_ event: AuditEvent) throws(SimulationError) {
         do { try log.append(event) } catch { throw .output("audit log: \(error)") }
+        if case .roundPlanned = event { plannedRounds += 1 }
     }
 
     /// Closes `round` and returns the head hash to record in the ledger.
@@ -20,11 +23,11 @@ final class ServedAuditTrail: @unchecked Sendable {
         do { return try log.closeRound(round) } catch { throw .output("audit log: \(error)") }
     }
 
-    /// Closes the run (once; later calls do nothing).
-    func closeRun(rounds: Int, epsilonCumulative: Double) throws(SimulationError) {
+    /// Closes the run (once; later calls do nothing), counting every planned round, failed ones included.
+    func closeRun(epsilonCumulative: Double) throws(SimulationError) {
         guard !runClosed else { return }
         runClosed = true
-        do { try log.closeRun(rounds: rounds, epsilonCumulative: epsilonCumulative) } catch {
+        do { try log.closeRun(rounds: plannedRounds, epsilonCumulative: epsilonCumulative) } catch {
             throw .output("audit log: \(error)")
         }
     }

@@ -28,7 +28,7 @@ extension SessionCoordinator {
         let joined = await awaitJoins(timeout: configuration.joinTimeout)
         guard joined.count >= 2 else {
             closeAll(RPCError(code: .unavailable, message: "too few clients joined"))
-            try? inputs.audit?.closeRun(rounds: 0, epsilonCumulative: 0)
+            try? inputs.audit?.closeRun(epsilonCumulative: 0)
             throw TransportError.tooFewClientsJoined(joined: joined.count, expected: configuration.expectedClients)
         }
         log("\(joined.count) clients joined; starting \(settings.rounds) round(s)")
@@ -66,14 +66,12 @@ extension SessionCoordinator {
                 aborted.lastRound = true
                 for id in members.keys { send(id, .roundAborted(aborted)) }
                 closeAll(nil)
-                try? inputs.audit?.closeRun(
-                    rounds: reports.count, epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
+                try? inputs.audit?.closeRun(epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
                 throw error
             }
         }
         closeAll(nil)
-        try inputs.audit?.closeRun(
-            rounds: reports.count, epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
+        try inputs.audit?.closeRun(epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
         return ServeOutcome(rounds: reports, lastAverage: lastAverage, model: model)
     }
 
