@@ -34,6 +34,26 @@ public enum AggregationServer {
         ledger: PrivacyLedger?, audit: AuditLog? = nil, onListening: @escaping @Sendable (Int) -> Void,
         onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
     ) async throws -> ServeOutcome {
+        let trail = audit.map(ServedAuditTrail.init)
+        do {
+            return try await start(
+                host: host, port: port, tls: tls, configuration: configuration, registry: registry,
+                identity: identity, settings: settings, layout: layout, model: model, ledger: ledger, audit: trail,
+                onListening: onListening, onRound: onRound, log: log)
+        } catch {
+            // Failed before any round was planned (bad TLS files, cannot listen, …) or during the rounds: the log
+            // still ends with run_closed (a no-op when the rounds already closed it).
+            try? trail?.closeRun(epsilonCumulative: 0)
+            throw error
+        }
+    }
+
+    private static func start(
+        host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
+        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: [Double],
+        ledger: PrivacyLedger?, audit trail: ServedAuditTrail?, onListening: @escaping @Sendable (Int) -> Void,
+        onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
+    ) async throws -> ServeOutcome {
         guard registry.publicKey(for: Registry.serverId) == identity.publicKey else {
             throw TransportError.configuration("the server key does not match the registry's server entry")
         }
@@ -48,24 +68,7 @@ public enum AggregationServer {
             config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
         let coordinator = SessionCoordinator(
             configuration: configuration, registry: registry, identity: identity, log: log)
-        let trail = audit.map(ServedAuditTrail.init)
         let inputs = ServedRunInputs(settings: settings, layout: layout, model: model, ledger: ledger, audit: trail)
-        do {
-            return try await serve(
-                host: host, port: port, transport: transport, coordinator: coordinator, inputs: inputs,
-                onListening: onListening, onRound: onRound)
-        } catch {
-            // Failed before the rounds started (e.g. cannot listen): the log still ends with run_closed.
-            try? trail?.closeRun(epsilonCumulative: 0)
-            throw error
-        }
-    }
-
-    private static func serve(
-        host: String, port: Int, transport: HTTP2ServerTransport.Posix, coordinator: SessionCoordinator,
-        inputs: ServedRunInputs, onListening: @escaping @Sendable (Int) -> Void,
-        onRound: @escaping @Sendable (ServedRound) -> Void
-    ) async throws -> ServeOutcome {
         // A failed round still shuts the server down gracefully, so every client receives RoundAborted and an
         // orderly end of stream before the process exits.
         let result: Result<ServeOutcome, any Error> = try await withGRPCServer(
