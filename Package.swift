@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (dependencies point downwards only):
-//   secagg-tool, secagg-bench  →  SecAggTransport (gRPC)  →  FedCore  →  SecureAgg, DPNoise  →  Sodium  →  CSodium (libsodium)
+//   secagg-tool, secagg-bench, grpc-bench  →  SecAggTransport (gRPC)  →  FedCore  →  SecureAgg, DPNoise  →  Sodium  →  CSodium (libsodium)
 let package = Package(
     name: "secagg",
     platforms: [.macOS(.v15)],
@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "secagg-bench", targets: ["secagg-bench"]),
         .executable(name: "dpnoise-bench", targets: ["dpnoise-bench"]),
         .executable(name: "fedcore-bench", targets: ["fedcore-bench"]),
+        .executable(name: "grpc-bench", targets: ["grpc-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,6 +74,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "fedcore-bench", dependencies: ["FedCore"]),
+        // Load benchmark of serve + concurrent clients over loopback gRPC (one process).
+        .executableTarget(
+            name: "grpc-bench",
+            dependencies: [
+                "SecAggTransport", "FedCore", "Sodium",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Fakes and generators shared by the test targets (never shipped).
         .target(name: "SecAggTestSupport", dependencies: ["Sodium"], path: "Tests/SecAggTestSupport"),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("TestVectors")]),

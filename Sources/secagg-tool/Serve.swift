@@ -14,7 +14,9 @@ struct Serve: AsyncParsableCommand {
             Each phase closes when every client answered or --phase-timeout passed; clients that did not answer \
             are dropouts and the round goes on without them while enough survive (--min-survivors).
 
-            The round options are those of `simulate`. With --ledger the round is charged before unmasking. \
+            The round options are those of `simulate`. With --ledger the round is charged before unmasking; \
+            --audit-log records the same signed events as `simulate --audit-log`, signed by --identity (pinned: \
+            it must be the server key of --registry). \
             Use --tls-cert/--tls-key (PEM) outside loopback; see Docs/operations.md.
 
             Example:
@@ -58,6 +60,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "Server private key (PEM).")
     var tlsKey: String?
 
+    @Option(
+        name: .customLong("audit-log"),
+        help:
+            "Write a signed, hash-chained audit log of every round here (SQLite; must not exist), signed by --identity."
+    )
+    var auditLog: String?
+
     @Option(name: .customLong("port-file"), help: "Write the bound port here once listening (for scripts and tests).")
     var portFile: String?
 
@@ -99,13 +108,22 @@ struct Serve: AsyncParsableCommand {
             expectedClients: expected, phaseTimeout: NetworkSupport.seconds(phaseTimeout),
             joinTimeout: NetworkSupport.seconds(joinTimeout))
         configuration.maxConnections = 2 * expected + 16
+        var audit: AuditLog?
+        if let auditLog {
+            // --identity is the registry's server key (checked above), so the signer is pinned.
+            do {
+                audit = try AuditLog.create(
+                    at: URL(fileURLWithPath: auditLog), signer: secret, pinned: true,
+                    budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
+            } catch { throw ToolFailure.badInput("\(auditLog): \(error)") }
+        }
         let tls = tlsCert.flatMap { cert in tlsKey.map { AggregationServer.TLS(certificate: cert, privateKey: $0) } }
         let portFile = self.portFile
         let outcome: ServeOutcome
         do {
             outcome = try await AggregationServer.run(
                 host: host, port: port, tls: tls, configuration: configuration, registry: registry, identity: secret,
-                settings: settings, layout: layout, model: flat, ledger: ledger,
+                settings: settings, layout: layout, model: flat, ledger: ledger, audit: audit,
                 onListening: { bound in
                     printError("listening on \(host):\(bound)\(tls == nil ? " (plaintext)" : " (TLS)")")
                     if let portFile { try? Data("\(bound)\n".utf8).write(to: URL(fileURLWithPath: portFile)) }

@@ -75,6 +75,69 @@ struct LoopbackRoundTests {
         try expectAverage(fixture, file: "average.safetensors", survivors: [1, 2, 3], errorBound: bound)
     }
 
+    @Test func servedRoundsWithDPWriteAnAuditLogThatVerifiesAsPinnedByTheRegistry() throws {
+        let fixture = try LoopbackFixture(clients: 3)
+        defer { fixture.remove() }
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "2", "--clip", "10", "--ledger", "run.ledger", "--audit-log", "audit.sqlite"],
+            clients: 3, group: group)
+        let clients = try (1...3).map { try fixture.startClient($0, port: port, group: group) }
+        #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
+        for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        let served = try server.json()
+        #expect(served["dp"] as? Bool == true)
+        let epsilon = try #require(served["epsilon"] as? Double)
+
+        let verify = try ToolProcess(
+            ["audit", "verify", "audit.sqlite", "--registry", "keys/registry.json", "--json"], name: "audit-verify",
+            in: fixture.directory)
+        #expect(verify.wait(seconds: 60) == 0, "audit verify failed: \(verify.stdout) \(verify.stderr)")
+        let report = try verify.json()
+        #expect(report["valid"] as? Bool == true, "problems: \(report["problems"] ?? "none")")
+        #expect(report["rounds"] as? Int == 2)
+        #expect(report["signer_pinned"] as? Bool == true)
+        let audited = try #require(report["epsilon_cumulative"] as? Double)
+        #expect(abs(audited - epsilon) <= 1e-9 * max(1, epsilon))
+    }
+
+    @Test func aRoundAbortedForTooFewSurvivorsStillLeavesAClosedVerifiableAuditLog() throws {
+        let fixture = try LoopbackFixture(clients: 4)
+        defer { fixture.remove() }
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--min-survivors", "4", "--audit-log", "audit.sqlite"],
+            clients: 4, group: group)
+        let clients = try (1...4).map {
+            try fixture.startClient($0, port: port, extra: $0 == 3 ? ["--exit-after", "share-keys"] : [], group: group)
+        }
+        #expect(server.wait(seconds: 120) == 1, "serve should fail the round: \(server.stderr)")
+        for c in clients { _ = c.wait(seconds: 30) }
+        let verify = try ToolProcess(
+            ["audit", "verify", "audit.sqlite", "--registry", "keys/registry.json", "--json"], name: "audit-verify",
+            in: fixture.directory)
+        #expect(verify.wait(seconds: 60) == 0, "audit verify failed: \(verify.stdout) \(verify.stderr)")
+        let report = try verify.json()
+        #expect(report["valid"] as? Bool == true, "problems: \(report["problems"] ?? "none")")
+        #expect(report["signer_pinned"] as? Bool == true)
+    }
+
+    @Test func serveRefusesAnAuditLogThatAlreadyExists() throws {
+        let fixture = try LoopbackFixture(clients: 2)
+        defer { fixture.remove() }
+        try Data("not a log".utf8).write(to: fixture.directory.appendingPathComponent("audit.sqlite"))
+        let server = try ToolProcess(
+            [
+                "serve", "--listen", "127.0.0.1:0", "--clients", "2", "--registry", "keys/registry.json",
+                "--identity", "keys/server.key", "--model", "model.safetensors", "--audit-log", "audit.sqlite",
+            ], name: "server", in: fixture.directory)
+        defer { server.kill() }
+        #expect(server.wait(seconds: 60) == 2, "serve should refuse: \(server.stderr)")
+        #expect(server.stderr.contains("audit.sqlite"))
+    }
+
     @Test func tlsServerServesNeitherPlaintextClientsNorClientsTrustingAnotherCA() throws {
         let fixture = try LoopbackFixture(clients: 2)
         defer { fixture.remove() }

@@ -27,6 +27,8 @@ public struct FederatedSimulation {
     private let ledger: PrivacyLedger?
     private let audit: AuditLog?
     private var rng: ChaChaRandom
+    /// Rounds opened in the audit log (completed or failed): what `run_closed` counts.
+    private var auditedRounds = 0
     private let identities: [UInt32: Ed25519.SecretKey]
     private let registry: [UInt32: Ed25519.PublicKey]
 
@@ -105,10 +107,10 @@ public struct FederatedSimulation {
                 events(.roundFinished(report))
             }
         } catch {
-            try? closeAudit(rounds: reports.count, spend: spend)
+            try? closeAudit(rounds: auditedRounds, spend: spend)
             throw error
         }
-        try closeAudit(rounds: reports.count, spend: spend)
+        try closeAudit(rounds: auditedRounds, spend: spend)
         return reports
     }
 
@@ -169,7 +171,12 @@ public struct FederatedSimulation {
         guard plan.cohort.count >= 2 else {
             throw .tooFewSurvivors(round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
         }
-        try auditAppend(.roundPlanned(auditPlan(plan, noiseMultiplier: z, stepsSoFar: spend.rounds)))
+        try auditAppend(
+            .roundPlanned(
+                RoundPlanned(
+                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
+                    colludingClients: settings.colludingClients)))
+        auditedRounds += 1
 
         let configuration: RoundConfiguration
         do {
@@ -343,26 +350,6 @@ public struct FederatedSimulation {
             noiseStddev: (Double(result.survivors.count) * plan.encoding.noise.variance).squareRoot()
                 / (plan.encoding.scale * divisor),
             outputHash: hash)
-    }
-
-
-    /// The audit record of a plan (no-DP rounds are recorded with mechanism `none` and zero noise).
-    private func auditPlan(_ plan: RoundPlan, noiseMultiplier z: Double?, stepsSoFar: Int) -> RoundPlanned {
-        let variance: (UInt64, UInt64)
-        switch plan.encoding.noise {
-        case .none: variance = (0, 1)
-        case let .discreteGaussian(n, d), let .skellam(n, d): variance = (n, d)
-        }
-        let mechanism: AuditMechanism = plan.privacy.map { $0.mechanism == .ddgauss ? .ddgauss : .skellam } ?? .none
-        return RoundPlanned(
-            round: plan.round, cohortIds: plan.cohort.map { Int($0) }, degree: plan.graph.degree,
-            threshold: plan.graph.threshold, bits: plan.encoding.bits, clip: plan.encoding.l2Clip, mechanism: mechanism,
-            noiseMultiplier: z ?? 0, minSurvivors: plan.minSurvivors, colludingClients: settings.colludingClients,
-            samplingRate: plan.samplingRate, stepsSoFar: stepsSoFar, dimension: plan.encoding.paddedDimension,
-            scale: plan.encoding.scale, localVarianceNumerator: variance.0, localVarianceDenominator: variance.1,
-            beta: plan.encoding.beta, modClipProbability: plan.privacy?.modClipProbability
-                ?? DistributedDPConfiguration.defaultModClipProbability,
-            delta: settings.delta, maximumSummands: plan.cohort.count)
     }
 }
 

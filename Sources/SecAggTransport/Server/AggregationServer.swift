@@ -21,6 +21,8 @@ public enum AggregationServer {
     /// Runs the server until every round finished or one failed.
     ///
     /// - Parameters:
+    ///   - audit: a freshly created audit log (signed by `identity`); receives the same events as
+    ///     `simulate --audit-log` and is closed when the run ends, also when it fails.
     ///   - onListening: called once with the bound port (useful with port 0).
     ///   - onRound: called after each completed round.
     ///   - log: human-readable progress lines (no secrets).
@@ -29,7 +31,27 @@ public enum AggregationServer {
     public static func run(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
         identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: [Double],
-        ledger: PrivacyLedger?, onListening: @escaping @Sendable (Int) -> Void,
+        ledger: PrivacyLedger?, audit: AuditLog? = nil, onListening: @escaping @Sendable (Int) -> Void,
+        onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
+    ) async throws -> ServeOutcome {
+        let trail = audit.map(ServedAuditTrail.init)
+        do {
+            return try await start(
+                host: host, port: port, tls: tls, configuration: configuration, registry: registry,
+                identity: identity, settings: settings, layout: layout, model: model, ledger: ledger, audit: trail,
+                onListening: onListening, onRound: onRound, log: log)
+        } catch {
+            // Failed before any round was planned (bad TLS files, cannot listen, …) or during the rounds: the log
+            // still ends with run_closed (a no-op when the rounds already closed it).
+            try? trail?.closeRun(epsilonCumulative: 0)
+            throw error
+        }
+    }
+
+    private static func start(
+        host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
+        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: [Double],
+        ledger: PrivacyLedger?, audit trail: ServedAuditTrail?, onListening: @escaping @Sendable (Int) -> Void,
         onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
     ) async throws -> ServeOutcome {
         guard registry.publicKey(for: Registry.serverId) == identity.publicKey else {
@@ -46,7 +68,7 @@ public enum AggregationServer {
             config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
         let coordinator = SessionCoordinator(
             configuration: configuration, registry: registry, identity: identity, log: log)
-        let inputs = ServedRunInputs(settings: settings, layout: layout, model: model, ledger: ledger)
+        let inputs = ServedRunInputs(settings: settings, layout: layout, model: model, ledger: ledger, audit: trail)
         // A failed round still shuts the server down gracefully, so every client receives RoundAborted and an
         // orderly end of stream before the process exits.
         let result: Result<ServeOutcome, any Error> = try await withGRPCServer(

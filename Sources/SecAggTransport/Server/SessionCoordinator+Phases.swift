@@ -53,6 +53,7 @@ extension SessionCoordinator {
             }
             if case .rejected(let error)? = receipt { throw .protocolFailure(error) }
             collection?.pending.remove(id)
+            collection?.accepted.append(id)
             releaseBarrierIfSatisfied()
         } catch {
             drop(id, Self.status(for: error))

@@ -11,6 +11,8 @@ struct ServedRunInputs: Sendable {
     var layout: ModelLayout
     var model: [Double]
     var ledger: PrivacyLedger?
+    /// The signed audit log (the same events as `simulate --audit-log`), closed when the run ends.
+    var audit: ServedAuditTrail?
 }
 
 extension SessionCoordinator {
@@ -26,6 +28,7 @@ extension SessionCoordinator {
         let joined = await awaitJoins(timeout: configuration.joinTimeout)
         guard joined.count >= 2 else {
             closeAll(RPCError(code: .unavailable, message: "too few clients joined"))
+            try? inputs.audit?.closeRun(epsilonCumulative: 0)
             throw TransportError.tooFewClientsJoined(joined: joined.count, expected: configuration.expectedClients)
         }
         log("\(joined.count) clients joined; starting \(settings.rounds) round(s)")
@@ -63,10 +66,12 @@ extension SessionCoordinator {
                 aborted.lastRound = true
                 for id in members.keys { send(id, .roundAborted(aborted)) }
                 closeAll(nil)
+                try? inputs.audit?.closeRun(epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
                 throw error
             }
         }
         closeAll(nil)
+        try inputs.audit?.closeRun(epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
         return ServeOutcome(rounds: reports, lastAverage: lastAverage, model: model)
     }
 
@@ -95,14 +100,36 @@ extension SessionCoordinator {
             throw SimulationError.budgetExhausted(
                 round: round, spent: epsilonBefore, needed: epsilonAfter, budget: budget)
         }
+        guard plan.cohort.count >= 2 else {
+            throw SimulationError.tooFewSurvivors(
+                round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
+        }
+        let audit = inputs.audit
+        try audit?.append(
+            .roundPlanned(
+                RoundPlanned(
+                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
+                    colludingClients: settings.colludingClients)))
+        var roundOpen = audit != nil
         let configuration: RoundConfiguration
         let decoder: DPDecoder
         do {
             configuration = try RoundConfiguration(
                 round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
                 bits: plan.encoding.bits, vectorLength: plan.encoding.paddedDimension, registry: clientKeys)
-        } catch { throw SimulationError.roundFailed(round: round, error) }
-        do { decoder = try DPDecoder(parameters: plan.encoding) } catch { throw SimulationError.encoding(error) }
+            decoder = try DPDecoder(parameters: plan.encoding)
+        } catch {
+            let failure =
+                (error as? SecureAggError).map { SimulationError.roundFailed(round: round, $0) }
+                ?? (error as? EncodingError).map { SimulationError.encoding($0) }
+                ?? SimulationError.invalidSettings("\(error)")
+            if roundOpen {
+                try audit?.append(
+                    .roundFailed(AuditRoundFailed(round: round, reason: failure.description, charged: false)))
+                _ = try audit?.closeRound(round)
+            }
+            throw failure
+        }
 
         var charged = false
         do {
@@ -121,12 +148,15 @@ extension SessionCoordinator {
             // Phase 0
             beginPhase(.advertiseKeys, expected: plan.cohort)
             for id in plan.cohort { send(id, .roundStart(announced.proto)) }
-            await finishPhase(timeout: timeout)
+            let advertised = await finishPhase(timeout: timeout)
+            try audit?.append(.keysAdvertised(KeysAdvertised(round: round, clientIds: advertised.map { Int($0) })))
             let keyBroadcasts = try finish { () throws(SecureAggError) in try server?.finishAdvertising() ?? [] }
             // Phase 1
             beginPhase(.shareKeys, expected: keyBroadcasts.map(\.receiver))
             for b in keyBroadcasts { send(b.receiver, .keyBroadcast(b.proto)) }
-            await finishPhase(timeout: timeout)
+            let shared = await finishPhase(timeout: timeout)
+            try audit?.append(
+                .survivors(Survivors(round: round, phase: .shareKeys, clientIds: shared.map { Int($0) })))
             let shareBroadcasts = try finish { () throws(SecureAggError) in try server?.finishShareKeys() ?? [] }
             // Phase 2
             beginPhase(.maskedInput, expected: shareBroadcasts.map(\.receiver))
@@ -134,6 +164,8 @@ extension SessionCoordinator {
             await finishPhase(timeout: timeout)
             let consistency = try finish { () throws(SecureAggError) in try server?.finishMaskedInput() ?? [] }
             let phaseTwoSurvivors = consistency.first?.survivors ?? []
+            try audit?.append(
+                .survivors(Survivors(round: round, phase: .maskedInput, clientIds: phaseTwoSurvivors.map { Int($0) })))
             guard phaseTwoSurvivors.count >= plan.minSurvivors else {
                 throw SimulationError.tooFewSurvivors(
                     round: round, survivors: phaseTwoSurvivors.count, required: plan.minSurvivors)
@@ -141,9 +173,18 @@ extension SessionCoordinator {
             // Phase 3
             beginPhase(.consistencyCheck, expected: consistency.map(\.receiver))
             for r in consistency { send(r.receiver, .consistencyRequest(r.proto)) }
-            await finishPhase(timeout: timeout)
-            // The noisy sum may be released from here on: charge the ledger first.
+            let signed = await finishPhase(timeout: timeout)
+            try audit?.append(
+                .consistencyCheck(
+                    FedCore.ConsistencyCheck(
+                        round: round, ok: signed.count >= plan.graph.threshold, signatures: signed.count)))
+            // The noisy sum may be released from here on: charge the audit log and the ledger first.
             if let privacy = plan.privacy, let z {
+                try audit?.append(
+                    .roundCharged(
+                        AuditRoundCharged(
+                            round: round, epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter,
+                            budgetEpsilon: settings.budgetEpsilon)))
                 let record = RoundCharged(
                     round: round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
                     clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
@@ -160,10 +201,12 @@ extension SessionCoordinator {
             // Phase 4
             beginPhase(.unmasking, expected: unmasking.map(\.receiver))
             for r in unmasking { send(r.receiver, .unmaskingRequest(r.proto)) }
-            await finishPhase(timeout: timeout)
+            let unmasked = await finishPhase(timeout: timeout)
             guard let result = try finishResult() else {
                 throw SimulationError.roundFailed(round: round, .aborted(reason: "no server state"))
             }
+            try audit?.append(
+                .survivors(Survivors(round: round, phase: .unmasking, clientIds: unmasked.map { Int($0) })))
             server = nil
             spend = spendAfter
             let divisor = Double(result.survivors.count)
@@ -172,13 +215,21 @@ extension SessionCoordinator {
                 throw SimulationError.encoding(error)
             }
             let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })
+            var head: String?
+            if let audit {
+                try audit.append(
+                    .roundCompleted(
+                        AuditRoundCompleted(round: round, survivors: result.survivors.count, outputHash: hash)))
+                head = try audit.closeRound(round)
+                roundOpen = false
+            }
             do {
                 try inputs.ledger?.append(
                     .roundCompleted(
                         RoundCompleted(
                             round: round, survivors: result.survivors.count,
                             survivorIds: result.survivors.map { Int($0) },
-                            outputHash: hash)))
+                            outputHash: hash, auditHeadHash: head)))
             } catch { throw SimulationError.ledger(error) }
             var outcome = Secagg_V1_RoundResult()
             outcome.version = 1
@@ -202,7 +253,13 @@ extension SessionCoordinator {
             collection = nil
             if charged || plan.privacy == nil { spend = spendAfter }
             let reason = "\(error)"
-            try? inputs.ledger?.append(.roundFailed(RoundFailed(round: round, reason: reason, charged: charged)))
+            var head: String?
+            if roundOpen, let audit {
+                try? audit.append(.roundFailed(AuditRoundFailed(round: round, reason: reason, charged: charged)))
+                head = try? audit.closeRound(round)
+            }
+            try? inputs.ledger?.append(
+                .roundFailed(RoundFailed(round: round, reason: reason, charged: charged, auditHeadHash: head)))
             if let e = error as? SimulationError { throw e }
             if let e = error as? SecureAggError { throw SimulationError.roundFailed(round: round, e) }
             throw error

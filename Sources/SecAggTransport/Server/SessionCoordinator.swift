@@ -32,6 +32,8 @@ actor SessionCoordinator {
         let phase: Phase
         var pending: Set<UInt32>
         var assemblies: [UInt32: MaskedInputAssembly] = [:]
+        /// Clients whose message of this phase the server accepted, in arrival order.
+        var accepted: [UInt32] = []
     }
 
     let configuration: ServeConfiguration
@@ -266,13 +268,16 @@ actor SessionCoordinator {
     }
 
     /// Waits until the phase's pending set is empty or `timeout` passes; those still pending are dropped.
-    func finishPhase(timeout: Duration) async {
+    /// Returns the clients whose message of the phase was accepted (sorted).
+    @discardableResult
+    func finishPhase(timeout: Duration) async -> [UInt32] {
         await awaitBarrier(timeout: timeout)
-        guard let c = collection else { return }
+        guard let c = collection else { return [] }
         collection = nil
         for id in c.pending.sorted() {
             drop(id, RPCError(code: .deadlineExceeded, message: "no \(c.phase) message before the phase deadline"))
         }
+        return c.accepted.sorted()
     }
 
     private var barrierSatisfied: Bool {

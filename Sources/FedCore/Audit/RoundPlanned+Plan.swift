@@ -1,0 +1,29 @@
+import DPNoise
+
+extension RoundPlanned {
+    /// The audit record of a round plan, as `simulate` and `serve` both write it. No-DP rounds are recorded with
+    /// mechanism `none`, noise multiplier 0 and local variance 0/1.
+    ///
+    /// - Parameters:
+    ///   - noiseMultiplier: z of the run (nil without DP).
+    ///   - stepsSoFar: rounds charged before this one (including earlier runs replayed from the ledger).
+    ///   - delta: δ of the run; `colludingClients`: K, the clients assumed to collude with the server.
+    public init(plan: RoundPlan, noiseMultiplier z: Double?, stepsSoFar: Int, delta: Double, colludingClients: Int) {
+        let variance: (UInt64, UInt64)
+        switch plan.encoding.noise {
+        case .none: variance = (0, 1)
+        case .discreteGaussian(let n, let d), .skellam(let n, let d): variance = (n, d)
+        }
+        let mechanism: AuditMechanism = plan.privacy.map { $0.mechanism == .ddgauss ? .ddgauss : .skellam } ?? .none
+        self.init(
+            round: plan.round, cohortIds: plan.cohort.map { Int($0) }, degree: plan.graph.degree,
+            threshold: plan.graph.threshold, bits: plan.encoding.bits, clip: plan.encoding.l2Clip, mechanism: mechanism,
+            noiseMultiplier: z ?? 0, minSurvivors: plan.minSurvivors, colludingClients: colludingClients,
+            samplingRate: plan.samplingRate, stepsSoFar: stepsSoFar, dimension: plan.encoding.paddedDimension,
+            scale: plan.encoding.scale, localVarianceNumerator: variance.0, localVarianceDenominator: variance.1,
+            beta: plan.encoding.beta,
+            modClipProbability: plan.privacy?.modClipProbability
+                ?? DistributedDPConfiguration.defaultModClipProbability,
+            delta: delta, maximumSummands: plan.cohort.count)
+    }
+}
