@@ -93,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         guard keyFile.role == .server, registry.pins(keyFile) else {
             throw ToolFailure.badInput("\(identity): not the server key pinned in \(self.registry)")
         }
-        let (modelFile, layout) = try loadModel()
+        let (modelFile, layout) = try ModelFiles.load(model)
         let flat: [Double]
         do { flat = try layout.flatten(modelFile) } catch { throw ToolFailure.badInput("\(error)") }
         var ledger: PrivacyLedger?
@@ -141,12 +141,12 @@ struct Serve: AsyncParsableCommand {
             throw ToolFailure.failed(error.description)
         }
         if let out, let average = outcome.lastAverage, let last = outcome.rounds.last {
-            try write(
+            try ModelFiles.write(
                 layout: layout, values: average, carryingThrough: nil, to: out,
                 metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
         if let modelOut {
-            try write(
+            try ModelFiles.write(
                 layout: layout, values: outcome.model, carryingThrough: modelFile, to: modelOut,
                 metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
@@ -163,37 +163,6 @@ struct Serve: AsyncParsableCommand {
                         + String(format: "%.4f", r.epsilon) + ", error bound " + String(format: "%.3e", r.errorBound))
             }
             if let out { print("averaged update written to \(out)") }
-        }
-    }
-
-    private func loadModel() throws -> (SafetensorsFile, ModelLayout) {
-        do {
-            let file: SafetensorsFile
-            if let model {
-                guard FileManager.default.fileExists(atPath: model) else {
-                    throw ToolFailure.badInput("\(model): no such file")
-                }
-                file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: model))
-            } else {
-                file = try EmbeddedBERT.model(seed: 2026)
-            }
-            return (file, try ModelLayout(file: file))
-        } catch let failure as ToolFailure {
-            throw failure
-        } catch {
-            throw ToolFailure.badInput("\(error)")
-        }
-    }
-
-    private func write(
-        layout: ModelLayout, values: [Double], carryingThrough source: SafetensorsFile?, to path: String,
-        metadata: [String: String]
-    ) throws {
-        do {
-            let tensors = try layout.unflatten(values, carryingThrough: source)
-            try SafetensorsWriter.write(tensors, metadata: metadata, to: URL(fileURLWithPath: path))
-        } catch {
-            throw ToolFailure.badInput("\(path): cannot write (\(error))")
         }
     }
 }

@@ -80,26 +80,12 @@ extension SessionCoordinator {
     ) async throws -> (ServedRound, [Double]) {
         let settings = inputs.settings
         let round = plan.round
-        var spendAfter = spend
-        if let privacy = plan.privacy {
-            do { try spendAfter.add(privacy, samplingRate: plan.samplingRate) } catch {
-                throw SimulationError.accounting(error)
-            }
-        }
-        let epsilonBefore: Double
-        let epsilonAfter: Double
-        let epsilonRound: Double
-        do {
-            epsilonBefore = try spend.epsilon(delta: settings.delta)
-            epsilonAfter = try spendAfter.epsilon(delta: settings.delta)
-            var alone = PrivacySpend()
-            if let privacy = plan.privacy { try alone.add(privacy, samplingRate: plan.samplingRate) }
-            epsilonRound = try alone.epsilon(delta: settings.delta)
-        } catch { throw SimulationError.accounting(error) }
-        if let budget = settings.budgetEpsilon, plan.privacy != nil, epsilonAfter > budget {
-            throw SimulationError.budgetExhausted(
-                round: round, spent: epsilonBefore, needed: epsilonAfter, budget: budget)
-        }
+        // Budget: refuse before anything starts if this round could push the total past the budget.
+        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
+        let spendAfter = budget.spendAfter
+        let epsilonBefore = budget.epsilonBefore
+        let epsilonAfter = budget.epsilonAfter
+        let epsilonRound = budget.epsilonRound
         guard plan.cohort.count >= 2 else {
             throw SimulationError.tooFewSurvivors(
                 round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
