@@ -28,7 +28,7 @@ let package = Package(
         fuzzTarget("FuzzKeyFile", "FedCore"),
         fuzzTarget("FuzzRegistry", "FedCore"),
         fuzzTarget("FuzzLedger", "FedCore"),
-        // Slot for the audit-record decoder: fuzzTarget("FuzzAuditRecord", "FedCore"),
+        fuzzTarget("FuzzAuditRecord", "FedCore"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,7 +22,7 @@ TARGETS=(
     FuzzKeyFile       # IdentityKeyFile.read(from:passphrase:)
     FuzzRegistry      # Registry.decode(_:source:)
     FuzzLedger        # PrivacyLedger.parse(_:file:)
-    # FuzzAuditRecord # slot: the audit-record decoder (add Fuzz/Sources/FuzzAuditRecord + its Package.swift line)
+    FuzzAuditRecord   # AuditEvent.decode(kind:payload:) (audit-log record payloads)
 )
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); fi
 

@@ -27,6 +27,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var round: RoundOptions
 
+    @OptionGroup var files: ModelOptions
+
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port; see --port-file).")
     var listen: String
 
@@ -38,15 +40,6 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("passphrase-env"), help: "Environment variable holding the key file passphrase.")
     var passphraseEnv: String?
-
-    @Option(help: "Global model (safetensors). Default: the embedded BERT-shaped model.")
-    var model: String?
-
-    @Option(help: "Write the last round's averaged update here (safetensors).")
-    var out: String?
-
-    @Option(name: .customLong("model-out"), help: "Write the updated global model here (safetensors).")
-    var modelOut: String?
 
     @Option(name: .customLong("phase-timeout"), help: "Seconds each phase waits for the clients.")
     var phaseTimeout: Double = 30
@@ -93,7 +86,7 @@ struct Serve: AsyncParsableCommand {
         guard keyFile.role == .server, registry.pins(keyFile) else {
             throw ToolFailure.badInput("\(identity): not the server key pinned in \(self.registry)")
         }
-        let (modelFile, layout) = try ModelFiles.load(model)
+        let (modelFile, layout) = try ModelFiles.load(files.model)
         let flat: [Double]
         do { flat = try layout.flatten(modelFile) } catch { throw ToolFailure.badInput("\(error)") }
         var ledger: PrivacyLedger?
@@ -140,19 +133,19 @@ struct Serve: AsyncParsableCommand {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
             throw ToolFailure.failed(error.description)
         }
-        if let out, let average = outcome.lastAverage, let last = outcome.rounds.last {
+        if let out = files.out, let average = outcome.lastAverage, let last = outcome.rounds.last {
             try ModelFiles.write(
                 layout: layout, values: average, carryingThrough: nil, to: out,
                 metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
-        if let modelOut {
+        if let modelOut = files.modelOut {
             try ModelFiles.write(
                 layout: layout, values: outcome.model, carryingThrough: modelFile, to: modelOut,
                 metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
         let result = ServeOutput(
-            rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: out,
-            modelOutput: modelOut, ledger: round.ledger, parameters: layout.parameterCount,
+            rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: files.out,
+            modelOutput: files.modelOut, ledger: round.ledger, parameters: layout.parameterCount,
             layoutHash: layout.layoutHash, dp: settings.noise != .none)
         if json {
             try JSONOutput.print(result)
@@ -162,7 +155,7 @@ struct Serve: AsyncParsableCommand {
                     "round \(r.round): \(r.survivors)/\(r.clients) survivors \(r.survivorIDs), epsilon "
                         + String(format: "%.4f", r.epsilon) + ", error bound " + String(format: "%.3e", r.errorBound))
             }
-            if let out { print("averaged update written to \(out)") }
+            if let out = files.out { print("averaged update written to \(out)") }
         }
     }
 }

@@ -30,17 +30,10 @@ struct Simulate: AsyncParsableCommand {
 
     @OptionGroup var round: RoundOptions
 
-    @Option(help: "Global model (safetensors). Default: the embedded BERT-shaped model.")
-    var model: String?
+    @OptionGroup var files: ModelOptions
 
     @Option(help: "Directory of client deltas client-0001.safetensors … (same layout as the model). Default: synthetic updates.")
     var updates: String?
-
-    @Option(help: "Write the last round's averaged update here (safetensors, aggregated float tensors only).")
-    var out: String?
-
-    @Option(name: .customLong("model-out"), help: "Write the updated global model here (safetensors).")
-    var modelOut: String?
 
     @Option(name: .customLong("audit-log"), help: "Write a signed, hash-chained audit log of every round here (SQLite; must not exist).")
     var auditLog: String?
@@ -65,7 +58,7 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (modelFile, layout) = try ModelFiles.load(model)
+        let (modelFile, layout) = try ModelFiles.load(files.model)
         let source: any ClientUpdateSource
         if let updates {
             do { source = try DirectoryUpdateSource(directory: URL(fileURLWithPath: updates), layout: layout) } catch {
@@ -103,21 +96,21 @@ struct Simulate: AsyncParsableCommand {
         }
         progress.finish()
 
-        if let out, let average = simulation.lastAverage, let last = reports.last {
+        if let out = files.out, let average = simulation.lastAverage, let last = reports.last {
             try ModelFiles.write(
                 layout: layout, values: average, carryingThrough: nil, to: out,
                 metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
-        if let modelOut {
+        if let modelOut = files.modelOut {
             try ModelFiles.write(
                 layout: layout, values: simulation.model, carryingThrough: modelFile, to: modelOut,
                 metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
         let epsilon = reports.last?.epsilon ?? 0
         let output = SimulationOutput(
-            rounds: reports, epsilon: epsilon, delta: settings.delta, output: out, modelOutput: modelOut,
+            rounds: reports, epsilon: epsilon, delta: settings.delta, output: files.out, modelOutput: files.modelOut,
             ledger: round.ledger, parameters: layout.parameterCount, layoutHash: layout.layoutHash,
-            dp: settings.noise != .none, model: model ?? "embedded-bert-2layer")
+            dp: settings.noise != .none, model: files.model ?? "embedded-bert-2layer")
         if json {
             try JSONOutput.print(output)
         } else {
