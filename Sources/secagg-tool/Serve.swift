@@ -143,10 +143,10 @@ struct Serve: AsyncParsableCommand {
                 layout: layout, values: outcome.model, carryingThrough: modelFile, to: modelOut,
                 metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
-        let result = ServeOutput(
+        let result = RunOutput(
             rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: files.out,
             modelOutput: files.modelOut, ledger: round.ledger, parameters: layout.parameterCount,
-            layoutHash: layout.layoutHash, dp: settings.noise != .none)
+            layoutHash: layout.layoutHash, dp: settings.noise != .none, model: files.modelName)
         if json {
             try JSONOutput.print(result)
         } else {
@@ -157,37 +157,5 @@ struct Serve: AsyncParsableCommand {
             }
             if let out = files.out { print("averaged update written to \(out)") }
         }
-    }
-}
-
-/// The JSON result of `serve` (field names follow the command-surface contract).
-struct ServeOutput: Encodable {
-    let rounds: [ServedRound]
-    let epsilon: Double
-    let delta: Double
-    let output: String?
-    let modelOutput: String?
-    let ledger: String?
-    let parameters: Int
-    let layoutHash: String
-    let dp: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case rounds, epsilon, delta, output, ledger, parameters, dp
-        case modelOutput = "model_output"
-        case layoutHash = "layout_hash"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rounds, forKey: .rounds)
-        try c.encode(epsilon, forKey: .epsilon)
-        try c.encode(delta, forKey: .delta)
-        try c.encode(output, forKey: .output)
-        try c.encode(modelOutput, forKey: .modelOutput)
-        try c.encode(ledger, forKey: .ledger)
-        try c.encode(parameters, forKey: .parameters)
-        try c.encode(layoutHash, forKey: .layoutHash)
-        try c.encode(dp, forKey: .dp)
     }
 }

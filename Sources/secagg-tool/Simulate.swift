@@ -107,10 +107,10 @@ struct Simulate: AsyncParsableCommand {
                 metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
         let epsilon = reports.last?.epsilon ?? 0
-        let output = SimulationOutput(
+        let output = RunOutput(
             rounds: reports, epsilon: epsilon, delta: settings.delta, output: files.out, modelOutput: files.modelOut,
             ledger: round.ledger, parameters: layout.parameterCount, layoutHash: layout.layoutHash,
-            dp: settings.noise != .none, model: files.model ?? "embedded-bert-2layer")
+            dp: settings.noise != .none, model: files.modelName)
         if json {
             try JSONOutput.print(output)
         } else {
@@ -156,39 +156,8 @@ struct Simulate: AsyncParsableCommand {
     }
 }
 
-/// The JSON (and text) result of `simulate`; field names follow the command-surface contract.
-struct SimulationOutput: Encodable {
-    let rounds: [RoundReport]
-    let epsilon: Double
-    let delta: Double
-    let output: String?
-    let modelOutput: String?
-    let ledger: String?
-    let parameters: Int
-    let layoutHash: String
-    let dp: Bool
-    let model: String
-
-    enum CodingKeys: String, CodingKey {
-        case rounds, epsilon, delta, output, ledger, parameters, dp, model
-        case modelOutput = "model_output"
-        case layoutHash = "layout_hash"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rounds, forKey: .rounds)
-        try c.encode(epsilon, forKey: .epsilon)
-        try c.encode(delta, forKey: .delta)
-        try c.encode(output, forKey: .output)  // null when not written, as the contract says
-        try c.encode(modelOutput, forKey: .modelOutput)
-        try c.encode(ledger, forKey: .ledger)
-        try c.encode(parameters, forKey: .parameters)
-        try c.encode(layoutHash, forKey: .layoutHash)
-        try c.encode(dp, forKey: .dp)
-        try c.encode(model, forKey: .model)
-    }
-
+/// The text form of `simulate`'s result.
+extension RunOutput where Round == RoundReport {
     var humanSummary: String {
         var lines = ["model \(model): \(parameters) aggregated parameters, layout \(layoutHash.prefix(16))…"]
         lines.append(dp ? "differential privacy: on (delta \(delta))" : "differential privacy: off (--no-dp)")
