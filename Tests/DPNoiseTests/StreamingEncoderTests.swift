@@ -10,8 +10,9 @@ import Testing
             noise: noise)
     }
 
-    /// The whole-vector pipeline as it was before streaming (rotation over the full padded vector, Int64 rounded
-    /// values, noise on Int64, then mod 2^b), for inputs that need no clipping.
+    /// The whole-vector pipeline (rotation over the full padded vector, Int64 values), for inputs that need no
+    /// clipping: block by block, round then add that block's noise from the same word stream; if the rounded
+    /// vector fails the norm bound, redo every block (rounding and noise) with fresh words; then mod 2^b.
     static func wholeVectorOracle(
         _ x: [Double], _ p: EncodingParameters, using rng: inout ChaChaRandom
     ) throws -> [UInt32] {
@@ -19,24 +20,30 @@ import Testing
         var work = x + [Double](repeating: 0, count: p.paddedDimension - x.count)
         work.withUnsafeMutableBufferPointer { rotation.forward($0) }
         for i in work.indices { work[i] *= p.scale }
-        var rounded = [Int64](repeating: 0, count: work.count)
+        var noised = [Int64](repeating: 0, count: work.count)
         let noise = try NoiseSource(p.noise)
         let bound = p.roundedNormBoundSquared
         withRandomWords(&rng, capacity: 2048) { (words: inout RandomWords) in
             while true {
                 var norm = 0.0
-                for i in work.indices {
-                    let f = work[i].rounded(.down)
-                    let r = Int64(f) + (Double(words.next() >> 11) < (work[i] - f) * 0x1p53 ? 1 : 0)
-                    rounded[i] = r
-                    norm += Double(r) * Double(r)
+                var start = 0
+                for size in p.blockSizes {
+                    for i in start..<start + size {
+                        let f = work[i].rounded(.down)
+                        let r = Int64(f) + (Double(words.next() >> 11) < (work[i] - f) * 0x1p53 ? 1 : 0)
+                        noised[i] = r
+                        norm += Double(r) * Double(r)
+                    }
+                    noised.withUnsafeMutableBufferPointer {
+                        noise.add(to: UnsafeMutableBufferPointer(rebasing: $0[start..<start + size]), &words)
+                    }
+                    start += size
                 }
                 if norm <= bound { break }
             }
-            rounded.withUnsafeMutableBufferPointer { noise.add(to: $0, &words) }
         }
         let mask = UInt64.max >> (64 - p.bits)
-        return rounded.map { UInt32(truncatingIfNeeded: UInt64(bitPattern: $0) & mask) }
+        return noised.map { UInt32(truncatingIfNeeded: UInt64(bitPattern: $0) & mask) }
     }
 
     @Test(arguments: [1, 63, 64, 200, 1000])
@@ -70,6 +77,26 @@ import Testing
             expectedStart = r.upperBound
         }
         #expect(expectedStart == d)
+
+        // Emitting form: blocks arrive in order tiling the padded vector, once per rounding attempt (each
+        // attempt restarting at 0), and the last emission is the encoding.
+        var e = ChaChaRandom.seeded(99)
+        var emitted = [UInt32](repeating: 0, count: encoder.paddedDimension)
+        var starts: [Int] = []
+        var next = 0
+        let emitSummary = try encoder.encode(using: &e) { (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(Never) in
+            for j in block.indices { block[j] = x[offset + j] }
+        } emitting: { (offset: Int, values: UnsafeBufferPointer<UInt32>) throws(Never) in
+            if offset == 0 { next = 0 }
+            starts.append(offset)
+            #expect(offset == next)
+            for j in values.indices { emitted[offset + j] = values[j] }
+            next = offset + values.count
+        }
+        #expect(emitted == array)
+        #expect(next == encoder.paddedDimension)
+        #expect(starts.count == perPass * emitSummary.roundingAttempts)
+        #expect(starts.filter { $0 == 0 }.count == emitSummary.roundingAttempts)
     }
 
     @Test func blockwiseDecodingEqualsArrayDecodingBitForBit() throws {

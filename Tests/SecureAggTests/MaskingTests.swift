@@ -97,23 +97,75 @@ import Testing
 }
 
 @Suite struct MaskAndPackTests {
-    @Test(arguments: [1, 7, 20, 32])
-    func chunkedMaskAndPackEqualsMaskThenPack(bits: Int) {
-        var rng = ChaChaRandom.seeded(UInt64(bits))
-        let m = MaskExpansion.chunkWords * 2 + 555
-        let mask: UInt32 = bits == 32 ? .max : (1 << UInt32(bits)) - 1
-        let input = (0..<m).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
-        let terms = [
+    static func terms(_ rng: inout ChaChaRandom) -> [MaskTerm] {
+        [
             MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .selfMask, negate: false),
             MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .pairwiseMask, negate: true),
             MaskTerm(seed: MaskSeed.random(using: &rng), purpose: .pairwiseMask, negate: false),
         ]
+    }
+
+    static func reference(_ input: [UInt32], _ terms: [MaskTerm], bits: Int) -> [UInt8] {
         var reference = input
         reference.withUnsafeMutableBufferPointer {
             MaskExpansion.apply(terms, to: $0)
             MaskExpansion.reduce($0, bits: bits)
         }
-        let packed = input.withUnsafeBufferPointer { MaskExpansion.maskAndPack($0, terms: terms, bits: bits) }
-        #expect(packed == BitPacking.pack(reference, bits: bits))
+        return BitPacking.pack(reference, bits: bits)
+    }
+
+    /// Writes `input` in slices of the given sizes (cycled); a restart first writes `garbage` slices.
+    static func written(
+        _ input: [UInt32], _ terms: [MaskTerm], bits: Int, slices: [Int], restartAfter garbage: Int = 0
+    ) throws -> [UInt8] {
+        let writer = MaskedInputWriter(count: input.count, bits: bits, terms: terms)
+        try input.withUnsafeBufferPointer { all in
+            if garbage > 0 {
+                let zeros = [UInt32](repeating: 0, count: garbage)
+                try zeros.withUnsafeBufferPointer { try writer.write($0, at: 0) }
+            }
+            var offset = 0
+            var k = 0
+            while offset < all.count {
+                let n = min(slices[k % slices.count], all.count - offset)
+                try writer.write(UnsafeBufferPointer(rebasing: all[offset..<offset + n]), at: offset)
+                offset += n
+                k += 1
+            }
+        }
+        return try writer.finish()
+    }
+
+    @Test(arguments: [1, 7, 20, 32])
+    func writerEqualsMaskThenPackForAnySlicing(bits: Int) throws {
+        var rng = ChaChaRandom.seeded(UInt64(bits))
+        let m = MaskExpansion.chunkWords * 2 + 555
+        let mask: UInt32 = bits == 32 ? .max : (1 << UInt32(bits)) - 1
+        let input = (0..<m).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
+        let terms = Self.terms(&rng)
+        let expected = Self.reference(input, terms, bits: bits)
+        #expect(try Self.written(input, terms, bits: bits, slices: [m]) == expected)
+        #expect(try Self.written(input, terms, bits: bits, slices: [1, 4095, 3, 7000]) == expected)
+        #expect(try Self.written(input, terms, bits: bits, slices: [MaskExpansion.chunkWords]) == expected)
+        // A restart at offset 0 (what a rejected conditional rounding does) discards everything before it.
+        #expect(try Self.written(input, terms, bits: bits, slices: [777], restartAfter: 5000) == expected)
+    }
+
+    @Test func writerRefusesBadSlices() throws {
+        var rng = ChaChaRandom.seeded(9)
+        let writer = MaskedInputWriter(count: 10, bits: 4, terms: Self.terms(&rng))
+        let ok: [UInt32] = [1, 2, 3]
+        try ok.withUnsafeBufferPointer { try writer.write($0, at: 0) }
+        // A gap, a value ≥ 2^b (reported at its absolute index), a slice past the end, an early finish.
+        #expect(throws: SecureAggError.self) { try ok.withUnsafeBufferPointer { try writer.write($0, at: 5) } }
+        let big: [UInt32] = [1, 16]
+        #expect(throws: SecureAggError.inputOutOfRange(index: 4)) {
+            try big.withUnsafeBufferPointer { try writer.write($0, at: 3) }
+        }
+        let long = [UInt32](repeating: 0, count: 8)
+        #expect(throws: SecureAggError.wrongVectorLength(expected: 10, actual: 11)) {
+            try long.withUnsafeBufferPointer { try writer.write($0, at: 3) }
+        }
+        #expect(throws: SecureAggError.wrongVectorLength(expected: 10, actual: 3)) { try writer.finish() }
     }
 }

@@ -16,7 +16,7 @@ public struct EncodingSummary: Sendable, Equatable {
 public enum StreamingEncodingError<ReaderError: Error>: Error {
     /// The encoder refused (parameters, lengths, non-finite input, rounding attempts exhausted).
     case encoding(EncodingError)
-    /// The caller's block reader threw.
+    /// The caller's block reader (or block emitter) threw.
     case reader(ReaderError)
     /// A later pass read values whose L2 norm differs from the first pass's: the input is not stable, so the
     /// clipping computed in pass 1 would not bound the encoded vector.
@@ -56,26 +56,11 @@ struct BlockNorm {
 
 extension DPEncoder {
     /// Encodes an input read block by block into the caller's `output` (count = ``paddedDimension``), never
-    /// holding more than one rotation block (≤ ``EncodingParameters/blockSize`` Doubles) of it.
+    /// holding more than one rotation block (≤ ``EncodingParameters/blockSize`` Doubles) of it. The same
+    /// encoding as ``encode(weight:using:reading:emitting:)``, collected into `output`.
     ///
-    /// `read(offset, block)` must fill `block` with x[offset ..< offset + block.count] (model units). Blocks
-    /// are requested in increasing order, tiling 0..<``EncodingParameters/dimension`` exactly (one rotation
-    /// block each: `blockSize` values, the last possibly fewer), once per pass. Pass 1 computes ‖x‖₂ (for
-    /// clipping); pass 2 clips, multiplies by `weight`, rotates, scales and rounds each block straight into
-    /// `output` (two's-complement low 32 bits); a rounding that fails the norm condition repeats pass 2 with
-    /// fresh randomness (the input is read again). Then local noise and reduction mod 2^b happen in place.
-    /// Every later pass must read exactly the values of pass 1 (checked through their norm).
-    ///
-    /// The randomness is consumed in the same order as by ``encode(_:using:)``, so for the same input and the
-    /// same generator state the two give identical outputs.
-    ///
-    /// - Parameters:
-    ///   - weight: multiplies the clipped input, in [0, 1] (a FedAvg weight; it never increases the norm).
-    ///   - rng: secret rounding and noise randomness (`ChaChaRandom.system()` for real clients).
-    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with ``EncodingError/dimensionMismatch(expected:actual:)``
-    ///   (output length), ``EncodingError/nonFiniteInput(index:)``, ``EncodingError/invalidParameter(_:)``
-    ///   (weight) or ``EncodingError/roundingAttemptsExhausted(attempts:)``; ``StreamingEncodingError/reader(_:)``;
-    ///   ``StreamingEncodingError/inputChangedBetweenPasses``.
+    /// - Throws: as ``encode(weight:using:reading:emitting:)``, plus
+    ///   ``EncodingError/dimensionMismatch(expected:actual:)`` for the output length.
     @discardableResult
     public func encode<R: SecureRandom, E: Error>(
         weight: Double = 1, into output: UnsafeMutableBufferPointer<UInt32>, using rng: inout R,
@@ -84,15 +69,54 @@ extension DPEncoder {
         guard output.count == paddedDimension else {
             throw .encoding(.dimensionMismatch(expected: paddedDimension, actual: output.count))
         }
+        return try encode(weight: weight, using: &rng, reading: read) {
+            (offset: Int, block: UnsafeBufferPointer<UInt32>) throws(E) in
+            _ = UnsafeMutableBufferPointer(rebasing: output[offset..<offset + block.count]).update(fromContentsOf: block)
+        }
+    }
+
+    /// Encodes an input read block by block and hands each encoded block to `emit` as soon as it is final
+    /// (rounded, noised, reduced mod 2^b), so neither the input nor the encoded vector is ever held in full.
+    ///
+    /// `read(offset, block)` must fill `block` with x[offset ..< offset + block.count] (model units). Blocks
+    /// are requested in increasing order, tiling 0..<``EncodingParameters/dimension`` exactly (one rotation
+    /// block each: `blockSize` values, the last possibly fewer), once per pass. Pass 1 computes ‖x‖₂ (for
+    /// clipping); pass 2 clips, multiplies by `weight`, rotates, scales, rounds and adds the local noise block
+    /// by block, reduces mod 2^b and calls `emit(paddedOffset, values)` with the block's encoded values
+    /// (coordinates `paddedOffset ..< paddedOffset + values.count` of the ``paddedDimension``-long encoding;
+    /// blocks arrive in order, tiling it exactly). If the rounded vector then fails the norm condition, pass 2
+    /// repeats with fresh randomness: the input is read again and every block is emitted again from offset 0,
+    /// replacing the earlier emission (a consumer restarts when it sees offset 0). Every later pass must read
+    /// exactly the values of pass 1 (checked through their norm).
+    ///
+    /// Rounding and noise draw from one word stream of `rng`, block after block.
+    ///
+    /// - Parameters:
+    ///   - weight: multiplies the clipped input, in [0, 1] (a FedAvg weight; it never increases the norm).
+    ///   - rng: secret rounding and noise randomness (`ChaChaRandom.system()` for real clients).
+    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with ``EncodingError/nonFiniteInput(index:)``,
+    ///   ``EncodingError/invalidParameter(_:)`` (weight) or ``EncodingError/roundingAttemptsExhausted(attempts:)``;
+    ///   ``StreamingEncodingError/reader(_:)`` (from `read` or `emit`);
+    ///   ``StreamingEncodingError/inputChangedBetweenPasses``.
+    @discardableResult
+    public func encode<R: SecureRandom, E: Error>(
+        weight: Double = 1, using rng: inout R,
+        reading read: (_ offset: Int, _ block: UnsafeMutableBufferPointer<Double>) throws(E) -> Void,
+        emitting emit: (_ paddedOffset: Int, _ values: UnsafeBufferPointer<UInt32>) throws(E) -> Void
+    ) throws(StreamingEncodingError<E>) -> EncodingSummary {
         guard weight.isFinite, weight >= 0, weight <= 1 else {
             throw .encoding(.invalidParameter("weight must be in [0, 1]"))
         }
         let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: parameters.blockSize)
+        let encoded = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: parameters.blockSize)
         defer {
             secureZero(UnsafeMutableRawBufferPointer(work))
+            secureZero(UnsafeMutableRawBufferPointer(encoded))
             work.deallocate()
+            encoded.deallocate()
         }
         work.initialize(repeating: 0)
+        encoded.initialize(repeating: 0)
 
         // Pass 1: the input's norm (and its finiteness).
         var first = BlockNorm()
@@ -106,13 +130,15 @@ extension DPEncoder {
         let clipFactor = inputNorm > parameters.l2Clip ? parameters.l2Clip / inputNorm : 1
         let factor = clipFactor * weight
         let s = parameters.scale
+        // Reduce mod 2^b (2^b divides 2^32, so the wrapped 32-bit values reduce correctly).
+        let mask = UInt32(truncatingIfNeeded: UInt64.max >> (64 - parameters.bits))
 
         let attempts = try withRandomWords(&rng, capacity: 2048) {
             (words: inout RandomWords) throws(StreamingEncodingError<E>) -> Int in
             var attempt = 0
             while true {
                 attempt += 1
-                // Pass 2: clip, rotate, scale, round block by block into `output`.
+                // Pass 2: clip, rotate, scale, round, noise, reduce and emit block by block.
                 var again = BlockNorm()
                 var normSquared = 0.0
                 try forEachBlock(work) { (offset, padded, length) throws(StreamingEncodingError<E>) in
@@ -125,9 +151,11 @@ extension DPEncoder {
                     for j in length..<size { block[j] = 0 }
                     rotation.forwardBlock(block, offset: padded.offset)
                     for j in 0..<size { block[j] *= s }
-                    normSquared += Self.randomizedRound(
-                        block, into: UnsafeMutableBufferPointer(rebasing: output[padded.offset..<padded.offset + size]),
-                        &words)
+                    let out = UnsafeMutableBufferPointer(rebasing: encoded[0..<size])
+                    normSquared += Self.randomizedRound(block, into: out, &words)
+                    noise.addWrapping(to: out, &words)
+                    for j in 0..<size { out[j] &= mask }
+                    do throws(E) { try emit(padded.offset, UnsafeBufferPointer(out)) } catch { throw .reader(error) }
                 }
                 guard again.norm == inputNorm else { throw .inputChangedBetweenPasses }
                 if normSquared <= normBoundSquared { break }
@@ -135,13 +163,8 @@ extension DPEncoder {
                     throw .encoding(.roundingAttemptsExhausted(attempts: attempt))
                 }
             }
-            // Local noise, from the same word stream as the rounding.
-            noise.addWrapping(to: output, &words)
             return attempt
         }
-        // Reduce mod 2^b (2^b divides 2^32, so the wrapped 32-bit values reduce correctly).
-        let mask = UInt32(truncatingIfNeeded: UInt64.max >> (64 - parameters.bits))
-        for i in output.indices { output[i] &= mask }
         return EncodingSummary(inputNorm: inputNorm, clipFactor: clipFactor, roundingAttempts: attempts)
     }
 

@@ -265,9 +265,10 @@ public struct FederatedSimulation {
                     charged = true
                 },
                 clock: clock,
-                input: { (id: UInt32) throws(SecureAggError) -> [UInt32] in
+                writeInput: { (id: UInt32, writer: MaskedInputWriter) throws(SecureAggError) -> Void in
                     let start = ContinuousClock.now
-                    defer { encodeTime += ContinuousClock.now - start }
+                    var masking = Duration.zero
+                    defer { encodeTime += ContinuousClock.now - start - masking }
                     do {
                         let reader = try source.reader(for: id)
                         var w = 1.0
@@ -275,25 +276,27 @@ public struct FederatedSimulation {
                             w = min(max(Double(reader.exampleCount), 1), settings.maxWeight) / settings.maxWeight
                         }
                         weights[id] = w
-                        // The encoder clips to settings.clip (= its l2Clip) and multiplies by w, block by block.
-                        var out = [UInt32](repeating: 0, count: encoder.paddedDimension)
-                        let summary = try out.withUnsafeMutableBufferPointer {
-                            (buffer) throws(StreamingEncodingError<ClientUpdateError>) -> EncodingSummary in
-                            try encoder.encode(weight: w, into: buffer, using: &clientRNG) {
-                                (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(ClientUpdateError) in
-                                try reader.read(offset: offset, into: block)
-                            }
+                        // The encoder clips to settings.clip (= its l2Clip), multiplies by w and hands each
+                        // encoded block straight to the masking writer: no full-length encoded vector exists.
+                        let summary = try encoder.encode(weight: w, using: &clientRNG) {
+                            (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(ClientInputFailure) in
+                            do throws(ClientUpdateError) { try reader.read(offset: offset, into: block) } catch { throw .update(error) }
+                        } emitting: { (offset: Int, block: UnsafeBufferPointer<UInt32>) throws(ClientInputFailure) in
+                            let maskStart = ContinuousClock.now
+                            defer { masking += ContinuousClock.now - maskStart }
+                            do throws(SecureAggError) { try writer.write(block, at: offset) } catch { throw .masking(error) }
                         }
                         inputScales[id] = summary.clipFactor * w
                         encoded += 1
                         events(.clientEncoded(round: round, done: encoded, of: expectedInputs))
-                        return out
+                        return
                     } catch let e as ClientUpdateError {
                         localError = .update(e)
-                    } catch let e as StreamingEncodingError<ClientUpdateError> {
+                    } catch let e as StreamingEncodingError<ClientInputFailure> {
                         switch e {
                         case .encoding(let e): localError = .encoding(e)
-                        case .reader(let e): localError = .update(e)
+                        case .reader(.update(let e)): localError = .update(e)
+                        case .reader(.masking(let e)): throw e
                         case .inputChangedBetweenPasses:
                             localError = .update(.invalidUpdate(path: "client \(id)", detail: "update changed while it was read"))
                         }
@@ -322,7 +325,8 @@ public struct FederatedSimulation {
         }
         let decodeTime = ContinuousClock.now - decodeStart
         lastRoundTimings = RoundTimings(
-            encode: encodeTime, mask: clock.mask, sum: clock.sum, unmask: clock.unmask, decode: decodeTime,
+            // clock.mask spans the whole streamed input (encoding and masking interleave): keep only masking.
+            encode: encodeTime, mask: clock.mask - encodeTime, sum: clock.sum, unmask: clock.unmask, decode: decodeTime,
             total: ContinuousClock.now - roundStart)
         let maxAbs = measured.maxAbsError
         let hash = measured.outputHash
@@ -419,6 +423,12 @@ extension FederatedSimulation {
             maxAbsError: maxAbs, rmsError: (squares / Double(max(decoder.parameters.dimension, 1))).squareRoot(),
             outputHash: Hex.encode(hasher.finalize()))
     }
+}
+
+/// What can stop a client's streamed input: reading its update, or the masking writer refusing a block.
+enum ClientInputFailure: Error {
+    case update(ClientUpdateError)
+    case masking(SecureAggError)
 }
 
 /// What decoding measured: the recovered average against the true average of survivors' clipped updates.

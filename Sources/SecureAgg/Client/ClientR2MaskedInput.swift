@@ -16,18 +16,6 @@ struct ClientR2MaskedInput: Sendable {
     /// Pairwise mask seeds s_uv of the neighbours that advertised.
     let pairwiseSeeds: [UInt32: MaskSeed]
 
-    /// Validates the caller's input (a local error; the state is unchanged when this throws).
-    func checkInput(_ input: [UInt32]) throws(SecureAggError) {
-        let config = context.configuration
-        guard input.count == config.vectorLength else {
-            throw .wrongVectorLength(expected: config.vectorLength, actual: input.count)
-        }
-        let mask = config.valueMask
-        if mask != UInt32.max, let bad = input.firstIndex(where: { $0 & ~mask != 0 }) {
-            throw .inputOutOfRange(index: bad)
-        }
-    }
-
     /// Decrypts and checks the shares addressed to this client.
     func openShares(_ broadcast: ShareBroadcast) throws(SecureAggError) -> [UInt32: SharePlaintext] {
         try context.checkHeader(
@@ -62,16 +50,21 @@ struct ClientR2MaskedInput: Sendable {
         return terms
     }
 
-    func handle(
-        _ broadcast: ShareBroadcast, input: [UInt32]
-    ) throws(SecureAggError) -> (MaskedInput, ClientR3ConsistencyCheck) {
+    /// Opens the shares and returns a writer that masks with exactly their senders (protocol failures here
+    /// abort the client). The caller writes the input into it, then calls ``finish(_:held:)``.
+    func prepare(_ broadcast: ShareBroadcast) throws(SecureAggError) -> (MaskedInputWriter, [UInt32: SharePlaintext]) {
         let held = try openShares(broadcast)
-        let senders = held.keys.sorted()
-        let terms = try maskTerms(senders: senders)
-        let bits = context.configuration.bits
+        let terms = try maskTerms(senders: held.keys.sorted())
+        let config = context.configuration
         // Packing keeps the low b bits: that is the reduction mod 2^b.
-        let packed = input.withUnsafeBufferPointer { MaskExpansion.maskAndPack($0, terms: terms, bits: bits) }
-        let message = MaskedInput(round: context.round, sender: context.id, packed: packed)
+        return (MaskedInputWriter(count: config.vectorLength, bits: config.bits, terms: terms), held)
+    }
+
+    /// The masked-input message once `writer` holds the whole vector (a local error, not an abort, if not).
+    func finish(
+        _ writer: MaskedInputWriter, held: [UInt32: SharePlaintext]
+    ) throws(SecureAggError) -> (MaskedInput, ClientR3ConsistencyCheck) {
+        let message = MaskedInput(round: context.round, sender: context.id, packed: try writer.finish())
         let next = ClientR3ConsistencyCheck(context: context, sessionID: sessionID, held: held)
         return (message, next)
     }

@@ -100,13 +100,28 @@ public struct SecAggClient: Sendable {
     ///
     /// - Parameter input: m values, each < 2^b. A wrong length or value throws without changing the state.
     public mutating func maskedInput(_ input: [UInt32], shares: ShareBroadcast) throws(SecureAggError) -> MaskedInput {
+        try maskedInput(shares: shares) { (writer) throws(SecureAggError) in
+            try input.withUnsafeBufferPointer { (values) throws(SecureAggError) in try writer.write(values, at: 0) }
+        }
+    }
+
+    /// Phase 2, streaming: opens the shares, then lets `input` write the m values (each < 2^b) slice by slice
+    /// into a ``MaskedInputWriter`` that masks and packs them as they come, so the unmasked vector never has
+    /// to exist in full. Returns the masked, packed vector.
+    ///
+    /// Bad shares abort the client. An error thrown by `input` or by the writer (order, length, a value
+    /// ≥ 2^b) is a local error: it is rethrown and the state is unchanged.
+    public mutating func maskedInput(
+        shares: ShareBroadcast, input: (MaskedInputWriter) throws(SecureAggError) -> Void
+    ) throws(SecureAggError) -> MaskedInput {
         guard case .r2MaskedInput(let s) = state else { throw wrongState("R2MaskedInput") }
-        try s.checkInput(input)
-        do {
-            let (message, next) = try s.handle(shares, input: input)
-            state = .r3ConsistencyCheck(next)
-            return message
-        } catch { throw abort(error) }
+        let writer: MaskedInputWriter
+        let held: [UInt32: SharePlaintext]
+        do { (writer, held) = try s.prepare(shares) } catch { throw abort(error) }
+        try input(writer)
+        let (message, next) = try s.finish(writer, held: held)
+        state = .r3ConsistencyCheck(next)
+        return message
     }
 
     /// Phase 3: checks and signs the survivor list.

@@ -51,6 +51,26 @@ public enum InProcessRound {
         clock: InProcessStageClock? = nil,
         input: (UInt32) throws(SecureAggError) -> [UInt32]
     ) throws(SecureAggError) -> RoundResult {
+        try run(
+            configuration: configuration, identities: identities, dropouts: dropouts, using: &rng, observe: observe,
+            clock: clock
+        ) { (id: UInt32, writer: MaskedInputWriter) throws(SecureAggError) in
+            let vector = try input(id)
+            try vector.withUnsafeBufferPointer { (values) throws(SecureAggError) in try writer.write(values, at: 0) }
+        }
+    }
+
+    /// As ``run(configuration:identities:dropouts:using:observe:clock:input:)``, with each client's input
+    /// streamed: `writeInput(id, writer)` writes client `id`'s m values (each < 2^b) into `writer` slice by
+    /// slice, which masks and packs them as they come; no full-length unmasked vector need exist. The time
+    /// spent inside `writeInput` (encoding and masking together) counts as masking time in `clock`.
+    public static func run(
+        configuration: RoundConfiguration, identities: [UInt32: Ed25519.SecretKey], dropouts: [UInt32: Phase] = [:],
+        using rng: inout some SecureRandom,
+        observe: (Phase, [UInt32]) throws(SecureAggError) -> Void = { _, _ in },
+        clock: InProcessStageClock? = nil,
+        writeInput: (UInt32, MaskedInputWriter) throws(SecureAggError) -> Void
+    ) throws(SecureAggError) -> RoundResult {
         var server = SecAggServer(configuration: configuration)
         var clients = [UInt32: SecAggClient]()
         var failures = [UInt32: SecureAggError]()
@@ -93,10 +113,11 @@ public enum InProcessRound {
         for broadcast in try server.finishShareKeys() {
             let id = broadcast.receiver
             guard speaks(id, at: .maskedInput), var client = clients[id] else { continue }
-            let vector = try input(id)
             do {
                 let maskStart = ContinuousClock.now
-                let message = try client.maskedInput(vector, shares: broadcast)
+                let message = try client.maskedInput(shares: broadcast) { (writer) throws(SecureAggError) in
+                    try writeInput(id, writer)
+                }
                 let sumStart = ContinuousClock.now
                 clock?.mask += sumStart - maskStart
                 note(try server.receiveMaskedInput(message), id)

@@ -23,7 +23,7 @@ struct MaskTerm {
 /// counter ⌊i/16⌋ from 0. Seeds are fresh per round (b_u random, s_uv bound to the session id), so no
 /// stream is reused across rounds; purpose and vector index separate the rest.
 ///
-/// Speed: the vector is walked in 4096-word (16 KiB) chunks; for each chunk every term's keystream is made
+/// Speed (here and in ``MaskedInputWriter``, the client's mask-and-pack): the vector is walked in 4096-word (16 KiB) chunks; for each chunk every term's keystream is made
 /// into one reusable buffer (kept in L1) and added with wrapping arithmetic, so the vector crosses memory once.
 public enum MaskExpansion {
     static let chunkWords = 4096
@@ -62,49 +62,6 @@ public enum MaskExpansion {
             start += n
             counter &+= UInt32(chunkWords / 16)
         }
-    }
-
-    /// Masks `input` with `terms` and packs the result at `bits` bits, chunk by chunk: each 4096-word slice of
-    /// the input is copied into an L1-resident scratch buffer, every term's keystream is added to it, and it is
-    /// packed straight into the output (4096·b bits is a whole number of bytes, so slices concatenate). The
-    /// input is read once and no full-size masked vector is ever materialised.
-    static func maskAndPack(
-        _ input: UnsafeBufferPointer<UInt32>, terms: [MaskTerm], bits: Int, vectorIndex: UInt32 = 0
-    ) -> [UInt8] {
-        var packed = BitPacking.emptyPacked(count: input.count, bits: bits)
-        guard let source = input.baseAddress, input.count > 0 else { return packed }
-        let nonces = terms.map { nonce(purpose: $0.purpose, vectorIndex: vectorIndex) }
-        let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 2 * chunkWords)
-        defer {
-            secureZero(UnsafeMutableRawBufferPointer(scratch))
-            scratch.deallocate()
-        }
-        let vp = scratch.baseAddress!
-        let cp = vp + chunkWords
-        packed.withUnsafeMutableBytes { out in
-            let payload = out.baseAddress! + BitPacking.headerByteCount
-            var start = 0
-            var counter: UInt32 = 0
-            while start < input.count {
-                let n = min(chunkWords, input.count - start)
-                vp.update(from: source + start, count: n)
-                let raw = UnsafeMutableRawBufferPointer(start: cp, count: n * 4)
-                for (t, term) in terms.enumerated() {
-                    ChaCha20.keystream(key: term.seed.key, nonce: nonces[t], initialCounter: counter, into: raw)
-                    if term.negate {
-                        for i in 0..<n { vp[i] &-= UInt32(littleEndian: cp[i]) }
-                    } else {
-                        for i in 0..<n { vp[i] &+= UInt32(littleEndian: cp[i]) }
-                    }
-                }
-                BitPacking.packPayload(
-                    UnsafeBufferPointer(start: vp, count: n), bits: bits,
-                    into: payload + start * bits / 8)
-                start += n
-                counter &+= UInt32(chunkWords / 16)
-            }
-        }
-        return packed
     }
 
     /// Keeps the low `bits` bits of every coordinate (no-op for 32).
