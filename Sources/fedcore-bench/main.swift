@@ -60,6 +60,7 @@ func peakRSSBytes() -> Double {
 struct Result: Encodable {
     let round_s: Double
     let cpu_s: Double
+    let read_share: Double
     let encode_share: Double
     let mask_share: Double
     let sum_share: Double
@@ -76,35 +77,37 @@ struct Result: Encodable {
     let error_bound: Double
 }
 
-func run(_ o: Options) throws -> Result {
-    // Load the model as Float straight from the mapped file, then drop the mapping.
-    let parameters: FlatParameters
-    let layout: ModelLayout
-    do {
-        let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: o.model))
-        layout = try ModelLayout(file: file)
-        var floats = [Float](repeating: 0, count: layout.parameterCount)
-        let chunk = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1 << 16)
-        defer { chunk.deallocate() }
-        for e in layout.entries {
-            guard let t = file.tensor(named: e.name) else { continue }
-            var start = 0
-            while start < e.count {
-                let n = min(chunk.count, e.count - start)
-                try file.readValues(of: t, elements: start..<start + n, into: chunk)
-                for j in 0..<n { floats[e.offset + start + j] = Float(chunk[j]) }
-                start += n
-            }
+/// The model as Float straight from the mapped file (the mapping is dropped on return). Returned rather than
+/// kept in a local so the simulation holds the only reference and updates the model in place (a second
+/// reference would make the first update copy the whole vector).
+func loadParameters(_ path: String, layout: ModelLayout) throws -> FlatParameters {
+    let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: path))
+    var floats = [Float](repeating: 0, count: layout.parameterCount)
+    let chunk = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1 << 16)
+    defer { chunk.deallocate() }
+    for e in layout.entries {
+        guard let t = file.tensor(named: e.name) else { continue }
+        var start = 0
+        while start < e.count {
+            let n = min(chunk.count, e.count - start)
+            try file.readValues(of: t, elements: start..<start + n, into: chunk)
+            for j in 0..<n { floats[e.offset + start + j] = Float(chunk[j]) }
+            start += n
         }
-        parameters = FlatParameters.precisionIsFloat(for: layout) ? .float(floats) : .double(floats.map { Double($0) })
     }
+    return FlatParameters.precisionIsFloat(for: layout) ? .float(floats) : .double(floats.map { Double($0) })
+}
+
+func run(_ o: Options) throws -> Result {
+    let layout = try ModelLayout(file: SafetensorsFile(contentsOf: URL(fileURLWithPath: o.model)))
     var settings = SimulationSettings()
     settings.rounds = 1
     settings.seed = o.seed
     settings.noise = o.dp ? .targetEpsilon(8) : .none
     settings.dropoutFraction = 0.1
     let source = SyntheticUpdateSource(updates: SyntheticUpdates(layout: layout, seed: o.seed), clients: o.clients)
-    var simulation = try FederatedSimulation(settings: settings, parameters: parameters, source: source, ledger: nil)
+    var simulation = try FederatedSimulation(
+        settings: settings, parameters: try loadParameters(o.model, layout: layout), source: source, ledger: nil)
     let cpuStart = cpuSeconds()
     let wallStart = ContinuousClock.now
     let reports = try simulation.run()
@@ -116,7 +119,7 @@ func run(_ o: Options) throws -> Result {
     let modelFloatBytes = Double(layout.parameterCount * 4)
     let peak = peakRSSBytes()
     return Result(
-        round_s: wall, cpu_s: cpu, encode_share: t.share(t.encode), mask_share: t.share(t.mask),
+        round_s: wall, cpu_s: cpu, read_share: t.share(t.read), encode_share: t.share(t.encode), mask_share: t.share(t.mask),
         sum_share: t.share(t.sum), unmask_share: t.share(t.unmask), decode_share: t.share(t.decode),
         peak_rss_mb: peak / 1e6, model_float_mb: modelFloatBytes / 1e6, peak_to_model_ratio: peak / modelFloatBytes,
         clients: o.clients, survivors: report.survivors, dp: o.dp, bits: report.bits,
@@ -137,7 +140,7 @@ do {
         func pct(_ x: Double) -> String { String(format: "%5.1f %%", 100 * x) }
         print("round on \(options.model): \(r.clients) clients (\(r.survivors) survivors), DP \(r.dp ? "on" : "off"), \(r.bits) bits")
         print(String(format: "round %.2f s wall, %.2f s CPU", r.round_s, r.cpu_s))
-        print("  encode \(pct(r.encode_share))  mask \(pct(r.mask_share))  sum \(pct(r.sum_share))  unmask \(pct(r.unmask_share))  decode \(pct(r.decode_share))")
+        print("  read updates \(pct(r.read_share))  encode \(pct(r.encode_share))  mask \(pct(r.mask_share))  sum \(pct(r.sum_share))  unmask \(pct(r.unmask_share))  decode \(pct(r.decode_share))")
         print(String(format: "peak RSS %.1f MB = %.2f × the model's float bytes (%.1f MB); target < 4",
                      r.peak_rss_mb, r.peak_to_model_ratio, r.model_float_mb))
         print(String(format: "max |error| %.3g (bound %.3g without noise)", r.max_abs_error, r.error_bound))

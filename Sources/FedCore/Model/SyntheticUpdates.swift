@@ -2,8 +2,9 @@ import Foundation
 import Sodium
 
 /// Deterministic synthetic client updates for a layout: client `i`'s delta is
-/// `scaleᵢ · direction + variationᵢ`, where `direction` is shared (Gaussian, L2 norm ≈ ``directionNorm``),
-/// `scaleᵢ ∈ [0.5, 1.5]`, and `variationᵢ` is per-client Gaussian with L2 norm ≈ ``variationNorm``.
+/// `scaleᵢ · direction + variationᵢ`, where `direction` is shared (L2 norm ≈ ``directionNorm``),
+/// `scaleᵢ ∈ [0.5, 1.5]`, and `variationᵢ` is per-client with L2 norm ≈ ``variationNorm``; both draw every
+/// coordinate from ``ApproximateNormal`` (bell-shaped, unit variance; not an exact Gaussian).
 /// Each client also has an example count in `exampleCountRange` (for weighted FedAvg).
 ///
 /// Everything derives from `seed`, the client id and the chunk index through BLAKE2b-keyed ChaCha20 streams
@@ -44,8 +45,8 @@ public struct SyntheticUpdates: Sendable {
         var out = [Double](repeating: 0, count: layout.parameterCount)
         out.withUnsafeMutableBufferPointer { buffer in
             forEachChunk(offset: 0, into: buffer) { chunk, target, skip in
-                var g = SeededGaussian(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
-                fillGaussian(&g, skip: skip, into: target, scale: perCoordinate(directionNorm))
+                var g = ApproximateNormal(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
+                fillNormal(&g, skip: skip, into: target, scale: perCoordinate(directionNorm))
             }
         }
         return out
@@ -70,11 +71,11 @@ public struct SyntheticUpdates: Sendable {
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: Self.chunkSize)
         defer { scratch.deallocate() }
         forEachChunk(offset: offset, into: block) { chunk, target, skip in
-            var d = SeededGaussian(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
-            fillGaussian(&d, skip: skip, into: target, scale: directionScale)
+            var d = ApproximateNormal(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
+            fillNormal(&d, skip: skip, into: target, scale: directionScale)
             let variation = UnsafeMutableBufferPointer(rebasing: scratch[0..<target.count])
-            var v = SeededGaussian(Self.stream(seed: seed, purpose: "delta", client: client, chunk: chunk))
-            fillGaussian(&v, skip: skip, into: variation, scale: variationScale)
+            var v = ApproximateNormal(Self.stream(seed: seed, purpose: "delta", client: client, chunk: chunk))
+            fillNormal(&v, skip: skip, into: variation, scale: variationScale)
             for j in target.indices { target[j] = scale * target[j] + variation[j] }
         }
     }
@@ -99,7 +100,7 @@ public struct SyntheticUpdates: Sendable {
     }
 
     /// Skips `skip` draws, then writes `scale · N(0, 1)` draws into `target`.
-    private func fillGaussian(_ g: inout SeededGaussian, skip: Int, into target: UnsafeMutableBufferPointer<Double>, scale: Double) {
+    private func fillNormal(_ g: inout ApproximateNormal, skip: Int, into target: UnsafeMutableBufferPointer<Double>, scale: Double) {
         for _ in 0..<skip { _ = g.next() }
         for j in target.indices { target[j] = scale * g.next() }
     }
@@ -140,7 +141,7 @@ public struct SyntheticUpdates: Sendable {
     }
 
     private static func stream(seed: UInt64, purpose: String, client: Int, chunk: Int = 0) -> ChaChaRandom {
-        var material = Array("secagg.synthetic-updates.v2/\(purpose)".utf8)
+        var material = Array("secagg.synthetic-updates.v3/\(purpose)".utf8)
         withUnsafeBytes(of: seed.littleEndian) { material.append(contentsOf: $0) }
         withUnsafeBytes(of: Int64(client).littleEndian) { material.append(contentsOf: $0) }
         withUnsafeBytes(of: Int64(chunk).littleEndian) { material.append(contentsOf: $0) }

@@ -214,6 +214,7 @@ public struct FederatedSimulation {
         var charged = false
         let clock = InProcessStageClock()
         var encodeTime = Duration.zero
+        var readTime = Duration.zero
         let roundStart = ContinuousClock.now
         let result: RoundResult
         do {
@@ -268,7 +269,11 @@ public struct FederatedSimulation {
                 writeInput: { (id: UInt32, writer: MaskedInputWriter) throws(SecureAggError) -> Void in
                     let start = ContinuousClock.now
                     var masking = Duration.zero
-                    defer { encodeTime += ContinuousClock.now - start - masking }
+                    var reading = Duration.zero
+                    defer {
+                        encodeTime += ContinuousClock.now - start - masking - reading
+                        readTime += reading
+                    }
                     do {
                         let reader = try source.reader(for: id)
                         var w = 1.0
@@ -280,6 +285,8 @@ public struct FederatedSimulation {
                         // encoded block straight to the masking writer: no full-length encoded vector exists.
                         let summary = try encoder.encode(weight: w, using: &clientRNG) {
                             (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(ClientInputFailure) in
+                            let readStart = ContinuousClock.now
+                            defer { reading += ContinuousClock.now - readStart }
                             do throws(ClientUpdateError) { try reader.read(offset: offset, into: block) } catch { throw .update(error) }
                         } emitting: { (offset: Int, block: UnsafeBufferPointer<UInt32>) throws(ClientInputFailure) in
                             let maskStart = ContinuousClock.now
@@ -325,8 +332,10 @@ public struct FederatedSimulation {
         }
         let decodeTime = ContinuousClock.now - decodeStart
         lastRoundTimings = RoundTimings(
-            // clock.mask spans the whole streamed input (encoding and masking interleave): keep only masking.
-            encode: encodeTime, mask: clock.mask - encodeTime, sum: clock.sum, unmask: clock.unmask, decode: decodeTime,
+            // clock.mask spans the whole streamed input (reading, encoding and masking interleave): keep only
+            // masking; decodeTime includes re-reading the survivors' updates to measure the error.
+            read: readTime + measured.readTime, encode: encodeTime, mask: clock.mask - encodeTime - readTime,
+            sum: clock.sum, unmask: clock.unmask, decode: decodeTime - measured.readTime,
             total: ContinuousClock.now - roundStart)
         let maxAbs = measured.maxAbsError
         let hash = measured.outputHash
@@ -380,6 +389,7 @@ extension FederatedSimulation {
         let hasher = Blake2b.Hasher(outputByteCount: 32)
         var maxAbs = 0.0
         var squares = 0.0
+        var readTime = Duration.zero
         let learningRate = settings.serverLearningRate
         var average = parameters.zeros(count: parameters.count)
         var model = parameters
@@ -396,6 +406,8 @@ extension FederatedSimulation {
                             for j in 0..<n { truth[j] = 0 }
                             let part = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
                             for (reader, scale) in readers {
+                                let readStart = ContinuousClock.now
+                                defer { readTime += ContinuousClock.now - readStart }
                                 try reader.read(offset: offset, into: part)
                                 for j in 0..<n { truth[j] += scale * part[j] }
                             }
@@ -421,7 +433,7 @@ extension FederatedSimulation {
         lastAverageParameters = average
         return RecoveredAverage(
             maxAbsError: maxAbs, rmsError: (squares / Double(max(decoder.parameters.dimension, 1))).squareRoot(),
-            outputHash: Hex.encode(hasher.finalize()))
+            outputHash: Hex.encode(hasher.finalize()), readTime: readTime)
     }
 }
 
@@ -437,4 +449,6 @@ struct RecoveredAverage {
     let rmsError: Double
     /// BLAKE2b-256 (hex) of the recovered average as little-endian F64 values.
     let outputHash: String
+    /// Time spent re-reading the survivors' updates for the measurement.
+    let readTime: Duration
 }

@@ -1,6 +1,9 @@
 /// Wall-clock time of one in-process round by stage (benchmarks; the stages do not overlap).
 public struct RoundTimings: Sendable, Equatable {
-    /// Reading, clipping and DP-encoding every client's update (all clients together).
+    /// Reading (or generating, for synthetic updates) client updates: the encoder's two passes per client and
+    /// the decoder's re-read of the survivors' updates to measure the error.
+    public var read: Duration
+    /// Clipping, rotating, rounding and noising every client's update (all clients together; reads excluded).
     public var encode: Duration
     /// Clients masking and packing their encoded vectors.
     public var mask: Duration
@@ -8,7 +11,7 @@ public struct RoundTimings: Sendable, Equatable {
     public var sum: Duration
     /// The server reconstructing seeds and removing the masks.
     public var unmask: Duration
-    /// Decoding the sum, measuring it against the true average and applying it to the model.
+    /// Decoding the sum, measuring it against the true average and applying it to the model (reads excluded).
     public var decode: Duration
     /// The whole round (key agreement, audit and ledger writes included).
     public var total: Duration
