@@ -182,7 +182,7 @@ public struct FederatedSimulation {
         do {
             configuration = try RoundConfiguration(
                 round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
-                bits: plan.encoding.bits, vectorLength: plan.encoding.paddedDimension, registry: registry)
+                bits: plan.encoding.bits, vectorLength: plan.vectorLength, registry: registry)
         } catch { throw .roundFailed(round: round, error) }
         let encoder: DPEncoder
         let decoder: DPDecoder
@@ -200,9 +200,9 @@ public struct FederatedSimulation {
         var dropouts = [UInt32: Phase]()
         for id in order.prefix(dropCount) { dropouts[id] = .maskedInput }
 
-        // Each client's input scale (clip factor × weight), to measure the recovered average afterwards.
+        // Each client's input scale (clip factor × weight), to measure the recovered average afterwards. The
+        // weights themselves stay with the clients: the server only learns their total from the masked sum.
         var inputScales = [UInt32: Double]()
-        var weights = [UInt32: Double]()
         var localError: SimulationError?
         var encoded = 0
         let expectedInputs = plan.cohort.count - dropCount
@@ -277,10 +277,12 @@ public struct FederatedSimulation {
                     do {
                         let reader = try source.reader(for: id)
                         var w = 1.0
-                        if settings.weighted {
-                            w = min(max(Double(reader.exampleCount), 1), settings.maxWeight) / settings.maxWeight
+                        var countLimbs: [UInt32] = []
+                        if let limbs = plan.weights {
+                            let c = limbs.clampedCount(reader.exampleCount)
+                            w = limbs.weight(clampedCount: c)
+                            countLimbs = limbs.limbs(clampedCount: c)
                         }
-                        weights[id] = w
                         // The encoder clips to settings.clip (= its l2Clip), multiplies by w and hands each
                         // encoded block straight to the masking writer: no full-length encoded vector exists.
                         let summary = try encoder.encode(weight: w, using: &clientRNG) {
@@ -292,6 +294,9 @@ public struct FederatedSimulation {
                             let maskStart = ContinuousClock.now
                             defer { masking += ContinuousClock.now - maskStart }
                             do throws(SecureAggError) { try writer.write(block, at: offset) } catch { throw .masking(error) }
+                        }
+                        try countLimbs.withUnsafeBufferPointer { (limbs) throws(SecureAggError) in
+                            try writer.write(limbs, at: encoder.paddedDimension)
                         }
                         inputScales[id] = summary.clipFactor * w
                         encoded += 1
@@ -320,10 +325,11 @@ public struct FederatedSimulation {
         }
         if charged || plan.privacy == nil { spend = spendAfter }
 
-        let divisor = result.survivors.reduce(0.0) { $0 + (weights[$1] ?? 1) }
         let decodeStart = ContinuousClock.now
         let measured: RecoveredAverage
+        let divisor: Double
         do {
+            divisor = try Self.divisor(of: result, plan: plan)
             measured = try decodeAndApply(
                 result, decoder: decoder, divisor: divisor, inputScales: inputScales, source: source)
         } catch {
@@ -367,6 +373,15 @@ public struct FederatedSimulation {
 }
 
 extension FederatedSimulation {
+    /// FedAvg's divisor: the survivors' count, or for a weighted round their total weight Σc / W read from the
+    /// summed count limbs after the encoded update.
+    static func divisor(of result: RoundResult, plan: RoundPlan) throws(SimulationError) -> Double {
+        guard let limbs = plan.weights else { return Double(result.survivors.count) }
+        let total = try limbs.total(
+            summedLimbs: result.sum[plan.encoding.paddedDimension...], clients: result.survivors.count)
+        return Double(total) / Double(limbs.maxWeight)
+    }
+
     /// Decodes the round's sum block by block, and for each block: measures it against the true weighted
     /// average of the survivors' clipped updates (re-read block by block from `source`), hashes it, adds
     /// `lr · average` to the model and keeps it as ``lastAverageParameters``. Holds one block of Doubles per
@@ -399,7 +414,9 @@ extension FederatedSimulation {
         do {
             try model.withWriter { (modelWriter) throws(StreamingEncodingError<ClientUpdateError>) in
                 try average.withWriter { (averageWriter) throws(StreamingEncodingError<ClientUpdateError>) in
-                    try result.sum.withUnsafeBufferPointer { (sum) throws(StreamingEncodingError<ClientUpdateError>) in
+                    try result.sum.withUnsafeBufferPointer { (all) throws(StreamingEncodingError<ClientUpdateError>) in
+                        // The encoded update only (a weighted round's count limbs follow it).
+                        let sum = UnsafeBufferPointer(rebasing: all[0..<decoder.paddedDimension])
                         try decoder.decode(sum: sum, count: divisor) {
                             (offset: Int, block: UnsafeBufferPointer<Double>) throws(ClientUpdateError) in
                             let n = block.count

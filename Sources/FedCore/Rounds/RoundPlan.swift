@@ -17,6 +17,12 @@ public struct RoundPlan: Sendable {
     public let privacy: DistributedDPConfiguration?
     /// Poisson sampling rate q the round is accounted with (1 for a fixed cohort).
     public let samplingRate: Double
+    /// For weighted rounds: how each client's example count travels after its encoded update (nil otherwise).
+    public let weights: ExampleCountLimbs?
+
+    /// Length of every client's masked vector: the encoding's padded dimension, plus the count limbs of a
+    /// weighted round.
+    public var vectorLength: Int { encoding.paddedDimension + (weights?.limbCount ?? 0) }
 }
 
 /// Derives each round's parameters from the settings (pure; no randomness except the public round seed given).
@@ -96,7 +102,8 @@ public enum RoundPlanner {
                     scale: configuration.scale, bits: configuration.bits, beta: configuration.beta,
                     roundSeed: roundSeed, noise: noise)
                 return RoundPlan(round: round, cohort: cohort, graph: graph, minSurvivors: m, encoding: encoding,
-                                 privacy: configuration, samplingRate: q)
+                                 privacy: configuration, samplingRate: q,
+                                 weights: try weights(clients: n, bits: configuration.bits, settings: settings))
             }
             let bits = chosenBits ?? settings.bits ?? 32
             let scale = try DistributedDPConfiguration.noDPScale(
@@ -105,10 +112,20 @@ public enum RoundPlanner {
                 dimension: dimension, blockSize: settings.blockSize, l2Clip: settings.clip, scale: scale, bits: bits,
                 roundSeed: roundSeed, noise: .none)
             return RoundPlan(round: round, cohort: cohort, graph: graph, minSurvivors: m, encoding: encoding,
-                             privacy: nil, samplingRate: q)
-        } catch {
+                             privacy: nil, samplingRate: q, weights: try weights(clients: n, bits: bits, settings: settings))
+        } catch let error as SimulationError {
+            throw error
+        } catch let error as AccountingError {
             throw .accounting(error)
+        } catch {
+            throw .invalidSettings("\(error)")
         }
+    }
+
+    /// The example-count limbs of a weighted round (nil when unweighted).
+    static func weights(clients n: Int, bits: Int, settings: SimulationSettings) throws(SimulationError) -> ExampleCountLimbs? {
+        guard settings.weighted else { return nil }
+        return try ExampleCountLimbs(clients: n, bits: bits, maxWeight: settings.maxWeight)
     }
 
     /// The noise multiplier for the run: the fixed one, or the smallest meeting `targetEpsilon` over all

@@ -42,9 +42,11 @@ public struct SimulationSettings: Sendable {
     public var adversary: AdversaryClass = .curious
     /// global += serverLearningRate · average.
     public var serverLearningRate: Double = 1
-    /// Weight each update by its example count, clipped to [1, maxWeight] and divided by maxWeight.
+    /// Weight each update by its example count, clipped to [1, maxWeight] and divided by maxWeight; the count
+    /// travels masked after the update (``ExampleCountLimbs``), so the server learns only the survivors' total.
     public var weighted = false
-    public var maxWeight: Double = 1000
+    /// W ≥ 1: the largest example count a weighted round honours.
+    public var maxWeight: Int = 1000
     /// Seed for a reproducible run: every random choice and key then comes from it. **Not secure.**
     public var seed: UInt64?
     /// Rotation block size of the encoder (a power of two).
