@@ -71,9 +71,10 @@ struct Client: AsyncParsableCommand {
         let registry = try NetworkSupport.loadRegistry(self.registry)
         let (keyFile, secret) = try NetworkSupport.loadIdentity(identity, passphraseEnv: passphraseEnv)
         guard keyFile.role == .client else { throw ToolFailure.badInput("\(identity): not a client key file") }
-        let (values, layoutHash) = try loadUpdate()
+        let (values, layoutHash, exampleCount) = try loadUpdate()
         let participant = ClientParticipant(
             identity: secret, id: keyFile.id, registry: registry, update: values, layoutHash: layoutHash,
+            exampleCount: exampleCount,
             exitAfter: exitAfter.flatMap { Phase(argument: $0) },
             misbehaviour: misbehave.flatMap(ClientMisbehaviour.init))
         let id = keyFile.id
@@ -97,14 +98,26 @@ struct Client: AsyncParsableCommand {
         }
     }
 
-    private func loadUpdate() throws -> ([Double], String) {
+    /// The flat update, its layout hash and its `__metadata__` num_examples (nil when absent; weighted rounds
+    /// then refuse the client).
+    private func loadUpdate() throws -> ([Double], String, Int?) {
         guard FileManager.default.fileExists(atPath: update) else {
             throw ToolFailure.badInput("\(update): no such file")
         }
         do {
             let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: update))
             let layout = try ModelLayout(file: file)
-            return (try layout.flatten(file), layout.layoutHash)
+            var count: Int?
+            if let raw = file.metadata[SyntheticUpdates.exampleCountKey] {
+                guard let n = Int(raw), n >= 1 else {
+                    throw ToolFailure.badInput(
+                        "\(update): __metadata__ \(SyntheticUpdates.exampleCountKey) must be a positive integer")
+                }
+                count = n
+            }
+            return (try layout.flatten(file), layout.layoutHash, count)
+        } catch let failure as ToolFailure {
+            throw failure
         } catch {
             throw ToolFailure.badInput("\(update): \(error)")
         }

@@ -76,7 +76,6 @@ struct Serve: AsyncParsableCommand {
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give both --tls-cert and --tls-key") }
         guard round.samplingRate == nil else { throw ValidationError("serve does not support --sampling-rate yet") }
-        guard !round.weighted else { throw ValidationError("serve does not support --weighted yet") }
     }
 
     func run() async throws {

@@ -1,4 +1,5 @@
 import DPNoise
+import FedCore
 import Foundation
 import SecureAgg
 import Sodium
@@ -75,6 +76,19 @@ import Testing
         bad.cohort = [2, 1, 4]
         #expect(throws: TransportError.self) { try AnnouncedRound(proto: bad, maxClients: 10) }
         #expect(throws: TransportError.self) { try AnnouncedRound(proto: announced.proto, maxClients: 2) }
+
+        // Weighted: the vector carries the count limbs after the encoding; any other length is refused.
+        let limbs = try ExampleCountLimbs(clients: 3, bits: 20, maxWeight: 1000)
+        var weighted = announced
+        weighted.weights = limbs
+        weighted.vectorLength = encoding.paddedDimension + limbs.limbCount
+        #expect(try AnnouncedRound(proto: weighted.proto, maxClients: 10) == weighted)
+        bad = weighted.proto
+        bad.vectorLength = UInt64(encoding.paddedDimension)
+        #expect(throws: TransportError.self) { try AnnouncedRound(proto: bad, maxClients: 10) }
+        bad = announced.proto
+        bad.maxWeight = 1000  // weighted, but no room for the limbs
+        #expect(throws: TransportError.self) { try AnnouncedRound(proto: bad, maxClients: 10) }
     }
 
     @Test func clientAndServerAuthenticationTranscriptsDiffer() {

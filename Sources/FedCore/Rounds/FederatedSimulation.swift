@@ -329,7 +329,7 @@ public struct FederatedSimulation {
         let measured: RecoveredAverage
         let divisor: Double
         do {
-            divisor = try Self.divisor(of: result, plan: plan)
+            divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
             measured = try decodeAndApply(
                 result, decoder: decoder, divisor: divisor, inputScales: inputScales, source: source)
         } catch {
@@ -373,15 +373,6 @@ public struct FederatedSimulation {
 }
 
 extension FederatedSimulation {
-    /// FedAvg's divisor: the survivors' count, or for a weighted round their total weight Σc / W read from the
-    /// summed count limbs after the encoded update.
-    static func divisor(of result: RoundResult, plan: RoundPlan) throws(SimulationError) -> Double {
-        guard let limbs = plan.weights else { return Double(result.survivors.count) }
-        let total = try limbs.total(
-            summedLimbs: result.sum[plan.encoding.paddedDimension...], clients: result.survivors.count)
-        return Double(total) / Double(limbs.maxWeight)
-    }
-
     /// Decodes the round's sum block by block, and for each block: measures it against the true weighted
     /// average of the survivors' clipped updates (re-read block by block from `source`), hashes it, adds
     /// `lr · average` to the model and keeps it as ``lastAverageParameters``. Holds one block of Doubles per

@@ -25,6 +25,24 @@ public struct RoundPlan: Sendable {
     public var vectorLength: Int { encoding.paddedDimension + (weights?.limbCount ?? 0) }
 }
 
+extension RoundPlan {
+    /// FedAvg's divisor for a finished round: the survivors' count, or for a weighted round their total
+    /// weight Σc / W, read from the summed count limbs after the encoded update.
+    ///
+    /// - Throws: ``SimulationError/invalidSettings(_:)`` if the sum is too short or its limbs are impossible.
+    /// - Parameters:
+    ///   - sum: the round's unmasked sum (``vectorLength`` values).
+    ///   - survivors: how many inputs it holds.
+    public func divisor(sum: [UInt32], survivors: Int) throws(SimulationError) -> Double {
+        guard let limbs = weights else { return Double(survivors) }
+        guard sum.count == vectorLength else {
+            throw .invalidSettings("the round's sum has \(sum.count) values, expected \(vectorLength)")
+        }
+        let total = try limbs.total(summedLimbs: sum[encoding.paddedDimension...], clients: survivors)
+        return Double(total) / Double(limbs.maxWeight)
+    }
+}
+
 /// Derives each round's parameters from the settings (pure; no randomness except the public round seed given).
 public enum RoundPlanner {
     /// Largest acceptable union bound on a round failing for lack of shares, the finder's correctness 2^-20.

@@ -19,19 +19,22 @@ public struct ClientParticipant: Sendable {
     /// The client's update, flat in layout order (model units).
     public var update: [Double]
     public var layoutHash: String
+    /// Examples behind the update (`__metadata__` num_examples), needed by weighted rounds; nil if unknown.
+    public var exampleCount: Int?
     /// Vanish (stop answering and drop the connection) after sending this phase's message.
     public var exitAfter: Phase?
     public var misbehaviour: ClientMisbehaviour?
 
     public init(
         identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: [Double], layoutHash: String,
-        exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
+        exampleCount: Int? = nil, exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
     ) {
         self.identity = identity
         self.id = id
         self.registry = registry
         self.update = update
         self.layoutHash = layoutHash
+        self.exampleCount = exampleCount
         self.exitAfter = exitAfter
         self.misbehaviour = misbehaviour
     }
@@ -167,6 +170,10 @@ struct ClientDriver {
                 "the round has \(announced.encoding.dimension) parameters, the update "
                     + "\(participant.update.count)")
         }
+        if announced.weights != nil, participant.exampleCount == nil {
+            throw .configuration(
+                "round \(announced.round) is weighted, but the update has no __metadata__ num_examples")
+        }
         let configuration: RoundConfiguration
         do {
             configuration = try RoundConfiguration(
@@ -220,13 +227,7 @@ struct ClientDriver {
         case (.shareKeys, .shareBroadcast(let m)):
             let b = try ShareBroadcast(proto: m, maxClients: n)
             try check(b.round, b.receiver)
-            let clipped = VectorNorms.clipped(participant.update, toNorm: state.announced.encoding.l2Clip)
-            let encoded: [UInt32]
-            do { encoded = try state.encoder.encode(clipped, using: &rng) } catch {
-                throw .configuration("cannot encode the update: \(error)")
-            }
-            var input = try protocolStep { () throws(SecureAggError) in try state.client.maskedInput(encoded, shares: b)
-            }
+            var input = try maskedInput(state: &state, shares: b)
             if participant.misbehaviour == .oversizedVector {
                 input.packed.append(contentsOf: [UInt8](repeating: 0, count: WireProtocol.maskedChunkBytes))
             }
@@ -258,6 +259,49 @@ struct ClientDriver {
             return []
         default:
             throw .unexpectedMessage("server sent \(body.name) during \(state.phase)")
+        }
+    }
+
+    /// Encodes the update (clip, weight, rotate, round, noise) block by block straight into the masking
+    /// writer, then appends a weighted round's count limbs: the encoded vector never exists in full.
+    private mutating func maskedInput(
+        state: inout RoundState, shares: ShareBroadcast
+    ) throws(TransportError) -> MaskedInput {
+        let update = participant.update
+        let encoder = state.encoder
+        var weight = 1.0
+        var limbs: [UInt32] = []
+        if let w = state.announced.weights {
+            let c = w.clampedCount(participant.exampleCount ?? 1)
+            weight = w.weight(clampedCount: c)
+            limbs = w.limbs(clampedCount: c)
+        }
+        var encodingError: StreamingEncodingError<SecureAggError>?
+        var random = rng
+        defer { rng = random }
+        do throws(SecureAggError) {
+            return try state.client.maskedInput(shares: shares) { (writer) throws(SecureAggError) in
+                do throws(StreamingEncodingError<SecureAggError>) {
+                    _ = try update.withUnsafeBufferPointer { (x) throws(StreamingEncodingError<SecureAggError>) in
+                        try encoder.encode(weight: weight, using: &random) {
+                            (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(SecureAggError) in
+                            for j in block.indices { block[j] = x[offset + j] }
+                        } emitting: { (offset: Int, values: UnsafeBufferPointer<UInt32>) throws(SecureAggError) in
+                            try writer.write(values, at: offset)
+                        }
+                    }
+                } catch {
+                    if case .reader(let e) = error { throw e }
+                    encodingError = error
+                    throw .aborted(reason: "the update could not be encoded")
+                }
+                try limbs.withUnsafeBufferPointer { (l) throws(SecureAggError) in
+                    try writer.write(l, at: encoder.paddedDimension)
+                }
+            }
+        } catch {
+            if let encodingError { throw .configuration("cannot encode the update: \(encodingError)") }
+            throw .protocolFailure(error)
         }
     }
 

@@ -1,4 +1,5 @@
 import DPNoise
+import FedCore
 import Foundation
 import SecureAgg
 
@@ -18,11 +19,13 @@ struct AnnouncedRound: Sendable, Equatable {
     var encoding: EncodingParameters
     var minSurvivors: Int
     var phaseTimeoutMillis: UInt32
+    /// Weighted rounds: how the example count follows the update (vectorLength = padded dimension + limbs).
+    var weights: ExampleCountLimbs?
 
     init(
         round: UInt64, totalRounds: Int, cohort: [UInt32], degree: Int, threshold: Int, bits: Int, vectorLength: Int,
         registryHash: [UInt8], layoutHash: String, encoding: EncodingParameters, minSurvivors: Int,
-        phaseTimeoutMillis: UInt32
+        phaseTimeoutMillis: UInt32, weights: ExampleCountLimbs? = nil
     ) {
         self.round = round
         self.totalRounds = totalRounds
@@ -36,6 +39,7 @@ struct AnnouncedRound: Sendable, Equatable {
         self.encoding = encoding
         self.minSurvivors = minSurvivors
         self.phaseTimeoutMillis = phaseTimeoutMillis
+        self.weights = weights
     }
 
     /// - Parameter maxClients: the registry's client count (no cohort may be larger).
@@ -57,7 +61,14 @@ struct AnnouncedRound: Sendable, Equatable {
         guard m.totalRounds >= 1, m.round >= 1 else { throw .malformed("round \(m.round) of \(m.totalRounds)") }
         guard m.layoutHash.utf8.count == 64 else { throw .malformed("layout hash") }
         let encoding = try EncodingParameters(proto: m.encoding)
-        guard encoding.bits == Int(m.bits), encoding.paddedDimension == Int(m.vectorLength) else {
+        var weights: ExampleCountLimbs?
+        if m.maxWeight > 0 {
+            do { weights = try ExampleCountLimbs(clients: cohort.count, bits: Int(m.bits), maxWeight: Int(m.maxWeight)) }
+            catch { throw .malformed("max weight \(m.maxWeight): \(error)") }
+        }
+        guard encoding.bits == Int(m.bits),
+            encoding.paddedDimension + (weights?.limbCount ?? 0) == Int(m.vectorLength)
+        else {
             throw .malformed("encoding parameters disagree with the round's bits or vector length")
         }
         self.init(
@@ -65,7 +76,7 @@ struct AnnouncedRound: Sendable, Equatable {
             threshold: Int(m.threshold), bits: Int(m.bits), vectorLength: Int(m.vectorLength),
             registryHash: try ProtoFields.bytes(Array(m.registryHash), count: 32, what: "registry_hash"),
             layoutHash: m.layoutHash, encoding: encoding, minSurvivors: Int(m.minSurvivors),
-            phaseTimeoutMillis: m.phaseTimeoutMillis)
+            phaseTimeoutMillis: m.phaseTimeoutMillis, weights: weights)
     }
 
     var proto: Secagg_V1_RoundStart {
@@ -83,6 +94,7 @@ struct AnnouncedRound: Sendable, Equatable {
         m.encoding = encoding.proto
         m.minSurvivors = UInt32(clamping: minSurvivors)
         m.phaseTimeoutMillis = phaseTimeoutMillis
+        m.maxWeight = UInt32(clamping: weights?.maxWeight ?? 0)
         return m
     }
 }

@@ -441,6 +441,14 @@ nonisolated struct Secagg_V1_RoundStart: @unchecked Sendable {
     set {_uniqueStorage()._phaseTimeoutMillis = newValue}
   }
 
+  /// Weighted FedAvg: W > 0 means every client clamps its example count to [1, W], weights its update by c / W
+  /// and appends c as count limbs after the encoded update (vector_length = padded dimension + limbs; FedCore
+  /// ExampleCountLimbs for this cohort size and bits). 0: unweighted.
+  var maxWeight: UInt32 {
+    get {_storage._maxWeight}
+    set {_uniqueStorage()._maxWeight = newValue}
+  }
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -1329,7 +1337,7 @@ nonisolated extension Secagg_V1_EncodingParameters: SwiftProtobuf.Message, Swift
 
 nonisolated extension Secagg_V1_RoundStart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".RoundStart"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}round\0\u{3}total_rounds\0\u{1}cohort\0\u{1}degree\0\u{1}threshold\0\u{1}bits\0\u{3}vector_length\0\u{3}registry_hash\0\u{3}layout_hash\0\u{1}encoding\0\u{3}min_survivors\0\u{3}phase_timeout_millis\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}round\0\u{3}total_rounds\0\u{1}cohort\0\u{1}degree\0\u{1}threshold\0\u{1}bits\0\u{3}vector_length\0\u{3}registry_hash\0\u{3}layout_hash\0\u{1}encoding\0\u{3}min_survivors\0\u{3}phase_timeout_millis\0\u{3}max_weight\0")
 
   fileprivate class _StorageClass {
     var _version: UInt32 = 0
@@ -1345,6 +1353,7 @@ nonisolated extension Secagg_V1_RoundStart: SwiftProtobuf.Message, SwiftProtobuf
     var _encoding: Secagg_V1_EncodingParameters? = nil
     var _minSurvivors: UInt32 = 0
     var _phaseTimeoutMillis: UInt32 = 0
+    var _maxWeight: UInt32 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1368,6 +1377,7 @@ nonisolated extension Secagg_V1_RoundStart: SwiftProtobuf.Message, SwiftProtobuf
       _encoding = source._encoding
       _minSurvivors = source._minSurvivors
       _phaseTimeoutMillis = source._phaseTimeoutMillis
+      _maxWeight = source._maxWeight
     }
   }
 
@@ -1399,6 +1409,7 @@ nonisolated extension Secagg_V1_RoundStart: SwiftProtobuf.Message, SwiftProtobuf
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._encoding) }()
         case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._minSurvivors) }()
         case 13: try { try decoder.decodeSingularUInt32Field(value: &_storage._phaseTimeoutMillis) }()
+        case 14: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxWeight) }()
         default: break
         }
       }
@@ -1450,6 +1461,9 @@ nonisolated extension Secagg_V1_RoundStart: SwiftProtobuf.Message, SwiftProtobuf
       if _storage._phaseTimeoutMillis != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._phaseTimeoutMillis, fieldNumber: 13)
       }
+      if _storage._maxWeight != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._maxWeight, fieldNumber: 14)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1472,6 +1486,7 @@ nonisolated extension Secagg_V1_RoundStart: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._encoding != rhs_storage._encoding {return false}
         if _storage._minSurvivors != rhs_storage._minSurvivors {return false}
         if _storage._phaseTimeoutMillis != rhs_storage._phaseTimeoutMillis {return false}
+        if _storage._maxWeight != rhs_storage._maxWeight {return false}
         return true
       }
       if !storagesAreEqual {return false}

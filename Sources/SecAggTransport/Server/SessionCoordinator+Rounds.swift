@@ -102,7 +102,7 @@ extension SessionCoordinator {
         do {
             configuration = try RoundConfiguration(
                 round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
-                bits: plan.encoding.bits, vectorLength: plan.encoding.paddedDimension, registry: clientKeys)
+                bits: plan.encoding.bits, vectorLength: plan.vectorLength, registry: clientKeys)
             decoder = try DPDecoder(parameters: plan.encoding)
         } catch {
             let failure =
@@ -122,10 +122,10 @@ extension SessionCoordinator {
             server = SecAggServer(configuration: configuration)
             let announced = AnnouncedRound(
                 round: UInt64(round), totalRounds: settings.rounds, cohort: plan.cohort, degree: plan.graph.degree,
-                threshold: plan.graph.threshold, bits: plan.encoding.bits, vectorLength: plan.encoding.paddedDimension,
+                threshold: plan.graph.threshold, bits: plan.encoding.bits, vectorLength: plan.vectorLength,
                 registryHash: configuration.registryHash, layoutHash: inputs.layout.layoutHash, encoding: plan.encoding,
                 minSurvivors: plan.minSurvivors,
-                phaseTimeoutMillis: UInt32(clamping: millis(self.configuration.phaseTimeout)))
+                phaseTimeoutMillis: UInt32(clamping: millis(self.configuration.phaseTimeout)), weights: plan.weights)
             log(
                 "round \(round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
                     + "\(plan.encoding.bits) bits")
@@ -195,9 +195,11 @@ extension SessionCoordinator {
                 .survivors(Survivors(round: round, phase: .unmasking, clientIds: unmasked.map { Int($0) })))
             server = nil
             spend = spendAfter
-            let divisor = Double(result.survivors.count)
+            let divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
+            // The encoded update only: a weighted round's count limbs follow it.
+            let encodedSum = plan.weights == nil ? result.sum : Array(result.sum[0..<plan.encoding.paddedDimension])
             let average: [Double]
-            do { average = try decoder.decode(sum: result.sum, count: divisor) } catch {
+            do { average = try decoder.decode(sum: encodedSum, count: divisor) } catch {
                 throw SimulationError.encoding(error)
             }
             let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })

@@ -1,0 +1,68 @@
+import FedCore
+import Foundation
+import Testing
+
+/// `serve --weighted`: every client's example count travels as masked limbs after its update, so the server
+/// divides by the survivors' total count without ever seeing one client's count.
+@Suite(.serialized)
+struct WeightedLoopbackTests {
+    @Test func weightedServedRoundEqualsTheWeightedMeanOfSurvivors() throws {
+        let fixture = try LoopbackFixture(clients: 4)
+        defer { fixture.remove() }
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--weighted", "--dropout", "0.25", "--out", "average.safetensors"],
+            clients: 4, group: group)
+        var clients: [ToolProcess] = []
+        for id in 1...4 {
+            let extra = id == 3 ? ["--exit-after", "share-keys"] : []
+            clients.append(try fixture.startClient(id, port: port, extra: extra, group: group))
+        }
+        #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
+        for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        let round = try #require((try server.json()["rounds"] as? [[String: Any]])?.first)
+        #expect(round["survivor_ids"] as? [Int] == [1, 2, 4])
+        let bound = try #require(round["error_bound"] as? Double)
+
+        let survivors = [1, 2, 4]
+        let counts = survivors.map { Double(fixture.updates.exampleCount(client: $0)) }
+        #expect(Set(counts).count > 1, "the fixture's counts must differ, or weighting is not tested")
+        let expected = try FedAvg.weightedMean(
+            survivors.map { fixture.updates.delta(client: $0) }, rawWeights: counts, maxWeight: 1000)
+        let unweighted = fixture.plainAverage(of: survivors)
+        let recovered = try fixture.readAverage("average.safetensors")
+        #expect(recovered.count == expected.count)
+        var worst = 0.0
+        var separation = 0.0
+        for i in expected.indices {
+            // The file stores float32: allow its rounding on top of the proven quantization bound.
+            let allowed = bound + 1.2e-7 * abs(expected[i]) + 1e-12
+            worst = max(worst, abs(recovered[i] - expected[i]) / allowed)
+            separation = max(separation, abs(unweighted[i] - expected[i]) / allowed)
+        }
+        #expect(worst <= 1, "recovered weighted average off by \(worst)× the allowed error")
+        #expect(separation > 10, "weighted and plain averages too close to tell apart")
+    }
+
+    @Test func weightedRoundRefusesAClientWhoseUpdateHasNoExampleCount() throws {
+        let fixture = try LoopbackFixture(clients: 3)
+        defer { fixture.remove() }
+        // Client 3's update without __metadata__ num_examples.
+        let url = fixture.directory.appendingPathComponent("updates/" + SyntheticUpdates.fileName(client: 3))
+        try SafetensorsWriter.write(
+            try fixture.layout.unflatten(fixture.updates.delta(client: 3)), metadata: [:], to: url)
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--weighted", "--min-survivors", "2"],
+            clients: 3, group: group)
+        let clients = try (1...3).map { try fixture.startClient($0, port: port, group: group) }
+        #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
+        #expect(clients[0].wait(seconds: 30) == 0 && clients[1].wait(seconds: 30) == 0)
+        #expect(clients[2].wait(seconds: 30) == 2)
+        #expect(clients[2].stderr.contains("num_examples"))
+        let round = try #require((try server.json()["rounds"] as? [[String: Any]])?.first)
+        #expect(round["survivor_ids"] as? [Int] == [1, 2])
+    }
+}
