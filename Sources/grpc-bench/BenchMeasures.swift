@@ -8,7 +8,7 @@ import Foundation
     private let processUsage = RUSAGE_SELF
 #endif
 
-/// User + system CPU seconds of the whole process (every thread: server, clients, gRPC event loops).
+/// User + system CPU seconds of this process (every thread: the clients and their gRPC event loops).
 func processCPUSeconds() -> Double {
     var usage = rusage()
     guard getrusage(processUsage, &usage) == 0 else { return 0 }
@@ -62,15 +62,18 @@ struct GRPCBenchResult: Encodable {
     let degree: Int
     let threshold: Int
     let bits: Int
-    /// From starting the server to its outcome: listening, every join and authentication, and the round.
+    /// From starting the server process to its exit, seen by the parent (process start, listening, every join
+    /// and authentication, the round, writing the result).
     let wallSeconds: Double
-    /// From the last join (the round starts) to the server's outcome.
+    /// From the last join (the round starts) to the server's outcome, measured in the server process.
     let roundSeconds: Double?
-    /// Process CPU (user + system) over the run: server and clients together.
-    let cpuSeconds: Double
-    /// Process peak RSS (server and clients together, including the clients' update vectors).
-    let peakRSSMegabytes: Double
-    /// Peak RSS before the server started (the clients' updates and keys already built).
+    /// The server process alone (`wait4` on the child): CPU (user + system) and peak RSS.
+    let serverCPUSeconds: Double
+    let serverPeakRSSMegabytes: Double
+    /// The client process (this one: 200 connections, their keys and updates), over the run.
+    let clientCPUSeconds: Double
+    let clientPeakRSSMegabytes: Double
+    /// The client process's peak RSS before the server started (the clients' updates and keys already built).
     let rssBeforeRoundMegabytes: Double
     let maxAbsError: Double
     let errorBound: Double
@@ -81,8 +84,10 @@ struct GRPCBenchResult: Encodable {
         case clientFailures = "client_failures"
         case wallSeconds = "wall_seconds"
         case roundSeconds = "round_seconds"
-        case cpuSeconds = "cpu_seconds"
-        case peakRSSMegabytes = "peak_rss_mb"
+        case serverCPUSeconds = "server_cpu_seconds"
+        case serverPeakRSSMegabytes = "server_peak_rss_mb"
+        case clientCPUSeconds = "client_cpu_seconds"
+        case clientPeakRSSMegabytes = "client_peak_rss_mb"
         case rssBeforeRoundMegabytes = "rss_before_round_mb"
         case maxAbsError = "max_abs_error"
         case errorBound = "error_bound"
@@ -93,9 +98,9 @@ struct GRPCBenchResult: Encodable {
         return [
             "grpc-bench: \(clients) clients × m = \(length) over loopback gRPC (no DP), k/t = \(degree)/\(threshold), b = \(bits)",
             "survivors        \(survivors)/\(clients) (client failures: \(clientFailures))",
-            "wall             \(f(wallSeconds)) s (joins + round); round alone \(roundSeconds.map(f) ?? "?") s",
-            "cpu              \(f(cpuSeconds)) s (process: server + clients)",
-            "peak rss         \(f(peakRSSMegabytes)) MiB (process: server + clients; \(f(rssBeforeRoundMegabytes)) MiB before the server started)",
+            "wall             \(f(wallSeconds)) s (server process: start, joins, round); round alone \(roundSeconds.map(f) ?? "?") s",
+            "server           peak rss \(f(serverPeakRSSMegabytes)) MiB, cpu \(f(serverCPUSeconds)) s (its own process, wait4)",
+            "clients          peak rss \(f(clientPeakRSSMegabytes)) MiB (\(f(rssBeforeRoundMegabytes)) MiB before the round), cpu \(f(clientCPUSeconds)) s (one process, \(clients) connections)",
             "max|err|         \(String(format: "%.3e", maxAbsError)) ≤ bound \(String(format: "%.3e", errorBound)): \(correct ? "correct" : "WRONG")",
         ].joined(separator: "\n")
     }

@@ -1,32 +1,29 @@
-// grpc-bench: one SecAgg+ round over real gRPC on loopback, server and clients in this process.
+// grpc-bench: one SecAgg+ round over real gRPC on loopback, the server in its own process.
 //
 //   swift run -c release grpc-bench [--clients 200] [--length 100000] [--json]
 //
-// The server listens on 127.0.0.1 (a free port); --clients concurrent tasks connect as clients, authenticate
-// with Ed25519 keys of an in-memory registry and send synthetic updates of a one-tensor layout of --length
-// F32 coordinates. No DP (`--no-dp` settings), so the recovered average can be checked against the plain
-// average within the proven rounding bound. Figures cover the whole process (server and clients together).
+// The benchmark re-executes itself with the hidden `--server-only` mode: that child process runs the server
+// (127.0.0.1, a free port) and nothing else, so its peak RSS and CPU time, read from the kernel with wait4, are
+// the server's own. This process then opens --clients concurrent client connections; each authenticates with
+// an Ed25519 key of the registry the parent wrote for the child and sends a synthetic update of a one-tensor
+// layout of --length F32 coordinates. No DP (`--no-dp` settings), so the recovered average the child writes
+// can be checked here against the plain average within the proven rounding bound.
 import ArgumentParser
 import FedCore
 import Foundation
 import SecAggTransport
 import Sodium
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 @main
 struct GRPCBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grpc-bench",
-        abstract: "Load benchmark: one round of serve + N concurrent clients over loopback gRPC.",
+        abstract: "Load benchmark: one round of a server process + N concurrent clients over loopback gRPC.",
         discussion: """
-            Reports the wall time (joins + the round), the process's peak RSS and CPU seconds (server and \
-            clients share the process), the survivors, and whether the recovered average equals the plain \
-            average of the survivors' updates within the round's error bound (no DP noise).
+            Reports the wall time (server start, joins and the round) and the round alone, the server process's \
+            own peak RSS and CPU seconds (a child process, measured with wait4), those of the client process, \
+            the survivors, and whether the recovered average equals the plain average of the survivors' \
+            updates within the round's error bound (no DP noise).
             """)
 
     @Option(help: "Concurrent client connections (2…1000).") var clients: Int = 200
@@ -35,15 +32,47 @@ struct GRPCBench: AsyncParsableCommand {
     var phaseTimeout: Double = 600
     @Option(help: "Seed of the synthetic updates.") var seed: UInt64 = 7
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: .hidden) var serverOnly = false
+    @Option(help: .hidden) var workDir: String?
 
     func validate() throws {
         guard (2...1000).contains(clients) else { throw ValidationError("--clients must be in 2…1000") }
         guard (1...10_000_000).contains(length) else { throw ValidationError("--length must be in 1…10,000,000") }
         guard phaseTimeout > 0, phaseTimeout <= 3600 else { throw ValidationError("--phase-timeout in (0, 3600]") }
+        guard !serverOnly || workDir != nil else { throw ValidationError("--server-only needs --work-dir") }
+    }
+
+    private var round: BenchRound {
+        BenchRound(clients: clients, length: length, seed: seed, phaseTimeout: phaseTimeout)
     }
 
     func run() async throws {
-        let layout = try ModelLayout(tensors: [(name: "weights", dtype: .f32, shape: [length])])
+        if serverOnly, let workDir {
+            do { try await round.serveOnce(in: URL(fileURLWithPath: workDir)) } catch {
+                printError("grpc-bench server: \(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpc-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await load(in: directory)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print(result.text)
+        }
+        if !result.correct || result.clientFailures > 0 { throw ExitCode(1) }
+    }
+
+    /// Writes the keys, starts the server child, drives the clients, reaps the child and checks its average.
+    private func load(in directory: URL) async throws -> GRPCBenchResult {
+        let round = self.round
+        let layout = try round.layout()
         let updates = SyntheticUpdates(layout: layout, seed: seed)
         let serverKey = Ed25519.SecretKey.generate()
         let clientKeys = (1...clients).map { _ in Ed25519.SecretKey.generate() }
@@ -52,44 +81,28 @@ struct GRPCBench: AsyncParsableCommand {
             clients: clientKeys.enumerated().map {
                 Registry.Client(id: UInt32($0.offset + 1), signPublicKey: $0.element.publicKey)
             })
+        try registry.write(to: directory.appendingPathComponent(WorkFiles.registry), force: false)
+        try IdentityKeyFile.write(
+            secretKey: serverKey, id: Registry.serverId, role: .server,
+            to: directory.appendingPathComponent(WorkFiles.serverKey), passphrase: nil, force: false)
         let participants = clientKeys.enumerated().map { index, key in
             ClientParticipant(
                 identity: key, id: UInt32(index + 1), registry: registry, update: updates.delta(client: index + 1),
                 layoutHash: layout.layoutHash)
         }
 
-        var settings = SimulationSettings()
-        settings.rounds = 1
-        settings.cohortSize = clients
-        settings.noise = .none
-        settings.clip = 10  // synthetic updates have norm ≈ 1: nothing is clipped, so the plain average is exact
-        settings.seed = seed
-        let timeout = Duration.milliseconds(Int(phaseTimeout * 1000))
-        let configuration = ServeConfiguration(expectedClients: clients, phaseTimeout: timeout, joinTimeout: timeout)
-
         let rssBefore = peakRSSMegabytes()
         let cpuBefore = processCPUSeconds()
         let start = ContinuousClock.now
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let joinedAt = Timestamp()
-        let server = Task {
-            try await AggregationServer.run(
-                host: "127.0.0.1", port: 0, tls: nil, configuration: configuration, registry: registry,
-                identity: serverKey, settings: settings, layout: layout, model: [Double](repeating: 0, count: length),
-                ledger: nil,
-                onListening: { port in
-                    portSink.yield(port)
-                    portSink.finish()
-                },
-                onRound: { _ in },
-                log: { line in if line.contains("clients joined; starting") { joinedAt.mark() } })
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            _ = try await server.value  // the server failed before listening: surface its error
-            throw ValidationError("the server stopped before listening")
-        }
-        let sessionTimeout = timeout * 6
+        let server = try ChildProcess(
+            executable: try Self.executablePath(),
+            arguments: [
+                "--server-only", "--work-dir", directory.path, "--clients", "\(clients)", "--length", "\(length)",
+                "--phase-timeout", "\(phaseTimeout)", "--seed", "\(seed)",
+            ])
+        defer { server.terminate() }
+        let port = try await waitForPort(server, in: directory, deadline: start + round.timeout)
+        let sessionTimeout = round.timeout * 6
         let clientFailures = await withTaskGroup(of: Bool.self) { group in
             for participant in participants {
                 group.addTask {
@@ -108,37 +121,71 @@ struct GRPCBench: AsyncParsableCommand {
             for await ok in group where !ok { failures += 1 }
             return failures
         }
-        let outcome = try await server.value
-        let end = ContinuousClock.now
-        let wall = seconds(end - start)
         let cpu = processCPUSeconds() - cpuBefore
-        let round = try require(outcome.rounds.first, "the server reported no round")
-        let average = try require(outcome.lastAverage, "the server reported no average")
+        let usage = try require(try server.reap(block: true), "the server process was not reaped")
+        let wall = seconds(ContinuousClock.now - start)
+        guard usage.exitCode == 0 else {
+            throw ValidationError(
+                "the server process failed (\(usage.exitCode.map { "exit \($0)" } ?? "signal \(usage.signal ?? 0)"))")
+        }
+        let report = try JSONDecoder().decode(
+            ServerReport.self, from: Data(contentsOf: directory.appendingPathComponent(WorkFiles.report)))
+        guard report.version == ServerReport.currentVersion else {
+            throw ValidationError("server report version \(report.version) (expected \(ServerReport.currentVersion))")
+        }
+        let file = try SafetensorsFile(contentsOf: directory.appendingPathComponent(WorkFiles.average))
+        let tensor = try require(file.tensor(named: WorkFiles.averageTensor), "the average file has no tensor")
+        let average = try file.values(of: tensor)
+        guard average.count == length else {
+            throw ValidationError("the server's average has \(average.count) values, expected \(length)")
+        }
 
         // The plain average of the survivors' updates, against the proven rounding bound.
         var plain = [Double](repeating: 0, count: length)
-        for id in round.survivorIDs {
+        for id in report.survivorIDs {
             let d = updates.delta(client: Int(id))
             for i in plain.indices { plain[i] += d[i] }
         }
         var maxError = 0.0
-        let n = Double(round.survivorIDs.count)
+        let n = Double(report.survivorIDs.count)
         for i in plain.indices { maxError = max(maxError, abs(average[i] - plain[i] / n)) }
 
-        let result = GRPCBenchResult(
-            clients: clients, length: length, survivors: round.survivors, clientFailures: clientFailures,
-            degree: round.degree, threshold: round.threshold, bits: round.bits,
-            wallSeconds: wall, roundSeconds: joinedAt.value.map { seconds(end - $0) },
-            cpuSeconds: cpu, peakRSSMegabytes: peakRSSMegabytes(), rssBeforeRoundMegabytes: rssBefore,
-            maxAbsError: maxError, errorBound: round.errorBound, correct: maxError <= round.errorBound)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
-            print(result.text)
+        return GRPCBenchResult(
+            clients: clients, length: length, survivors: report.survivorIDs.count, clientFailures: clientFailures,
+            degree: report.degree, threshold: report.threshold, bits: report.bits,
+            wallSeconds: wall, roundSeconds: report.roundSeconds,
+            serverCPUSeconds: usage.cpuSeconds, serverPeakRSSMegabytes: usage.peakRSSMegabytes,
+            clientCPUSeconds: cpu, clientPeakRSSMegabytes: peakRSSMegabytes(), rssBeforeRoundMegabytes: rssBefore,
+            maxAbsError: maxError, errorBound: report.errorBound,
+            correct: !report.survivorIDs.isEmpty && maxError <= report.errorBound)
+    }
+
+    /// Polls for the port file the child writes once listening; fails early when the child exits first.
+    private func waitForPort(
+        _ server: ChildProcess, in directory: URL, deadline: ContinuousClock.Instant
+    ) async throws -> Int {
+        let url = directory.appendingPathComponent(WorkFiles.port)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: url, encoding: .utf8),
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return port
+            }
+            if let usage = try server.reap(block: false) {
+                throw ValidationError("the server process stopped before listening (exit \(usage.exitCode ?? -1))")
+            }
+            try await Task.sleep(for: .milliseconds(10))
         }
-        if !result.correct || clientFailures > 0 { throw ExitCode(1) }
+        throw ValidationError("the server process did not listen within --phase-timeout")
+    }
+
+    /// This benchmark's own executable (re-executed for the server).
+    private static func executablePath() throws -> String {
+        if let path = Bundle.main.executablePath { return path }
+        guard let argument = CommandLine.arguments.first, argument.contains("/") else {
+            throw ValidationError("cannot locate the grpc-bench executable to start the server")
+        }
+        return argument
     }
 
     private func require<T>(_ value: T?, _ message: String) throws -> T {

@@ -13,7 +13,8 @@ struct Client: AsyncParsableCommand {
             against its own copy of --registry. For each round it learns the parameters from the server, checks \
             that every peer's signed key advertisement verifies against its registry and that --update has the \
             round's model layout, then clips, rotates, quantizes, adds its share of the announced noise, masks \
-            and sends its update. It exits 0 after the last round's result.
+            and sends its update. When the server samples cohorts (serve --sampling-rate), a client left out of \
+            a round sends nothing and waits for the next one. It exits 0 after the last round's result.
 
             Example:
               secagg-tool client --server 10.0.0.5:7443 --identity keys/client-0003.key \\
@@ -89,12 +90,18 @@ struct Client: AsyncParsableCommand {
         }
         let output = ClientOutput(
             client: id,
-            rounds: outcome.rounds.map { ClientOutput.Round(round: Int($0.round), survivorIDs: $0.survivors) },
+            rounds: outcome.rounds.map {
+                ClientOutput.Round(round: Int($0.round), survivorIDs: $0.survivors, sampled: $0.sampled)
+            },
             vanishedAfter: { if case .vanished(let p) = outcome.ending { return "\(p)" } else { return nil } }())
         if json {
             try JSONOutput.print(output)
         } else {
-            for r in outcome.rounds { print("round \(r.round): \(r.survivors.count) survivors \(r.survivors)") }
+            for r in outcome.rounds {
+                print(
+                    "round \(r.round): \(r.survivors.count) survivors \(r.survivors)"
+                        + (r.sampled ? "" : " (not sampled: sat this round out)"))
+            }
         }
     }
 
@@ -129,8 +136,10 @@ struct ClientOutput: Encodable {
     struct Round: Encodable {
         let round: Int
         let survivorIDs: [UInt32]
+        /// False for a round whose sampled cohort left this client out.
+        let sampled: Bool
         enum CodingKeys: String, CodingKey {
-            case round
+            case round, sampled
             case survivorIDs = "survivor_ids"
         }
     }

@@ -14,6 +14,13 @@ struct Serve: AsyncParsableCommand {
             Each phase closes when every client answered or --phase-timeout passed; clients that did not answer \
             are dropouts and the round goes on without them while enough survive (--min-survivors).
 
+            With --sampling-rate q, each round's cohort is a Poisson sample of the connected clients (each \
+            independently with probability q, from the system CSPRNG); the others sit the round out and wait \
+            for the next. The noise is planned for max(2, round(joined * q)) clients and every round is \
+            accounted with q, as in `simulate` (amplification that holds against observers of the model, not \
+            against this server, which sees the cohorts: Docs/privacy.md); a sample smaller than 2 (or --min-survivors) fails the round \
+            (exit 1). --seed makes only these draws reproducible (tests; NOT secure).
+
             The round options are those of `simulate`. With --ledger the round is charged before unmasking; \
             --audit-log records the same signed events as `simulate --audit-log`, signed by --identity (pinned: \
             it must be the server key of --registry). \
@@ -75,7 +82,6 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--join-timeout must be in (0, 86400]")
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give both --tls-cert and --tls-key") }
-        guard round.samplingRate == nil else { throw ValidationError("serve does not support --sampling-rate yet") }
     }
 
     func run() async throws {

@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized)
 struct LoopbackRoundTests {
     /// Checks the averaged update the server wrote against the plain average of `survivors`' updates.
-    private func expectAverage(_ fixture: LoopbackFixture, file: String, survivors: [Int], errorBound: Double) throws {
+    func expectAverage(_ fixture: LoopbackFixture, file: String, survivors: [Int], errorBound: Double) throws {
         let recovered = try fixture.readAverage(file)
         let expected = fixture.plainAverage(of: survivors)
         #expect(recovered.count == expected.count)

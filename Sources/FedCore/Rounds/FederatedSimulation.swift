@@ -84,8 +84,10 @@ public struct FederatedSimulation {
     /// Runs every round; `events` receives progress. Returns one report per round.
     public mutating func run(events: (SimulationEvent) -> Void = { _ in }) throws(SimulationError) -> [RoundReport] {
         let dimension = source.layout.parameterCount
-        let plannedCohort = settings.samplingRate.map { max(2, Int((Double(source.clientIDs.count) * $0).rounded())) }
-            ?? settings.cohortSize ?? source.clientIDs.count
+        var plannedCohort = settings.cohortSize ?? source.clientIDs.count
+        if let q = settings.samplingRate {
+            plannedCohort = CohortSampling.plannedCohort(population: source.clientIDs.count, rate: q)
+        }
         let (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
             settings: settings, plannedCohort: plannedCohort, dimension: dimension)
         var spend: PrivacySpend
@@ -99,6 +101,7 @@ public struct FederatedSimulation {
                 let round = firstRound + index
                 let cohort = sampleCohort()
                 events(.roundStarted(round: round, of: firstRound + settings.rounds - 1, cohort: cohort.count))
+                try CohortSampling.requireEnough(cohort, round: round, settings: settings)
                 let plan = try RoundPlanner.plan(
                     round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
                     bits: calibratedBits, roundSeed: rng.bytes(count: 32))
@@ -144,11 +147,7 @@ public struct FederatedSimulation {
 
     private mutating func sampleCohort() -> [UInt32] {
         let all = source.clientIDs
-        if let q = settings.samplingRate {
-            // Poisson sampling: each client independently with probability q (53-bit uniform draw).
-            let threshold = UInt64(q * 0x1p53)
-            return all.filter { _ in (rng.next() >> 11) < threshold }
-        }
+        if let q = settings.samplingRate { return CohortSampling.poisson(all, rate: q, using: &rng) }
         guard let size = settings.cohortSize, size < all.count else { return all }
         var pool = all
         for i in 0..<size {

@@ -20,6 +20,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     case budgetExhausted(round: Int, spent: Double, needed: Double, budget: Double)
     /// Fewer masked inputs arrived than the round accepts.
     case tooFewSurvivors(round: Int, survivors: Int, required: Int)
+    /// The round's cohort (a Poisson sample, or whoever is still connected) has fewer than `required` clients:
+    /// the round fails before it is planned (nothing advertised, charged or released).
+    case cohortTooSmall(round: Int, clients: Int, required: Int)
     /// The secure-aggregation round failed (never a wrong sum).
     case roundFailed(round: Int, SecureAggError)
     /// Writing an output file failed.
@@ -27,7 +30,7 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .budgetExhausted, .tooFewSurvivors, .roundFailed: return 1
+        case .budgetExhausted, .tooFewSurvivors, .cohortTooSmall, .roundFailed: return 1
         default: return 2
         }
     }
@@ -47,6 +50,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
         case let .tooFewSurvivors(round, survivors, required):
             return "round \(round) failed: \(survivors) masked inputs arrived, at least \(required) required "
                 + "(--min-survivors); nothing was released and no budget was charged"
+        case let .cohortTooSmall(round, clients, required):
+            return "round \(round) failed: its cohort has \(clients) client(s), at least \(required) required "
+                + "(2, or --min-survivors); the round was not started and no budget was charged"
         case let .roundFailed(round, e): return "round \(round) failed: \(e)"
         case let .output(s): return s
         }

@@ -45,6 +45,8 @@ public struct ClientRoundOutcome: Sendable, Equatable {
     public var round: UInt64
     public var survivors: [UInt32]
     public var outputHash: String
+    /// False for a round this client was not sampled into (it received only the result, sent nothing).
+    public var sampled: Bool
 }
 
 /// The client's side of a session as a pure state machine over proto messages: each server message in, the
@@ -131,6 +133,10 @@ struct ClientDriver {
             return []
         case (.betweenRounds, .roundStart(let r)):
             return [try startRound(r)]
+        case (.betweenRounds, .roundResult(let m)):
+            // A round whose cohort (a Poisson sample) left this client out: it only learns the outcome.
+            try sitOut(m)
+            return []
         case (.inRound(let state), _):
             return try continueRound(state, body)
         default:
@@ -201,6 +207,18 @@ struct ClientDriver {
         return Self.envelope(.advertiseKeys(advertisement.proto))
     }
 
+    private mutating func sitOut(_ m: Secagg_V1_RoundResult) throws(TransportError) {
+        guard m.version == 1 else { throw .unsupportedMessageVersion(what: "RoundResult", version: m.version) }
+        guard m.round > lastRound else { throw .malformed("result for round \(m.round) is not new") }
+        guard !m.survivors.contains(participant.id) else {
+            throw .malformed("round \(m.round) lists this client as a survivor, but it never took part")
+        }
+        lastRound = m.round
+        outcomes.append(
+            ClientRoundOutcome(round: m.round, survivors: m.survivors, outputHash: m.outputHash, sampled: false))
+        step = m.lastRound ? .finished : .betweenRounds
+    }
+
     private mutating func sent(_ phase: Phase) {
         if participant.exitAfter == phase { vanishAfterPhase = phase }
     }
@@ -254,7 +272,8 @@ struct ClientDriver {
         case (_, .roundResult(let m)):
             guard m.version == 1 else { throw .unsupportedMessageVersion(what: "RoundResult", version: m.version) }
             guard m.round == round else { throw .malformed("result for round \(m.round) during round \(round)") }
-            outcomes.append(ClientRoundOutcome(round: m.round, survivors: m.survivors, outputHash: m.outputHash))
+            outcomes.append(
+                ClientRoundOutcome(round: m.round, survivors: m.survivors, outputHash: m.outputHash, sampled: true))
             step = m.lastRound ? .finished : .betweenRounds
             return []
         default:

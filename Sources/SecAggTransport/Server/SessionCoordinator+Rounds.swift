@@ -17,9 +17,14 @@ struct ServedRunInputs: Sendable {
 
 extension SessionCoordinator {
     /// Waits for the clients, then runs `inputs.settings.rounds` rounds over whoever is connected at the start
-    /// of each. The ledger is charged after the consistency check and before any unmasking request is sent.
+    /// of each — or, with a sampling rate q, over a Poisson sample of them (each independently with
+    /// probability q, drawn from a generator keyed by the OS entropy source unless `settings.seed` is set);
+    /// members outside a round's cohort receive only its RoundResult or RoundAborted. The noise is planned for
+    /// max(2, round(joined · q)) clients and every round is accounted with q, as in `simulate`. The ledger is
+    /// charged after the consistency check and before any unmasking request is sent.
     ///
-    /// - Throws: ``SimulationError`` when a round fails (too few survivors, budget, protocol failure).
+    /// - Throws: ``SimulationError`` when a round fails (a cohort smaller than
+    ///   ``CohortSampling/minimumCohort(settings:)``, too few survivors, budget, protocol failure).
     func runRounds(_ inputs: ServedRunInputs, onRound: @Sendable (ServedRound) -> Void) async throws
         -> ServeOutcome
     {
@@ -33,8 +38,12 @@ extension SessionCoordinator {
         }
         log("\(joined.count) clients joined; starting \(settings.rounds) round(s)")
         let dimension = inputs.layout.parameterCount
+        var plannedCohort = joined.count
+        if let q = settings.samplingRate {
+            plannedCohort = CohortSampling.plannedCohort(population: joined.count, rate: q)
+        }
         let (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
-            settings: settings, plannedCohort: joined.count, dimension: dimension)
+            settings: settings, plannedCohort: plannedCohort, dimension: dimension)
         var spend: PrivacySpend
         do { spend = try PrivacySpend.replaying(try inputs.ledger?.chargedRounds ?? []) } catch let e as LedgerError {
             throw SimulationError.ledger(e)
@@ -44,11 +53,18 @@ extension SessionCoordinator {
         var reports: [ServedRound] = []
         var lastAverage: [Double]?
         var random = SystemRandom()
+        // Only the cohort draws use this stream; `--seed` makes them reproducible (tests), never anything else.
+        var sampler = settings.seed.map { ChaChaRandom.seeded($0) } ?? ChaChaRandom.system()
         for index in 0..<settings.rounds {
             let round = firstRound + index
             let last = index == settings.rounds - 1
             do {
-                let cohort = members.keys.sorted()
+                var cohort = members.keys.sorted()
+                if let q = settings.samplingRate {
+                    cohort = CohortSampling.poisson(cohort, rate: q, using: &sampler)
+                    log("round \(round): sampled \(cohort.count) of \(members.count) clients (q = \(q))")
+                }
+                try CohortSampling.requireEnough(cohort, round: round, settings: settings)
                 let plan = try RoundPlanner.plan(
                     round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
                     bits: calibratedBits, roundSeed: random.bytes(count: 32))
