@@ -77,29 +77,14 @@ struct Result: Encodable {
     let error_bound: Double
 }
 
-/// The model as Float straight from the mapped file (the mapping is dropped on return). Returned rather than
-/// kept in a local so the simulation holds the only reference and updates the model in place (a second
-/// reference would make the first update copy the whole vector).
-func loadParameters(_ path: String, layout: ModelLayout) throws -> FlatParameters {
-    let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: path))
-    var floats = [Float](repeating: 0, count: layout.parameterCount)
-    let chunk = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1 << 16)
-    defer { chunk.deallocate() }
-    for e in layout.entries {
-        guard let t = file.tensor(named: e.name) else { continue }
-        var start = 0
-        while start < e.count {
-            let n = min(chunk.count, e.count - start)
-            try file.readValues(of: t, elements: start..<start + n, into: chunk)
-            for j in 0..<n { floats[e.offset + start + j] = Float(chunk[j]) }
-            start += n
-        }
-    }
-    return FlatParameters.precisionIsFloat(for: layout) ? .float(floats) : .double(floats.map { Double($0) })
-}
-
 func run(_ o: Options) throws -> Result {
-    let layout = try ModelLayout(file: SafetensorsFile(contentsOf: URL(fileURLWithPath: o.model)))
+    // The model as Float straight from the mapped file (unmapped when the closure returns), later handed over
+    // with `consume` so the simulation holds the only reference (a second one makes the first update copy it).
+    let (parameters, layout) = try { () throws -> (FlatParameters, ModelLayout) in
+        let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: o.model))
+        let layout = try ModelLayout(file: file)
+        return (try FlatParameters(file: file, layout: layout), layout)
+    }()
     var settings = SimulationSettings()
     settings.rounds = 1
     settings.seed = o.seed
@@ -107,7 +92,7 @@ func run(_ o: Options) throws -> Result {
     settings.dropoutFraction = 0.1
     let source = SyntheticUpdateSource(updates: SyntheticUpdates(layout: layout, seed: o.seed), clients: o.clients)
     var simulation = try FederatedSimulation(
-        settings: settings, parameters: try loadParameters(o.model, layout: layout), source: source, ledger: nil)
+        settings: settings, parameters: consume parameters, source: source, ledger: nil)
     let cpuStart = cpuSeconds()
     let wallStart = ContinuousClock.now
     let reports = try simulation.run()

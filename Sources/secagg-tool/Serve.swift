@@ -140,12 +140,12 @@ struct Serve: AsyncParsableCommand {
         }
         if let out = files.out, let average = outcome.lastAverage, let last = outcome.rounds.last {
             try ModelFiles.write(
-                layout: layout, values: average, carryingThrough: nil, to: out,
+                layout: layout, values: .double(average), carryingThrough: nil, to: out,
                 metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
         if let modelOut = files.modelOut {
             try ModelFiles.write(
-                layout: layout, values: outcome.model, carryingThrough: modelFile, to: modelOut,
+                layout: layout, values: .double(outcome.model), carryingThrough: modelFile, to: modelOut,
                 metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
         let result = RunOutput(

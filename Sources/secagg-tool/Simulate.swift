@@ -58,7 +58,9 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (modelFile, layout) = try ModelFiles.load(files.model)
+        // The model in its storage precision (Float for F32/F16/BF16 models), read without a Double copy; the
+        // file is reopened only if --model-out needs its other tensors.
+        let (parameters, layout, modelMetadata) = try ModelFiles.loadParameters(files.model)
         let source: any ClientUpdateSource
         if let updates {
             do { source = try DirectoryUpdateSource(directory: URL(fileURLWithPath: updates), layout: layout) } catch {
@@ -75,20 +77,15 @@ struct Simulate: AsyncParsableCommand {
                 throw ToolFailure.badInput("\(path): \(error)")
             }
         }
-        // The model in its storage precision (Float for F32/F16/BF16 models): no lasting Double copy.
-        let parameters: FlatParameters
-        do { parameters = FlatParameters(try layout.flatten(modelFile), for: layout) } catch {
-            throw ToolFailure.badInput("\(error)")
-        }
-
         let audit = try openAuditLog(settings: settings)
 
         var simulation: FederatedSimulation
         var reports: [RoundReport] = []
         let progress = ProgressBar(enabled: true)
         do {
+            // `consume`: the simulation must hold the only reference, or its first update copies the model.
             simulation = try FederatedSimulation(
-                settings: settings, parameters: parameters, source: source, ledger: ledger, audit: audit)
+                settings: settings, parameters: consume parameters, source: source, ledger: ledger, audit: audit)
             reports = try simulation.run { event in progress.handle(event) }
         } catch {
             progress.finish()
@@ -96,15 +93,16 @@ struct Simulate: AsyncParsableCommand {
         }
         progress.finish()
 
-        if let out = files.out, let average = simulation.lastAverage, let last = reports.last {
+        if let out = files.out, let average = simulation.lastAverageParameters, let last = reports.last {
             try ModelFiles.write(
                 layout: layout, values: average, carryingThrough: nil, to: out,
                 metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
         if let modelOut = files.modelOut {
+            let (modelFile, _) = try ModelFiles.load(files.model)
             try ModelFiles.write(
-                layout: layout, values: simulation.model, carryingThrough: modelFile, to: modelOut,
-                metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
+                layout: layout, values: simulation.parameters, carryingThrough: modelFile, to: modelOut,
+                metadata: modelMetadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
         let epsilon = reports.last?.epsilon ?? 0
         let output = RunOutput(

@@ -71,6 +71,8 @@ import FedCore
                 switch written.payload {
                 case .values(let values): #expect(try file.values(of: read) == values)
                 case .raw(let raw): #expect(file.rawBytes(of: read) == raw)
+                case .flat(let flat, let offset):
+                    #expect(try file.values(of: read) == Array(flat.doubles[offset..<offset + read.elementCount]))
                 }
             }
         }

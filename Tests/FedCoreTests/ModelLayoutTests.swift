@@ -123,6 +123,34 @@ import Testing
         }
     }
 
+    @Test func flatParametersReadStraightFromTheFileEqualFlattenAndWriteBackExactly() throws {
+        // F64 in the layout keeps Double; an F32/BF16/F16-only layout is read as Float (every value exact).
+        let f32Only = Self.base.filter { $0.dtype != .f64 }
+            + [WritableTensor(name: "h", dtype: .f16, shape: [3], payload: .values([0.125, -2, 1024]))]
+        for tensors in [Self.base, f32Only] {
+            let model = try Self.file(tensors)
+            let layout = try ModelLayout(file: model)
+            let flat = try FlatParameters(file: model, layout: layout)
+            #expect(flat.doubles == (try layout.flatten(model)))
+            if case .float = flat { #expect(tensors.allSatisfy { $0.dtype != .f64 }) }
+            // Written tensor by tensor from the flat vector (no per-tensor copies), then read back.
+            let written = try Self.file(try layout.unflatten(flat, carryingThrough: model))
+            #expect(try layout.flatten(written) == flat.doubles)
+            #expect(written.tensors.map(\.name) == model.tensors.map(\.name))
+        }
+        // A non-finite value in the file is refused with the tensor's name and index.
+        let header = #"{"a.weight":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"a.bias":{"dtype":"BF16","shape":[2],"data_offsets":[24,28]},"b":{"dtype":"F64","shape":[],"data_offsets":[28,36]}}"#
+        let data = TestFiles.f32Bytes([1, 2, 3, 4, .infinity, 6]) + [0, 0, 0, 0] + [UInt8](repeating: 0, count: 8)
+        let bad = try SafetensorsFile(bytes: TestFiles.safetensors(header: header, data: data), name: "u")
+        let layout = try ModelLayout(file: try Self.file(Self.base))
+        #expect(throws: ModelLayoutError.file(.nonFiniteValue(file: "u", tensor: "a.weight", index: 4))) {
+            _ = try FlatParameters(file: bad, layout: layout)
+        }
+        // A flat range past the vector's end is refused by the writer.
+        let short = WritableTensor(name: "x", dtype: .f32, shape: [4], payload: .flat(.float([1, 2, 3]), offset: 0))
+        #expect(throws: SafetensorsError.self) { _ = try SafetensorsWriter.encode([short]) }
+    }
+
     @Test func invalidLayoutsAreRefused() throws {
         #expect(throws: ModelLayoutError.self) { _ = try ModelLayout(tensors: []) }
         #expect(throws: ModelLayoutError.self) { _ = try ModelLayout(tensors: [("a", .f32, [1]), ("a", .f32, [2])]) }

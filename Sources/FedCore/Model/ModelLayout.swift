@@ -145,11 +145,19 @@ public struct ModelLayout: Sendable, Equatable {
     public func unflatten(
         _ vector: [Double], carryingThrough source: SafetensorsFile? = nil
     ) throws(ModelLayoutError) -> [WritableTensor] {
-        guard vector.count == parameterCount else {
-            throw .wrongParameterCount(expected: parameterCount, actual: vector.count)
+        try unflatten(.double(vector), carryingThrough: source)
+    }
+
+    /// As ``unflatten(_:carryingThrough:)`` for a vector in either precision; the tensors reference `flat`
+    /// (``WritableTensor/Payload/flat(_:offset:)``) instead of copying it.
+    public func unflatten(
+        _ flat: FlatParameters, carryingThrough source: SafetensorsFile? = nil
+    ) throws(ModelLayoutError) -> [WritableTensor] {
+        guard flat.count == parameterCount else {
+            throw .wrongParameterCount(expected: parameterCount, actual: flat.count)
         }
         func tensor(_ e: Entry) -> WritableTensor {
-            WritableTensor(name: e.name, dtype: e.dtype, shape: e.shape, payload: .values(Array(vector[e.offset..<(e.offset + e.count)])))
+            WritableTensor(name: e.name, dtype: e.dtype, shape: e.shape, payload: .flat(flat, offset: e.offset))
         }
         guard let source else { return entries.map(tensor) }
         try validate(source)

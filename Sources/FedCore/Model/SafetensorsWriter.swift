@@ -7,6 +7,9 @@ public struct WritableTensor: Sendable, Equatable {
         /// Values converted to the tensor's float dtype on write (`Double` → F64 exact; → F32 rounds to
         /// nearest; → F16/BF16 rounds to F32 first, then to nearest even). Only for float dtypes.
         case values([Double])
+        /// `count` values of a flat vector from `offset` on (shape's element count of them), converted like
+        /// ``values(_:)``: a model or average is written tensor by tensor without splitting it into copies.
+        case flat(FlatParameters, offset: Int)
         /// Raw little-endian bytes written unchanged (any dtype; e.g. carried-through I64 buffers).
         case raw(Data)
     }
@@ -120,6 +123,13 @@ public enum SafetensorsWriter {
                 guard values.count == elements else {
                     throw .invalidTensorToWrite(file: name, tensor: tensor.name, detail: "\(values.count) values for shape \(tensor.shape)")
                 }
+            case .flat(let flat, let start):
+                guard tensor.dtype.isAggregated else {
+                    throw .invalidTensorToWrite(file: name, tensor: tensor.name, detail: "values payload needs a float dtype, not \(tensor.dtype.rawValue)")
+                }
+                guard start >= 0, start <= flat.count, elements <= flat.count - start else {
+                    throw .invalidTensorToWrite(file: name, tensor: tensor.name, detail: "flat range \(start)+\(elements) outside \(flat.count) values")
+                }
             case .raw(let data):
                 guard data.count == elements * tensor.dtype.byteSize else {
                     throw .invalidTensorToWrite(file: name, tensor: tensor.name, detail: "\(data.count) raw bytes for shape \(tensor.shape) of \(tensor.dtype.rawValue)")
@@ -140,15 +150,24 @@ public enum SafetensorsWriter {
     }
 
     private static func tensorBytes(_ tensor: WritableTensor, name: String) throws(SafetensorsError) -> Data {
-        let values: [Double]
         switch tensor.payload {
         case .raw(let data): return data
-        case .values(let v): values = v
+        case .values(let v): return try convert(tensor, name: name, count: v.count) { v[$0] }
+        case .flat(let flat, let start):
+            let count = tensor.shape.reduce(1, *)
+            return try convert(tensor, name: name, count: count) { flat.value(at: start + $0) }
         }
-        var out = [UInt8](repeating: 0, count: values.count * tensor.dtype.byteSize)
+    }
+
+    /// `count` values (`value(i)`) in the tensor's float dtype, little-endian.
+    private static func convert(
+        _ tensor: WritableTensor, name: String, count: Int, _ value: (Int) -> Double
+    ) throws(SafetensorsError) -> Data {
+        var out = [UInt8](repeating: 0, count: count * tensor.dtype.byteSize)
         let dtype = tensor.dtype
         let badIndex: Int? = out.withUnsafeMutableBytes { raw -> Int? in
-            for (i, value) in values.enumerated() {
+            for i in 0..<count {
+                let value = value(i)
                 switch dtype {
                 case .f64:
                     guard value.isFinite else { return i }

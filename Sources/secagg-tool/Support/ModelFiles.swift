@@ -27,9 +27,18 @@ enum ModelFiles {
         }
     }
 
+    /// The model at `path` (or the embedded default) as a flat vector in its storage precision, with its
+    /// layout and `__metadata__`. The file is unmapped on return, so its pages do not stay resident.
+    static func loadParameters(_ path: String?) throws -> (FlatParameters, ModelLayout, [String: String]) {
+        let (file, layout) = try load(path)
+        do { return (try FlatParameters(file: file, layout: layout), layout, file.metadata) } catch {
+            throw ToolFailure.badInput("\(error)")
+        }
+    }
+
     /// Writes `values` (layout order) as safetensors, carrying `source`'s other tensors through when given.
     static func write(
-        layout: ModelLayout, values: [Double], carryingThrough source: SafetensorsFile?, to path: String,
+        layout: ModelLayout, values: FlatParameters, carryingThrough source: SafetensorsFile?, to path: String,
         metadata: [String: String]
     ) throws {
         do {
