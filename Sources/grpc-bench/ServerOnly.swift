@@ -75,7 +75,7 @@ struct BenchRound {
         let start = ContinuousClock.now
         let outcome = try await AggregationServer.run(
             host: "127.0.0.1", port: 0, tls: nil, configuration: configuration, registry: registry,
-            identity: identity, settings: settings, layout: layout, model: [Double](repeating: 0, count: length),
+            identity: identity, settings: settings, layout: layout, model: .float([Float](repeating: 0, count: length)),
             ledger: nil,
             onListening: { port in
                 // Atomic: the parent never reads a partial port number.
@@ -93,7 +93,8 @@ struct BenchRound {
         try SafetensorsWriter.write(
             [
                 WritableTensor(
-                    name: WorkFiles.averageTensor, dtype: .f64, shape: [average.count], payload: .values(average))
+                    name: WorkFiles.averageTensor, dtype: .f64, shape: [average.count],
+                    payload: .flat(average, offset: 0))
             ],
             metadata: ["kind": "grpc-bench-average", "version": "1"],
             to: directory.appendingPathComponent(WorkFiles.average))

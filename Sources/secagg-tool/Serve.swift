@@ -91,9 +91,7 @@ struct Serve: AsyncParsableCommand {
         guard keyFile.role == .server, registry.pins(keyFile) else {
             throw ToolFailure.badInput("\(identity): not the server key pinned in \(self.registry)")
         }
-        let (modelFile, layout) = try ModelFiles.load(files.model)
-        let flat: [Double]
-        do { flat = try layout.flatten(modelFile) } catch { throw ToolFailure.badInput("\(error)") }
+        let (flat, layout, modelMetadata) = try ModelFiles.loadParameters(files.model)
         var ledger: PrivacyLedger?
         if let path = round.ledger {
             do { ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {
@@ -140,13 +138,13 @@ struct Serve: AsyncParsableCommand {
         }
         if let out = files.out, let average = outcome.lastAverage, let last = outcome.rounds.last {
             try ModelFiles.write(
-                layout: layout, values: .double(average), carryingThrough: nil, to: out,
+                layout: layout, values: average, carryingThrough: nil, to: out,
                 metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
         }
         if let modelOut = files.modelOut {
             try ModelFiles.write(
-                layout: layout, values: .double(outcome.model), carryingThrough: modelFile, to: modelOut,
-                metadata: modelFile.metadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
+                layout: layout, values: outcome.model, carryingThrough: try ModelFiles.load(files.model).0,
+                to: modelOut, metadata: modelMetadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
         }
         let result = RunOutput(
             rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: files.out,

@@ -372,10 +372,10 @@ public struct FederatedSimulation {
 }
 
 extension FederatedSimulation {
-    /// Decodes the round's sum block by block, and for each block: measures it against the true weighted
-    /// average of the survivors' clipped updates (re-read block by block from `source`), hashes it, adds
-    /// `lr · average` to the model and keeps it as ``lastAverageParameters``. Holds one block of Doubles per
-    /// step instead of full-length Double vectors.
+    /// Decodes the round's sum block by block, measuring every block against the true weighted average of
+    /// the survivors' clipped updates (re-read block by block from `source`); then adds `lr · average` to the
+    /// model (only once decoding succeeded) and keeps the average as ``lastAverageParameters``. Holds one
+    /// block of Doubles per step instead of full-length Double vectors.
     fileprivate mutating func decodeAndApply(
         _ result: RoundResult, decoder: DPDecoder, divisor: Double, inputScales: [UInt32: Double],
         source: any ClientUpdateSource
@@ -391,42 +391,30 @@ extension FederatedSimulation {
             truth.deallocate()
             scratch.deallocate()
         }
-        let hasher = Blake2b.Hasher(outputByteCount: 32)
         var maxAbs = 0.0
         var squares = 0.0
         var readTime = Duration.zero
-        let learningRate = settings.serverLearningRate
-        var average = parameters.zeros(count: parameters.count)
-        var model = parameters
-        parameters = .double([])
-        defer { parameters = model }
         let inverseDivisor = 1 / divisor
+        let decoded: DecodedAverage
         do {
-            try model.withWriter { (modelWriter) throws(StreamingEncodingError<ClientUpdateError>) in
-                try average.withWriter { (averageWriter) throws(StreamingEncodingError<ClientUpdateError>) in
-                    try result.sum.withUnsafeBufferPointer { (all) throws(StreamingEncodingError<ClientUpdateError>) in
-                        // The encoded update only (a weighted round's count limbs follow it).
-                        let sum = UnsafeBufferPointer(rebasing: all[0..<decoder.paddedDimension])
-                        try decoder.decode(sum: sum, count: divisor) {
-                            (offset: Int, block: UnsafeBufferPointer<Double>) throws(ClientUpdateError) in
-                            let n = block.count
-                            for j in 0..<n { truth[j] = 0 }
-                            let part = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
-                            for (reader, scale) in readers {
-                                let readStart = ContinuousClock.now
-                                defer { readTime += ContinuousClock.now - readStart }
-                                try reader.read(offset: offset, into: part)
-                                for j in 0..<n { truth[j] += scale * part[j] }
-                            }
-                            for j in 0..<n {
-                                let diff = abs(block[j] - truth[j] * inverseDivisor)
-                                maxAbs = max(maxAbs, diff)
-                                squares += diff * diff
-                            }
-                            hasher.update(UnsafeRawBufferPointer(block))
-                            modelWriter.add(learningRate, block, at: offset)
-                            averageWriter.store(block, at: offset)
-                        }
+            decoded = try result.sum.withUnsafeBufferPointer {
+                (sum) throws(StreamingEncodingError<ClientUpdateError>) -> DecodedAverage in
+                try decoder.decodeAverage(sum: sum, divisor: divisor, precision: parameters) {
+                    (offset: Int, block: UnsafeBufferPointer<Double>) throws(ClientUpdateError) in
+                    // The true weighted average of this block, re-read from the survivors' updates.
+                    let n = block.count
+                    for j in 0..<n { truth[j] = 0 }
+                    let part = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
+                    for (reader, scale) in readers {
+                        let readStart = ContinuousClock.now
+                        defer { readTime += ContinuousClock.now - readStart }
+                        try reader.read(offset: offset, into: part)
+                        for j in 0..<n { truth[j] += scale * part[j] }
+                    }
+                    for j in 0..<n {
+                        let diff = abs(block[j] - truth[j] * inverseDivisor)
+                        maxAbs = max(maxAbs, diff)
+                        squares += diff * diff
                     }
                 }
             }
@@ -437,10 +425,12 @@ extension FederatedSimulation {
             case .inputChangedBetweenPasses: throw .invalidSettings("unreachable: decoding reads nothing twice")
             }
         }
-        lastAverageParameters = average
+        // Applied only once the whole average is decoded: a failed decode leaves the model unchanged.
+        parameters.add(settings.serverLearningRate, decoded.average)
+        lastAverageParameters = decoded.average
         return RecoveredAverage(
             maxAbsError: maxAbs, rmsError: (squares / Double(max(decoder.parameters.dimension, 1))).squareRoot(),
-            outputHash: Hex.encode(hasher.finalize()), readTime: readTime)
+            outputHash: decoded.outputHash, readTime: readTime)
     }
 }
 

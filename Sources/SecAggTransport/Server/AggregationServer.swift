@@ -30,7 +30,7 @@ public enum AggregationServer {
     ///   round fails (exit 1 in the CLI).
     public static func run(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
-        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: [Double],
+        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
         ledger: PrivacyLedger?, audit: AuditLog? = nil, onListening: @escaping @Sendable (Int) -> Void,
         onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
     ) async throws -> ServeOutcome {
@@ -50,7 +50,7 @@ public enum AggregationServer {
 
     private static func start(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
-        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: [Double],
+        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
         ledger: PrivacyLedger?, audit trail: ServedAuditTrail?, onListening: @escaping @Sendable (Int) -> Void,
         onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
     ) async throws -> ServeOutcome {

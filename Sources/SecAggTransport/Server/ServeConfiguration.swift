@@ -57,8 +57,8 @@ public struct ServedRound: Sendable, Codable, Equatable {
 /// What a whole `serve` run produced.
 public struct ServeOutcome: Sendable {
     public var rounds: [ServedRound]
-    /// The last round's averaged update (model units, layout order).
-    public var lastAverage: [Double]?
-    /// The global model after every round (`global += lr · average`).
-    public var model: [Double]
+    /// The last round's averaged update (model units, layout order), in the model's precision.
+    public var lastAverage: FlatParameters?
+    /// The global model after every round (`global += lr · average`), in its storage precision.
+    public var model: FlatParameters
 }

@@ -9,7 +9,7 @@ import Sodium
 struct ServedRunInputs: Sendable {
     var settings: SimulationSettings
     var layout: ModelLayout
-    var model: [Double]
+    var model: FlatParameters
     var ledger: PrivacyLedger?
     /// The signed audit log (the same events as `simulate --audit-log`), closed when the run ends.
     var audit: ServedAuditTrail?
@@ -51,7 +51,7 @@ extension SessionCoordinator {
         let firstRound = ((try? inputs.ledger?.records().map(\.round).max()) ?? nil).map { $0 + 1 } ?? 1
         var model = inputs.model
         var reports: [ServedRound] = []
-        var lastAverage: [Double]?
+        var lastAverage: FlatParameters?
         var random = SystemRandom()
         // Only the cohort draws use this stream; `--seed` makes them reproducible (tests), never anything else.
         var sampler = settings.seed.map { ChaChaRandom.seeded($0) } ?? ChaChaRandom.system()
@@ -69,8 +69,8 @@ extension SessionCoordinator {
                     round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
                     bits: calibratedBits, roundSeed: random.bytes(count: 32))
                 let (report, average) = try await runRound(
-                    plan, inputs: inputs, spend: &spend, noiseMultiplier: z, last: last)
-                for i in model.indices { model[i] += settings.serverLearningRate * average[i] }
+                    plan, inputs: inputs, precision: model, spend: &spend, noiseMultiplier: z, last: last)
+                model.add(settings.serverLearningRate, average)
                 lastAverage = average
                 reports.append(report)
                 onRound(report)
@@ -91,9 +91,11 @@ extension SessionCoordinator {
         return ServeOutcome(rounds: reports, lastAverage: lastAverage, model: model)
     }
 
+    /// - Parameter precision: the model, whose precision the decoded average takes.
     private func runRound(
-        _ plan: RoundPlan, inputs: ServedRunInputs, spend: inout PrivacySpend, noiseMultiplier z: Double?, last: Bool
-    ) async throws -> (ServedRound, [Double]) {
+        _ plan: RoundPlan, inputs: ServedRunInputs, precision: FlatParameters, spend: inout PrivacySpend,
+        noiseMultiplier z: Double?, last: Bool
+    ) async throws -> (ServedRound, FlatParameters) {
         let settings = inputs.settings
         let round = plan.round
         // Budget: refuse before anything starts if this round could push the total past the budget.
@@ -212,13 +214,21 @@ extension SessionCoordinator {
             server = nil
             spend = spendAfter
             let divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
-            // The encoded update only: a weighted round's count limbs follow it.
-            let encodedSum = plan.weights == nil ? result.sum : Array(result.sum[0..<plan.encoding.paddedDimension])
-            let average: [Double]
-            do { average = try decoder.decode(sum: encodedSum, count: divisor) } catch {
-                throw SimulationError.encoding(error)
+            // Block by block into the model's precision (a weighted round's count limbs are skipped).
+            let decoded: DecodedAverage
+            do {
+                decoded = try result.sum.withUnsafeBufferPointer {
+                    (sum) throws(StreamingEncodingError<Never>) -> DecodedAverage in
+                    try decoder.decodeAverage(sum: sum, divisor: divisor, precision: precision) { _, _ in }
+                }
+            } catch {
+                switch error {
+                case .encoding(let e): throw SimulationError.encoding(e)
+                case .inputChangedBetweenPasses: throw SimulationError.invalidSettings("decoding read twice")
+                }
             }
-            let hash = Hex.encode(average.withUnsafeBytes { Blake2b.hash(Array($0), outputByteCount: 32) })
+            let average = decoded.average
+            let hash = decoded.outputHash
             var head: String?
             if let audit {
                 try audit.append(
