@@ -3,7 +3,7 @@ import Sodium
 /// Cheap, seeded, approximately standard-normal draws for synthetic client updates: each draw is the sum of
 /// the four 16-bit halves-of-halves of one 64-bit ChaCha word (Irwin–Hall of 4 uniforms), centred and scaled
 /// to mean 0 and variance exactly 1. Bounded by ±2√3 ≈ ±3.46 and bell-shaped, which is all synthetic updates
-/// need; about ten times cheaper than Box–Muller (no log, sqrt, sin or cos).
+/// need; much cheaper than Box–Muller (one 64-bit word and no log, sqrt, sin or cos per draw).
 ///
 /// **Not for privacy noise** (DP noise uses DPNoise's exact integer samplers) and not an exact Gaussian.
 struct ApproximateNormal {

@@ -2,8 +2,8 @@ import Sodium
 
 /// One client's side of a SecAgg / SecAgg+ round: a pure state machine (messages in → messages out, no I/O).
 ///
-/// Order of calls: ``advertiseKeys()`` → ``shareKeys(_:using:)`` → ``maskedInput(_:shares:)`` →
-/// ``consistencyCheck(_:)`` → ``unmask(_:)``. A call in the wrong state throws
+/// Order of calls: ``advertiseKeys()`` → ``shareKeys(_:using:)`` → ``maskedInput(_:shares:)`` (or its
+/// streaming form ``maskedInput(shares:input:)``) → ``consistencyCheck(_:)`` → ``unmask(_:)``. A call in the wrong state throws
 /// ``SecureAggError/wrongState(expected:actual:)`` and changes nothing. Bad content from the server or a peer
 /// throws the matching error and moves the client to the aborted state for good. A client that stops calling
 /// has simply dropped out.
