@@ -87,7 +87,8 @@ struct GRPCBench: AsyncParsableCommand {
             to: directory.appendingPathComponent(WorkFiles.serverKey), passphrase: nil, force: false)
         let participants = clientKeys.enumerated().map { index, key in
             ClientParticipant(
-                identity: key, id: UInt32(index + 1), registry: registry, update: updates.delta(client: index + 1),
+                identity: key, id: UInt32(index + 1), registry: registry,
+                update: .double(updates.delta(client: index + 1)),
                 layoutHash: layout.layoutHash)
         }
 

@@ -107,7 +107,7 @@ struct Client: AsyncParsableCommand {
 
     /// The flat update, its layout hash and its `__metadata__` num_examples (nil when absent; weighted rounds
     /// then refuse the client).
-    private func loadUpdate() throws -> ([Double], String, Int?) {
+    private func loadUpdate() throws -> (FlatParameters, String, Int?) {
         guard FileManager.default.fileExists(atPath: update) else {
             throw ToolFailure.badInput("\(update): no such file")
         }
@@ -122,7 +122,8 @@ struct Client: AsyncParsableCommand {
                 }
                 count = n
             }
-            return (try layout.flatten(file), layout.layoutHash, count)
+            // Read straight into the update's precision (Float for F32), no Double copy; unmapped on return.
+            return (try FlatParameters(file: file, layout: layout), layout.layoutHash, count)
         } catch let failure as ToolFailure {
             throw failure
         } catch {

@@ -34,7 +34,7 @@ extension FlatParameters {
 
     /// Value `index` as a `Double` (exact for both precisions).
     @inline(__always)
-    func value(at index: Int) -> Double {
+    public func value(at index: Int) -> Double {
         switch self {
         case .double(let v): v[index]
         case .float(let v): Double(v[index])

@@ -16,8 +16,9 @@ public struct ClientParticipant: Sendable {
     public var id: UInt32
     /// The client's own copy of `registry.json`: the server and every peer are checked against it.
     public var registry: Registry
-    /// The client's update, flat in layout order (model units).
-    public var update: [Double]
+    /// The client's update, flat in layout order (model units), in its storage precision (Float for an F32
+    /// update: half the memory of Doubles, every value exact).
+    public var update: FlatParameters
     public var layoutHash: String
     /// Examples behind the update (`__metadata__` num_examples), needed by weighted rounds; nil if unknown.
     public var exampleCount: Int?
@@ -26,7 +27,7 @@ public struct ClientParticipant: Sendable {
     public var misbehaviour: ClientMisbehaviour?
 
     public init(
-        identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: [Double], layoutHash: String,
+        identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: FlatParameters, layoutHash: String,
         exampleCount: Int? = nil, exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
     ) {
         self.identity = identity
@@ -301,13 +302,11 @@ struct ClientDriver {
         do throws(SecureAggError) {
             return try state.client.maskedInput(shares: shares) { (writer) throws(SecureAggError) in
                 do throws(StreamingEncodingError<SecureAggError>) {
-                    _ = try update.withUnsafeBufferPointer { (x) throws(StreamingEncodingError<SecureAggError>) in
-                        try encoder.encode(weight: weight, using: &random) {
-                            (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(SecureAggError) in
-                            for j in block.indices { block[j] = x[offset + j] }
-                        } emitting: { (offset: Int, values: UnsafeBufferPointer<UInt32>) throws(SecureAggError) in
-                            try writer.write(values, at: offset)
-                        }
+                    try encoder.encode(weight: weight, using: &random) {
+                        (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(SecureAggError) in
+                        for j in block.indices { block[j] = update.value(at: offset + j) }
+                    } emitting: { (offset: Int, values: UnsafeBufferPointer<UInt32>) throws(SecureAggError) in
+                        try writer.write(values, at: offset)
                     }
                 } catch {
                     if case .reader(let e) = error { throw e }
