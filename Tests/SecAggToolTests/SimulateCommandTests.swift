@@ -96,6 +96,17 @@ import Testing
         #expect(try #require(round["max_abs_error"] as? Double) <= (try #require(round["error_bound"] as? Double)))
     }
 
+    @Test func weightedRunsWithAMaxWeightAndRefusesABadOne() throws {
+        let ok = try CLIRunner.run(
+            ["simulate", "--rounds", "1", "--clients", "4", "--no-dp", "--weighted", "--max-weight", "50", "--seed", "3", "--json"])
+        #expect(ok.exitCode == 0, "\(ok.stderr)")
+        let round = try #require((try ok.json()["rounds"] as? [[String: Any]])?.first)
+        #expect(try #require(round["max_abs_error"] as? Double) <= (try #require(round["error_bound"] as? Double)))
+        let refused = try CLIRunner.run(["simulate", "--weighted", "--max-weight", "0"])
+        #expect(refused.exitCode == 2)
+        #expect(refused.stderr.contains("--max-weight"))
+    }
+
     @Test func missingModelFileIsExitTwoNamingTheFile() throws {
         let r = try CLIRunner.run(["simulate", "--model", "/nonexistent/model.safetensors"])
         #expect(r.exitCode == 2)

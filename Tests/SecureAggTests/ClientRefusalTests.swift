@@ -208,6 +208,50 @@ import Testing
         _ = try client.maskedInput(inputs[1]!, shares: h.shareBroadcasts[1]!)
     }
 
+    static func write(_ input: [UInt32], _ range: Range<Int>, to writer: MaskedInputWriter) throws(SecureAggError) {
+        try input.withUnsafeBufferPointer { (all) throws(SecureAggError) in
+            try writer.write(UnsafeBufferPointer(rebasing: all[range]), at: range.lowerBound)
+        }
+    }
+
+    @Test func streamedInputEqualsTheArrayFormAndItsFailuresAreLocal() throws {
+        var h = try Self.harness()
+        let inputs = h.inputs
+        try h.advertise()
+        try h.shareKeys()
+        let input = try #require(inputs[1])
+        let shares = try #require(h.shareBroadcasts[1])
+        var streaming = try #require(h.clients[1])
+        let reference = streaming  // same keys and state: the array form must give the same bytes
+        // An input closure that throws, one that writes too little, and one that writes past the end: each is
+        // a local error, the state stays R2 and nothing is aborted.
+        #expect(secureAggError {
+            _ = try streaming.maskedInput(shares: shares) { (_: MaskedInputWriter) throws(SecureAggError) in
+                throw .aborted(reason: "reader")
+            }
+        } == .aborted(reason: "reader"))
+        #expect(secureAggError {
+            _ = try streaming.maskedInput(shares: shares) { (writer: MaskedInputWriter) throws(SecureAggError) in
+                try Self.write(input, 0..<3, to: writer)
+            }
+        } == .wrongVectorLength(expected: input.count, actual: 3))
+        #expect(streaming.abortReason == nil && streaming.stateName == "R2MaskedInput")
+        // Written in slices of 3, after a restart (as a rejected conditional rounding does).
+        let streamed = try streaming.maskedInput(shares: shares) {
+            (writer: MaskedInputWriter) throws(SecureAggError) in
+            try Self.write(input, 0..<4, to: writer)
+            var offset = 0
+            while offset < input.count {
+                let end = min(offset + 3, input.count)
+                try Self.write(input, offset..<end, to: writer)
+                offset = end
+            }
+        }
+        var arrayClient = reference
+        #expect(streamed == (try arrayClient.maskedInput(input, shares: shares)))
+        #expect(streaming.stateName == "R3ConsistencyCheck")
+    }
+
     // MARK: Phase 3 (consistency)
 
     @Test func consistencyRequestOmittingTheClientOrTooShortIsRefused() throws {

@@ -58,8 +58,14 @@ struct RoundOptions: ParsableArguments {
     @Option(name: .customLong("server-lr"), help: "Server learning rate L: global += L * average.")
     var serverLR: Double = 1.0
 
-    @Flag(help: "Weight each update by its example count (__metadata__ num_examples), weights bounded.")
+    @Flag(help: """
+        Weight each update by its example count (__metadata__ num_examples) clamped to [1, --max-weight]. \
+        The counts travel masked: the server learns only the survivors' total (not covered by DP).
+        """)
     var weighted = false
+
+    @Option(name: .customLong("max-weight"), help: "With --weighted: W, the largest example count honoured (1…2^30).")
+    var maxWeight: Int = 1000
 
     @Option(help: "Seed for a reproducible run (deterministic randomness: NOT secure).")
     var seed: UInt64?
@@ -78,6 +84,7 @@ struct RoundOptions: ParsableArguments {
         guard clip > 0, clip.isFinite else { throw ValidationError("--clip must be positive") }
         if let bits, !(1...32).contains(bits) { throw ValidationError("--bits must be in 1...32") }
         if let q = samplingRate, !(q > 0 && q <= 1) { throw ValidationError("--sampling-rate must be in (0, 1]") }
+        guard (1...(1 << 30)).contains(maxWeight) else { throw ValidationError("--max-weight must be in 1...2^30") }
         if let z = noiseMultiplier, !(z > 0 && z.isFinite) { throw ValidationError("--noise-multiplier must be positive") }
         if let e = targetEpsilon, !(e > 0 && e.isFinite) { throw ValidationError("--target-epsilon must be positive") }
         if let b = budgetEpsilon, !(b > 0) { throw ValidationError("--budget-epsilon must be positive") }
@@ -127,6 +134,7 @@ extension RoundOptions {
         s.adversary = adversary
         s.serverLearningRate = serverLR
         s.weighted = weighted
+        s.maxWeight = maxWeight
         s.seed = seed
         return s
     }
