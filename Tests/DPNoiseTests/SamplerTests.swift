@@ -20,6 +20,8 @@ import Testing
         GaussianCase(numerator: 400, denominator: 4, count: 100_000, seed: 14),  // σ = 10, unreduced
         GaussianCase(numerator: 1_000_000, denominator: 1, count: 200_000, seed: 15),  // σ = 1000
         GaussianCase(numerator: 5_000_000, denominator: 3, count: 100_000, seed: 16),  // σ ≈ 1291, rational
+        // σ ≈ 5327 with denominator 2^16 (a MiniLM round's calibrated noise): the 128-bit acceptance path.
+        GaussianCase(numerator: 1_859_534_548_496, denominator: 65_536, count: 200_000, seed: 17),
     ]
 
     @Test(arguments: gaussianCases)
@@ -128,7 +130,9 @@ import Testing
     }
 
     static let pinnedGaussian: [Int64] = [15, 20, -8, 6, 1, -4, -3, 6, 7, 15, 3, 7]
-    static let pinnedSkellam: [Int64] = [-2, 15, -8, 4, -4, -4, -5, 3, -2, 11, 5, 10]
+    /// Re-pinned on 2026-11-23 when 128-bit Bernoulli draws became lazy (``RandomWords/uniformBelow(_:isBelow:)``
+    /// skips the low word when it cannot matter): same distribution (the fits above), different stream.
+    static let pinnedSkellam: [Int64] = [-4, 9, 3, 7, 9, 3, 14, -9, -22, -7, -5, -19]
 
     /// σ = 0.1: P(Y ≠ 0) ≈ 2·e^-50, so every draw is 0.
     @Test func tinyVarianceDiscreteGaussianIsAlmostSurelyZero() throws {
