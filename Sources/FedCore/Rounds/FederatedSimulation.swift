@@ -105,6 +105,9 @@ public struct FederatedSimulation {
                 let plan = try RoundPlanner.plan(
                     round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
                     bits: calibratedBits, roundSeed: rng.bytes(count: 32))
+                // Only the last round's average is kept: dropping the previous one keeps a round's peak memory
+                // the same in every round.
+                lastAverageParameters = nil
                 let report = try runRound(plan, spend: &spend, noiseMultiplier: z, events: events)
                 reports.append(report)
                 events(.roundFinished(report))

@@ -68,6 +68,7 @@ extension SessionCoordinator {
                 let plan = try RoundPlanner.plan(
                     round: round, cohort: cohort, dimension: dimension, settings: settings, noiseMultiplier: z,
                     bits: calibratedBits, roundSeed: random.bytes(count: 32))
+                lastAverage = nil  // only the last round's average is kept (a round's peak stays the same)
                 let (report, average) = try await runRound(
                     plan, inputs: inputs, precision: model, spend: &spend, noiseMultiplier: z, last: last)
                 model.add(settings.serverLearningRate, average)
