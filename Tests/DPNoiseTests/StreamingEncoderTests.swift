@@ -11,8 +11,9 @@ import Testing
     }
 
     /// The whole-vector pipeline (rotation over the full padded vector, Int64 values), for inputs that need no
-    /// clipping: block by block, round then add that block's noise from the same word stream; if the rounded
-    /// vector fails the norm bound, redo every block (rounding and noise) with fresh words; then mod 2^b.
+    /// clipping: every attempt takes a fresh 32-byte key from the generator; block k rounds, then adds its
+    /// noise, from ChaCha20 keyed by BLAKE2b(key, k as UInt64 LE); if the rounded vector fails the norm bound,
+    /// the whole vector is redone under the next key; then mod 2^b.
     static func wholeVectorOracle(
         _ x: [Double], _ p: EncodingParameters, using rng: inout ChaChaRandom
     ) throws -> [UInt32] {
@@ -23,11 +24,15 @@ import Testing
         var noised = [Int64](repeating: 0, count: work.count)
         let noise = try NoiseSource(p.noise)
         let bound = p.roundedNormBoundSquared
-        withRandomWords(&rng, capacity: 2048) { (words: inout RandomWords) in
-            while true {
-                var norm = 0.0
-                var start = 0
-                for size in p.blockSizes {
+        while true {
+            let key = rng.secureBytes(count: 32)
+            var norm = 0.0
+            var start = 0
+            for (k, size) in p.blockSizes.enumerated() {
+                var index = UInt64(k).littleEndian
+                let message = withUnsafeBytes(of: &index) { Array($0) }
+                var blockRandom = ChaChaRandom.seeded(key: Blake2b.keyedHash(key: key, message: message))
+                withRandomWords(&blockRandom, capacity: 2048) { (words: inout RandomWords) in
                     for i in start..<start + size {
                         let f = work[i].rounded(.down)
                         let r = Int64(f) + (Double(words.next() >> 11) < (work[i] - f) * 0x1p53 ? 1 : 0)
@@ -37,10 +42,10 @@ import Testing
                     noised.withUnsafeMutableBufferPointer {
                         noise.add(to: UnsafeMutableBufferPointer(rebasing: $0[start..<start + size]), &words)
                     }
-                    start += size
                 }
-                if norm <= bound { break }
+                start += size
             }
+            if norm <= bound { break }
         }
         let mask = UInt64.max >> (64 - p.bits)
         return noised.map { UInt32(truncatingIfNeeded: UInt64(bitPattern: $0) & mask) }

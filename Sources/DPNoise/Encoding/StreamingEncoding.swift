@@ -1,3 +1,4 @@
+import Foundation
 import Sodium
 
 /// What one encoding did, for the caller's own bookkeeping (e.g. measuring the recovered average against the
@@ -21,6 +22,25 @@ public enum StreamingEncodingError<ReaderError: Error>: Error {
     /// A later pass read values whose L2 norm differs from the first pass's: the input is not stable, so the
     /// clipping computed in pass 1 would not bound the encoded vector.
     case inputChangedBetweenPasses
+}
+
+/// One rotation block of the encoding: its index, where its real values start in the input, where it
+/// starts in the padded encoding, its padded size and its real length.
+struct EncodedBlock: Sendable {
+    let index: Int
+    let offset: Int
+    let paddedOffset: Int
+    let size: Int
+    let length: Int
+}
+
+/// The encoder's per-lane scratch: lane i owns `work` and `encoded` [i·blockSize, (i+1)·blockSize) and
+/// `norms[i]`. `@unchecked Sendable` because parallel lanes write through these pointers; that is sound only
+/// because no two lanes touch the same region and the buffers outlive the parallel section.
+struct LaneBuffers: @unchecked Sendable {
+    let work: UnsafeMutableBufferPointer<Double>
+    let encoded: UnsafeMutableBufferPointer<UInt32>
+    let norms: UnsafeMutableBufferPointer<Double>
 }
 
 /// Running L2 norm over blocks with per-block scaling (max-abs of the block, then Σ (v/max)²), merged with
@@ -107,16 +127,21 @@ extension DPEncoder {
         guard weight.isFinite, weight >= 0, weight <= 1 else {
             throw .encoding(.invalidParameter("weight must be in [0, 1]"))
         }
-        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: parameters.blockSize)
-        let encoded = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: parameters.blockSize)
+        let lanes = Self.lanes
+        let stride = parameters.blockSize
+        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: lanes * stride)
+        let encoded = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: lanes * stride)
+        let norms = UnsafeMutableBufferPointer<Double>.allocate(capacity: lanes)
         defer {
             secureZero(UnsafeMutableRawBufferPointer(work))
             secureZero(UnsafeMutableRawBufferPointer(encoded))
             work.deallocate()
             encoded.deallocate()
+            norms.deallocate()
         }
         work.initialize(repeating: 0)
         encoded.initialize(repeating: 0)
+        norms.initialize(repeating: 0)
 
         // Pass 1: the input's norm (and its finiteness).
         var first = BlockNorm()
@@ -129,43 +154,87 @@ extension DPEncoder {
         let inputNorm = first.norm
         let clipFactor = inputNorm > parameters.l2Clip ? parameters.l2Clip / inputNorm : 1
         let factor = clipFactor * weight
-        let s = parameters.scale
-        // Reduce mod 2^b (2^b divides 2^32, so the wrapped 32-bit values reduce correctly).
-        let mask = UInt32(truncatingIfNeeded: UInt64.max >> (64 - parameters.bits))
-
-        let attempts = try withRandomWords(&rng, capacity: 2048) {
-            (words: inout RandomWords) throws(StreamingEncodingError<E>) -> Int in
-            var attempt = 0
-            while true {
-                attempt += 1
-                // Pass 2: clip, rotate, scale, round, noise, reduce and emit block by block.
-                var again = BlockNorm()
-                var normSquared = 0.0
-                try forEachBlock(work) { (offset, padded, length) throws(StreamingEncodingError<E>) in
-                    let size = rotation.blockSizes[padded.block]
-                    let block = UnsafeMutableBufferPointer(rebasing: work[0..<size])
-                    let real = UnsafeMutableBufferPointer(rebasing: work[0..<length])
-                    do throws(E) { try read(offset, real) } catch { throw .reader(error) }
-                    again.add(real)
-                    for j in 0..<length { block[j] *= factor }
-                    for j in length..<size { block[j] = 0 }
-                    rotation.forwardBlock(block, offset: padded.offset)
-                    for j in 0..<size { block[j] *= s }
-                    let out = UnsafeMutableBufferPointer(rebasing: encoded[0..<size])
-                    normSquared += Self.randomizedRound(block, into: out, &words)
-                    noise.addWrapping(to: out, &words)
-                    for j in 0..<size { out[j] &= mask }
-                    do throws(E) { try emit(padded.offset, UnsafeBufferPointer(out)) } catch { throw .reader(error) }
-                }
-                guard again.norm == inputNorm else { throw .inputChangedBetweenPasses }
-                if normSquared <= normBoundSquared { break }
-                if attempt >= parameters.maxRoundingAttempts {
-                    throw .encoding(.roundingAttemptsExhausted(attempts: attempt))
-                }
-            }
-            return attempt
+        var blocks: [EncodedBlock] = []
+        forEachBlock(work) { (offset: Int, padded: (block: Int, offset: Int), length: Int) in
+            blocks.append(EncodedBlock(
+                index: padded.block, offset: offset, paddedOffset: padded.offset,
+                size: rotation.blockSizes[padded.block], length: length))
         }
+
+        var attempt = 0
+        while true {
+            attempt += 1
+            // Pass 2. Block k's rounding and noise draw from ChaCha20 keyed by BLAKE2b(attempt key, k), the
+            // attempt key fresh from `rng`: blocks are independent, so up to `lanes` of them are rotated,
+            // rounded and noised in parallel; reading and emitting stay sequential and in order.
+            let attemptKey = rng.secureBytes(count: 32)
+            var again = BlockNorm()
+            var normSquared = 0.0
+            var start = 0
+            while start < blocks.count {
+                let group = Swift.min(lanes, blocks.count - start)
+                for lane in 0..<group {
+                    let b = blocks[start + lane]
+                    let real = UnsafeMutableBufferPointer(rebasing: work[lane * stride..<lane * stride + b.length])
+                    do throws(E) { try read(b.offset, real) } catch { throw .reader(error) }
+                    again.add(real)
+                }
+                let lanesInUse = LaneBuffers(work: work, encoded: encoded, norms: norms)
+                let groupBlocks = Array(blocks[start..<start + group])
+                if group == 1 {
+                    norms[0] = transform(groupBlocks[0], lane: 0, lanesInUse, factor: factor, key: attemptKey)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: group) { lane in
+                        lanesInUse.norms[lane] = transform(
+                            groupBlocks[lane], lane: lane, lanesInUse, factor: factor, key: attemptKey)
+                    }
+                }
+                for lane in 0..<group {
+                    let b = blocks[start + lane]
+                    normSquared += norms[lane]
+                    let out = UnsafeBufferPointer(rebasing: encoded[lane * stride..<lane * stride + b.size])
+                    do throws(E) { try emit(b.paddedOffset, out) } catch { throw .reader(error) }
+                }
+                start += group
+            }
+            guard again.norm == inputNorm else { throw .inputChangedBetweenPasses }
+            if normSquared <= normBoundSquared { break }
+            if attempt >= parameters.maxRoundingAttempts {
+                throw .encoding(.roundingAttemptsExhausted(attempts: attempt))
+            }
+        }
+        let attempts = attempt
         return EncodingSummary(inputNorm: inputNorm, clipFactor: clipFactor, roundingAttempts: attempts)
+    }
+
+    /// Blocks encoded in parallel at most (the machine's cores, at most 8; each lane holds one block of
+    /// Doubles and one of UInt32).
+    static let lanes = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8))
+
+    /// Clips (× `factor`), pads, rotates, scales, rounds and noises block `b` held in lane `lane` of `work`,
+    /// reducing it mod 2^b into the same lane of `encoded`; returns the squared norm of the rounded block.
+    /// Its randomness is ChaCha20 keyed by BLAKE2b(`key`, block index), so blocks are independent.
+    private func transform(
+        _ b: EncodedBlock, lane: Int, _ buffers: LaneBuffers, factor: Double, key: SecureBytes
+    ) -> Double {
+        let stride = parameters.blockSize
+        let block = UnsafeMutableBufferPointer(rebasing: buffers.work[lane * stride..<lane * stride + b.size])
+        let out = UnsafeMutableBufferPointer(rebasing: buffers.encoded[lane * stride..<lane * stride + b.size])
+        for j in 0..<b.length { block[j] *= factor }
+        for j in b.length..<b.size { block[j] = 0 }
+        rotation.forwardBlock(block, offset: b.paddedOffset)
+        let s = parameters.scale
+        for j in 0..<b.size { block[j] *= s }
+        var index = UInt64(b.index).littleEndian
+        let message = withUnsafeBytes(of: &index) { Array($0) }
+        var blockRandom = ChaChaRandom.seeded(key: Blake2b.keyedHash(key: key, message: message, outputByteCount: 32))
+        let mask = UInt32(truncatingIfNeeded: UInt64.max >> (64 - parameters.bits))
+        return withRandomWords(&blockRandom, capacity: 2048) { (words: inout RandomWords) -> Double in
+            let normSquared = Self.randomizedRound(block, into: out, &words)
+            noise.addWrapping(to: out, &words)
+            for j in 0..<b.size { out[j] &= mask }
+            return normSquared
+        }
     }
 
     /// Calls `body(offset, (block index, padded offset), real length)` for every rotation block in order.
