@@ -109,7 +109,9 @@ extension DPEncoder {
     /// replacing the earlier emission (a consumer restarts when it sees offset 0). Every later pass must read
     /// exactly the values of pass 1 (checked through their norm).
     ///
-    /// Rounding and noise draw from one word stream of `rng`, block after block.
+    /// Randomness: every pass-2 attempt takes a fresh 32-byte key from `rng`; block k rounds and then adds its
+    /// noise from ChaCha20 keyed by BLAKE2b(key, k). Blocks are thus independent and up to ``lanes`` of them
+    /// are transformed in parallel; the output does not depend on the number of lanes.
     ///
     /// - Parameters:
     ///   - weight: multiplies the clipped input, in [0, 1] (a FedAvg weight; it never increases the norm).
@@ -143,35 +145,30 @@ extension DPEncoder {
         encoded.initialize(repeating: 0)
         norms.initialize(repeating: 0)
 
+        let blocks = encodedBlocks
+
         // Pass 1: the input's norm (and its finiteness).
         var first = BlockNorm()
-        try forEachBlock(work) { (offset, _, length) throws(StreamingEncodingError<E>) in
-            let block = UnsafeMutableBufferPointer(rebasing: work[0..<length])
-            do throws(E) { try read(offset, block) } catch { throw .reader(error) }
-            if let bad = block.firstIndex(where: { !$0.isFinite }) { throw .encoding(.nonFiniteInput(index: offset + bad)) }
+        for b in blocks {
+            let block = UnsafeMutableBufferPointer(rebasing: work[0..<b.length])
+            do throws(E) { try read(b.offset, block) } catch { throw .reader(error) }
+            if let bad = block.firstIndex(where: { !$0.isFinite }) { throw .encoding(.nonFiniteInput(index: b.offset + bad)) }
             first.add(block)
         }
         let inputNorm = first.norm
         let clipFactor = inputNorm > parameters.l2Clip ? parameters.l2Clip / inputNorm : 1
         let factor = clipFactor * weight
-        var blocks: [EncodedBlock] = []
-        forEachBlock(work) { (offset: Int, padded: (block: Int, offset: Int), length: Int) in
-            blocks.append(EncodedBlock(
-                index: padded.block, offset: offset, paddedOffset: padded.offset,
-                size: rotation.blockSizes[padded.block], length: length))
-        }
+        let buffers = LaneBuffers(work: work, encoded: encoded, norms: norms)
 
-        var attempt = 0
+        var attempts = 0
         while true {
-            attempt += 1
-            // Pass 2. Block k's rounding and noise draw from ChaCha20 keyed by BLAKE2b(attempt key, k), the
-            // attempt key fresh from `rng`: blocks are independent, so up to `lanes` of them are rotated,
-            // rounded and noised in parallel; reading and emitting stay sequential and in order.
+            attempts += 1
+            // Pass 2: read a group of up to `lanes` blocks in order, transform them in parallel (each from its
+            // own keyed stream), emit them in order.
             let attemptKey = rng.secureBytes(count: 32)
             var again = BlockNorm()
             var normSquared = 0.0
-            var start = 0
-            while start < blocks.count {
+            for start in Swift.stride(from: 0, to: blocks.count, by: lanes) {
                 let group = Swift.min(lanes, blocks.count - start)
                 for lane in 0..<group {
                     let b = blocks[start + lane]
@@ -179,15 +176,9 @@ extension DPEncoder {
                     do throws(E) { try read(b.offset, real) } catch { throw .reader(error) }
                     again.add(real)
                 }
-                let lanesInUse = LaneBuffers(work: work, encoded: encoded, norms: norms)
-                let groupBlocks = Array(blocks[start..<start + group])
-                if group == 1 {
-                    norms[0] = transform(groupBlocks[0], lane: 0, lanesInUse, factor: factor, key: attemptKey)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: group) { lane in
-                        lanesInUse.norms[lane] = transform(
-                            groupBlocks[lane], lane: lane, lanesInUse, factor: factor, key: attemptKey)
-                    }
+                DispatchQueue.concurrentPerform(iterations: group) { lane in
+                    buffers.norms[lane] = transform(
+                        blocks[start + lane], lane: lane, buffers, factor: factor, key: attemptKey)
                 }
                 for lane in 0..<group {
                     let b = blocks[start + lane]
@@ -195,15 +186,13 @@ extension DPEncoder {
                     let out = UnsafeBufferPointer(rebasing: encoded[lane * stride..<lane * stride + b.size])
                     do throws(E) { try emit(b.paddedOffset, out) } catch { throw .reader(error) }
                 }
-                start += group
             }
             guard again.norm == inputNorm else { throw .inputChangedBetweenPasses }
             if normSquared <= normBoundSquared { break }
-            if attempt >= parameters.maxRoundingAttempts {
-                throw .encoding(.roundingAttemptsExhausted(attempts: attempt))
+            if attempts >= parameters.maxRoundingAttempts {
+                throw .encoding(.roundingAttemptsExhausted(attempts: attempts))
             }
         }
-        let attempts = attempt
         return EncodingSummary(inputNorm: inputNorm, clipFactor: clipFactor, roundingAttempts: attempts)
     }
 
@@ -237,19 +226,19 @@ extension DPEncoder {
         }
     }
 
-    /// Calls `body(offset, (block index, padded offset), real length)` for every rotation block in order.
-    private func forEachBlock<E: Error>(
-        _ work: UnsafeMutableBufferPointer<Double>,
-        _ body: (_ offset: Int, _ padded: (block: Int, offset: Int), _ length: Int) throws(E) -> Void
-    ) throws(E) {
+    /// The rotation blocks in order: where each starts in the input and in the padded encoding, its padded
+    /// size and its real length (the last block's real length may be below its size).
+    private var encodedBlocks: [EncodedBlock] {
+        var blocks: [EncodedBlock] = []
         var offset = 0
         var paddedOffset = 0
         for (k, size) in rotation.blockSizes.enumerated() {
             let length = Swift.min(size, parameters.dimension - offset)
-            try body(offset, (k, paddedOffset), length)
+            blocks.append(EncodedBlock(index: k, offset: offset, paddedOffset: paddedOffset, size: size, length: length))
             offset += length
             paddedOffset += size
         }
+        return blocks
     }
 
     /// Rounds each v up with probability frac(v), down otherwise, storing the low 32 bits of the signed
