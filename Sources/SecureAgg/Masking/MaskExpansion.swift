@@ -44,23 +44,32 @@ public enum MaskExpansion {
             secureZero(UnsafeMutableRawBufferPointer(chunk))
             chunk.deallocate()
         }
-        let cp = chunk.baseAddress!
         var start = 0
-        var counter: UInt32 = 0
         while start < vector.count {
             let n = min(chunkWords, vector.count - start)
-            let raw = UnsafeMutableRawBufferPointer(start: cp, count: n * 4)
-            let vp = base + start
-            for (t, term) in terms.enumerated() {
-                ChaCha20.keystream(key: term.seed.key, nonce: nonces[t], initialCounter: counter, into: raw)
-                if term.negate {
-                    for i in 0..<n { vp[i] &-= UInt32(littleEndian: cp[i]) }
-                } else {
-                    for i in 0..<n { vp[i] &+= UInt32(littleEndian: cp[i]) }
-                }
-            }
+            applyChunk(terms, nonces: nonces, to: base + start, count: n, firstWord: start, keystream: chunk)
             start += n
-            counter &+= UInt32(chunkWords / 16)
+        }
+    }
+
+    /// values[i] ± mask_term[firstWord + i] for i < `count` ≤ ``chunkWords`` and every term (mod 2^32): each
+    /// term's keystream for the chunk is made into `keystream` (reused, kept in L1) and added or subtracted.
+    /// - Precondition: `firstWord` is a multiple of 16 (a whole ChaCha20 block); `keystream.count ≥ count`.
+    @inline(__always)
+    static func applyChunk(
+        _ terms: [MaskTerm], nonces: [[UInt8]], to values: UnsafeMutablePointer<UInt32>, count n: Int, firstWord: Int,
+        keystream: UnsafeMutableBufferPointer<UInt32>
+    ) {
+        guard let cp = keystream.baseAddress else { return }
+        let raw = UnsafeMutableRawBufferPointer(start: cp, count: n * 4)
+        let counter = UInt32(truncatingIfNeeded: firstWord / 16)
+        for (t, term) in terms.enumerated() {
+            ChaCha20.keystream(key: term.seed.key, nonce: nonces[t], initialCounter: counter, into: raw)
+            if term.negate {
+                for i in 0..<n { values[i] &-= UInt32(littleEndian: cp[i]) }
+            } else {
+                for i in 0..<n { values[i] &+= UInt32(littleEndian: cp[i]) }
+            }
         }
     }
 

@@ -79,19 +79,9 @@ public final class MaskedInputWriter {
     private func flush() {
         guard staged > 0 else { return }
         let start = written - staged
-        let chunk = MaskExpansion.chunkWords
         let values = scratch.baseAddress!
-        let keystream = values + chunk
-        let raw = UnsafeMutableRawBufferPointer(start: keystream, count: staged * 4)
-        let counter = UInt32(truncatingIfNeeded: start / 16)
-        for (t, term) in terms.enumerated() {
-            ChaCha20.keystream(key: term.seed.key, nonce: nonces[t], initialCounter: counter, into: raw)
-            if term.negate {
-                for i in 0..<staged { values[i] &-= UInt32(littleEndian: keystream[i]) }
-            } else {
-                for i in 0..<staged { values[i] &+= UInt32(littleEndian: keystream[i]) }
-            }
-        }
+        let keystream = UnsafeMutableBufferPointer(rebasing: scratch[MaskExpansion.chunkWords...])
+        MaskExpansion.applyChunk(terms, nonces: nonces, to: values, count: staged, firstWord: start, keystream: keystream)
         let n = staged
         let bits = self.bits
         packed.withUnsafeMutableBytes { out in
