@@ -136,16 +136,9 @@ struct Serve: AsyncParsableCommand {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
             throw ToolFailure.failed(error.description)
         }
-        if let out = files.out, let average = outcome.lastAverage, let last = outcome.rounds.last {
-            try ModelFiles.write(
-                layout: layout, values: average, carryingThrough: nil, to: out,
-                metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
-        }
-        if let modelOut = files.modelOut {
-            try ModelFiles.write(
-                layout: layout, values: outcome.model, carryingThrough: try ModelFiles.load(files.model).0,
-                to: modelOut, metadata: modelMetadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
-        }
+        try ModelFiles.writeOutputs(
+            files, layout: layout, modelMetadata: modelMetadata, lastAverage: outcome.lastAverage,
+            lastRound: outcome.rounds.last?.round, model: outcome.model)
         let result = RunOutput(
             rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: files.out,
             modelOutput: files.modelOut, ledger: round.ledger, parameters: layout.parameterCount,

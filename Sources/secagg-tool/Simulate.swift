@@ -93,17 +93,9 @@ struct Simulate: AsyncParsableCommand {
         }
         progress.finish()
 
-        if let out = files.out, let average = simulation.lastAverageParameters, let last = reports.last {
-            try ModelFiles.write(
-                layout: layout, values: average, carryingThrough: nil, to: out,
-                metadata: ["layout_hash": layout.layoutHash, "round": String(last.round), "kind": "averaged-update"])
-        }
-        if let modelOut = files.modelOut {
-            let (modelFile, _) = try ModelFiles.load(files.model)
-            try ModelFiles.write(
-                layout: layout, values: simulation.parameters, carryingThrough: modelFile, to: modelOut,
-                metadata: modelMetadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
-        }
+        try ModelFiles.writeOutputs(
+            files, layout: layout, modelMetadata: modelMetadata, lastAverage: simulation.lastAverageParameters,
+            lastRound: reports.last?.round, model: simulation.parameters)
         let epsilon = reports.last?.epsilon ?? 0
         let output = RunOutput(
             rounds: reports, epsilon: epsilon, delta: settings.delta, output: files.out, modelOutput: files.modelOut,

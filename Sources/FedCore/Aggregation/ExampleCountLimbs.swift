@@ -39,6 +39,16 @@ public struct ExampleCountLimbs: Sendable, Equatable {
         self.limbCount = (countBits + h - 1) / h
     }
 
+    /// What a client sends for `exampleCount` in a round with `weights`: its FedAvg weight c/W and the count
+    /// limbs to append after its encoded update — (1, no limbs) in an unweighted round (`weights` nil).
+    public static func clientInput(
+        exampleCount: Int, weights: ExampleCountLimbs?
+    ) -> (weight: Double, limbs: [UInt32]) {
+        guard let weights else { return (1, []) }
+        let c = weights.clampedCount(exampleCount)
+        return (weights.weight(clampedCount: c), weights.limbs(clampedCount: c))
+    }
+
     /// c = min(max(exampleCount, 1), W).
     public func clampedCount(_ exampleCount: Int) -> Int { min(max(exampleCount, 1), maxWeight) }
 

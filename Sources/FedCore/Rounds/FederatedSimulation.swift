@@ -278,13 +278,8 @@ public struct FederatedSimulation {
                     }
                     do {
                         let reader = try source.reader(for: id)
-                        var w = 1.0
-                        var countLimbs: [UInt32] = []
-                        if let limbs = plan.weights {
-                            let c = limbs.clampedCount(reader.exampleCount)
-                            w = limbs.weight(clampedCount: c)
-                            countLimbs = limbs.limbs(clampedCount: c)
-                        }
+                        let (w, countLimbs) = ExampleCountLimbs.clientInput(
+                            exampleCount: reader.exampleCount, weights: plan.weights)
                         // The encoder clips to settings.clip (= its l2Clip), multiplies by w and hands each
                         // encoded block straight to the masking writer: no full-length encoded vector exists.
                         let summary = try encoder.encode(weight: w, using: &clientRNG) {

@@ -289,13 +289,8 @@ struct ClientDriver {
     ) throws(TransportError) -> MaskedInput {
         let update = participant.update
         let encoder = state.encoder
-        var weight = 1.0
-        var limbs: [UInt32] = []
-        if let w = state.announced.weights {
-            let c = w.clampedCount(participant.exampleCount ?? 1)
-            weight = w.weight(clampedCount: c)
-            limbs = w.limbs(clampedCount: c)
-        }
+        let (weight, limbs) = ExampleCountLimbs.clientInput(
+            exampleCount: participant.exampleCount ?? 1, weights: state.announced.weights)
         var encodingError: StreamingEncodingError<SecureAggError>?
         var random = rng
         defer { rng = random }

@@ -36,6 +36,25 @@ enum ModelFiles {
         }
     }
 
+    /// Writes what `files` asks for after a run: `--out`, the last round's average (aggregated tensors only),
+    /// and `--model-out`, the updated model with the model file's other tensors and metadata carried through
+    /// (the file is reopened here, so it was not mapped during the rounds).
+    static func writeOutputs(
+        _ files: ModelOptions, layout: ModelLayout, modelMetadata: [String: String], lastAverage: FlatParameters?,
+        lastRound: Int?, model: FlatParameters
+    ) throws {
+        if let out = files.out, let average = lastAverage, let round = lastRound {
+            try write(
+                layout: layout, values: average, carryingThrough: nil, to: out,
+                metadata: ["layout_hash": layout.layoutHash, "round": String(round), "kind": "averaged-update"])
+        }
+        if let modelOut = files.modelOut {
+            try write(
+                layout: layout, values: model, carryingThrough: try load(files.model).0, to: modelOut,
+                metadata: modelMetadata.merging(["layout_hash": layout.layoutHash]) { _, new in new })
+        }
+    }
+
     /// Writes `values` (layout order) as safetensors, carrying `source`'s other tensors through when given.
     static func write(
         layout: ModelLayout, values: FlatParameters, carryingThrough source: SafetensorsFile?, to path: String,
