@@ -101,6 +101,17 @@ struct LoopbackFixture {
         return sum.map { $0 / Double(ids.count) }
     }
 
+    /// The largest |actual − expected| over the allowed error, per coordinate `bound` plus the float32
+    /// rounding of a value written to a safetensors file: ≤ 1 means every coordinate is within it.
+    static func worstError(_ actual: [Double], _ expected: [Double], bound: Double) -> Double {
+        var worst = 0.0
+        for i in expected.indices {
+            let allowed = bound + 1.2e-7 * abs(expected[i]) + 1e-12
+            worst = max(worst, abs(actual[i] - expected[i]) / allowed)
+        }
+        return worst
+    }
+
     func readAverage(_ relative: String) throws -> [Double] {
         let file = try SafetensorsFile(contentsOf: directory.appendingPathComponent(relative))
         return try layout.flatten(file)

@@ -11,13 +11,7 @@ struct LoopbackRoundTests {
         let recovered = try fixture.readAverage(file)
         let expected = fixture.plainAverage(of: survivors)
         #expect(recovered.count == expected.count)
-        var worst = 0.0
-        for i in expected.indices {
-            // The file stores float32: allow its rounding on top of the proven quantization bound.
-            let allowed = errorBound + 1.2e-7 * abs(expected[i]) + 1e-12
-            let error = abs(recovered[i] - expected[i])
-            worst = max(worst, error / allowed)
-        }
+        let worst = LoopbackFixture.worstError(recovered, expected, bound: errorBound)
         #expect(worst <= 1, "recovered average off by \(worst)× the allowed error")
     }
 

@@ -68,11 +68,7 @@ extension LoopbackRoundTests {
             let average = fixture.plainAverage(of: survivors)
             for i in expected.indices { expected[i] += average[i] }
         }
-        var worst = 0.0
-        for i in expected.indices {
-            let allowed = bounds.reduce(0, +) + 1.2e-7 * abs(expected[i]) + 1e-12
-            worst = max(worst, abs(after[i] - expected[i]) / allowed)
-        }
+        let worst = LoopbackFixture.worstError(after, expected, bound: bounds.reduce(0, +))
         #expect(worst <= 1, "the model moved by \(worst)× the allowed error away from the rounds' plain averages")
 
         // Every client saw all three results, and took part exactly in the rounds it was sampled into.

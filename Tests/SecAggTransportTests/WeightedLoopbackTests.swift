@@ -33,14 +33,8 @@ struct WeightedLoopbackTests {
         let unweighted = fixture.plainAverage(of: survivors)
         let recovered = try fixture.readAverage("average.safetensors")
         #expect(recovered.count == expected.count)
-        var worst = 0.0
-        var separation = 0.0
-        for i in expected.indices {
-            // The file stores float32: allow its rounding on top of the proven quantization bound.
-            let allowed = bound + 1.2e-7 * abs(expected[i]) + 1e-12
-            worst = max(worst, abs(recovered[i] - expected[i]) / allowed)
-            separation = max(separation, abs(unweighted[i] - expected[i]) / allowed)
-        }
+        let worst = LoopbackFixture.worstError(recovered, expected, bound: bound)
+        let separation = LoopbackFixture.worstError(unweighted, expected, bound: bound)
         #expect(worst <= 1, "recovered weighted average off by \(worst)× the allowed error")
         #expect(separation > 10, "weighted and plain averages too close to tell apart")
     }
