@@ -22,6 +22,9 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case remote(String)
     /// Bad local configuration (address, TLS files, options).
     case configuration(String)
+    /// The client's own rules refuse the announced round (security floor, privacy policy); the text names the
+    /// rule and the values. Nothing secret left the client.
+    case refused(String)
     /// Fewer than two clients joined before the join deadline (`expected` were awaited).
     case tooFewClientsJoined(joined: Int, expected: Int)
 
@@ -34,9 +37,10 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .limitExceeded(let s): return "limit exceeded: \(s)"
         case .permissionDenied(let s): return "permission denied: \(s)"
         case .deadlineExceeded(let s): return "deadline exceeded: \(s)"
-        case .protocolFailure(let e): return "protocol failure: \(e)"
+        case .protocolFailure(let e): return "protocol failure: \(e.description)"
         case .remote(let s): return s
         case .configuration(let s): return s
+        case .refused(let s): return "refused: \(s)"
         case .tooFewClientsJoined(let joined, let expected):
             return "only \(joined) of \(expected) clients joined before --join-timeout; a round needs at least 2"
         }

@@ -55,6 +55,10 @@ public enum SecureAggError: Error, Equatable, Sendable {
     case shamir(ShamirError)
     /// A packed vector failed validation.
     case bitPacking(BitPackingError)
+    /// The round's threshold is below the client's security floor (``SecurityFloor``): with degree k and
+    /// `colluders` assumed colluding clients a dishonest server could rebuild one client's secrets unless
+    /// t ≥ `required`. Raised before any key is generated.
+    case belowSecurityFloor(threshold: Int, required: Int, degree: Int, colluders: Int)
     /// The state machine was aborted earlier for `reason`; no further operation is possible.
     case aborted(reason: String)
 }

@@ -18,7 +18,8 @@ struct Client: AsyncParsableCommand {
 
             Example:
               secagg-tool client --server 10.0.0.5:7443 --identity keys/client-0003.key \\
-                --registry keys/registry.json --update update.safetensors --tls-ca certs/ca.pem
+                --registry keys/registry.json --update update.safetensors --tls-ca certs/ca.pem \\
+                --max-epsilon 8 --ledger client-0003.ledger
             """
     )
 
@@ -53,8 +54,48 @@ struct Client: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Test hook: misbehave on purpose (oversized-vector).", visibility: .hidden))
     var misbehave: String?
 
+    @Option(help: "Policy JSON file (format_version 1; colluders, max_epsilon, delta, min_noise_multiplier, min_survivors, allow_no_dp). Flags given on the command line override it.")
+    var policy: String?
+
+    @Option(help: "Colluding clients this client assumes (default 0): raises the threshold it accepts and the signature quorum, and their noise is not counted.")
+    var colluders: Int?
+
+    @Option(name: .customLong("max-epsilon"), help: "Most epsilon this client spends over the run and the rounds in --ledger (default 10).")
+    var maxEpsilon: Double?
+
+    @Option(help: "Delta at which this client computes epsilon (default 1e-5).")
+    var delta: Double?
+
+    @Option(name: .customLong("min-noise-multiplier"), help: "Smallest central noise multiplier accepted, counting only honest survivors (default 0).")
+    var minNoiseMultiplier: Double?
+
+    @Option(name: .customLong("min-survivors"), help: "Smallest min_survivors a round may announce (default 2; at least colluders + 2 with noise).")
+    var minSurvivors: Int?
+
+    @Flag(name: .customLong("allow-no-dp"), help: "Take rounds that add no noise (recorded as epsilon = infinity).")
+    var allowNoDP = false
+
+    @Option(help: "Client ledger (JSON lines): rounds taken here count against --max-epsilon in later runs; each round is appended before any key is sent.")
+    var ledger: String?
+
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
+
+    /// The policy file, then the flags given.
+    func clientPolicy() throws -> ClientPolicy {
+        var p = ClientPolicy()
+        if let policy {
+            do { p = try ClientPolicy.load(from: policy) } catch { throw ToolFailure.badInput(error.description) }
+        }
+        if let colluders { p.colluders = colluders }
+        if let maxEpsilon { p.maxEpsilon = maxEpsilon }
+        if let delta { p.delta = delta }
+        if let minNoiseMultiplier { p.minNoiseMultiplier = minNoiseMultiplier }
+        if let minSurvivors { p.minSurvivors = minSurvivors }
+        if allowNoDP { p.allowNoDP = true }
+        do { try p.validate() } catch { throw ToolFailure.badInput(error.description) }
+        return p
+    }
 
     func validate() throws {
         if let exitAfter, Phase(argument: exitAfter) == nil {
@@ -75,7 +116,7 @@ struct Client: AsyncParsableCommand {
         let (values, layoutHash, exampleCount) = try loadUpdate()
         let participant = ClientParticipant(
             identity: secret, id: keyFile.id, registry: registry, update: values, layoutHash: layoutHash,
-            exampleCount: exampleCount,
+            exampleCount: exampleCount, policy: try clientPolicy(), ledger: ledger.map(ClientLedger.init(path:)),
             exitAfter: exitAfter.flatMap { Phase(argument: $0) },
             misbehaviour: misbehave.flatMap(ClientMisbehaviour.init))
         let id = keyFile.id
@@ -86,6 +127,7 @@ struct Client: AsyncParsableCommand {
                 sessionTimeout: NetworkSupport.seconds(timeout), log: { printError("client \(id): \($0)") })
         } catch {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
+            if case .refused = error { throw ToolFailure.badInput("client \(id): \(error.description)") }
             throw ToolFailure.failed("client \(id): \(error.description)")
         }
         let output = ClientOutput(

@@ -98,7 +98,7 @@ struct Serve: AsyncParsableCommand {
                 throw ToolFailure.badInput("\(path): \(error)")
             }
         }
-        let settings = round.settings(synthetic: false)
+        let settings = round.settings(synthetic: false, defaultAdversary: .semiMalicious)
         let expected = round.clients ?? 2
         var configuration = ServeConfiguration(
             expectedClients: expected, phaseTimeout: NetworkSupport.seconds(phaseTimeout),

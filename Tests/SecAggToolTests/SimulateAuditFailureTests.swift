@@ -8,7 +8,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let audit = dir.appendingPathComponent("audit.sqlite").path
         let run = try CLIRunner.run([
-            "simulate", "--no-dp", "--clients", "4", "--rounds", "2", "--dropout", "0.5", "--min-survivors", "4",
+            "simulate", "--no-dp", "--clients", "10", "--rounds", "2", "--dropout", "0.3", "--min-survivors", "8",
             "--seed", "3", "--audit-log", audit,
         ])
         #expect(run.exitCode == 1, "the round should fail: \(run.stderr)")

@@ -77,9 +77,11 @@ struct LoopbackFixture {
         try #require(certs.terminationStatus == 0, "dev-certs.sh failed (is openssl installed?)")
     }
 
+    /// Starts `client` for `id`. `policy` are its policy flags: by default it takes rounds without noise
+    /// (the loopback rounds here check exact averages with `--no-dp`); policy tests pass their own.
     func startClient(
         _ id: Int, port: Int, key: String? = nil, extra: [String] = [], name: String? = nil,
-        group: ProcessGroup
+        policy: [String] = ["--allow-no-dp"], group: ProcessGroup
     ) throws -> ToolProcess {
         group.add(
             try ToolProcess(
@@ -87,7 +89,7 @@ struct LoopbackFixture {
                     "client", "--server", "127.0.0.1:\(port)", "--identity", key ?? keyFile(id),
                     "--registry", "keys/registry.json", "--update", "updates/" + SyntheticUpdates.fileName(client: id),
                     "--timeout", "120",
-                ] + extra,
+                ] + policy + extra,
                 name: name ?? "client-\(id)", in: directory))
     }
 

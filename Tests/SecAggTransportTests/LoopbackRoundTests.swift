@@ -21,7 +21,7 @@ struct LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"],
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.2", "--out", "average.safetensors"],
             clients: 5, group: group)
         var clients: [ToolProcess] = []
         for id in 1...5 {
@@ -55,7 +55,7 @@ struct LoopbackRoundTests {
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
             [
-                "--rounds", "2", "--no-dp", "--clip", "10", "--out", "average.safetensors",
+                "--rounds", "2", "--no-dp", "--clip", "10", "--dropout", "0", "--out", "average.safetensors",
                 "--tls-cert", "certs/server.pem", "--tls-key", "certs/server.key",
             ], clients: 3, group: group)
         let clients = try (1...3).map {
@@ -75,7 +75,7 @@ struct LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "2", "--clip", "10", "--ledger", "run.ledger", "--audit-log", "audit.sqlite"],
+            ["--rounds", "2", "--clip", "10", "--dropout", "0", "--ledger", "run.ledger", "--audit-log", "audit.sqlite"],
             clients: 3, group: group)
         let clients = try (1...3).map { try fixture.startClient($0, port: port, group: group) }
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
@@ -160,7 +160,7 @@ struct LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4", "--out", "average.safetensors"],
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.2", "--out", "average.safetensors"],
             clients: 5, group: group)
 
         let outsider = try fixture.startClient(

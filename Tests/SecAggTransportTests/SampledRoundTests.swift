@@ -37,7 +37,7 @@ extension LoopbackRoundTests {
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
             [
-                "--rounds", "3", "--no-dp", "--clip", "10", "--sampling-rate", "0.5", "--seed", "\(seed)",
+                "--rounds", "3", "--no-dp", "--clip", "10", "--dropout", "0", "--sampling-rate", "0.5", "--seed", "\(seed)",
                 "--out", "average.safetensors", "--model-out", "model-next.safetensors",
             ], clients: 6, group: group)
         let clients = try members.map { try fixture.startClient(Int($0), port: port, extra: ["--json"], group: group) }
@@ -88,7 +88,7 @@ extension LoopbackRoundTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "2", "--no-dp", "--clip", "10", "--sampling-rate", "0.3", "--seed", "\(seed)"],
+            ["--rounds", "2", "--no-dp", "--clip", "10", "--dropout", "0", "--sampling-rate", "0.3", "--seed", "\(seed)"],
             clients: 3, group: group)
         let clients = try members.map { try fixture.startClient(Int($0), port: port, group: group) }
         #expect(server.wait(seconds: 120) == 1, "serve should fail the round: \(server.stderr)")

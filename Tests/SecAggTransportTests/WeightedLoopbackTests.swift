@@ -40,23 +40,24 @@ struct WeightedLoopbackTests {
     }
 
     @Test func weightedRoundRefusesAClientWhoseUpdateHasNoExampleCount() throws {
-        let fixture = try LoopbackFixture(clients: 3)
+        // 4 clients (3 would leave no safe threshold once one refuses): client 4 has no count.
+        let fixture = try LoopbackFixture(clients: 4)
         defer { fixture.remove() }
-        // Client 3's update without __metadata__ num_examples.
-        let url = fixture.directory.appendingPathComponent("updates/" + SyntheticUpdates.fileName(client: 3))
+        // Client 4's update without __metadata__ num_examples.
+        let url = fixture.directory.appendingPathComponent("updates/" + SyntheticUpdates.fileName(client: 4))
         try SafetensorsWriter.write(
-            try fixture.layout.unflatten(fixture.updates.delta(client: 3)), metadata: [:], to: url)
+            try fixture.layout.unflatten(fixture.updates.delta(client: 4)), metadata: [:], to: url)
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "1", "--no-dp", "--clip", "10", "--weighted", "--min-survivors", "2"],
-            clients: 3, group: group)
-        let clients = try (1...3).map { try fixture.startClient($0, port: port, group: group) }
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--weighted", "--dropout", "0.25", "--min-survivors", "3"],
+            clients: 4, group: group)
+        let clients = try (1...4).map { try fixture.startClient($0, port: port, group: group) }
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
-        #expect(clients[0].wait(seconds: 30) == 0 && clients[1].wait(seconds: 30) == 0)
-        #expect(clients[2].wait(seconds: 30) == 2)
-        #expect(clients[2].stderr.contains("num_examples"))
+        for c in clients.prefix(3) { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        #expect(clients[3].wait(seconds: 30) == 2)
+        #expect(clients[3].stderr.contains("num_examples"))
         let round = try #require((try server.json()["rounds"] as? [[String: Any]])?.first)
-        #expect(round["survivor_ids"] as? [Int] == [1, 2])
+        #expect(round["survivor_ids"] as? [Int] == [1, 2, 3])
     }
 }

@@ -264,7 +264,8 @@ import Testing
         Self.expectRefusal(&h, 1, .requestNamesSelf) { _ = try $0.consistencyCheck(r) }
         var short = h.consistencyRequests[2]!
         short.survivors = [2, 3, 4]
-        Self.expectRefusal(&h, 2, .tooFewClients(phase: .consistencyCheck, available: 3, required: 4)) {
+        // n = 10: the consistency quorum ⌊10/2⌋ + 1 = 6 exceeds t = 4, so a list needs 6 ids.
+        Self.expectRefusal(&h, 2, .tooFewClients(phase: .consistencyCheck, available: 3, required: 6)) {
             _ = try $0.consistencyCheck(short)
         }
     }
@@ -321,16 +322,17 @@ import Testing
     @Test func fewerThanThresholdConsistencySignaturesAreRefused() throws {
         var h = try Self.harness()
         try h.runUntilUnmasking()
+        // The quorum for n = 10 is 6 signatures (more than t = 4): 5 valid ones are refused.
         var few = h.unmaskingRequests[1]!
-        few.signatures = Array(few.signatures.prefix(3))
-        Self.expectRefusal(&h, 1, .tooFewSignatures(valid: 3, required: 4)) { _ = try $0.unmask(few) }
+        few.signatures = Array(few.signatures.prefix(5))
+        Self.expectRefusal(&h, 1, .tooFewSignatures(valid: 5, required: 6)) { _ = try $0.unmask(few) }
         // Repeating one signer or forging signatures does not count.
         var repeated = h.unmaskingRequests[2]!
         repeated.signatures = [SurvivorSignature](repeating: repeated.signatures[0], count: 8)
-        Self.expectRefusal(&h, 2, .tooFewSignatures(valid: 1, required: 4)) { _ = try $0.unmask(repeated) }
+        Self.expectRefusal(&h, 2, .tooFewSignatures(valid: 1, required: 6)) { _ = try $0.unmask(repeated) }
         var forged = h.unmaskingRequests[3]!
         for i in forged.signatures.indices { forged.signatures[i].signature[1] ^= 0x40 }
-        Self.expectRefusal(&h, 3, .tooFewSignatures(valid: 0, required: 4)) { _ = try $0.unmask(forged) }
+        Self.expectRefusal(&h, 3, .tooFewSignatures(valid: 0, required: 6)) { _ = try $0.unmask(forged) }
     }
 
     @Test func callsInTheWrongStateThrowWithoutChangingState() throws {

@@ -30,22 +30,22 @@ import Testing
     }
 
     @Test func permutationIsDeterministicFromRoundContext() throws {
-        let f1 = try Fixture(n: 40, degree: 6, threshold: 3, seed: 1)
-        let f2 = try Fixture(n: 40, degree: 6, threshold: 3, seed: 1)
+        let f1 = try Fixture(n: 40, degree: 6, threshold: 4, seed: 1)
+        let f2 = try Fixture(n: 40, degree: 6, threshold: 4, seed: 1)
         let g1 = HararyGraph(configuration: f1.configuration)
         #expect(g1.ring == HararyGraph(configuration: f2.configuration).ring)
         #expect(g1.ring.sorted() == f1.configuration.cohort)
         #expect(g1.ring != f1.configuration.cohort)  // really permuted (probability of identity 1/40!)
         // Another round, another registry → another permutation.
-        let other = try Fixture(n: 40, degree: 6, threshold: 3, round: 8, seed: 1)
+        let other = try Fixture(n: 40, degree: 6, threshold: 4, round: 8, seed: 1)
         #expect(HararyGraph(configuration: other.configuration).ring != g1.ring)
-        let otherRegistry = try Fixture(n: 40, degree: 6, threshold: 3, seed: 2)
+        let otherRegistry = try Fixture(n: 40, degree: 6, threshold: 4, seed: 2)
         #expect(HararyGraph(configuration: otherRegistry.configuration).ring != g1.ring)
     }
 
     @Test func neighboursDoNotDependOnAdvertisedKeys() throws {
         // Two runs with different per-round keys (different rng) give identical neighbour lists.
-        let fixture = try Fixture(n: 30, degree: 6, threshold: 3)
+        let fixture = try Fixture(n: 30, degree: 6, threshold: 4)
         var a = try Harness(fixture, seed: 1)
         var b = try Harness(fixture, seed: 2)
         try a.advertise()

@@ -8,7 +8,7 @@ import Testing
     /// a second request, and across clients (the survivor list is pinned by the consistency signatures).
     @Test(arguments: [UInt64(1), 2, 3])
     func noClientEverRevealsBothSharesOfOneNeighbour(seed: UInt64) throws {
-        let fixture = try Fixture(n: 16, degree: 6, threshold: 3, bits: 16, m: 8, seed: seed)
+        let fixture = try Fixture(n: 16, degree: 6, threshold: 4, bits: 16, m: 8, seed: seed)
         var h = try Harness(fixture, seed: seed)
         try h.advertise()
         try h.shareKeys()
@@ -58,7 +58,7 @@ import Testing
     @Test func noKeystreamIsReusedAcrossPairsPurposesOrRounds() throws {
         var streams = [[UInt8]: Int]()  // key ‖ nonce → uses
         for round: UInt64 in [7, 8] {
-            let fixture = try Fixture(n: 12, degree: 4, threshold: 2, round: round)
+            let fixture = try Fixture(n: 12, degree: 4, threshold: 3, round: round)
             var h = try Harness(fixture, seed: 3)  // same randomness in both rounds on purpose
             try h.advertise()
             try h.shareKeys()

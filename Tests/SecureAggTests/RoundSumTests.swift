@@ -29,11 +29,11 @@ import Testing
     /// Random dropout patterns (seeded): each client drops after a random phase with probability ~15 %.
     @Test(arguments: [
         Case(n: 10, k: 9, t: 5, bits: 32, m: 8, seed: 2),
-        Case(n: 15, k: 6, t: 3, bits: 11, m: 16, seed: 3),
-        Case(n: 21, k: 7, t: 3, bits: 16, m: 24, seed: 4),
+        Case(n: 15, k: 6, t: 4, bits: 11, m: 16, seed: 3),
+        Case(n: 21, k: 8, t: 5, bits: 16, m: 24, seed: 4),
         Case(n: 30, k: 29, t: 16, bits: 24, m: 8, seed: 5),
-        Case(n: 40, k: 12, t: 5, bits: 1, m: 64, seed: 6),
-        Case(n: 200, k: 20, t: 8, bits: 20, m: 8, seed: 7),
+        Case(n: 40, k: 12, t: 7, bits: 1, m: 64, seed: 6),
+        Case(n: 200, k: 20, t: 11, bits: 20, m: 8, seed: 7),
     ])
     func sumIsExactUnderRandomDropouts(c: Case) throws {
         var pick = ChaChaRandom.seeded(c.seed &+ 999)
@@ -55,7 +55,7 @@ import Testing
     func sumIsExactWhenClientsDropAtEachPhase(phase: Phase) throws {
         let dropouts: [UInt32: Phase] = [2: phase, 5: phase, 9: phase]
         let (result, fixture, inputs) = try Self.run(
-            Case(n: 14, k: 6, t: 3, bits: 16, m: 16, seed: 8), dropouts: dropouts)
+            Case(n: 14, k: 6, t: 4, bits: 16, m: 16, seed: 8), dropouts: dropouts)
         let survivors = fixture.configuration.cohort.filter { phase > .maskedInput || dropouts[$0] == nil }
         #expect(result.survivors == survivors)
         #expect(result.sum == fixture.plainSum(inputs, over: survivors))
@@ -85,7 +85,8 @@ import Testing
         var early = [UInt32: Phase]()
         for id: UInt32 in 1...7 { early[id] = .maskedInput }
         let error2 = secureAggError { _ = try Self.run(c, dropouts: early) }
-        #expect(error2 == .tooFewClients(phase: .maskedInput, available: 3, required: 4))
+        // The round needs max(t, quorum ⌊10/2⌋ + 1) = 6 masked inputs.
+        #expect(error2 == .tooFewClients(phase: .maskedInput, available: 3, required: 6))
     }
 
     @Test func tooFewConsistencySignaturesFailsTheRound() throws {
@@ -93,6 +94,6 @@ import Testing
         var dropouts = [UInt32: Phase]()
         for id: UInt32 in 1...7 { dropouts[id] = .consistencyCheck }
         let error = secureAggError { _ = try Self.run(c, dropouts: dropouts) }
-        #expect(error == .tooFewSignatures(valid: 3, required: 4))
+        #expect(error == .tooFewSignatures(valid: 3, required: 6))  // the quorum ⌊10/2⌋ + 1
     }
 }

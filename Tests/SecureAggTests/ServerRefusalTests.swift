@@ -6,7 +6,7 @@ import Testing
 /// The server rejects misbehaving clients' messages, drops them, and still completes with ≥ t clients.
 @Suite struct ServerRefusalTests {
     @Test func maskedVectorOfWrongLengthOrRoundIsRejectedAndTheRoundCompletes() throws {
-        let fixture = try Fixture(n: 12, degree: 8, threshold: 3, bits: 16, m: 8)
+        let fixture = try Fixture(n: 12, degree: 8, threshold: 5, bits: 16, m: 8)
         var h = try Harness(fixture)
         try h.advertise()
         try h.shareKeys()
@@ -65,7 +65,8 @@ import Testing
     }
 
     @Test func badConsistencySignatureAndBadUnmaskingResponseAreRejected() throws {
-        let fixture = try Fixture(n: 10, degree: 6, threshold: 3, bits: 16, m: 8)
+        // k = 9, t = 5: the three clients whose messages are rejected leave every owner ≥ 5 share holders.
+        let fixture = try Fixture(n: 10, degree: 9, threshold: 5, bits: 16, m: 8)
         var h = try Harness(fixture)
         try h.advertise()
         try h.shareKeys()
@@ -123,7 +124,7 @@ import Testing
     }
 
     @Test func oneTamperedRevealedShareIsOutvotedWhenMoreThanTArrive() throws {
-        let fixture = try Fixture(n: 8, degree: 4, threshold: 2, bits: 16, m: 8)
+        let fixture = try Fixture(n: 8, degree: 6, threshold: 4, bits: 16, m: 8)
         var h = try Harness(fixture)
         try h.advertise()
         try h.shareKeys()

@@ -221,7 +221,8 @@ public struct FederatedSimulation {
         let result: RoundResult
         do {
             result = try InProcessRound.run(
-                configuration: configuration, identities: identities, dropouts: dropouts, using: &rng,
+                configuration: configuration, identities: identities, dropouts: dropouts,
+                colluders: settings.colludingClients, minimumSurvivors: plan.minSurvivors, using: &rng,
                 observe: { (phase: Phase, ids: [UInt32]) throws(SecureAggError) -> Void in
                     let event: AuditEvent
                     switch phase {

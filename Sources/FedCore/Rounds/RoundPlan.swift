@@ -48,20 +48,30 @@ public enum RoundPlanner {
     /// Largest acceptable union bound on a round failing for lack of shares, the finder's correctness 2^-20.
     public static let maximumFailureProbability = 0x1p-20
 
-    /// (k, t) for a cohort of `n`: the SecAgg+ parameter finder's, when that sparse graph also tolerates the
-    /// ⌈F·n⌉ dropouts the round plans for (``DropoutTolerance`` ≤ 2^-20 — the finder's bound is asymptotic and
-    /// does not hold for small cohorts); otherwise the complete graph of classic SecAgg with
-    /// t = max(1, min(⌊n/2⌋ + 1, n − 1 − ⌈F·n⌉)), which always leaves t share holders.
+    /// (k, t) for a cohort of `n`: the SecAgg+ parameter finder's, with t raised to the clients' security floor
+    /// (``SecurityFloor/minimumThreshold(degree:colluders:)``, t > c), when that sparse graph also tolerates the
+    /// ⌈F·n⌉ dropouts the round plans for (``DropoutTolerance`` ≤ 2^-20: the finder's bound is asymptotic and
+    /// does not hold for small cohorts) and the consistency quorum stays reachable; otherwise the complete
+    /// graph of classic SecAgg with t = ⌊(n − 1 + c)/2⌋ + 1. Every plan passes the clients' own checks.
+    ///
+    /// - Throws: ``SimulationError/invalidSettings(_:)`` when no graph over `n` clients is safe against the
+    ///   assumed colluders with the planned dropouts; the message names the smallest safe cohort.
     public static func graph(clients n: Int, settings: SimulationSettings) throws(SimulationError) -> GraphParameters {
         guard n >= 2 else { throw .invalidSettings("a round needs at least 2 clients (got \(n))") }
+        let c = settings.colludingClients
         let plannedDropouts = Int((settings.dropoutFraction * Double(n)).rounded(.up))
+        let quorumReachable = n - plannedDropouts >= SecurityFloor.consistencyQuorum(cohort: n, colluders: c)
         do {
             let found = try ParameterFinder.find(
                 clients: n, adversarialRate: settings.adversarialRate, dropoutRate: settings.dropoutFraction,
                 adversary: settings.adversary)
-            let risk = DropoutTolerance.failureBound(
-                clients: n, degree: found.degree, threshold: found.threshold, dropouts: plannedDropouts)
-            if found.degree < n - 1 && risk <= maximumFailureProbability { return found }
+            let k = found.degree
+            let t = max(found.threshold, SecurityFloor.minimumThreshold(degree: k, colluders: c), c + 1)
+            let risk = t > k ? 1 : DropoutTolerance.failureBound(
+                clients: n, degree: k, threshold: t, dropouts: plannedDropouts)
+            if k < n - 1 && risk <= maximumFailureProbability && quorumReachable {
+                return GraphParameters(degree: k, threshold: t)
+            }
         } catch .noParametersFound {
             // fall through to the complete graph
         } catch .tooFewClients {
@@ -69,14 +79,25 @@ public enum RoundPlanner {
         } catch {
             throw .invalidSettings("SecAgg+ parameters: \(error)")
         }
-        return GraphParameters(degree: n - 1, threshold: max(1, min(n / 2 + 1, n - 1 - plannedDropouts)))
+        guard SecurityFloor.completeGraphIsSafe(cohort: n, dropouts: plannedDropouts, colluders: c) else {
+            let smallest = SecurityFloor.smallestSafeCohort(dropoutFraction: settings.dropoutFraction, colluders: c)
+            let advice = smallest.map { "the smallest safe cohort is \($0) clients" }
+                ?? "no cohort is safe at this dropout fraction"
+            throw .invalidSettings(
+                "a cohort of \(n) clients cannot be made safe against \(c) colluding client(s) with \(plannedDropouts) "
+                    + "planned dropout(s): a dishonest server could rebuild one client's secrets. \(advice) "
+                    + "(or lower --dropout)")
+        }
+        return GraphParameters(
+            degree: n - 1, threshold: max(SecurityFloor.minimumThreshold(degree: n - 1, colluders: c), c + 1))
     }
 
-    /// Default minimum survivors: max(t, n − ⌈F·n⌉).
+    /// Default minimum survivors: max(t, the consistency quorum ⌊(n + c)/2⌋ + 1, n − ⌈F·n⌉).
     public static func minSurvivors(clients n: Int, threshold t: Int, settings: SimulationSettings) -> Int {
         if let m = settings.minSurvivors { return m }
         let dropouts = Int((settings.dropoutFraction * Double(n)).rounded(.up))
-        return max(t, n - dropouts)
+        return max(SecurityFloor.minimumSurvivors(cohort: n, threshold: t, colluders: settings.colludingClients),
+                   n - dropouts)
     }
 
     /// The padded dimension the encoder (and so the accountant) uses for a `dimension`-long update.
@@ -94,8 +115,11 @@ public enum RoundPlanner {
         let graph = try graph(clients: n, settings: settings)
         let m = minSurvivors(clients: n, threshold: graph.threshold, settings: settings)
         guard m <= n else { throw .invalidSettings("--min-survivors \(m) exceeds the cohort of \(n)") }
-        guard m >= graph.threshold else {
-            throw .invalidSettings("--min-survivors \(m) is below the SecAgg threshold \(graph.threshold)")
+        let floor = SecurityFloor.minimumSurvivors(cohort: n, threshold: graph.threshold, colluders: settings.colludingClients)
+        guard m >= floor else {
+            throw .invalidSettings(
+                "--min-survivors \(m) is below \(floor), the fewest survivors a safe round of \(n) can finish with "
+                    + "(threshold \(graph.threshold), consistency quorum \(SecurityFloor.consistencyQuorum(cohort: n, colluders: settings.colludingClients)))")
         }
         let padded = paddedDimension(dimension, blockSize: settings.blockSize)
         let q = settings.samplingRate ?? 1

@@ -28,6 +28,8 @@ public enum AggregationClient {
         host: String, port: Int, caCertificate: String?, participant: ClientParticipant, sessionTimeout: Duration,
         log: @escaping @Sendable (String) -> Void
     ) async throws(TransportError) -> Outcome {
+        // An invalid policy or unreadable client ledger is a local error, found before connecting.
+        _ = try ClientDriver(participant: participant, clientNonce: [])
         let security: HTTP2ClientTransport.Posix.TransportSecurity
         if let caCertificate {
             security = try TLSFiles.clientSecurity(ca: caCertificate)
@@ -86,7 +88,7 @@ public enum AggregationClient {
                     for await message in outbox { try await writer.write(message) }
                 },
                 onResponse: { response in
-                    var driver = ClientDriver(participant: participant, clientNonce: nonce)
+                    var driver = try ClientDriver(participant: participant, clientNonce: nonce)
                     defer { continuation.finish() }
                     for try await message in response.messages {
                         if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }

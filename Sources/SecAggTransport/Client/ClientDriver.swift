@@ -22,14 +22,23 @@ public struct ClientParticipant: Sendable {
     public var layoutHash: String
     /// Examples behind the update (`__metadata__` num_examples), needed by weighted rounds; nil if unknown.
     public var exampleCount: Int?
+    /// The client's own rules for a round: colluders assumed (security floor, quorum), ε limit, minimum
+    /// noise and survivors, whether no-DP rounds are taken.
+    public var policy: ClientPolicy
+    /// The client ledger (``ClientLedger``): earlier runs' rounds count against ``policy``, and each accepted
+    /// round is appended before any key is advertised. Nil: only this run counts.
+    public var ledger: ClientLedger?
     /// Vanish (stop answering and drop the connection) after sending this phase's message.
     public var exitAfter: Phase?
     public var misbehaviour: ClientMisbehaviour?
 
     public init(
         identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: FlatParameters, layoutHash: String,
-        exampleCount: Int? = nil, exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
+        exampleCount: Int? = nil, policy: ClientPolicy = ClientPolicy(), ledger: ClientLedger? = nil,
+        exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
     ) {
+        self.policy = policy
+        self.ledger = ledger
         self.identity = identity
         self.id = id
         self.registry = registry
@@ -88,10 +97,16 @@ struct ClientDriver {
     /// Set once the message of ``ClientParticipant/exitAfter`` went out: the caller vanishes on the next message.
     private(set) var vanishAfterPhase: Phase?
     private var rng = ChaChaRandom.system()
+    /// The rounds this client has taken (its ledger's and this run's), against its policy.
+    private var account: ClientPrivacyAccount
 
     /// - Parameter clientNonce: the 32 fresh random bytes sent in ``hello(participant:clientNonce:)``.
-    init(participant: ClientParticipant, clientNonce: [UInt8]) {
+    /// - Throws: ``TransportError/configuration(_:)`` for an invalid policy or an unreadable client ledger.
+    init(participant: ClientParticipant, clientNonce: [UInt8]) throws(TransportError) {
         self.participant = participant
+        do {
+            account = try ClientPrivacyAccount(policy: participant.policy, history: try participant.ledger?.records() ?? [])
+        } catch { throw .configuration(error.description) }
         var keys = [UInt32: Ed25519.PublicKey]()
         for c in participant.registry.activeClients { keys[c.id] = c.signPublicKey }
         clientKeys = keys
@@ -191,6 +206,18 @@ struct ClientDriver {
         guard configuration.registryHash == announced.registryHash else {
             throw .permissionDenied("the server's registry differs from this client's registry.json")
         }
+        // The client's own rules, before any key exists: the security floor, then its privacy policy. The
+        // accepted round is charged in the client ledger before the advertisement leaves.
+        do { try SecurityFloor.check(configuration, colluders: participant.policy.colluders) } catch {
+            throw .refused("round \(announced.round): \(error.description)")
+        }
+        do {
+            var account = self.account
+            let record = try account.admit(
+                round: announced.round, encoding: announced.encoding, minSurvivors: announced.minSurvivors)
+            try participant.ledger?.append(record)
+            self.account = account
+        } catch { throw .refused(error.description) }
         let encoder: DPEncoder
         do { encoder = try DPEncoder(parameters: announced.encoding) } catch {
             throw .malformed("encoding parameters: \(error)")
@@ -199,7 +226,8 @@ struct ClientDriver {
         let advertisement: AdvertiseKeys
         do {
             client = try SecAggClient(
-                configuration: configuration, id: participant.id, identity: participant.identity, using: &rng)
+                configuration: configuration, id: participant.id, identity: participant.identity,
+                colluders: participant.policy.colluders, minimumSurvivors: announced.minSurvivors, using: &rng)
             advertisement = try client.advertiseKeys()
         } catch { throw .protocolFailure(error) }
         lastRound = announced.round

@@ -78,7 +78,7 @@ extension SessionCoordinator {
         case .deadlineExceeded: return RPCError(code: .deadlineExceeded, message: error.description)
         case .unsupportedProtocolVersion, .unsupportedMessageVersion, .unexpectedMessage:
             return RPCError(code: .failedPrecondition, message: error.description)
-        case .malformed, .protocolFailure, .remote, .configuration, .tooFewClientsJoined:
+        case .malformed, .protocolFailure, .remote, .configuration, .tooFewClientsJoined, .refused:
             return RPCError(code: .invalidArgument, message: error.description)
         }
     }

@@ -42,8 +42,17 @@ extension SessionCoordinator {
         if let q = settings.samplingRate {
             plannedCohort = CohortSampling.plannedCohort(population: joined.count, rate: q)
         }
-        let (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
-            settings: settings, plannedCohort: plannedCohort, dimension: dimension)
+        let z: Double?
+        let calibratedBits: Int?
+        do {
+            (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
+                settings: settings, plannedCohort: plannedCohort, dimension: dimension)
+        } catch {
+            // Nothing started: tell every joined client why, close the audit log, and fail.
+            closeAll(RPCError(code: .failedPrecondition, message: "the server cannot plan the run: \(error)"))
+            try? inputs.audit?.closeRun(epsilonCumulative: 0)
+            throw error
+        }
         var spend: PrivacySpend
         do { spend = try PrivacySpend.replaying(try inputs.ledger?.chargedRounds ?? []) } catch let e as LedgerError {
             throw SimulationError.ledger(e)

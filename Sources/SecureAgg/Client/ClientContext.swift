@@ -8,9 +8,17 @@ struct ClientContext: Sendable {
     /// Sorted neighbour ids in the Harary graph (recomputed by the client itself).
     let neighbours: [UInt32]
     let neighbourSet: Set<UInt32>
+    /// Colluding clients this client assumes (its own policy; ≥ 0). Sets the security floor and the quorum.
+    let colluders: Int
+    /// Fewest survivors the round announced (the DP noise was sized for it); the survivor list must reach it.
+    let minimumSurvivors: Int
 
     var round: UInt64 { configuration.round }
     var threshold: Int { configuration.threshold }
+    /// Valid signatures over one survivor list needed before any share is revealed (``SecurityFloor``).
+    var quorum: Int { SecurityFloor.consistencyQuorum(cohort: configuration.cohort.count, colluders: colluders) }
+    /// Shortest survivor list this client signs: t, the quorum and the announced minimum survivors.
+    var shortestSurvivorList: Int { max(threshold, quorum, minimumSurvivors) }
 
     func checkHeader(version: UInt8, current: UInt8, round: UInt64, receiver: UInt32) throws(SecureAggError) {
         guard version == current else { throw .unsupportedVersion(version) }

@@ -1,7 +1,8 @@
 /// Client state R3: masked input sent; waits for the survivor list (``ConsistencyRequest``).
 ///
-/// The list must be ascending, within the cohort, contain this client, hold ≥ t ids, and every neighbour on
-/// it must be one whose share this client holds (a survivor necessarily shared keys). Signs the list.
+/// The list must be ascending, within the cohort, contain this client, hold ≥ max(t, quorum, announced
+/// minimum survivors) ids (``SecurityFloor``), and every neighbour on it must be one whose share this client
+/// holds (a survivor necessarily shared keys). Signs the list: the only list it signs this round.
 /// Next: ``ClientR4Unmasking`` or aborted.
 struct ClientR3ConsistencyCheck: Sendable {
     let context: ClientContext
@@ -16,8 +17,9 @@ struct ClientR3ConsistencyCheck: Sendable {
         let survivors = request.survivors
         try checkSortedCohortIDs(survivors, configuration: context.configuration)
         guard survivors.contains(context.id) else { throw .requestNamesSelf }
-        guard survivors.count >= context.threshold else {
-            throw .tooFewClients(phase: .consistencyCheck, available: survivors.count, required: context.threshold)
+        guard survivors.count >= context.shortestSurvivorList else {
+            throw .tooFewClients(
+                phase: .consistencyCheck, available: survivors.count, required: context.shortestSurvivorList)
         }
         for v in survivors where context.neighbourSet.contains(v) {
             guard held[v] != nil else { throw .unknownClient(v) }

@@ -1,7 +1,8 @@
 /// Client state R4: consistency signature sent; waits for the ``UnmaskingRequest``.
 ///
-/// Refuses unless: the survivor list is the one it signed; ≥ t distinct survivors signed it validly (registry
-/// keys); the dropped list has no duplicates, no unknown id, not this client, nobody also a survivor; ≥ t
+/// Refuses unless: the survivor list is the one it signed; ≥ Q = ⌊(n + c)/2⌋ + 1 distinct survivors signed it
+/// validly (registry keys; any survivor counts, this client included: the quorum no second list can reach,
+/// ``SecurityFloor``); the dropped list has no duplicates, no unknown id, not this client, nobody also a survivor; ≥ t
 /// survivors; and every neighbour whose share it holds is in exactly one list. Then reveals, per neighbour,
 /// exactly one share: the b-share of a survivor, the s_sk-share of a dropped client.
 /// Next: ``ClientCompleted`` or aborted. Answers at most one request (invariant: never both shares).
@@ -18,19 +19,18 @@ struct ClientR4Unmasking: Sendable {
             round: request.round, receiver: request.receiver)
         guard request.survivors == survivors else { throw .survivorListChanged }
         let survivorSet = Set(survivors)
-        guard survivors.count >= context.threshold else {
-            throw .tooFewClients(phase: .unmasking, available: survivors.count, required: context.threshold)
+        guard survivors.count >= context.shortestSurvivorList else {
+            throw .tooFewClients(phase: .unmasking, available: survivors.count, required: context.shortestSurvivorList)
         }
+        let quorum = context.quorum
         let signed = ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors)
         var signers = Set<UInt32>()
         for entry in request.signatures {
             guard survivorSet.contains(entry.signer), let key = config.registry[entry.signer] else { continue }
             if key.isValidSignature(entry.signature, for: signed) { signers.insert(entry.signer) }
-            if signers.count >= context.threshold { break }  // t valid signatures on this list suffice
+            if signers.count >= quorum { break }  // the quorum on this list suffices
         }
-        guard signers.count >= context.threshold else {
-            throw .tooFewSignatures(valid: signers.count, required: context.threshold)
-        }
+        guard signers.count >= quorum else { throw .tooFewSignatures(valid: signers.count, required: quorum) }
         var droppedSet = Set<UInt32>()
         for d in request.dropped {
             guard config.contains(d) else { throw .unknownClient(d) }

@@ -39,22 +39,37 @@ public struct SecAggClient: Sendable {
     /// The client's recomputed neighbour list (sorted).
     public let neighbours: [UInt32]
 
-    /// Creates the client and its fresh per-round keys (X25519 (c) and (s) pairs, self seed b_u) from `rng`.
+    /// Creates the client and its fresh per-round keys (X25519 (c) and (s) pairs, self seed b_u) from `rng`,
+    /// after checking the round against the client's own security floor (``SecurityFloor``): nothing secret
+    /// exists before the check passes.
     ///
-    /// - Throws: ``SecureAggError/unknownClient(_:)`` if `id` is not in the cohort;
-    ///   ``SecureAggError/invalidParameter(_:)`` if `identity` is not the registry's key for `id`.
+    /// - Parameters:
+    ///   - colluders: colluding clients this client assumes (≥ 0); the threshold must be at least
+    ///     ⌊(k + c)/2⌋ + 1 and above c, and unmasking needs ⌊(n + c)/2⌋ + 1 signatures on one survivor list.
+    ///   - minimumSurvivors: the round's announced minimum survivors (the noise was sized for it); the client
+    ///     signs no survivor list shorter than it. Nil: the threshold.
+    /// - Throws: ``SecureAggError/belowSecurityFloor(threshold:required:degree:colluders:)``;
+    ///   ``SecureAggError/unknownClient(_:)`` if `id` is not in the cohort;
+    ///   ``SecureAggError/invalidParameter(_:)`` if `identity` is not the registry's key for `id` or
+    ///   `minimumSurvivors` exceeds the cohort.
     public init(
-        configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, using rng: inout some SecureRandom
+        configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, colluders: Int = 0,
+        minimumSurvivors: Int? = nil, using rng: inout some SecureRandom
     ) throws(SecureAggError) {
         guard configuration.contains(id), let registered = configuration.registry[id] else { throw .unknownClient(id) }
         guard registered == identity.publicKey else { throw .invalidParameter("identity key does not match registry") }
+        try SecurityFloor.check(configuration, colluders: colluders)
+        let minimumSurvivors = minimumSurvivors ?? configuration.threshold
+        guard minimumSurvivors >= 1, minimumSurvivors <= configuration.cohort.count else {
+            throw .invalidParameter("minimum survivors must be 1…n")
+        }
         let graph = HararyGraph(configuration: configuration)
         let neighbours = graph.neighbours(of: id)
         self.id = id
         self.neighbours = neighbours
         let context = ClientContext(
             configuration: configuration, id: id, identity: identity, neighbours: neighbours,
-            neighbourSet: Set(neighbours))
+            neighbourSet: Set(neighbours), colluders: colluders, minimumSurvivors: minimumSurvivors)
         state = .r0AdvertiseKeys(ClientR0AdvertiseKeys(context: context, using: &rng))
     }
 

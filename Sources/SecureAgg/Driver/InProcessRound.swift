@@ -36,6 +36,8 @@ public enum InProcessRound {
     /// - Parameters:
     ///   - identities: the Ed25519 identity of each cohort member taking part (ids missing here never speak).
     ///   - dropouts: `id → phase`: that client sends nothing from `phase` on.
+    ///   - colluders: the colluding clients every simulated client assumes (its security floor and quorum).
+    ///   - minimumSurvivors: the round's minimum survivors, which every client enforces on the survivor list.
     ///   - rng: randomness for all keys and shares (a seeded generator makes tests reproducible — not secure).
     ///   - observe: called after each phase with the clients whose message of that phase the server accepted
     ///     (sorted). For `.maskedInput` these are the phase-2 survivors, whose inputs are in the sum. The
@@ -46,14 +48,14 @@ public enum InProcessRound {
     /// - Throws: the server's failure (too few clients, signatures or shares), or a bad `input` vector.
     public static func run(
         configuration: RoundConfiguration, identities: [UInt32: Ed25519.SecretKey], dropouts: [UInt32: Phase] = [:],
-        using rng: inout some SecureRandom,
+        colluders: Int = 0, minimumSurvivors: Int? = nil, using rng: inout some SecureRandom,
         observe: (Phase, [UInt32]) throws(SecureAggError) -> Void = { _, _ in },
         clock: InProcessStageClock? = nil,
         input: (UInt32) throws(SecureAggError) -> [UInt32]
     ) throws(SecureAggError) -> RoundResult {
         try run(
-            configuration: configuration, identities: identities, dropouts: dropouts, using: &rng, observe: observe,
-            clock: clock
+            configuration: configuration, identities: identities, dropouts: dropouts, colluders: colluders,
+            minimumSurvivors: minimumSurvivors, using: &rng, observe: observe, clock: clock
         ) { (id: UInt32, writer: MaskedInputWriter) throws(SecureAggError) in
             let vector = try input(id)
             try vector.withUnsafeBufferPointer { (values) throws(SecureAggError) in try writer.write(values, at: 0) }
@@ -66,7 +68,7 @@ public enum InProcessRound {
     /// spent inside `writeInput` (encoding and masking together) counts as masking time in `clock`.
     public static func run(
         configuration: RoundConfiguration, identities: [UInt32: Ed25519.SecretKey], dropouts: [UInt32: Phase] = [:],
-        using rng: inout some SecureRandom,
+        colluders: Int = 0, minimumSurvivors: Int? = nil, using rng: inout some SecureRandom,
         observe: (Phase, [UInt32]) throws(SecureAggError) -> Void = { _, _ in },
         clock: InProcessStageClock? = nil,
         writeInput: (UInt32, MaskedInputWriter) throws(SecureAggError) -> Void
@@ -91,7 +93,9 @@ public enum InProcessRound {
 
         for id in configuration.cohort {
             guard let identity = identities[id] else { continue }
-            clients[id] = try SecAggClient(configuration: configuration, id: id, identity: identity, using: &rng)
+            clients[id] = try SecAggClient(
+                configuration: configuration, id: id, identity: identity, colluders: colluders,
+                minimumSurvivors: minimumSurvivors, using: &rng)
         }
         for id in configuration.cohort where speaks(id, at: .advertiseKeys) {
             guard var client = clients[id] else { continue }

@@ -40,8 +40,10 @@ struct ServerR2MaskedInput: Sendable {
     }
 
     func finish() throws(SecureAggError) -> ([ConsistencyRequest], ServerR3ConsistencyCheck) {
-        guard received.count >= context.threshold else {
-            throw .tooFewClients(phase: .maskedInput, available: received.count, required: context.threshold)
+        let required = SecurityFloor.minimumSurvivors(
+            cohort: context.configuration.cohort.count, threshold: context.threshold, colluders: 0)
+        guard received.count >= required else {
+            throw .tooFewClients(phase: .maskedInput, available: received.count, required: required)
         }
         let survivors = received.sorted()
         let requests = survivors.map { ConsistencyRequest(round: context.round, receiver: $0, survivors: survivors) }

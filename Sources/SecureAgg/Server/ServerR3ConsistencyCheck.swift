@@ -1,5 +1,6 @@
 /// Server state R3: collecting survivors' signatures over the survivor list; each is verified against the
-/// registry. Next: ``ServerR4Unmasking`` (≥ t valid signatures) or aborted.
+/// registry. Next: ``ServerR4Unmasking`` (≥ max(t, ⌊n/2⌋ + 1) valid signatures: no client with an honest
+/// policy unmasks with fewer, see ``SecurityFloor``) or aborted.
 struct ServerR3ConsistencyCheck: Sendable {
     let context: ServerContext
     let advertisements: [UInt32: AdvertiseKeys]
@@ -37,9 +38,9 @@ struct ServerR3ConsistencyCheck: Sendable {
     }
 
     func finish() throws(SecureAggError) -> ([UnmaskingRequest], ServerR4Unmasking) {
-        guard signatures.count >= context.threshold else {
-            throw .tooFewSignatures(valid: signatures.count, required: context.threshold)
-        }
+        let n = context.configuration.cohort.count
+        let required = SecurityFloor.minimumSurvivors(cohort: n, threshold: context.threshold, colluders: 0)
+        guard signatures.count >= required else { throw .tooFewSignatures(valid: signatures.count, required: required) }
         let survivorSet = Set(survivors)
         let dropped = sharedKeys.filter { !survivorSet.contains($0) }.sorted()
         let entries = signatures.keys.sorted().map { SurvivorSignature(signer: $0, signature: signatures[$0] ?? []) }

@@ -16,7 +16,7 @@ struct RoundOptions: ParsableArguments {
 
     @Option(
         name: .customLong("min-survivors"),
-        help: "Fewest masked inputs a round accepts (aborts with exit 1 below it); noise is calibrated for it. Default: the SecAgg+ threshold.")
+        help: "Fewest masked inputs a round accepts (aborts with exit 1 below it); noise is calibrated for it. Default: the larger of the consistency quorum floor((n + colluders)/2) + 1 and n minus the planned dropouts.")
     var minSurvivors: Int?
 
     @Flag(name: .customLong("no-dp"), help: "No noise: the recovered average equals the plain average within the quantization bound.")
@@ -52,8 +52,8 @@ struct RoundOptions: ParsableArguments {
     @Option(name: .customLong("adversarial-rate"), help: "Fraction of adversarial clients assumed by the SecAgg+ parameter finder.")
     var adversarialRate: Double = 0.05
 
-    @Option(help: "Adversary class for the SecAgg+ parameter finder: curious, semi-malicious or none.")
-    var adversary: AdversaryClass = .curious
+    @Option(help: "Adversary class for the SecAgg+ parameter finder: curious, semi-malicious or none (default: semi-malicious for serve, curious for simulate). Every plan also meets the clients' security floor t > (k + colluders)/2.")
+    var adversary: AdversaryClass?
 
     @Option(name: .customLong("server-lr"), help: "Server learning rate L: global += L * average.")
     var serverLR: Double = 1.0
@@ -110,7 +110,8 @@ enum NoiseMechanismArgument: String, ExpressibleByArgument, CaseIterable {
 
 extension RoundOptions {
     /// The library settings these options describe (`synthetic`: no --updates directory).
-    func settings(synthetic: Bool) -> SimulationSettings {
+    /// - Parameter defaultAdversary: the adversary class when `--adversary` is not given.
+    func settings(synthetic: Bool, defaultAdversary: AdversaryClass = .curious) -> SimulationSettings {
         var s = SimulationSettings()
         s.rounds = rounds
         s.cohortSize = clients ?? (synthetic ? 20 : nil)
@@ -131,7 +132,7 @@ extension RoundOptions {
         s.bits = bits
         s.colludingClients = colludingClients
         s.adversarialRate = adversarialRate
-        s.adversary = adversary
+        s.adversary = adversary ?? defaultAdversary
         s.serverLearningRate = serverLR
         s.weighted = weighted
         s.maxWeight = maxWeight

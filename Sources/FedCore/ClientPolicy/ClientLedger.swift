@@ -1,0 +1,69 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A client's own privacy ledger: JSON lines of ``ClientLedgerRecord``, appended (one `write(2)` + `fsync`)
+/// before the client advertises any key for a round, so its budget holds across runs and crashes. A torn last
+/// line (a crash mid-write) is ignored on read and cut off before the next append; any other malformed line,
+/// or an unknown format version, is refused.
+public struct ClientLedger: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Every complete record in order (none when the file does not exist yet).
+    /// - Throws: ``ClientPolicyError/ledger(_:)`` naming the line that is malformed.
+    public func records() throws(ClientPolicyError) -> [ClientLedgerRecord] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .ledger("\(path) cannot be read")
+        }
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if data.last != UInt8(ascii: "\n") { lines.removeLast() }  // torn tail (or empty file)
+        let decoder = JSONDecoder()
+        var records = [ClientLedgerRecord]()
+        for (i, line) in lines.enumerated() where !line.isEmpty {
+            guard let record = try? decoder.decode(ClientLedgerRecord.self, from: Data(line)) else {
+                throw .ledger("\(path) line \(i + 1) is not a client ledger record")
+            }
+            guard record.formatVersion == ClientLedgerRecord.formatVersion else {
+                throw .ledger("\(path) line \(i + 1) has format_version \(record.formatVersion) (this build reads 1)")
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// Appends `record` durably.
+    /// - Throws: ``ClientPolicyError/ledger(_:)`` on any I/O failure (the round must then not be taken).
+    public func append(_ record: ClientLedgerRecord) throws(ClientPolicyError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let encoded = try? encoder.encode(record) else { throw .ledger("round \(record.round) cannot be encoded") }
+        let line = Array(encoded) + [UInt8(ascii: "\n")]
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .ledger("\(path) cannot be opened for writing") }
+        defer { close(fd) }
+        // Cut a torn tail back to the last newline so the new line starts clean.
+        let size = lseek(fd, 0, SEEK_END)
+        if size > 0 {
+            var offset = size
+            var byte: UInt8 = 0
+            while offset > 0 {
+                guard pread(fd, &byte, 1, offset - 1) == 1 else { throw .ledger("\(path) cannot be read") }
+                if byte == UInt8(ascii: "\n") { break }
+                offset -= 1
+            }
+            if offset < size, ftruncate(fd, offset) != 0 { throw .ledger("\(path) cannot be repaired") }
+        }
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(fd) == 0 else { throw .ledger("\(path): write failed") }
+    }
+}
