@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""Independent generator of the wire test vectors (Docs/wire.md, "Test vectors").
+
+Written from the text of Docs/wire.md only, with Python's standard library: hashlib.blake2b for BLAKE2b and a
+pure-Python ChaCha20 (RFC 8439, checked below against the RFC's block test vector). It never calls the Swift
+code. The Swift tests (Tests/SecureAggTests/WireVectorTests.swift, Tests/DPNoiseTests/WireVectorTests.swift)
+load the JSON files this script writes and require the Swift implementation to reproduce every value, so a
+passing `swift test` shows that the algorithms in Docs/wire.md are complete and exact.
+
+    python3 Scripts/generate-wire-vectors.py          # rewrites the JSON files
+    python3 Scripts/generate-wire-vectors.py --check  # exits 1 if a checked-in file differs
+
+`swift test` never runs this script; it only reads the checked-in JSON files.
+"""
+
+import hashlib
+import json
+import math
+import os
+import struct
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SECUREAGG_DIR = os.path.join(ROOT, "Tests", "SecureAggTests", "Resources", "Vectors")
+DPNOISE_DIR = os.path.join(ROOT, "Tests", "DPNoiseTests", "Resources", "Vectors")
+GENERATED_BY = "Scripts/generate-wire-vectors.py (independent Python implementation of Docs/wire.md)"
+
+MASK32 = 0xFFFFFFFF
+MASK64 = 0xFFFFFFFFFFFFFFFF
+
+
+# --- primitives ------------------------------------------------------------------------------------------------
+
+def blake2b(data, key=b"", size=32):
+    """BLAKE2b (RFC 7693), unkeyed or keyed; libsodium's crypto_generichash."""
+    return hashlib.blake2b(data, digest_size=size, key=key).digest()
+
+
+def _rotl(v, c):
+    return ((v << c) & MASK32) | (v >> (32 - c))
+
+
+def _quarter(s, a, b, c, d):
+    s[a] = (s[a] + s[b]) & MASK32; s[d] = _rotl(s[d] ^ s[a], 16)
+    s[c] = (s[c] + s[d]) & MASK32; s[b] = _rotl(s[b] ^ s[c], 12)
+    s[a] = (s[a] + s[b]) & MASK32; s[d] = _rotl(s[d] ^ s[a], 8)
+    s[c] = (s[c] + s[d]) & MASK32; s[b] = _rotl(s[b] ^ s[c], 7)
+
+
+def chacha20_block(key, counter, nonce):
+    """One 64-byte ChaCha20 block (RFC 8439 §2.3: 32-bit block counter, 96-bit nonce)."""
+    assert len(key) == 32 and len(nonce) == 12
+    state = [0x61707865, 0x3320646E, 0x79622D32, 0x6B206574]
+    state += list(struct.unpack("<8I", key)) + [counter & MASK32] + list(struct.unpack("<3I", nonce))
+    s = list(state)
+    for _ in range(10):
+        _quarter(s, 0, 4, 8, 12); _quarter(s, 1, 5, 9, 13); _quarter(s, 2, 6, 10, 14); _quarter(s, 3, 7, 11, 15)
+        _quarter(s, 0, 5, 10, 15); _quarter(s, 1, 6, 11, 12); _quarter(s, 2, 7, 8, 13); _quarter(s, 3, 4, 9, 14)
+    return struct.pack("<16I", *[(s[i] + state[i]) & MASK32 for i in range(16)])
+
+
+def chacha20_keystream(key, nonce, counter, length):
+    out = bytearray()
+    while len(out) < length:
+        out += chacha20_block(key, counter, nonce)
+        counter += 1
+    return bytes(out[:length])
+
+
+def _rfc8439_self_test():
+    # RFC 8439 §2.3.2 block function test vector.
+    key = bytes(range(32))
+    nonce = bytes.fromhex("000000090000004a00000000")
+    expected = bytes.fromhex(
+        "10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
+        "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e")
+    assert chacha20_block(key, 1, nonce) == expected, "ChaCha20 self-test failed"
+
+
+class ChaChaRandom:
+    """Docs/wire.md "The PRG stream": 4096-byte buffers; buffer j = ChaCha20(key, nonce = j as UInt64 LE ‖ 4
+    zero bytes, block counter from 0), so byte 4096·j + i of the stream is byte i of that keystream. 64-bit
+    draws are consecutive 8-byte little-endian words of the stream."""
+
+    BUFFER = 4096
+
+    def __init__(self, key):
+        assert len(key) == 32
+        self.key = key
+        self.buffers = []
+
+    @staticmethod
+    def seeded(seed):
+        return ChaChaRandom(blake2b(b"secagg.seeded-random.v1" + struct.pack("<Q", seed)))
+
+    def stream(self, length):
+        while len(self.buffers) * self.BUFFER < length:
+            j = len(self.buffers)
+            nonce = struct.pack("<Q", j) + bytes(4)
+            self.buffers.append(chacha20_keystream(self.key, nonce, 0, self.BUFFER))
+        return b"".join(self.buffers)[:length]
+
+    def word(self, i):
+        self.stream(8 * (i + 1))
+        return struct.unpack_from("<Q", self.buffers[(8 * i) // self.BUFFER], (8 * i) % self.BUFFER)[0]
+
+
+class Words:
+    """Sequential 64-bit draws from a ChaChaRandom, starting at byte `offset` (a multiple of 8)."""
+
+    def __init__(self, rng, offset=0):
+        self.rng = rng
+        self.index = offset // 8
+
+    def next(self):
+        v = self.rng.word(self.index)
+        self.index += 1
+        return v
+
+
+def u32(v):
+    return struct.pack("<I", v)
+
+
+def u64(v):
+    return struct.pack("<Q", v)
+
+
+def test_key(id_):
+    """Arbitrary 32-byte registry key for the vectors (only hashed, never used to verify)."""
+    return blake2b(b"wire-vector-key" + u32(id_))
+
+
+# --- SecureAgg: registry hash, round context, Harary permutation ---------------------------------------------
+
+def secureagg_registry_hash(keys):
+    data = b"secagg.v1.registry" + b"\x00"
+    for id_ in sorted(keys):
+        data += u32(id_) + keys[id_]
+    return blake2b(data)
+
+
+def context_bytes(registry_hash, round_, cohort, k, t, b, m):
+    data = b"secagg.v1.round-context" + b"\x00" + b"\x01" + registry_hash + u64(round_) + u32(len(cohort))
+    for id_ in cohort:
+        data += u32(id_)
+    return data + u32(k) + u32(t) + u32(b) + u64(m)
+
+
+def permutation_seed(context):
+    return blake2b(b"secagg.v1.harary-permutation" + b"\x00" + context)
+
+
+def uniform_below(bound, words):
+    limit = MASK64 - (MASK64 % bound)
+    while True:
+        v = words.next()
+        if v < limit:
+            return v % bound
+
+
+def harary_ring(cohort, seed):
+    ring = list(cohort)
+    words = Words(ChaChaRandom(seed))
+    for i in range(len(ring) - 1, 0, -1):
+        j = uniform_below(i + 1, words)
+        ring[i], ring[j] = ring[j], ring[i]
+    return ring, words.index
+
+
+def harary_neighbours(ring, k, id_):
+    n = len(ring)
+    i = ring.index(id_)
+    result = set()
+    if k >= n - 1:
+        result = set(range(n))
+    else:
+        for d in range(1, k // 2 + 1):
+            result.add((i + d) % n)
+            result.add((i - d) % n)
+        if k % 2 == 1:
+            if n % 2 == 0:
+                result.add((i + n // 2) % n)
+            else:
+                half = (n + 1) // 2
+                if i <= (n - 1) // 2:
+                    result.add((i + half) % n)
+                j = (i - half) % n
+                if j <= (n - 1) // 2:
+                    result.add(j)
+    result.discard(i)
+    return sorted(ring[p] for p in result)
+
+
+def harary_case(name, registry_ids, revoked, round_, cohort, k, t, b, m):
+    keys = {i: test_key(i) for i in registry_ids if i not in revoked}
+    rh = secureagg_registry_hash(keys)
+    ctx = context_bytes(rh, round_, cohort, k, t, b, m)
+    seed = permutation_seed(ctx)
+    ring, used = harary_ring(cohort, seed)
+    rng = ChaChaRandom(seed)
+    return {
+        "name": name,
+        "registry": [{"id": i, "key": test_key(i).hex(), "revoked": i in revoked} for i in registry_ids],
+        "round": round_, "cohort": cohort, "degree": k, "threshold": t, "bits": b, "vector_length": m,
+        "registry_hash": rh.hex(),
+        "context_bytes": ctx.hex(),
+        "permutation_seed": seed.hex(),
+        "first_words": [str(rng.word(i)) for i in range(4)],
+        "words_used": used,
+        "ring": ring,
+        "neighbours": {str(i): harary_neighbours(ring, k, i) for i in cohort},
+    }
+
+
+def harary_vectors():
+    r = list(range(1, 13))
+    cases = [
+        harary_case("n5-k4-complete", list(range(1, 6)), set(), 1, [1, 2, 3, 4, 5], 4, 3, 16, 16),
+        harary_case("n7-k4-even-degree", list(range(1, 8)), set(), 5, list(range(1, 8)), 4, 3, 20, 1024),
+        harary_case("n8-k3-odd-degree-even-n", list(range(1, 9)), set(), 2, list(range(1, 9)), 3, 2, 24, 4096),
+        harary_case("n9-k5-odd-degree-odd-n", list(range(1, 10)), set(), 3, list(range(1, 10)), 5, 3, 32, 65536),
+        harary_case("sampled-cohort-revoked-id", r, {4}, 17, [2, 3, 5, 7, 8, 11, 12], 4, 3, 18, 300),
+        harary_case("n40-k10", list(range(1, 41)), set(), 1, list(range(1, 41)), 10, 6, 20, 2048),
+    ]
+    # A raw seed (HararyGraph(cohort:degree:seed:)), long enough that the shuffle is pinned for 300 ids.
+    seed = blake2b(b"wire-vector-raw-seed")
+    cohort = list(range(1, 301))
+    ring, used = harary_ring(cohort, seed)
+    raw = {"name": "raw-seed-n300-k7", "seed": seed.hex(), "cohort": cohort, "degree": 7, "ring": ring,
+           "words_used": used, "neighbours": {str(i): harary_neighbours(ring, 7, i) for i in (1, 150, 300)}}
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md: 'Registry hashes', 'Round context', 'The PRG stream', 'Harary graph'. Registry keys are "
+                "arbitrary 32-byte strings BLAKE2b-256('wire-vector-key' || id u32 LE): they are only hashed here. "
+                "Revoked ids are left out of the SecureAgg registry hash. first_words are the permutation PRG's "
+                "first 64-bit draws (decimal strings); words_used counts the draws of the shuffle.",
+        "cases": cases,
+        "raw_seed_cases": [raw],
+    }
+
+
+def prg_vectors():
+    key = blake2b(b"wire-vector-prg-key")
+    rng = ChaChaRandom(key)
+    seeded = ChaChaRandom.seeded(42)
+    indices = [0, 1, 2, 3, 510, 511, 512, 513, 1023, 1024, 1025]
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md 'The PRG stream': ChaChaRandom(key) words (UInt64 LE of consecutive stream bytes); "
+                "word 512 is the first of the second 4096-byte buffer (nonce 1, block counter 0). "
+                "seeded(42): key = BLAKE2b-256('secagg.seeded-random.v1' || 42 as UInt64 LE).",
+        "key": key.hex(),
+        "words": [{"index": i, "value": str(rng.word(i))} for i in indices],
+        "stream_bytes_4088_4104": rng.stream(4104)[4088:4104].hex(),
+        "seeded": {"seed": 42, "key": seeded.key.hex(), "first_words": [str(seeded.word(i)) for i in range(4)]},
+    }
+
+
+# --- DPNoise: rotation signs and per-block randomness --------------------------------------------------------
+
+def block_sizes(dimension, block):
+    sizes = [block] * (dimension // block)
+    rest = dimension % block
+    if rest > 0:
+        sizes.append(1 if rest == 1 else 1 << (rest - 1).bit_length())
+    return sizes
+
+
+def sign_bits(round_seed, padded):
+    return ChaChaRandom(round_seed).stream((padded + 7) // 8)
+
+
+def sign_at(bits, i):
+    return -1 if (bits[i >> 3] >> (i & 7)) & 1 else 1
+
+
+def rotation_vectors():
+    cases = []
+    for name, dimension, block, seed_label in [
+        ("d40000-b16384", 40000, 1 << 14, b"wire-vector-round-seed-1"),
+        ("d1000-b65536", 1000, 1 << 16, b"wire-vector-round-seed-2"),
+        ("d65537-b32768-last-block-1", 65537, 1 << 15, b"wire-vector-round-seed-3"),
+    ]:
+        seed = blake2b(seed_label)
+        sizes = block_sizes(dimension, block)
+        padded = sum(sizes)
+        bits = sign_bits(seed, padded)
+        # Only bits 0 … padded − 1 are signs; the hash covers them with the unused high bits of the last byte zeroed.
+        used = bytearray(bits)
+        if padded % 8:
+            used[-1] &= (1 << (padded % 8)) - 1
+        blocks = []
+        offset = 0
+        for k, size in enumerate(sizes):
+            first = "".join("-" if sign_at(bits, offset + j) < 0 else "+" for j in range(min(64, size)))
+            blocks.append({"index": k, "padded_offset": offset, "size": size, "first_signs": first})
+            offset += size
+        cases.append({
+            "name": name, "round_seed": seed.hex(), "dimension": dimension, "block_size": block,
+            "block_sizes": sizes, "padded_dimension": padded,
+            "sign_bytes_blake2b256": blake2b(bytes(used)).hex(),
+            "sign_bytes_head": bits[:64].hex(),
+            "sign_bytes_4080_4112": bits[4080:4112].hex() if len(bits) >= 4112 else "",
+            "blocks": blocks,
+        })
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md 'Rotation signs': sign bit i = bit (i mod 8) of byte i/8 of ChaChaRandom(round_seed); "
+                "1 means -1. sign_bytes_blake2b256 hashes the (padded + 7) / 8 sign bytes with the unused high bits of the last byte zeroed. Signs are indexed by padded coordinate, so block k uses bits padded_offset .. "
+                "padded_offset + size - 1. first_signs: the block's first min(64, size) signs.",
+        "cases": cases,
+    }
+
+
+class BlockNorm:
+    def __init__(self):
+        self.scale = 0.0
+        self.ssq = 0.0
+
+    def add(self, block):
+        largest = 0.0
+        for v in block:
+            largest = max(largest, abs(v))
+        if largest <= 0:
+            return
+        s = 0.0
+        for v in block:
+            r = v / largest
+            s += r * r
+        if largest > self.scale:
+            ratio = self.scale / largest
+            self.ssq = self.ssq * ratio * ratio + s
+            self.scale = largest
+        else:
+            ratio = largest / self.scale
+            self.ssq += s * ratio * ratio
+
+    def norm(self):
+        return self.scale * math.sqrt(self.ssq)
+
+
+def walsh_hadamard(x):
+    n = len(x)
+    h = 1
+    while h < n:
+        for i in range(0, n, 2 * h):
+            for j in range(i, i + h):
+                a, b = x[j], x[j + h]
+                x[j] = a + b
+                x[j + h] = a - b
+        h *= 2
+    norm = 1 / math.sqrt(n)
+    for i in range(n):
+        x[i] *= norm
+
+
+def encode_no_noise(x, dimension, block, l2clip, scale, bits, round_seed, encoder_seed):
+    """DPEncoder with noise none and beta = 0 (one rounding attempt), Docs/wire.md 'Client-side encoding'."""
+    sizes = block_sizes(dimension, block)
+    signs = sign_bits(round_seed, sum(sizes))
+    first = BlockNorm()
+    offset = 0
+    for size in sizes:
+        length = min(size, dimension - offset)
+        first.add(x[offset:offset + length])
+        offset += length
+    norm = first.norm()
+    clip = l2clip / norm if norm > l2clip else 1.0
+    factor = clip * 1.0
+    attempt_key = ChaChaRandom.seeded(encoder_seed).stream(32)
+    out = []
+    block_keys = []
+    offset = 0
+    padded_offset = 0
+    for k, size in enumerate(sizes):
+        length = min(size, dimension - offset)
+        v = [xi * factor for xi in x[offset:offset + length]] + [0.0] * (size - length)
+        for j in range(size):
+            if sign_at(signs, padded_offset + j) < 0:
+                v[j] = -v[j]
+        walsh_hadamard(v)
+        v = [vi * scale for vi in v]
+        key = blake2b(u64(k), key=attempt_key)
+        words = Words(ChaChaRandom(key))
+        rng_preview = ChaChaRandom(key)
+        block_keys.append({"index": k, "key": key.hex(), "first_words": [str(rng_preview.word(i)) for i in range(4)]})
+        for vi in v:
+            f = math.floor(vi)
+            threshold = (vi - f) * 2.0 ** 53
+            u = float(words.next() >> 11)
+            r = int(f) + (1 if u < threshold else 0)
+            out.append((r & MASK32) & ((1 << bits) - 1))
+        offset += length
+        padded_offset += size
+    return out, attempt_key, block_keys, norm
+
+
+def encoder_vectors():
+    cases = []
+    for name, dimension, block, l2clip, scale, bits, seed_label, encoder_seed, amplitude in [
+        ("unclipped-d300-b128", 300, 128, 1000.0, 37.5, 16, b"wire-vector-round-seed-4", 7, 1.0),
+        ("clipped-d513-b256", 513, 256, 0.25, 1024.0, 20, b"wire-vector-round-seed-5", 99, 1.0),
+    ]:
+        gen = ChaChaRandom(blake2b(b"wire-vector-input" + name.encode()))
+        # Inputs: (word / 2^64 - 0.5) * amplitude, exact doubles.
+        x = [((gen.word(i) >> 11) / 2.0 ** 53 - 0.5) * amplitude for i in range(dimension)]
+        seed = blake2b(seed_label)
+        out, attempt_key, keys, norm = encode_no_noise(x, dimension, block, l2clip, scale, bits, seed, encoder_seed)
+        cases.append({
+            "name": name, "dimension": dimension, "block_size": block, "l2_clip": l2clip, "scale": scale,
+            "bits": bits, "beta": 0.0, "round_seed": seed.hex(), "noise": "none", "max_rounding_attempts": 1,
+            "input": [repr(v) for v in x], "input_norm": repr(norm),
+            "encoder_seed": encoder_seed, "attempt_key": attempt_key.hex(), "block_randomness": keys,
+            "encoded": out,
+        })
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md 'Client-side encoding': DPEncoder.encode with rng = ChaChaRandom.seeded(encoder_seed) "
+                "(attempt key = its first 32 bytes); block k's randomness is ChaChaRandom(BLAKE2b-256 keyed by the "
+                "attempt key over k as UInt64 LE); rounding draws one 64-bit word per padded coordinate. Noise none "
+                "and beta = 0, so the output is exact. input values are Python repr() of doubles.",
+        "cases": cases,
+    }
+
+
+def write(path, obj, check):
+    text = json.dumps(obj, indent=1, sort_keys=False) + "\n"
+    if check:
+        with open(path) as f:
+            if f.read() != text:
+                print(f"{path} differs from the generator's output", file=sys.stderr)
+                return False
+        return True
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    print(f"wrote {os.path.relpath(path, ROOT)}")
+    return True
+
+
+def main():
+    _rfc8439_self_test()
+    check = "--check" in sys.argv[1:]
+    ok = True
+    ok &= write(os.path.join(SECUREAGG_DIR, "prg_stream.json"), prg_vectors(), check)
+    ok &= write(os.path.join(SECUREAGG_DIR, "harary_permutation.json"), harary_vectors(), check)
+    ok &= write(os.path.join(DPNOISE_DIR, "rotation_signs.json"), rotation_vectors(), check)
+    ok &= write(os.path.join(DPNOISE_DIR, "encoder_randomness.json"), encoder_vectors(), check)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
