@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Independent generator of the wire test vectors (Docs/wire.md, "Test vectors").
 
-Written from the text of Docs/wire.md only, with Python's standard library: hashlib.blake2b for BLAKE2b and a
-pure-Python ChaCha20 (RFC 8439, checked below against the RFC's block test vector). It never calls the Swift
-code. The Swift tests (Tests/SecureAggTests/WireVectorTests.swift, Tests/DPNoiseTests/WireVectorTests.swift)
+Written from the text of Docs/wire.md only, with Python's standard library: hashlib.blake2b (BLAKE2b),
+hashlib.sha512 (inside Ed25519), and pure-Python ChaCha20, X25519 and Ed25519, each checked below against its RFC
+test vector (RFC 8439 §2.3.2, RFC 7748 §6.1, RFC 8032 §7.1). It never calls the Swift code. The Swift tests (Tests/SecureAggTests/WireVectorTests.swift, Tests/DPNoiseTests/WireVectorTests.swift)
 load the JSON files this script writes and require the Swift implementation to reproduce every value, so a
 passing `swift test` shows that the algorithms in Docs/wire.md are complete and exact.
 
@@ -75,6 +75,116 @@ def _rfc8439_self_test():
         "10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
         "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e")
     assert chacha20_block(key, 1, nonce) == expected, "ChaCha20 self-test failed"
+
+
+P25519 = 2 ** 255 - 19
+
+
+def x25519(scalar, u=None):
+    """X25519 (RFC 7748 §5): the Montgomery ladder with the clamped scalar; u = 9 (base point) by default."""
+    k = bytearray(scalar)
+    k[0] &= 248
+    k[31] &= 127
+    k[31] |= 64
+    k = int.from_bytes(k, "little")
+    x1 = 9 if u is None else int.from_bytes(u, "little") & ((1 << 255) - 1)
+    x2, z2, x3, z3, swap = 1, 0, x1, 1, 0
+    for t in reversed(range(255)):
+        bit = (k >> t) & 1
+        swap ^= bit
+        if swap:
+            x2, x3, z2, z3 = x3, x2, z3, z2
+        swap = bit
+        a, b = x2 + z2, x2 - z2
+        aa, bb = a * a % P25519, b * b % P25519
+        e = aa - bb
+        c, d = x3 + z3, x3 - z3
+        da, cb = d * a % P25519, c * b % P25519
+        x3 = (da + cb) ** 2 % P25519
+        z3 = x1 * (da - cb) ** 2 % P25519
+        x2 = aa * bb % P25519
+        z2 = e * (aa + 121665 * e) % P25519
+    if swap:
+        x2, z2 = x3, z3
+    return (x2 * pow(z2, P25519 - 2, P25519) % P25519).to_bytes(32, "little")
+
+
+# Ed25519 (RFC 8032 §5.1, following its §6 reference code).
+_ED_Q = 2 ** 252 + 27742317777372353535851937790883648493
+_ED_D = -121665 * pow(121666, P25519 - 2, P25519) % P25519
+_ED_SQRT_M1 = pow(2, (P25519 - 1) // 4, P25519)
+
+
+def _ed_add(p1, p2):
+    a = (p1[1] - p1[0]) * (p2[1] - p2[0]) % P25519
+    b = (p1[1] + p1[0]) * (p2[1] + p2[0]) % P25519
+    c = 2 * p1[3] * p2[3] * _ED_D % P25519
+    d = 2 * p1[2] * p2[2] % P25519
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f, g * h, f * g, e * h)
+
+
+def _ed_mul(s, point):
+    q = (0, 1, 1, 0)
+    while s > 0:
+        if s & 1:
+            q = _ed_add(q, point)
+        point = _ed_add(point, point)
+        s >>= 1
+    return q
+
+
+def _ed_recover_x(y, sign):
+    x2 = (y * y - 1) * pow(_ED_D * y * y + 1, P25519 - 2, P25519)
+    x = pow(x2, (P25519 + 3) // 8, P25519)
+    if (x * x - x2) % P25519 != 0:
+        x = x * _ED_SQRT_M1 % P25519
+    if (x & 1) != sign:
+        x = P25519 - x
+    return x
+
+
+_ED_GY = 4 * pow(5, P25519 - 2, P25519) % P25519
+_ED_GX = _ed_recover_x(_ED_GY, 0)
+_ED_G = (_ED_GX, _ED_GY, 1, _ED_GX * _ED_GY % P25519)
+
+
+def _ed_compress(point):
+    zinv = pow(point[2], P25519 - 2, P25519)
+    x, y = point[0] * zinv % P25519, point[1] * zinv % P25519
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+def _ed_expand(seed):
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little")
+    a &= (1 << 254) - 8
+    a |= 1 << 254
+    return a, h[32:]
+
+
+def ed25519_public(seed):
+    return _ed_compress(_ed_mul(_ed_expand(seed)[0], _ED_G))
+
+
+def ed25519_sign(seed, message):
+    a, prefix = _ed_expand(seed)
+    public = _ed_compress(_ed_mul(a, _ED_G))
+    r = int.from_bytes(hashlib.sha512(prefix + message).digest(), "little") % _ED_Q
+    big_r = _ed_compress(_ed_mul(r, _ED_G))
+    h = int.from_bytes(hashlib.sha512(big_r + public + message).digest(), "little") % _ED_Q
+    return big_r + ((r + h * a) % _ED_Q).to_bytes(32, "little")
+
+
+def _curve_self_test():
+    # RFC 7748 §6.1 and RFC 8032 §7.1 test 1.
+    alice = bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
+    assert x25519(alice).hex() == "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+    seed = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+    assert ed25519_public(seed).hex() == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+    assert ed25519_sign(seed, b"").hex() == (
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f059"
+        "5bbe24655141438e7a100b")
 
 
 class ChaChaRandom:
@@ -254,6 +364,150 @@ def prg_vectors():
         "words": [{"index": i, "value": str(rng.word(i))} for i in indices],
         "stream_bytes_4088_4104": rng.stream(4104)[4088:4104].hex(),
         "seeded": {"seed": 42, "key": seeded.key.hex(), "first_words": [str(seeded.word(i)) for i in range(4)]},
+    }
+
+
+# --- SecureAgg: one whole round (phases 0-4) -----------------------------------------------------------------
+
+SHAMIR_P = 2 ** 61 - 1
+
+
+def field_random(words):
+    while True:
+        v = words.next() >> 3
+        if v < SHAMIR_P:
+            return v
+
+
+def shamir_split(secret, t, points, words):
+    """Docs/wire.md § 12.2: 7-byte little-endian chunks, one polynomial per chunk (constant term = the chunk,
+    coefficients 1 … t − 1 drawn chunk by chunk), evaluated at every point."""
+    chunks = [int.from_bytes(secret[i:i + 7], "little") for i in range(0, len(secret), 7)]
+    polys = [[c] + [field_random(words) for _ in range(1, t)] for c in chunks]
+    shares = {}
+    for x in points:
+        values = []
+        for poly in polys:
+            acc = 0
+            for coef in reversed(poly):
+                acc = (acc * x + coef) % SHAMIR_P
+            values.append(acc)
+        shares[x] = bytes([1]) + u32(x) + bytes([len(values)]) + b"".join(u64(v) for v in values)
+    return shares
+
+
+def mask_stream(key, purpose, m):
+    nonce = bytes([purpose, 0, 0, 0]) + u32(0) + bytes(4)
+    ks = chacha20_keystream(key, nonce, 0, 4 * m)
+    return list(struct.unpack("<%dI" % m, ks))
+
+
+def bit_pack(values, b):
+    acc = 0
+    for i, v in enumerate(values):
+        acc |= (v & ((1 << b) - 1)) << (i * b)
+    payload = acc.to_bytes((len(values) * b + 7) // 8, "little")
+    return bytes([1, b]) + u32(len(values)) + payload
+
+
+def pair_context(sid, a, pk_a, b, pk_b):
+    (lo, pk_lo), (hi, pk_hi) = sorted([(a, pk_a), (b, pk_b)])
+    return sid + u32(lo) + u32(hi) + pk_lo + pk_hi
+
+
+def identity_seed(id_):
+    return blake2b(b"wire-vector-identity" + u32(id_))
+
+
+def round_vectors():
+    n, k, t, b, m, round_ = 6, 3, 2, 13, 37, 3
+    ids = list(range(1, n + 1))
+    dropped = 6  # sends ShareKeys, then no masked input
+    identities = {i: ed25519_public(identity_seed(i)) for i in ids}
+    rh = secureagg_registry_hash(identities)
+    ctx = context_bytes(rh, round_, ids, k, t, b, m)
+    ring, _ = harary_ring(ids, permutation_seed(ctx))
+    neighbours = {i: harary_neighbours(ring, k, i) for i in ids}
+    clients = {}
+    for u in ids:
+        rng = ChaChaRandom.seeded(u)
+        stream = rng.stream(96)
+        c_sk, s_sk, b_u = stream[0:32], stream[32:64], stream[64:96]
+        c_pk, s_pk = x25519(c_sk), x25519(s_sk)
+        commitment = blake2b(b"secagg.v1.self-seed-commitment" + b"\x00" + b_u)
+        signed = b"secagg.v1.advertise-keys" + b"\x00" + ctx + u32(u) + c_pk + s_pk + commitment
+        clients[u] = {"rng": rng, "c_sk": c_sk, "s_sk": s_sk, "b_u": b_u, "c_pk": c_pk, "s_pk": s_pk,
+                      "commitment": commitment, "signed": signed, "signature": ed25519_sign(identity_seed(u), signed)}
+    sid_input = b"secagg.v1.session" + b"\x00" + ctx
+    for u in ids:
+        c = clients[u]
+        sid_input += u32(u) + c["c_pk"] + c["s_pk"] + c["commitment"] + c["signature"]
+    sid = blake2b(sid_input)
+    for u in ids:
+        c = clients[u]
+        words = Words(c["rng"], 96)
+        c["b_shares"] = shamir_split(c["b_u"], t, neighbours[u], words)
+        c["s_shares"] = shamir_split(c["s_sk"], t, neighbours[u], words)
+        c["share_keys"], c["pair_seeds"] = {}, {}
+        for v in neighbours[u]:
+            peer = clients[v]
+            c["share_keys"][v] = blake2b(b"secagg.v1.share-encryption" + b"\x00" + pair_context(
+                sid, u, c["c_pk"], v, peer["c_pk"]), key=x25519(c["c_sk"], peer["c_pk"]))
+            c["pair_seeds"][v] = blake2b(b"secagg.v1.pairwise-mask" + b"\x00" + pair_context(
+                sid, u, c["s_pk"], v, peer["s_pk"]), key=x25519(c["s_sk"], peer["s_pk"]))
+        c["self_mask_key"] = blake2b(b"secagg.v1.self-mask" + b"\x00" + sid, key=c["b_u"])
+    survivors = [u for u in ids if u != dropped]
+    mask = (1 << b) - 1
+    inputs, packed = {}, {}
+    for u in survivors:
+        c = clients[u]
+        gen = ChaChaRandom.seeded(1000 + u)
+        x = [gen.word(i) & mask for i in range(m)]
+        inputs[u] = x
+        y = [(xi + wi) & MASK32 for xi, wi in zip(x, mask_stream(c["self_mask_key"], 1, m))]
+        for v in neighbours[u]:  # every neighbour shared keys: the mask set is all of them
+            stream = mask_stream(c["pair_seeds"][v], 2, m)
+            y = [(yi + wi if u < v else yi - wi) & MASK32 for yi, wi in zip(y, stream)]
+        packed[u] = bit_pack([yi & mask for yi in y], b)
+    consistency = b"secagg.v1.consistency" + b"\x00" + sid + u32(len(survivors)) + b"".join(u32(i) for i in survivors)
+    out_clients = []
+    for u in ids:
+        c = clients[u]
+        entry = {
+            "id": u, "identity_seed": identity_seed(u).hex(), "identity_key": identities[u].hex(),
+            "rng_seed": u, "c_sk": c["c_sk"].hex(), "s_sk": c["s_sk"].hex(), "b_u": c["b_u"].hex(),
+            "c_pk": c["c_pk"].hex(), "s_pk": c["s_pk"].hex(), "commitment": c["commitment"].hex(),
+            "advertise_signed_bytes": c["signed"].hex(), "advertise_signature": c["signature"].hex(),
+            "neighbours": neighbours[u],
+            "self_mask_key": c["self_mask_key"].hex(),
+            "share_keys": {str(v): key.hex() for v, key in c["share_keys"].items()},
+            "pairwise_seeds": {str(v): key.hex() for v, key in c["pair_seeds"].items()},
+            "share_plaintexts": {str(v): (bytes([1]) + c["b_shares"][v] + c["s_shares"][v]).hex()
+                                 for v in neighbours[u]},
+        }
+        if u in survivors:
+            entry["input_seed"] = 1000 + u
+            entry["masked_packed"] = packed[u].hex()
+            entry["consistency_signature"] = ed25519_sign(identity_seed(u), consistency).hex()
+            revealed = []
+            for owner in neighbours[u]:
+                kind = 1 if owner in survivors else 2
+                share = clients[owner]["b_shares" if kind == 1 else "s_shares"][u]
+                revealed.append({"owner": owner, "kind": kind, "share": share.hex()})
+            entry["revealed"] = revealed
+        out_clients.append(entry)
+    total = [sum(inputs[u][i] for u in survivors) & mask for i in range(m)]
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md §§ 9, 12: a whole round. Client u's generator is ChaChaRandom.seeded(u): c_sk, s_sk, b_u "
+                "are its bytes 0-31, 32-63, 64-95; the Shamir coefficients follow (b_u's, then s_sk's). Identities: "
+                "Ed25519 seeds BLAKE2b-256('wire-vector-identity' || id u32 LE). Input of u: word i of "
+                "ChaChaRandom.seeded(input_seed) masked to b bits. Client 6 drops after ShareKeys. Share plaintexts "
+                "are what u seals for each neighbour (the AEAD nonce is random, so ciphertexts are not pinned).",
+        "round": round_, "cohort": ids, "degree": k, "threshold": t, "bits": b, "vector_length": m,
+        "dropped": dropped, "registry_hash": rh.hex(), "context_bytes": ctx.hex(), "ring": ring,
+        "session_id": sid.hex(), "survivors": survivors, "consistency_signed_bytes": consistency.hex(),
+        "clients": out_clients, "sum": total,
     }
 
 
@@ -441,10 +695,12 @@ def write(path, obj, check):
 
 def main():
     _rfc8439_self_test()
+    _curve_self_test()
     check = "--check" in sys.argv[1:]
     ok = True
     ok &= write(os.path.join(SECUREAGG_DIR, "prg_stream.json"), prg_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "harary_permutation.json"), harary_vectors(), check)
+    ok &= write(os.path.join(SECUREAGG_DIR, "secagg_round.json"), round_vectors(), check)
     ok &= write(os.path.join(DPNOISE_DIR, "rotation_signs.json"), rotation_vectors(), check)
     ok &= write(os.path.join(DPNOISE_DIR, "encoder_randomness.json"), encoder_vectors(), check)
     sys.exit(0 if ok else 1)
