@@ -367,6 +367,61 @@ def prg_vectors():
     }
 
 
+# --- Registry hashes and session authentication ------------------------------------------------------------
+
+def registry_file_hash(version, server_key, clients):
+    """Docs/wire.md § 5, H_file: big-endian integers, every listed client (revoked ones too) by increasing id."""
+    data = b"secagg-registry-hash" + b"\x00" + struct.pack(">I", version) + struct.pack(">I", 0) + server_key
+    data += struct.pack(">I", len(clients))
+    for id_, key, revoked in sorted(clients):
+        data += struct.pack(">I", id_) + key + bytes([1 if revoked else 0])
+    return blake2b(data)
+
+
+def auth_transcript(domain, h_file, client, client_nonce, server_nonce):
+    return domain + b"\x00" + h_file + u32(client) + client_nonce + server_nonce
+
+
+def registry_vectors():
+    server_seed = blake2b(b"wire-vector-server")
+    server_key = ed25519_public(server_seed)
+    ids, revoked = [5, 1, 3, 2, 4], {3}
+    clients = [(i, ed25519_public(identity_seed(i)), i in revoked) for i in ids]
+    # A registry.json as a person might write it: clients out of order, mixed hex case, odd whitespace,
+    # "revoked" left out where false.
+    entries = []
+    for i, key, rev in clients:
+        hex_key = key.hex().upper() if i % 2 else key.hex()
+        entry = '{ "sign_public_key" : "%s", "id": %d%s }' % (hex_key, i, ', "revoked": true' if rev else "")
+        entries.append(entry)
+    text = '{"clients": [\n  ' + ",\n  ".join(entries) + '\n],\n "version" : 1, "server": {"id": 0, ' \
+        '"sign_public_key": "%s"}}\n' % server_key.hex()
+    h_file = registry_file_hash(1, server_key, clients)
+    h_round = secureagg_registry_hash({i: key for i, key, rev in clients if not rev})
+    client, client_nonce, server_nonce = 2, blake2b(b"wire-vector-client-nonce"), blake2b(b"wire-vector-server-nonce")
+    server_t = auth_transcript(b"secagg.v1.grpc.server-auth", h_file, client, client_nonce, server_nonce)
+    client_t = auth_transcript(b"secagg.v1.grpc.client-auth", h_file, client, client_nonce, server_nonce)
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md §§ 4, 5: H_file of a registry.json (all listed clients, revoked included, big-endian) "
+                "and H_round of the same registry (active clients only, little-endian); the authentication "
+                "transcripts and Ed25519 signatures for client 2 with the given nonces. Server and client keys are "
+                "Ed25519 keys of the seeds BLAKE2b-256('wire-vector-server') and "
+                "BLAKE2b-256('wire-vector-identity' || id u32 LE).",
+        "registry_json": text,
+        "server_seed": server_seed.hex(),
+        "registry_file_hash": h_file.hex(),
+        "secureagg_registry_hash": h_round.hex(),
+        "active_ids": sorted(i for i in ids if i not in revoked),
+        "auth": {
+            "client": client, "client_seed": identity_seed(client).hex(),
+            "client_nonce": client_nonce.hex(), "server_nonce": server_nonce.hex(),
+            "server_transcript": server_t.hex(), "server_signature": ed25519_sign(server_seed, server_t).hex(),
+            "client_transcript": client_t.hex(), "client_signature": ed25519_sign(identity_seed(client), client_t).hex(),
+        },
+    }
+
+
 # --- SecureAgg: one whole round (phases 0-4) -----------------------------------------------------------------
 
 SHAMIR_P = 2 ** 61 - 1
@@ -701,6 +756,7 @@ def main():
     ok &= write(os.path.join(SECUREAGG_DIR, "prg_stream.json"), prg_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "harary_permutation.json"), harary_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "secagg_round.json"), round_vectors(), check)
+    ok &= write(os.path.join(SECUREAGG_DIR, "registry_hashes.json"), registry_vectors(), check)
     ok &= write(os.path.join(DPNOISE_DIR, "rotation_signs.json"), rotation_vectors(), check)
     ok &= write(os.path.join(DPNOISE_DIR, "encoder_randomness.json"), encoder_vectors(), check)
     sys.exit(0 if ok else 1)
