@@ -705,6 +705,27 @@ def encode_no_noise(x, dimension, block, l2clip, scale, bits, round_seed, encode
     return out, attempt_key, block_keys, norm
 
 
+def decode(values, dimension, block, scale, bits, round_seed, count):
+    """Docs/wire.md § 14: centred lift, × 1/s, inverse rotation (transform, then signs), truncate, × 1/count."""
+    sizes = block_sizes(dimension, block)
+    signs = sign_bits(round_seed, sum(sizes))
+    modulus, half = 1 << bits, 1 << (bits - 1)
+    inverse_scale, inverse_count = 1 / scale, 1 / count
+    out = []
+    offset = padded_offset = 0
+    for size in sizes:
+        v = [float(x - modulus if x >= half else x) * inverse_scale for x in values[padded_offset:padded_offset + size]]
+        walsh_hadamard(v)
+        for j in range(size):
+            if sign_at(signs, padded_offset + j) < 0:
+                v[j] = -v[j]
+        length = min(size, dimension - offset)
+        out += [vj * inverse_count for vj in v[:length]]
+        offset += length
+        padded_offset += size
+    return out
+
+
 def encoder_vectors():
     cases = []
     for name, dimension, block, l2clip, scale, bits, seed_label, encoder_seed, amplitude in [
@@ -716,19 +737,50 @@ def encoder_vectors():
         x = [((gen.word(i) >> 11) / 2.0 ** 53 - 0.5) * amplitude for i in range(dimension)]
         seed = blake2b(seed_label)
         out, attempt_key, keys, norm = encode_no_noise(x, dimension, block, l2clip, scale, bits, seed, encoder_seed)
+        decoded = decode(out, dimension, block, scale, bits, seed, 1.0)
         cases.append({
             "name": name, "dimension": dimension, "block_size": block, "l2_clip": l2clip, "scale": scale,
             "bits": bits, "beta": 0.0, "round_seed": seed.hex(), "noise": "none", "max_rounding_attempts": 1,
             "input": [repr(v) for v in x], "input_norm": repr(norm),
             "encoder_seed": encoder_seed, "attempt_key": attempt_key.hex(), "block_randomness": keys,
             "encoded": out,
+            "decoded": [repr(v) for v in decoded],
+            "output_hash": blake2b(b"".join(struct.pack("<d", v) for v in decoded)).hex(),
         })
     return {
         "generated_by": GENERATED_BY,
         "spec": "Docs/wire.md 'Client-side encoding': DPEncoder.encode with rng = ChaChaRandom.seeded(encoder_seed) "
                 "(attempt key = its first 32 bytes); block k's randomness is ChaChaRandom(BLAKE2b-256 keyed by the "
                 "attempt key over k as UInt64 LE); rounding draws one 64-bit word per padded coordinate. Noise none "
-                "and beta = 0, so the output is exact. input values are Python repr() of doubles.",
+                "and beta = 0, so the output is exact. input values are Python repr() of doubles. decoded: the encoded vector decoded "
+                "alone (Docs/wire.md § 14, divisor 1); output_hash: BLAKE2b-256 of decoded as little-endian doubles.",
+        "cases": cases,
+    }
+
+
+def limb_layout(n, b, w):
+    h = 0
+    while h < 31 and n * ((1 << (h + 1)) - 1) <= (1 << b) - 1:
+        h += 1
+    return h, -(-w.bit_length() // h)
+
+
+def limb_vectors():
+    cases = []
+    for n, b, w, counts in [(5, 16, 1000, [0, 1, 999, 1000, 5000]), (3, 32, 1 << 30, [7, 1 << 29, 123456789]),
+                            (100, 12, 64, [1, 63, 64, 65]), (2, 2, 3, [1, 2, 3])]:
+        h, count = limb_layout(n, b, w)
+        rows = []
+        for c in counts:
+            clamped = min(max(c, 1), w)
+            rows.append({"examples": c, "clamped": clamped, "weight": repr(clamped / w),
+                         "limbs": [(clamped >> (i * h)) & ((1 << h) - 1) for i in range(count)]})
+        cases.append({"clients": n, "bits": b, "max_weight": w, "limb_bits": h, "limb_count": count, "counts": rows})
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md § 13.6: limb width h (largest in 1..31 with n(2^h - 1) <= 2^b - 1), limb count, clamped "
+                "count, weight c/W (repr of the double) and limbs (least significant first). Read by "
+                "Tests/FedCoreTests/WireVectorTests.swift from the source tree.",
         "cases": cases,
     }
 
@@ -757,6 +809,7 @@ def main():
     ok &= write(os.path.join(SECUREAGG_DIR, "harary_permutation.json"), harary_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "secagg_round.json"), round_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "registry_hashes.json"), registry_vectors(), check)
+    ok &= write(os.path.join(SECUREAGG_DIR, "weighted_limbs.json"), limb_vectors(), check)
     ok &= write(os.path.join(DPNOISE_DIR, "rotation_signs.json"), rotation_vectors(), check)
     ok &= write(os.path.join(DPNOISE_DIR, "encoder_randomness.json"), encoder_vectors(), check)
     sys.exit(0 if ok else 1)

@@ -53,6 +53,7 @@ struct WireVectorTests {
             let attempt_key: String
             let block_randomness: [BlockRandomness]
             let encoded: [UInt32]
+            let decoded: [String]
         }
         let cases: [Case]
     }
@@ -92,7 +93,7 @@ struct WireVectorTests {
         }
     }
 
-    @Test("Encoder: attempt key, per-block keyed randomness and the exact encoding (noise none, beta 0)")
+    @Test("Encoder: attempt key, per-block keyed randomness, the exact encoding (noise none, beta 0) and its decoding")
     func encoderRandomness() throws {
         let v = try Self.load("encoder_randomness", as: EncoderVectors.self)
         #expect(v.cases.count >= 2)
@@ -124,6 +125,9 @@ struct WireVectorTests {
             #expect(summary.roundingAttempts == 1, "\(c.name)")
             #expect(summary.inputNorm == Double(c.input_norm), "\(c.name)")
             #expect(out == c.encoded, "\(c.name)")
+            // § 14: the encoded vector decoded on its own (divisor 1), bit for bit.
+            let decoded = try DPDecoder(parameters: parameters).decode(sum: c.encoded, count: 1)
+            #expect(decoded == (try c.decoded.map { try #require(Double($0)) }), "\(c.name) decoded")
         }
     }
 }
