@@ -1,0 +1,108 @@
+import DPNoise
+import FedCore
+import Foundation
+import SecureAgg
+import Sodium
+import Testing
+
+/// Docs/wire.md §§ 5, 13.6, 14: the two registry hashes of one registry.json, weighted-round count limbs and the
+/// output hash, from vectors written by Scripts/generate-wire-vectors.py (an independent Python implementation of
+/// the document). The files live with the other wire vectors (SecureAggTests/DPNoiseTests `Resources/Vectors`)
+/// and are read from the source tree.
+@Suite("Wire vectors (registry hashes)")
+struct WireVectorTests {
+    struct Vector: Decodable {
+        let registry_json: String
+        let registry_file_hash: String
+        let secureagg_registry_hash: String
+        let active_ids: [UInt32]
+    }
+
+    struct LimbVectors: Decodable {
+        struct Count: Decodable {
+            let examples: Int
+            let clamped: Int
+            let weight: String
+            let limbs: [UInt32]
+        }
+        struct Case: Decodable {
+            let clients: Int
+            let bits: Int
+            let max_weight: Int
+            let limb_bits: Int
+            let limb_count: Int
+            let counts: [Count]
+        }
+        let cases: [Case]
+    }
+
+    struct EncoderVectors: Decodable {
+        struct Case: Decodable {
+            let name: String
+            let dimension: Int
+            let block_size: Int
+            let l2_clip: Double
+            let scale: Double
+            let bits: Int
+            let round_seed: String
+            let encoded: [UInt32]
+            let output_hash: String
+        }
+        let cases: [Case]
+    }
+
+    static func load<T: Decodable>(_ path: String, as type: T.Type = T.self) throws -> T {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../\(path)").standardized
+        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
+    }
+
+    static func load() throws -> Vector { try load("SecureAggTests/Resources/Vectors/registry_hashes.json") }
+
+    @Test("H_file covers every listed client (revoked too); H_round only the active ones")
+    func registryHashes() throws {
+        let v = try Self.load()
+        let registry = try Registry.decode(Data(v.registry_json.utf8))
+        #expect(registry.registryHash == v.registry_file_hash)
+        #expect(registry.activeClientIds == v.active_ids)
+        var active = [UInt32: Ed25519.PublicKey]()
+        for client in registry.activeClients { active[client.id] = client.signPublicKey }
+        #expect(Hex.encode(RoundConfiguration.registryHash(of: active)) == v.secureagg_registry_hash)
+        // Re-encoding (sorted, lower-case, pretty) keeps H_file.
+        #expect(try Registry.decode(registry.encoded()).registryHash == v.registry_file_hash)
+    }
+
+    @Test("Weighted rounds: limb width and count, clamped count, weight, limbs")
+    func countLimbs() throws {
+        let v: LimbVectors = try Self.load("SecureAggTests/Resources/Vectors/weighted_limbs.json")
+        #expect(v.cases.count >= 3)
+        for c in v.cases {
+            let limbs = try ExampleCountLimbs(clients: c.clients, bits: c.bits, maxWeight: c.max_weight)
+            #expect(limbs.limbBits == c.limb_bits, "h for n=\(c.clients) b=\(c.bits)")
+            #expect(limbs.limbCount == c.limb_count, "limbs for W=\(c.max_weight)")
+            for row in c.counts {
+                let (weight, values) = ExampleCountLimbs.clientInput(exampleCount: row.examples, weights: limbs)
+                #expect(limbs.clampedCount(row.examples) == row.clamped)
+                #expect(weight == Double(row.weight))
+                #expect(values == row.limbs, "limbs of \(row.examples)")
+            }
+        }
+    }
+
+    @Test("output_hash: BLAKE2b-256 of the decoded average as little-endian doubles")
+    func outputHash() throws {
+        let v: EncoderVectors = try Self.load("DPNoiseTests/Resources/Vectors/encoder_randomness.json")
+        for c in v.cases {
+            let parameters = EncodingParameters(
+                dimension: c.dimension, blockSize: c.block_size, l2Clip: c.l2_clip, scale: c.scale, bits: c.bits,
+                beta: 0, roundSeed: try #require(Hex.decode(c.round_seed)), noise: .none)
+            let decoder = try DPDecoder(parameters: parameters)
+            let decoded = try c.encoded.withUnsafeBufferPointer { sum in
+                try decoder.decodeAverage(
+                    sum: sum, divisor: 1, precision: .double([Double](repeating: 0, count: c.dimension))
+                ) { _, _ in }
+            }
+            #expect(decoded.outputHash == c.output_hash, "\(c.name)")
+        }
+    }
+}
