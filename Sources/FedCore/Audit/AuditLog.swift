@@ -51,6 +51,9 @@ public final class AuditLog {
         return log
     }
 
+    /// True once `run_closed` is written: the log accepts nothing more.
+    public var isClosed: Bool { closed }
+
     /// The hash of the last record written (lower-case hex).
     public var headHash: String { head }
 

@@ -24,11 +24,9 @@ public struct FederatedSimulation {
     public var model: [Double] { parameters.doubles }
     /// The last round's recovered average as `Double`s (a copy when held as `Float`).
     public var lastAverage: [Double]? { lastAverageParameters?.doubles }
-    private let ledger: PrivacyLedger?
-    private let audit: AuditLog?
+    /// Budget, audit events, charging and closing records: the code path `serve` shares.
+    private var recorder: RoundRecorder
     private var rng: ChaChaRandom
-    /// Rounds opened in the audit log (completed or failed): what `run_closed` counts.
-    private var auditedRounds = 0
     private let identities: [UInt32: Ed25519.SecretKey]
     private let registry: [UInt32: Ed25519.PublicKey]
 
@@ -62,8 +60,7 @@ public struct FederatedSimulation {
         self.settings = settings
         self.source = source
         self.parameters = model
-        self.ledger = ledger
-        self.audit = audit
+        self.recorder = try RoundRecorder(settings: settings, ledger: ledger, audit: audit)
         var rng = settings.seed.map { ChaChaRandom.seeded($0) } ?? ChaChaRandom.system()
         var identities = [UInt32: Ed25519.SecretKey]()
         var registry = [UInt32: Ed25519.PublicKey]()
@@ -88,13 +85,15 @@ public struct FederatedSimulation {
         if let q = settings.samplingRate {
             plannedCohort = CohortSampling.plannedCohort(population: source.clientIDs.count, rate: q)
         }
-        let (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
-            settings: settings, plannedCohort: plannedCohort, dimension: dimension)
-        var spend: PrivacySpend
-        do { spend = try PrivacySpend.replaying(try ledger?.chargedRounds ?? []) } catch let e as LedgerError {
-            throw .ledger(e)
-        } catch let e as AccountingError { throw .accounting(e) } catch { throw .invalidSettings("\(error)") }
-        let firstRound = ((try? ledger?.records().map(\.round).max()) ?? nil).map { $0 + 1 } ?? 1
+        let (z, calibratedBits): (Double?, Int?)
+        do {
+            (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
+                settings: settings, plannedCohort: plannedCohort, dimension: dimension)
+        } catch {
+            try? recorder.closeRun()
+            throw error
+        }
+        let firstRound = recorder.firstRound
         var reports: [RoundReport] = []
         do {
             for index in 0..<settings.rounds {
@@ -108,44 +107,16 @@ public struct FederatedSimulation {
                 // Only the last round's average is kept: dropping the previous one keeps a round's peak memory
                 // the same in every round.
                 lastAverageParameters = nil
-                let report = try runRound(plan, spend: &spend, noiseMultiplier: z, events: events)
+                let report = try runRound(plan, noiseMultiplier: z, events: events)
                 reports.append(report)
                 events(.roundFinished(report))
             }
         } catch {
-            try? closeAudit(rounds: auditedRounds, spend: spend)
+            try? recorder.closeRun()
             throw error
         }
-        try closeAudit(rounds: auditedRounds, spend: spend)
+        try recorder.closeRun()
         return reports
-    }
-
-    private func closeAudit(rounds: Int, spend: PrivacySpend) throws(SimulationError) {
-        guard let audit else { return }
-        do {
-            let epsilon = (try? spend.epsilon(delta: settings.delta)) ?? .nan
-            try audit.closeRun(rounds: rounds, epsilonCumulative: epsilon)
-        } catch { throw .output("audit log: \(error)") }
-    }
-
-    private func auditAppend(_ event: AuditEvent) throws(SimulationError) {
-        guard let audit else { return }
-        do { try audit.append(event) } catch { throw .output("audit log: \(error)") }
-    }
-
-    /// Records a failed round in the audit log (closing it) and the ledger.
-    private func recordFailure(round: Int, reason: String, charged: Bool) throws(SimulationError) {
-        var head: String?
-        if let audit {
-            do {
-                try audit.append(.roundFailed(AuditRoundFailed(round: round, reason: reason, charged: charged)))
-                head = try audit.closeRound(round)
-            } catch { throw .output("audit log: \(error)") }
-        }
-        do {
-            try ledger?.append(
-                .roundFailed(RoundFailed(round: round, reason: reason, charged: charged, auditHeadHash: head)))
-        } catch { throw .ledger(error) }
     }
 
     private mutating func sampleCohort() -> [UInt32] {
@@ -161,25 +132,25 @@ public struct FederatedSimulation {
     }
 
     private mutating func runRound(
-        _ plan: RoundPlan, spend: inout PrivacySpend, noiseMultiplier z: Double?, events: (SimulationEvent) -> Void
+        _ plan: RoundPlan, noiseMultiplier z: Double?, events: (SimulationEvent) -> Void
     ) throws(SimulationError) -> RoundReport {
-        let round = plan.round
-        // Budget: refuse before anything starts if this round could push the total past the budget.
-        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
-        let spendAfter = budget.spendAfter
-        let epsilonBefore = budget.epsilonBefore
-        let epsilonAfter = budget.epsilonAfter
-        let epsilonRound = budget.epsilonRound
-        guard plan.cohort.count >= 2 else {
-            throw .tooFewSurvivors(round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
+        var recorder = self.recorder
+        defer { self.recorder = recorder }
+        var open = try recorder.open(plan, noiseMultiplier: z)
+        do {
+            return try runOpenRound(&open, recorder: &recorder, events: events)
+        } catch {
+            throw recorder.fail(open, error: error)
         }
-        try auditAppend(
-            .roundPlanned(
-                RoundPlanned(
-                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
-                    colludingClients: settings.colludingClients)))
-        auditedRounds += 1
+    }
 
+    /// The round after ``RoundRecorder/open(_:noiseMultiplier:)``: every error is the round's failure.
+    private mutating func runOpenRound(
+        _ open: inout OpenRound, recorder: inout RoundRecorder, events: (SimulationEvent) -> Void
+    ) throws(SimulationError) -> RoundReport {
+        let plan = open.plan
+        let round = plan.round
+        let z = open.noiseMultiplier
         let configuration: RoundConfiguration
         do {
             configuration = try RoundConfiguration(
@@ -211,9 +182,8 @@ public struct FederatedSimulation {
         var clientRNG = rng
         let settings = self.settings
         let source = self.source
-        let ledger = self.ledger
-        let audit = self.audit
-        var charged = false
+        var openRound = open
+        defer { open = openRound }
         let clock = InProcessStageClock()
         var encodeTime = Duration.zero
         var readTime = Duration.zero
@@ -224,49 +194,14 @@ public struct FederatedSimulation {
                 configuration: configuration, identities: identities, dropouts: dropouts,
                 colluders: settings.colludingClients, minimumSurvivors: plan.minSurvivors, using: &rng,
                 observe: { (phase: Phase, ids: [UInt32]) throws(SecureAggError) -> Void in
-                    let event: AuditEvent
-                    switch phase {
-                    case .advertiseKeys: event = .keysAdvertised(KeysAdvertised(round: round, clientIds: ids.map { Int($0) }))
-                    case .shareKeys: event = .survivors(Survivors(round: round, phase: .shareKeys, clientIds: ids.map { Int($0) }))
-                    case .maskedInput: event = .survivors(Survivors(round: round, phase: .maskedInput, clientIds: ids.map { Int($0) }))
-                    case .consistencyCheck:
-                        event = .consistencyCheck(ConsistencyCheck(round: round, ok: ids.count >= plan.graph.threshold, signatures: ids.count))
-                    case .unmasking: event = .survivors(Survivors(round: round, phase: .unmasking, clientIds: ids.map { Int($0) }))
-                    }
-                    do { try audit?.append(event) } catch {
-                        localError = .output("audit log: \(error)")
-                        throw .aborted(reason: "audit log write failed")
-                    }
-                    if phase == .maskedInput, ids.count < plan.minSurvivors {
-                        localError = .tooFewSurvivors(round: round, survivors: ids.count, required: plan.minSurvivors)
-                        throw .aborted(reason: "too few survivors")
-                    }
-                    guard phase == .consistencyCheck, let privacy = plan.privacy, let z else { return }
-                    let record = RoundCharged(
-                        round: round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
-                        clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
-                        dimension: privacy.dimension, clip: privacy.l2Clip, bits: privacy.bits, scale: privacy.scale,
-                        localVarianceNumerator: privacy.localScaledVariance.numerator,
-                        localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
-                        epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter,
-                        budgetEpsilon: settings.budgetEpsilon, colludingClients: privacy.colludingClients,
-                        beta: privacy.beta, modClipProbability: privacy.modClipProbability)
-                    do {
-                        try audit?.append(.roundCharged(AuditRoundCharged(
-                            round: round, epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter,
-                            budgetEpsilon: settings.budgetEpsilon)))
+                    do throws(SimulationError) {
+                        try recorder.phaseFinished(openRound, phase, clients: ids)
+                        // The noisy sum may be released once the consistency check passed: charge first.
+                        if phase == .consistencyCheck { try recorder.charge(&openRound) }
                     } catch {
-                        localError = .output("audit log: \(error)")
-                        throw .aborted(reason: "audit log write failed")
+                        localError = error
+                        throw .aborted(reason: "round bookkeeping failed")
                     }
-                    do { try ledger?.append(.roundCharged(record)) } catch let error as LedgerError {
-                        localError = .ledger(error)
-                        throw .aborted(reason: "ledger write failed")
-                    } catch {
-                        localError = .invalidSettings("\(error)")
-                        throw .aborted(reason: "ledger write failed")
-                    }
-                    charged = true
                 },
                 clock: clock,
                 writeInput: { (id: UInt32, writer: MaskedInputWriter) throws(SecureAggError) -> Void in
@@ -316,24 +251,15 @@ public struct FederatedSimulation {
                     throw .aborted(reason: "client input could not be encoded")
                 })
         } catch {
-            let failure = localError ?? .roundFailed(round: round, error)
-            try recordFailure(round: round, reason: failure.description, charged: charged)
-            if charged { spend = spendAfter }
-            throw failure
+            throw localError ?? .roundFailed(round: round, error)
         }
-        if charged || plan.privacy == nil { spend = spendAfter }
 
         let decodeStart = ContinuousClock.now
         let measured: RecoveredAverage
         let divisor: Double
-        do {
-            divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
-            measured = try decodeAndApply(
-                result, decoder: decoder, divisor: divisor, inputScales: inputScales, source: source)
-        } catch {
-            try recordFailure(round: round, reason: "decode: \(error)", charged: charged)
-            throw error
-        }
+        divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
+        measured = try decodeAndApply(
+            result, decoder: decoder, divisor: divisor, inputScales: inputScales, source: source)
         let decodeTime = ContinuousClock.now - decodeStart
         lastRoundTimings = RoundTimings(
             // clock.mask spans the whole streamed input (reading, encoding and masking interleave): keep only
@@ -343,25 +269,12 @@ public struct FederatedSimulation {
             total: ContinuousClock.now - roundStart)
         let maxAbs = measured.maxAbsError
         let hash = measured.outputHash
-        var head: String?
-        if let audit {
-            do {
-                try audit.append(.roundCompleted(AuditRoundCompleted(
-                    round: round, survivors: result.survivors.count, outputHash: hash)))
-                head = try audit.closeRound(round)
-            } catch { throw .output("audit log: \(error)") }
-        }
-        do {
-            try ledger?.append(
-                .roundCompleted(RoundCompleted(
-                    round: round, survivors: result.survivors.count, survivorIds: result.survivors.map { Int($0) },
-                    outputHash: hash, auditHeadHash: head)))
-        } catch { throw .ledger(error) }
+        try recorder.complete(openRound, survivors: result.survivors, outputHash: hash)
         return RoundReport(
             round: round, clients: plan.cohort.count, survivors: result.survivors.count, survivorIDs: result.survivors,
             degree: plan.graph.degree, threshold: plan.graph.threshold, minSurvivors: plan.minSurvivors,
-            bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z, epsilonRound: epsilonRound,
-            epsilon: plan.privacy == nil ? epsilonBefore : epsilonAfter,
+            bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z,
+            epsilonRound: openRound.budget.epsilonRound, epsilon: openRound.epsilonReported,
             errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
             maxAbsError: maxAbs, rmsError: measured.rmsError,
             noiseStddev: (Double(result.survivors.count) * plan.encoding.noise.variance).squareRoot()

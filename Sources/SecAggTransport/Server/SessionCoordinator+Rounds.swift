@@ -53,11 +53,8 @@ extension SessionCoordinator {
             try? inputs.audit?.closeRun(epsilonCumulative: 0)
             throw error
         }
-        var spend: PrivacySpend
-        do { spend = try PrivacySpend.replaying(try inputs.ledger?.chargedRounds ?? []) } catch let e as LedgerError {
-            throw SimulationError.ledger(e)
-        } catch let e as AccountingError { throw SimulationError.accounting(e) }
-        let firstRound = ((try? inputs.ledger?.records().map(\.round).max()) ?? nil).map { $0 + 1 } ?? 1
+        var recorder = try RoundRecorder(settings: settings, ledger: inputs.ledger, audit: inputs.audit)
+        let firstRound = recorder.firstRound
         var model = inputs.model
         var reports: [ServedRound] = []
         var lastAverage: FlatParameters?
@@ -79,7 +76,7 @@ extension SessionCoordinator {
                     bits: calibratedBits, roundSeed: random.bytes(count: 32))
                 lastAverage = nil  // only the last round's average is kept (a round's peak stays the same)
                 let (report, average) = try await runRound(
-                    plan, inputs: inputs, precision: model, spend: &spend, noiseMultiplier: z, last: last)
+                    plan, inputs: inputs, precision: model, recorder: &recorder, noiseMultiplier: z, last: last)
                 model.add(settings.serverLearningRate, average)
                 lastAverage = average
                 reports.append(report)
@@ -92,202 +89,128 @@ extension SessionCoordinator {
                 aborted.lastRound = true
                 for id in members.keys { send(id, .roundAborted(aborted)) }
                 closeAll(nil)
-                try? inputs.audit?.closeRun(epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
+                try? recorder.closeRun()
                 throw error
             }
         }
         closeAll(nil)
-        try inputs.audit?.closeRun(epsilonCumulative: (try? spend.epsilon(delta: settings.delta)) ?? .nan)
+        try recorder.closeRun()
         return ServeOutcome(rounds: reports, lastAverage: lastAverage, model: model)
     }
 
-    /// - Parameter precision: the model, whose precision the decoded average takes.
+    /// One round, its bookkeeping (budget, audit, charge, closing records) done by `recorder`, the code path
+    /// `simulate` shares. - Parameter precision: the model, whose precision the decoded average takes.
     private func runRound(
-        _ plan: RoundPlan, inputs: ServedRunInputs, precision: FlatParameters, spend: inout PrivacySpend,
+        _ plan: RoundPlan, inputs: ServedRunInputs, precision: FlatParameters, recorder: inout RoundRecorder,
         noiseMultiplier z: Double?, last: Bool
     ) async throws -> (ServedRound, FlatParameters) {
-        let settings = inputs.settings
-        let round = plan.round
-        // Budget: refuse before anything starts if this round could push the total past the budget.
-        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
-        let spendAfter = budget.spendAfter
-        let epsilonBefore = budget.epsilonBefore
-        let epsilonAfter = budget.epsilonAfter
-        let epsilonRound = budget.epsilonRound
-        guard plan.cohort.count >= 2 else {
-            throw SimulationError.tooFewSurvivors(
-                round: round, survivors: plan.cohort.count, required: plan.minSurvivors)
-        }
-        let audit = inputs.audit
-        try audit?.append(
-            .roundPlanned(
-                RoundPlanned(
-                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
-                    colludingClients: settings.colludingClients)))
-        var roundOpen = audit != nil
-        let configuration: RoundConfiguration
-        let decoder: DPDecoder
+        var open = try recorder.open(plan, noiseMultiplier: z)
         do {
-            configuration = try RoundConfiguration(
-                round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
-                bits: plan.encoding.bits, vectorLength: plan.vectorLength, registry: clientKeys)
-            decoder = try DPDecoder(parameters: plan.encoding)
-        } catch {
-            let failure =
-                (error as? SecureAggError).map { SimulationError.roundFailed(round: round, $0) }
-                ?? (error as? EncodingError).map { SimulationError.encoding($0) }
-                ?? SimulationError.invalidSettings("\(error)")
-            if roundOpen {
-                try audit?.append(
-                    .roundFailed(AuditRoundFailed(round: round, reason: failure.description, charged: false)))
-                _ = try audit?.closeRound(round)
-            }
-            throw failure
-        }
-
-        var charged = false
-        do {
-            server = SecAggServer(configuration: configuration)
-            let announced = AnnouncedRound(
-                round: UInt64(round), totalRounds: settings.rounds, cohort: plan.cohort, degree: plan.graph.degree,
-                threshold: plan.graph.threshold, bits: plan.encoding.bits, vectorLength: plan.vectorLength,
-                registryHash: configuration.registryHash, layoutHash: inputs.layout.layoutHash, encoding: plan.encoding,
-                minSurvivors: plan.minSurvivors,
-                phaseTimeoutMillis: UInt32(clamping: millis(self.configuration.phaseTimeout)), weights: plan.weights)
-            log(
-                "round \(round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
-                    + "\(plan.encoding.bits) bits")
-            let timeout = self.configuration.phaseTimeout
-
-            // Phase 0
-            beginPhase(.advertiseKeys, expected: plan.cohort)
-            for id in plan.cohort { send(id, .roundStart(announced.proto)) }
-            let advertised = await finishPhase(timeout: timeout)
-            try audit?.append(.keysAdvertised(KeysAdvertised(round: round, clientIds: advertised.map { Int($0) })))
-            let keyBroadcasts = try finish { () throws(SecureAggError) in try server?.finishAdvertising() ?? [] }
-            // Phase 1
-            beginPhase(.shareKeys, expected: keyBroadcasts.map(\.receiver))
-            for b in keyBroadcasts { send(b.receiver, .keyBroadcast(b.proto)) }
-            let shared = await finishPhase(timeout: timeout)
-            try audit?.append(
-                .survivors(Survivors(round: round, phase: .shareKeys, clientIds: shared.map { Int($0) })))
-            let shareBroadcasts = try finish { () throws(SecureAggError) in try server?.finishShareKeys() ?? [] }
-            // Phase 2
-            beginPhase(.maskedInput, expected: shareBroadcasts.map(\.receiver))
-            for b in shareBroadcasts { send(b.receiver, .shareBroadcast(b.proto)) }
-            await finishPhase(timeout: timeout)
-            let consistency = try finish { () throws(SecureAggError) in try server?.finishMaskedInput() ?? [] }
-            let phaseTwoSurvivors = consistency.first?.survivors ?? []
-            try audit?.append(
-                .survivors(Survivors(round: round, phase: .maskedInput, clientIds: phaseTwoSurvivors.map { Int($0) })))
-            guard phaseTwoSurvivors.count >= plan.minSurvivors else {
-                throw SimulationError.tooFewSurvivors(
-                    round: round, survivors: phaseTwoSurvivors.count, required: plan.minSurvivors)
-            }
-            // Phase 3
-            beginPhase(.consistencyCheck, expected: consistency.map(\.receiver))
-            for r in consistency { send(r.receiver, .consistencyRequest(r.proto)) }
-            let signed = await finishPhase(timeout: timeout)
-            try audit?.append(
-                .consistencyCheck(
-                    FedCore.ConsistencyCheck(
-                        round: round, ok: signed.count >= plan.graph.threshold, signatures: signed.count)))
-            // The noisy sum may be released from here on: charge the audit log and the ledger first.
-            if let privacy = plan.privacy, let z {
-                try audit?.append(
-                    .roundCharged(
-                        AuditRoundCharged(
-                            round: round, epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter,
-                            budgetEpsilon: settings.budgetEpsilon)))
-                let record = RoundCharged(
-                    round: round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
-                    clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
-                    dimension: privacy.dimension, clip: privacy.l2Clip, bits: privacy.bits, scale: privacy.scale,
-                    localVarianceNumerator: privacy.localScaledVariance.numerator,
-                    localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
-                    epsilonRound: epsilonRound, epsilonCumulative: epsilonAfter, budgetEpsilon: settings.budgetEpsilon,
-                    colludingClients: privacy.colludingClients, beta: privacy.beta,
-                    modClipProbability: privacy.modClipProbability)
-                do { try inputs.ledger?.append(.roundCharged(record)) } catch { throw SimulationError.ledger(error) }
-                charged = true
-            }
-            let unmasking = try finish { () throws(SecureAggError) in try server?.finishConsistencyCheck() ?? [] }
-            // Phase 4
-            beginPhase(.unmasking, expected: unmasking.map(\.receiver))
-            for r in unmasking { send(r.receiver, .unmaskingRequest(r.proto)) }
-            let unmasked = await finishPhase(timeout: timeout)
-            guard let result = try finishResult() else {
-                throw SimulationError.roundFailed(round: round, .aborted(reason: "no server state"))
-            }
-            try audit?.append(
-                .survivors(Survivors(round: round, phase: .unmasking, clientIds: unmasked.map { Int($0) })))
-            server = nil
-            spend = spendAfter
-            let divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
-            // Block by block into the model's precision (a weighted round's count limbs are skipped).
-            let decoded: DecodedAverage
-            do {
-                decoded = try result.sum.withUnsafeBufferPointer {
-                    (sum) throws(StreamingEncodingError<Never>) -> DecodedAverage in
-                    try decoder.decodeAverage(sum: sum, divisor: divisor, precision: precision) { _, _ in }
-                }
-            } catch {
-                switch error {
-                case .encoding(let e): throw SimulationError.encoding(e)
-                case .inputChangedBetweenPasses: throw SimulationError.invalidSettings("decoding read twice")
-                }
-            }
-            let average = decoded.average
-            let hash = decoded.outputHash
-            var head: String?
-            if let audit {
-                try audit.append(
-                    .roundCompleted(
-                        AuditRoundCompleted(round: round, survivors: result.survivors.count, outputHash: hash)))
-                head = try audit.closeRound(round)
-                roundOpen = false
-            }
-            do {
-                try inputs.ledger?.append(
-                    .roundCompleted(
-                        RoundCompleted(
-                            round: round, survivors: result.survivors.count,
-                            survivorIds: result.survivors.map { Int($0) },
-                            outputHash: hash, auditHeadHash: head)))
-            } catch { throw SimulationError.ledger(error) }
-            var outcome = Secagg_V1_RoundResult()
-            outcome.version = 1
-            outcome.round = UInt64(round)
-            outcome.survivors = result.survivors
-            outcome.lastRound = last
-            outcome.outputHash = hash
-            for id in members.keys { send(id, .roundResult(outcome)) }
-            let report = ServedRound(
-                round: round, clients: plan.cohort.count, survivors: result.survivors.count,
-                survivorIDs: result.survivors, droppedIDs: plan.cohort.filter { !result.survivors.contains($0) },
-                degree: plan.graph.degree, threshold: plan.graph.threshold, minSurvivors: plan.minSurvivors,
-                bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z, epsilonRound: epsilonRound,
-                epsilon: plan.privacy == nil ? epsilonBefore : epsilonAfter,
-                errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
-                outputHash: hash)
-            log("round \(round): \(result.survivors.count)/\(plan.cohort.count) survivors \(result.survivors)")
-            return (report, average)
+            return try await runOpenRound(
+                &open, inputs: inputs, precision: precision, recorder: &recorder, last: last)
         } catch {
             server = nil
             collection = nil
-            if charged || plan.privacy == nil { spend = spendAfter }
-            let reason = "\(error)"
-            var head: String?
-            if roundOpen, let audit {
-                try? audit.append(.roundFailed(AuditRoundFailed(round: round, reason: reason, charged: charged)))
-                head = try? audit.closeRound(round)
+            let failure: SimulationError
+            switch error {
+            case let e as SimulationError: failure = e
+            case let e as SecureAggError: failure = .roundFailed(round: plan.round, e)
+            case let e as EncodingError: failure = .encoding(e)
+            default: failure = .invalidSettings("\(error)")
             }
-            try? inputs.ledger?.append(
-                .roundFailed(RoundFailed(round: round, reason: reason, charged: charged, auditHeadHash: head)))
-            if let e = error as? SimulationError { throw e }
-            if let e = error as? SecureAggError { throw SimulationError.roundFailed(round: round, e) }
-            throw error
+            throw recorder.fail(open, error: failure)
         }
+    }
+
+    private func runOpenRound(
+        _ open: inout OpenRound, inputs: ServedRunInputs, precision: FlatParameters, recorder: inout RoundRecorder,
+        last: Bool
+    ) async throws -> (ServedRound, FlatParameters) {
+        let settings = inputs.settings
+        let plan = open.plan
+        let round = plan.round
+        let z = open.noiseMultiplier
+        let configuration = try RoundConfiguration(
+            round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
+            bits: plan.encoding.bits, vectorLength: plan.vectorLength, registry: clientKeys)
+        let decoder = try DPDecoder(parameters: plan.encoding)
+        server = SecAggServer(configuration: configuration)
+        let announced = AnnouncedRound(
+            round: UInt64(round), totalRounds: settings.rounds, cohort: plan.cohort, degree: plan.graph.degree,
+            threshold: plan.graph.threshold, bits: plan.encoding.bits, vectorLength: plan.vectorLength,
+            registryHash: configuration.registryHash, layoutHash: inputs.layout.layoutHash, encoding: plan.encoding,
+            minSurvivors: plan.minSurvivors,
+            phaseTimeoutMillis: UInt32(clamping: millis(self.configuration.phaseTimeout)), weights: plan.weights)
+        log(
+            "round \(round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
+                + "\(plan.encoding.bits) bits")
+        let timeout = self.configuration.phaseTimeout
+
+        // Phase 0
+        beginPhase(.advertiseKeys, expected: plan.cohort)
+        for id in plan.cohort { send(id, .roundStart(announced.proto)) }
+        try recorder.phaseFinished(open, .advertiseKeys, clients: await finishPhase(timeout: timeout))
+        let keyBroadcasts = try finish { () throws(SecureAggError) in try server?.finishAdvertising() ?? [] }
+        // Phase 1
+        beginPhase(.shareKeys, expected: keyBroadcasts.map(\.receiver))
+        for b in keyBroadcasts { send(b.receiver, .keyBroadcast(b.proto)) }
+        try recorder.phaseFinished(open, .shareKeys, clients: await finishPhase(timeout: timeout))
+        let shareBroadcasts = try finish { () throws(SecureAggError) in try server?.finishShareKeys() ?? [] }
+        // Phase 2
+        beginPhase(.maskedInput, expected: shareBroadcasts.map(\.receiver))
+        for b in shareBroadcasts { send(b.receiver, .shareBroadcast(b.proto)) }
+        await finishPhase(timeout: timeout)
+        let consistency = try finish { () throws(SecureAggError) in try server?.finishMaskedInput() ?? [] }
+        try recorder.phaseFinished(open, .maskedInput, clients: consistency.first?.survivors ?? [])
+        // Phase 3
+        beginPhase(.consistencyCheck, expected: consistency.map(\.receiver))
+        for r in consistency { send(r.receiver, .consistencyRequest(r.proto)) }
+        try recorder.phaseFinished(open, .consistencyCheck, clients: await finishPhase(timeout: timeout))
+        // The noisy sum may be released from here on: charge the audit log and the ledger first.
+        try recorder.charge(&open)
+        let unmasking = try finish { () throws(SecureAggError) in try server?.finishConsistencyCheck() ?? [] }
+        // Phase 4
+        beginPhase(.unmasking, expected: unmasking.map(\.receiver))
+        for r in unmasking { send(r.receiver, .unmaskingRequest(r.proto)) }
+        let unmasked = await finishPhase(timeout: timeout)
+        guard let result = try finishResult() else {
+            throw SimulationError.roundFailed(round: round, .aborted(reason: "no server state"))
+        }
+        try recorder.phaseFinished(open, .unmasking, clients: unmasked)
+        server = nil
+        let divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
+        // Block by block into the model's precision (a weighted round's count limbs are skipped).
+        let decoded: DecodedAverage
+        do {
+            decoded = try result.sum.withUnsafeBufferPointer {
+                (sum) throws(StreamingEncodingError<Never>) -> DecodedAverage in
+                try decoder.decodeAverage(sum: sum, divisor: divisor, precision: precision) { _, _ in }
+            }
+        } catch {
+            switch error {
+            case .encoding(let e): throw SimulationError.encoding(e)
+            case .inputChangedBetweenPasses: throw SimulationError.invalidSettings("decoding read twice")
+            }
+        }
+        let hash = decoded.outputHash
+        try recorder.complete(open, survivors: result.survivors, outputHash: hash)
+        var outcome = Secagg_V1_RoundResult()
+        outcome.version = 1
+        outcome.round = UInt64(round)
+        outcome.survivors = result.survivors
+        outcome.lastRound = last
+        outcome.outputHash = hash
+        for id in members.keys { send(id, .roundResult(outcome)) }
+        let report = ServedRound(
+            round: round, clients: plan.cohort.count, survivors: result.survivors.count,
+            survivorIDs: result.survivors, droppedIDs: plan.cohort.filter { !result.survivors.contains($0) },
+            degree: plan.graph.degree, threshold: plan.graph.threshold, minSurvivors: plan.minSurvivors,
+            bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z,
+            epsilonRound: open.budget.epsilonRound, epsilon: open.epsilonReported,
+            errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
+            outputHash: hash)
+        log("round \(round): \(result.survivors.count)/\(plan.cohort.count) survivors \(result.survivors)")
+        return (report, decoded.average)
     }
 
     private func finish<T>(_ body: () throws(SecureAggError) -> [T]) throws(SecureAggError) -> [T] {

@@ -1,0 +1,166 @@
+import DPNoise
+import SecureAgg
+
+/// A round the ``RoundRecorder`` has opened: its plan, what it costs, and whether it has been charged.
+public struct OpenRound: Sendable {
+    public let plan: RoundPlan
+    /// z of the run (nil without DP).
+    public let noiseMultiplier: Double?
+    /// ε before, after and of this round alone, and the spend including it.
+    public let budget: RoundBudget
+    /// True once ``RoundRecorder/charge(_:)`` wrote the charge: the noisy sum may be released.
+    public fileprivate(set) var charged = false
+
+    /// ε to report for the run after this round (unchanged by a round without noise).
+    public var epsilonReported: Double { plan.privacy == nil ? budget.epsilonBefore : budget.epsilonAfter }
+}
+
+/// The bookkeeping of a run's rounds, one code path for `simulate` and `serve`: the budget check before a
+/// round starts, the audit events of every phase, the charge after the consistency check and before any
+/// unmasking share is released, and the closing records of a completed or failed round and of the run.
+/// Drivers (the in-process round, the gRPC coordinator) move messages; they never write the ledger or the
+/// audit log themselves.
+///
+/// Invariants: a round is charged at most once, before unmasking; a charged round stays charged when it fails
+/// afterwards; every opened round is closed in the audit log (completed or failed) and counted by `run_closed`.
+public struct RoundRecorder {
+    public let settings: SimulationSettings
+    private let ledger: PrivacyLedger?
+    private let audit: (any RoundAuditTrail)?
+    /// Everything charged so far (the ledger's earlier rounds included).
+    public private(set) var spend: PrivacySpend
+    /// Rounds opened in the audit log (completed or failed).
+    public private(set) var plannedRounds = 0
+    /// The first round number of this run: one past the ledger's highest.
+    public let firstRound: Int
+
+    /// - Throws: ``SimulationError/ledger(_:)`` or `.accounting` when the ledger's earlier rounds cannot be read
+    ///   or re-accounted.
+    public init(settings: SimulationSettings, ledger: PrivacyLedger?, audit: (any RoundAuditTrail)?)
+        throws(SimulationError)
+    {
+        self.settings = settings
+        self.ledger = ledger
+        self.audit = audit
+        do {
+            spend = try PrivacySpend.replaying(try ledger?.chargedRounds ?? [])
+            firstRound = (try ledger?.records().map(\.round).max()).map { $0 + 1 } ?? 1
+        } catch let e as LedgerError {
+            throw .ledger(e)
+        } catch let e as AccountingError {
+            throw .accounting(e)
+        } catch { throw .invalidSettings("\(error)") }
+    }
+
+    /// Opens `plan`'s round: refuses it before anything starts if it could push the total past the budget or
+    /// its cohort is too small, then writes `round_planned`.
+    public mutating func open(_ plan: RoundPlan, noiseMultiplier z: Double?) throws(SimulationError) -> OpenRound {
+        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
+        guard plan.cohort.count >= 2 else {
+            throw .tooFewSurvivors(round: plan.round, survivors: plan.cohort.count, required: plan.minSurvivors)
+        }
+        try audit?.appendEvent(
+            .roundPlanned(
+                RoundPlanned(
+                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
+                    colludingClients: settings.colludingClients)))
+        if audit != nil { plannedRounds += 1 }
+        return OpenRound(plan: plan, noiseMultiplier: z, budget: budget)
+    }
+
+    /// Records that `clients` (sorted) completed `phase`. After the masked inputs, fails the round when fewer
+    /// than its minimum survivors remain (nothing has been charged then).
+    public func phaseFinished(_ round: OpenRound, _ phase: Phase, clients: [UInt32]) throws(SimulationError) {
+        let r = round.plan.round
+        let ids = clients.map { Int($0) }
+        switch phase {
+        case .advertiseKeys: try audit?.appendEvent(.keysAdvertised(KeysAdvertised(round: r, clientIds: ids)))
+        case .shareKeys: try audit?.appendEvent(.survivors(Survivors(round: r, phase: .shareKeys, clientIds: ids)))
+        case .maskedInput: try audit?.appendEvent(.survivors(Survivors(round: r, phase: .maskedInput, clientIds: ids)))
+        case .consistencyCheck:
+            let plan = round.plan
+            let needed = SecurityFloor.minimumSurvivors(
+                cohort: plan.cohort.count, threshold: plan.graph.threshold, colluders: 0)
+            try audit?.appendEvent(
+                .consistencyCheck(ConsistencyCheck(round: r, ok: ids.count >= needed, signatures: ids.count)))
+        case .unmasking: try audit?.appendEvent(.survivors(Survivors(round: r, phase: .unmasking, clientIds: ids)))
+        }
+        if phase == .maskedInput, clients.count < round.plan.minSurvivors {
+            throw .tooFewSurvivors(round: r, survivors: clients.count, required: round.plan.minSurvivors)
+        }
+    }
+
+    /// Charges the round in the audit log and the ledger; call after the consistency check and before any
+    /// unmasking request leaves. A round without noise charges nothing here.
+    public mutating func charge(_ round: inout OpenRound) throws(SimulationError) {
+        guard !round.charged else { return }
+        let plan = round.plan
+        guard let privacy = plan.privacy, let z = round.noiseMultiplier else { return }
+        let budget = round.budget
+        try audit?.appendEvent(
+            .roundCharged(
+                AuditRoundCharged(
+                    round: plan.round, epsilonRound: budget.epsilonRound, epsilonCumulative: budget.epsilonAfter,
+                    budgetEpsilon: settings.budgetEpsilon)))
+        let record = RoundCharged(
+            round: plan.round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
+            clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
+            dimension: privacy.dimension, clip: privacy.l2Clip, bits: privacy.bits, scale: privacy.scale,
+            localVarianceNumerator: privacy.localScaledVariance.numerator,
+            localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
+            epsilonRound: budget.epsilonRound, epsilonCumulative: budget.epsilonAfter,
+            budgetEpsilon: settings.budgetEpsilon, colludingClients: privacy.colludingClients,
+            beta: privacy.beta, modClipProbability: privacy.modClipProbability)
+        do { try ledger?.append(.roundCharged(record)) } catch { throw .ledger(error) }
+        round.charged = true
+        spend = budget.spendAfter
+    }
+
+    /// Closes a round whose average was recovered: `round_completed` and `round_closed` in the audit log, then
+    /// `round_completed` in the ledger with the audit head hash.
+    public mutating func complete(_ round: OpenRound, survivors: [UInt32], outputHash: String) throws(SimulationError) {
+        let r = round.plan.round
+        if round.plan.privacy == nil { spend = round.budget.spendAfter }
+        var head: String?
+        if let audit {
+            try audit.appendEvent(
+                .roundCompleted(AuditRoundCompleted(round: r, survivors: survivors.count, outputHash: outputHash)))
+            head = try audit.closeAuditedRound(r)
+        }
+        do {
+            try ledger?.append(
+                .roundCompleted(
+                    RoundCompleted(
+                        round: r, survivors: survivors.count, survivorIds: survivors.map { Int($0) },
+                        outputHash: outputHash, auditHeadHash: head)))
+        } catch { throw .ledger(error) }
+    }
+
+    /// Closes a failed round: `round_failed` and `round_closed` in the audit log, `round_failed` in the ledger
+    /// (a charged round stays charged). Returns the error to report: `error` itself, or the failure to record
+    /// it (an incomplete audit trail or ledger is the graver problem).
+    public mutating func fail(_ round: OpenRound, error: SimulationError) -> SimulationError {
+        let r = round.plan.round
+        let reason = error.description
+        do {
+            var head: String?
+            if let audit {
+                try audit.appendEvent(.roundFailed(AuditRoundFailed(round: r, reason: reason, charged: round.charged)))
+                head = try audit.closeAuditedRound(r)
+            }
+            do {
+                try ledger?.append(
+                    .roundFailed(RoundFailed(round: r, reason: reason, charged: round.charged, auditHeadHash: head)))
+            } catch { throw SimulationError.ledger(error) }
+            return error
+        } catch {
+            return .output("round \(r) failed (\(reason)) and its failure could not be recorded: \(error)")
+        }
+    }
+
+    /// Writes `run_closed` (every planned round counted, ε cumulative); later calls do nothing.
+    public func closeRun() throws(SimulationError) {
+        let epsilon = (try? spend.epsilon(delta: settings.delta)) ?? .nan
+        try audit?.closeAuditedRun(rounds: plannedRounds, epsilonCumulative: epsilon)
+    }
+}
