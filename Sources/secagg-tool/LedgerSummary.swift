@@ -3,7 +3,8 @@ import Foundation
 
 /// The `--json` output of `privacy ledger FILE` (field names are part of the command-surface contract):
 /// `rounds[]` with `round` and `epsilon` (cumulative ε after that round) plus `epsilon_round`; `epsilon` (total
-/// spent, 0 when nothing was charged); `budget` (null when the run had none); `delta`; `source`
+/// spent, 0 when nothing was charged; the string "inf" once a round released its sum without noise, whose
+/// `epsilon_round` is "inf" too); `budget` (null when the run had none); `delta`; `source`
 /// (`ledger` or `audit_log`).
 struct LedgerSummaryOutput: Encodable {
     struct Round: Encodable {
@@ -35,9 +36,10 @@ struct LedgerSummaryOutput: Encodable {
 
     /// One line for people.
     var text: String {
-        var lines = rounds.map { "round \($0.round): epsilon \($0.epsilonRound), cumulative \($0.epsilon)" }
+        func show(_ x: Double) -> String { x.isFinite ? "\(x)" : "∞ (released without noise)" }
+        var lines = rounds.map { "round \($0.round): epsilon \(show($0.epsilonRound)), cumulative \(show($0.epsilon))" }
         lines.append(
-            "epsilon spent \(epsilon)" + (budget.map { " of budget \($0)" } ?? " (no budget)")
+            "epsilon spent \(show(epsilon))" + (budget.map { " of budget \($0)" } ?? " (no budget)")
                 + (delta.map { ", delta \($0)" } ?? ""))
         return lines.joined(separator: "\n")
     }
@@ -53,25 +55,39 @@ func ledgerSummary(path: String) throws -> LedgerSummaryOutput {
         do { records = try AuditLogReader.records(at: url) } catch { throw ToolFailure.badInput(error.description) }
         var started: RunStarted?
         var rounds: [LedgerSummaryOutput.Round] = []
+        var noiseless = Set<Int>()
         for record in records {
             switch record.event {
             case .runStarted(let s): started = s
+            case .roundPlanned(let p) where p.mechanism == .none: noiseless.insert(p.round)
             case .roundCharged(let c):
                 rounds.append(.init(round: c.round, epsilon: c.epsilonCumulative, epsilonRound: c.epsilonRound))
+            case .roundCompleted(let c) where noiseless.contains(c.round):
+                rounds.append(.init(round: c.round, epsilon: .infinity, epsilonRound: .infinity))
             default:
                 break
             }
         }
+        let total = rounds.contains { !$0.epsilon.isFinite } ? Double.infinity : rounds.last?.epsilon ?? 0
         return LedgerSummaryOutput(
-            rounds: rounds, epsilon: rounds.last?.epsilon ?? 0, budget: started?.budgetEpsilon,
+            rounds: rounds, epsilon: total, budget: started?.budgetEpsilon,
             delta: started?.delta, source: "audit_log")
     }
     let contents: LedgerContents
     do { contents = try PrivacyLedger.read(contentsOf: url) } catch { throw ToolFailure.badInput(error.description) }
     let charged = contents.chargedRounds
+    var rounds = charged.map {
+        LedgerSummaryOutput.Round(round: $0.round, epsilon: $0.epsilonCumulative, epsilonRound: $0.epsilonRound)
+    }
+    // A round released without noise: ε = ∞ from it on, whatever else was charged.
+    for u in contents.unprotectedRounds {
+        rounds.append(.init(round: u.round, epsilon: .infinity, epsilonRound: .infinity))
+    }
+    rounds.sort { $0.round < $1.round }
+    let unprotected = !contents.unprotectedRounds.isEmpty
     return LedgerSummaryOutput(
-        rounds: charged.map { .init(round: $0.round, epsilon: $0.epsilonCumulative, epsilonRound: $0.epsilonRound) },
-        epsilon: contents.lastCumulativeEpsilon ?? 0,
+        rounds: rounds,
+        epsilon: unprotected ? .infinity : contents.lastCumulativeEpsilon ?? 0,
         budget: charged.last(where: { $0.budgetEpsilon != nil })?.budgetEpsilon, delta: charged.last?.delta,
         source: "ledger")
 }

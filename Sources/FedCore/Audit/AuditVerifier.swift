@@ -54,7 +54,8 @@ public enum AuditVerifier {
         let pinned = registryServerKey != nil && state.recordedKey != nil && state.recordedKey == registryServerKey
         return AuditVerification(
             rounds: state.plannedRounds, signerPinned: pinned, signerPublicKey: state.recordedKey?.hex,
-            records: rows.count, epsilonCumulative: state.lastCumulative, budgetEpsilon: state.started?.budgetEpsilon,
+            records: rows.count, epsilonCumulative: state.releasedWithoutNoise ? .infinity : state.lastCumulative,
+            budgetEpsilon: state.started?.budgetEpsilon,
             problems: state.problems)
     }
 
@@ -82,6 +83,8 @@ private struct VerifierState {
     var chargedRounds: Set<Int> = []
     var outcome: Set<Int> = []
     var lastCumulative = 0.0
+    /// A round without noise released its sum: the run's ε is ∞ whatever was charged.
+    var releasedWithoutNoise = false
     var runClosed = false
 
     init(registryKey: Ed25519.PublicKey?, accountant: (any AuditAccountant)?) {
@@ -198,6 +201,12 @@ private struct VerifierState {
             if let p = planned[c.round] {
                 if p.mechanism != .none, !chargedRounds.contains(c.round) {
                     report("round \(c.round) released its sum without being charged first")
+                }
+                if p.mechanism == .none {
+                    releasedWithoutNoise = true
+                    if let budget = started?.budgetEpsilon {
+                        report("round \(c.round) released its sum without noise although the run has a budget of \(budget)")
+                    }
                 }
                 if p.mechanism != .none, c.survivors < p.minSurvivors {
                     report("\(c.survivors) survivors, below the \(p.minSurvivors) the noise was calibrated for")

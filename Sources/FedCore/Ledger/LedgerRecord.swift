@@ -12,12 +12,15 @@ public enum LedgerRecord: Codable, Sendable, Equatable {
     case roundCompleted(RoundCompleted)
     /// The round failed; `charged` tells whether its budget had already been charged (it stays charged).
     case roundFailed(RoundFailed)
+    /// A round without noise may release its sum from here on: ε = ∞ for this ledger from then on.
+    case roundUnprotected(RoundUnprotected)
 
     /// The `type` strings, as written.
     public enum Kind: String, Sendable, CaseIterable {
         case roundCharged = "round_charged"
         case roundCompleted = "round_completed"
         case roundFailed = "round_failed"
+        case roundUnprotected = "round_unprotected"
     }
 
     public var kind: Kind {
@@ -25,6 +28,7 @@ public enum LedgerRecord: Codable, Sendable, Equatable {
         case .roundCharged: .roundCharged
         case .roundCompleted: .roundCompleted
         case .roundFailed: .roundFailed
+        case .roundUnprotected: .roundUnprotected
         }
     }
 
@@ -34,6 +38,7 @@ public enum LedgerRecord: Codable, Sendable, Equatable {
         case .roundCharged(let r): r.round
         case .roundCompleted(let r): r.round
         case .roundFailed(let r): r.round
+        case .roundUnprotected(let r): r.round
         }
     }
 
@@ -46,6 +51,7 @@ public enum LedgerRecord: Codable, Sendable, Equatable {
         case .roundCharged: self = .roundCharged(try RoundCharged(from: decoder))
         case .roundCompleted: self = .roundCompleted(try RoundCompleted(from: decoder))
         case .roundFailed: self = .roundFailed(try RoundFailed(from: decoder))
+        case .roundUnprotected: self = .roundUnprotected(try RoundUnprotected(from: decoder))
         case nil:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown record type '\(type)'")
         }
@@ -58,6 +64,7 @@ public enum LedgerRecord: Codable, Sendable, Equatable {
         case .roundCharged(let r): try r.encode(to: encoder)
         case .roundCompleted(let r): try r.encode(to: encoder)
         case .roundFailed(let r): try r.encode(to: encoder)
+        case .roundUnprotected(let r): try r.encode(to: encoder)
         }
     }
 
@@ -67,6 +74,23 @@ public enum LedgerRecord: Codable, Sendable, Equatable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: date)
+    }
+}
+
+/// A round released (or about to release) its sum without noise, written where a DP round would be charged:
+/// after the consistency check, before unmasking. Its ε is ∞ (JSON has no infinity: no ε field is written,
+/// and every reader reports the ledger's ε as ∞ / `null` from here on). A ledger with a budget never gets
+/// one: such a round is refused before it starts.
+public struct RoundUnprotected: Codable, Sendable, Equatable {
+    public var round: Int
+    /// Cohort size of the round.
+    public var clients: Int
+    public var timestamp: String
+
+    public init(round: Int, clients: Int, timestamp: String = LedgerRecord.timestamp()) {
+        self.round = round
+        self.clients = clients
+        self.timestamp = timestamp
     }
 }
 

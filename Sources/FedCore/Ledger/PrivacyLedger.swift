@@ -32,6 +32,11 @@ public struct LedgerContents: Sendable, Equatable {
         records.compactMap { if case .roundCharged(let r) = $0 { r } else { nil } }
     }
 
+    /// The rounds that released a sum without noise (their ε is ∞).
+    public var unprotectedRounds: [RoundUnprotected] {
+        records.compactMap { if case .roundUnprotected(let r) = $0 { r } else { nil } }
+    }
+
     /// `epsilon_cumulative` of the last `round_charged` record (nil when nothing was charged).
     public var lastCumulativeEpsilon: Double? { chargedRounds.last?.epsilonCumulative }
 }

@@ -274,7 +274,7 @@ public struct FederatedSimulation {
             round: round, clients: plan.cohort.count, survivors: result.survivors.count, survivorIDs: result.survivors,
             degree: plan.graph.degree, threshold: plan.graph.threshold, minSurvivors: plan.minSurvivors,
             bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z,
-            epsilonRound: openRound.budget.epsilonRound, epsilon: openRound.epsilonReported,
+            epsilonRound: openRound.epsilonRoundReported, epsilon: openRound.epsilonReported,
             errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
             maxAbsError: maxAbs, rmsError: measured.rmsError,
             noiseStddev: (Double(result.survivors.count) * plan.encoding.noise.variance).squareRoot()

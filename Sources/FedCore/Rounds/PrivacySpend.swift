@@ -7,6 +7,8 @@ public struct PrivacySpend: Sendable, Equatable {
     public static let orders = DistributedDPConfiguration.orders
     public private(set) var curve: [Double]
     public private(set) var rounds: Int = 0
+    /// Rounds that released a sum without noise: any makes ε infinite.
+    public private(set) var unprotectedRounds: Int = 0
 
     public init() { curve = [Double](repeating: 0, count: Self.orders.count) }
 
@@ -17,10 +19,22 @@ public struct PrivacySpend: Sendable, Equatable {
         rounds += 1
     }
 
-    /// ε at `delta` for everything added so far (0 when nothing was added).
+    /// Adds a round released without noise: the run's ε is ∞ from now on (``releasedWithoutNoise``).
+    public mutating func addUnprotected() { unprotectedRounds += 1 }
+
+    /// True once a round without noise was added: no finite ε describes the run any more.
+    public var releasedWithoutNoise: Bool { unprotectedRounds > 0 }
+
+    /// ε at `delta` of the noised rounds added so far (0 when none was added). The run's ε is this value only
+    /// while ``releasedWithoutNoise`` is false, ∞ otherwise (see ``runEpsilon(delta:)``).
     public func epsilon(delta: Double) throws(AccountingError) -> Double {
         guard rounds > 0 else { return 0 }
         return try RDPConversion.epsilon(orders: Self.orders, rdp: curve, delta: delta).epsilon
+    }
+
+    /// The run's ε at `delta`: ∞ after a round without noise, else ``epsilon(delta:)``.
+    public func runEpsilon(delta: Double) throws(AccountingError) -> Double {
+        releasedWithoutNoise ? .infinity : try epsilon(delta: delta)
     }
 
     /// Rebuilds the accounting configuration a ledger record was charged with.
@@ -36,10 +50,12 @@ public struct PrivacySpend: Sendable, Equatable {
             modClipProbability: record.modClipProbability ?? DistributedDPConfiguration.defaultModClipProbability)
     }
 
-    /// The spend of every round a ledger charged (failed rounds stay charged).
-    public static func replaying(_ charged: [RoundCharged]) throws(AccountingError) -> PrivacySpend {
+    /// The spend of every round a ledger charged (failed rounds stay charged), with `unprotected` rounds
+    /// released without noise (ε = ∞).
+    public static func replaying(_ charged: [RoundCharged], unprotected: Int = 0) throws(AccountingError) -> PrivacySpend {
         var spend = PrivacySpend()
         for record in charged { try spend.add(configuration(of: record), samplingRate: record.samplingRate) }
+        for _ in 0..<max(0, unprotected) { spend.addUnprotected() }
         return spend
     }
 }

@@ -1,6 +1,7 @@
 /// What running a planned round costs in privacy, given what was spent before: ε before, after and alone
 /// (RDP curves added, then converted at the run's δ). Refuses a round that would push the total past the
-/// budget before anything of it starts. Shared by the in-process simulation and the gRPC server.
+/// budget before anything of it starts. A round without noise costs ε = ∞: it is refused whenever a budget
+/// is set. Shared by the in-process simulation and the gRPC server.
 public struct RoundBudget: Sendable {
     /// The spend including this round (commit it once the round is charged).
     public let spendAfter: PrivacySpend
@@ -21,13 +22,19 @@ public struct RoundBudget: Sendable {
             if let privacy = plan.privacy {
                 try after.add(privacy, samplingRate: plan.samplingRate)
                 try alone.add(privacy, samplingRate: plan.samplingRate)
+            } else {
+                after.addUnprotected()
+                alone.addUnprotected()
             }
             budget = RoundBudget(
                 spendAfter: after, epsilonBefore: try spend.epsilon(delta: settings.delta),
                 epsilonAfter: try after.epsilon(delta: settings.delta),
                 epsilonRound: try alone.epsilon(delta: settings.delta))
         } catch { throw .accounting(error) }
-        if let limit = settings.budgetEpsilon, plan.privacy != nil, budget.epsilonAfter > limit {
+        if let limit = settings.budgetEpsilon, plan.privacy == nil {
+            throw .unprotectedRoundRefused(round: plan.round, budget: limit)
+        }
+        if let limit = settings.budgetEpsilon, budget.epsilonAfter > limit {
             throw .budgetExhausted(
                 round: plan.round, spent: budget.epsilonBefore, needed: budget.epsilonAfter, budget: limit)
         }

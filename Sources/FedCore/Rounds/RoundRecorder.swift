@@ -11,8 +11,10 @@ public struct OpenRound: Sendable {
     /// True once ``RoundRecorder/charge(_:)`` wrote the charge: the noisy sum may be released.
     public fileprivate(set) var charged = false
 
-    /// ε to report for the run after this round (unchanged by a round without noise).
-    public var epsilonReported: Double { plan.privacy == nil ? budget.epsilonBefore : budget.epsilonAfter }
+    /// ε to report for the run after this round (∞ once a round without noise released its sum).
+    public var epsilonReported: Double { budget.spendAfter.releasedWithoutNoise ? .infinity : budget.epsilonAfter }
+    /// ε of this round alone (∞ without noise).
+    public var epsilonRoundReported: Double { plan.privacy == nil ? .infinity : budget.epsilonRound }
 }
 
 /// The bookkeeping of a run's rounds, one code path for `simulate` and `serve`: the budget check before a
@@ -43,7 +45,9 @@ public struct RoundRecorder {
         self.ledger = ledger
         self.audit = audit
         do {
-            spend = try PrivacySpend.replaying(try ledger?.chargedRounds ?? [])
+            let contents = try ledger?.read()
+            spend = try PrivacySpend.replaying(
+                contents?.chargedRounds ?? [], unprotected: contents?.unprotectedRounds.count ?? 0)
             firstRound = (try ledger?.records().map(\.round).max()).map { $0 + 1 } ?? 1
         } catch let e as LedgerError {
             throw .ledger(e)
@@ -91,11 +95,18 @@ public struct RoundRecorder {
     }
 
     /// Charges the round in the audit log and the ledger; call after the consistency check and before any
-    /// unmasking request leaves. A round without noise charges nothing here.
+    /// unmasking request leaves. A round without noise is charged ε = ∞ (a `round_unprotected` ledger record;
+    /// the audit log's `round_planned` already says it has no noise).
     public mutating func charge(_ round: inout OpenRound) throws(SimulationError) {
         guard !round.charged else { return }
         let plan = round.plan
-        guard let privacy = plan.privacy, let z = round.noiseMultiplier else { return }
+        guard let privacy = plan.privacy, let z = round.noiseMultiplier else {
+            do { try ledger?.append(.roundUnprotected(RoundUnprotected(round: plan.round, clients: plan.cohort.count))) }
+            catch { throw .ledger(error) }
+            round.charged = true
+            spend = round.budget.spendAfter
+            return
+        }
         let budget = round.budget
         try audit?.appendEvent(
             .roundCharged(
@@ -120,7 +131,6 @@ public struct RoundRecorder {
     /// `round_completed` in the ledger with the audit head hash.
     public mutating func complete(_ round: OpenRound, survivors: [UInt32], outputHash: String) throws(SimulationError) {
         let r = round.plan.round
-        if round.plan.privacy == nil { spend = round.budget.spendAfter }
         var head: String?
         if let audit {
             try audit.appendEvent(
@@ -145,7 +155,9 @@ public struct RoundRecorder {
         do {
             var head: String?
             if let audit {
-                try audit.appendEvent(.roundFailed(AuditRoundFailed(round: r, reason: reason, charged: round.charged)))
+                // The audit log charges DP rounds only (a round without noise says so in round_planned).
+                let auditCharged = round.charged && round.plan.privacy != nil
+                try audit.appendEvent(.roundFailed(AuditRoundFailed(round: r, reason: reason, charged: auditCharged)))
                 head = try audit.closeAuditedRound(r)
             }
             do {
@@ -158,7 +170,9 @@ public struct RoundRecorder {
         }
     }
 
-    /// Writes `run_closed` (every planned round counted, ε cumulative); later calls do nothing.
+    /// Writes `run_closed` (every planned round counted, ε cumulative of the charged rounds: a release without
+    /// noise shows in the log as a completed round whose `round_planned` has no noise, and `audit verify`
+    /// reports ∞ for it); later calls do nothing.
     public func closeRun() throws(SimulationError) {
         let epsilon = (try? spend.epsilon(delta: settings.delta)) ?? .nan
         try audit?.closeAuditedRun(rounds: plannedRounds, epsilonCumulative: epsilon)

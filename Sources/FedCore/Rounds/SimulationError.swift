@@ -18,6 +18,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     case encoding(EncodingError)
     /// The round would exceed the budget: `spent` so far, `needed` after this round, `budget`.
     case budgetExhausted(round: Int, spent: Double, needed: Double, budget: Double)
+    /// A round without noise (ε = ∞) was asked for while a privacy budget is set.
+    case unprotectedRoundRefused(round: Int, budget: Double)
     /// Fewer masked inputs arrived than the round accepts.
     case tooFewSurvivors(round: Int, survivors: Int, required: Int)
     /// The round's cohort (a Poisson sample, or whoever is still connected) has fewer than `required` clients:
@@ -30,7 +32,7 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .budgetExhausted, .tooFewSurvivors, .cohortTooSmall, .roundFailed: return 1
+        case .budgetExhausted, .unprotectedRoundRefused, .tooFewSurvivors, .cohortTooSmall, .roundFailed: return 1
         default: return 2
         }
     }
@@ -47,6 +49,10 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
             return "privacy budget exhausted: round \(round) would bring epsilon to \(fmt(needed)) "
                 + "but the budget is \(fmt(budget)) (\(fmt(spent)) spent, \(fmt(max(0, budget - spent))) left); "
                 + "the round was not started"
+        case let .unprotectedRoundRefused(round, budget):
+            return "round \(round) would release an average without noise (epsilon = infinity) but the budget is "
+                + "\(fmt(budget)) (--budget-epsilon or the ledger's budget); the round was not started: drop --no-dp "
+                + "or the budget"
         case let .tooFewSurvivors(round, survivors, required):
             return "round \(round) failed: \(survivors) masked inputs arrived, at least \(required) required "
                 + "(--min-survivors); nothing was released and no budget was charged"
@@ -60,6 +66,7 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 }
 
 private func fmt(_ x: Double) -> String {
+    guard x.isFinite else { return "infinity" }
     let r = (x * 10_000).rounded() / 10_000
     return "\(r)"
 }

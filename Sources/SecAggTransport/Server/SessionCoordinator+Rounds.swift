@@ -206,7 +206,7 @@ extension SessionCoordinator {
             survivorIDs: result.survivors, droppedIDs: plan.cohort.filter { !result.survivors.contains($0) },
             degree: plan.graph.degree, threshold: plan.graph.threshold, minSurvivors: plan.minSurvivors,
             bits: plan.encoding.bits, scale: plan.encoding.scale, noiseMultiplier: z,
-            epsilonRound: open.budget.epsilonRound, epsilon: open.epsilonReported,
+            epsilonRound: open.epsilonRoundReported, epsilon: open.epsilonReported,
             errorBound: decoder.roundingErrorBound(clients: result.survivors.count, divisor: divisor),
             outputHash: hash)
         log("round \(round): \(result.survivors.count)/\(plan.cohort.count) survivors \(result.survivors)")
