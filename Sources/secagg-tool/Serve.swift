@@ -54,6 +54,21 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("join-timeout"), help: "Seconds to wait for --clients clients to join.")
     var joinTimeout: Double = 120
 
+    @Option(
+        name: .customLong("handshake-timeout"),
+        help: "Seconds a new connection may take to authenticate (Hello + Authenticate) before it is closed.")
+    var handshakeTimeout: Double = 10
+
+    @Option(
+        name: .customLong("max-pending-connections"),
+        help: "Most unauthenticated connections at once (authenticated clients never count against it).")
+    var maxPendingConnections: Int = 64
+
+    @Option(
+        name: .customLong("max-pending-per-peer"),
+        help: "Most unauthenticated connections at once from one peer address (IPv4 host, IPv6 /64).")
+    var maxPendingPerPeer: Int = 16
+
     @Option(name: .customLong("tls-cert"), help: "Server certificate chain (PEM).")
     var tlsCert: String?
 
@@ -81,6 +96,12 @@ struct Serve: AsyncParsableCommand {
         guard joinTimeout > 0, joinTimeout <= 86_400 else {
             throw ValidationError("--join-timeout must be in (0, 86400]")
         }
+        guard handshakeTimeout > 0, handshakeTimeout <= 3600 else {
+            throw ValidationError("--handshake-timeout must be in (0, 3600]")
+        }
+        guard maxPendingConnections >= 1, maxPendingPerPeer >= 1, maxPendingPerPeer <= maxPendingConnections else {
+            throw ValidationError("need 1 ≤ --max-pending-per-peer ≤ --max-pending-connections")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give both --tls-cert and --tls-key") }
     }
 
@@ -103,7 +124,9 @@ struct Serve: AsyncParsableCommand {
         var configuration = ServeConfiguration(
             expectedClients: expected, phaseTimeout: NetworkSupport.seconds(phaseTimeout),
             joinTimeout: NetworkSupport.seconds(joinTimeout))
-        configuration.maxConnections = 2 * expected + 16
+        configuration.handshakeTimeout = NetworkSupport.seconds(handshakeTimeout)
+        configuration.maxPendingConnections = maxPendingConnections
+        configuration.maxPendingPerPeer = maxPendingPerPeer
         var audit: AuditLog?
         if let auditLog {
             // --identity is the registry's server key (checked above), so the signer is pinned.
