@@ -26,13 +26,14 @@ public enum AggregationClient {
     /// other than "the cohort is complete") is retried with jittered exponential backoff
     /// (``JoinBackoff``) until `joinTimeout` has passed since the first attempt. After that, the server must
     /// send something at least every `idleTimeout` (the next round message, or RoundStart), else the client
-    /// gives up. A message over the gRPC limit is reported with its size and the limit.
+    /// gives up; before Welcome, every `min(idleTimeout, joinTimeout)`. A message over the gRPC limit is
+    /// reported with its size (when this client sent it) and the limit.
     ///
     /// - Parameter sessionTimeout: deadline of the whole session (all rounds, retries included).
     /// - Throws: ``TransportError``: `.permissionDenied` when the server refuses this client, `.remote` for a
     ///   failed round or status, `.deadlineExceeded` when the session outlives `sessionTimeout` or the server
-    ///   is silent for `idleTimeout`, `.limitExceeded` for a message over the limit or a server still full
-    ///   at the join deadline.
+    ///   is silent for `idleTimeout`, `.limitExceeded` for a message over the limit; `.remote` naming the
+    ///   last failure and the attempts when the server was still unreachable or full at the join deadline.
     public static func run(
         host: String, port: Int, caCertificate: String?, participant: ClientParticipant, sessionTimeout: Duration,
         joinTimeout: Duration = .seconds(120), idleTimeout: Duration = .seconds(600),
@@ -63,8 +64,8 @@ public enum AggregationClient {
             do {
                 return try await withGRPCClient(transport: transport) { grpc in
                     try await session(
-                        Secagg_V1_Aggregation.Client(wrapping: grpc), participant, remaining, idleTimeout, progress,
-                        log)
+                        Secagg_V1_Aggregation.Client(wrapping: grpc), participant, remaining, idleTimeout,
+                        joinTimeout, progress, log)
                 }
             } catch {
                 let (failure, retryable) = classify(error, progress)
@@ -91,7 +92,10 @@ public enum AggregationClient {
         case .deadlineExceeded: return (.deadlineExceeded(error.message), false)
         case .resourceExhausted:
             return (.limitExceeded(error.message), !error.message.hasPrefix("the cohort is complete"))
-        case .unavailable: return (.remote("\(error.code): \(error.message)"), true)
+        case .unavailable:
+            // The cause says more than the message (a TLS certificate refused, a connection refused).
+            let cause = error.cause.map { " (\($0))" } ?? ""
+            return (.remote("\(error.code): \(error.message)\(cause)"), true)
         default: return (.remote("\(error.code): \(error.message)"), false)
         }
     }
@@ -105,7 +109,7 @@ public enum AggregationClient {
 
     private static func session(
         _ client: Secagg_V1_Aggregation.Client<HTTP2ClientTransport.Posix>, _ participant: ClientParticipant,
-        _ timeout: Duration, _ idleTimeout: Duration, _ progress: SessionProgress,
+        _ timeout: Duration, _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
         _ log: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
         let (outbox, continuation) = AsyncStream.makeStream(of: Secagg_V1_ClientMessage.self)
@@ -117,44 +121,71 @@ public enum AggregationClient {
         options.maxResponseMessageBytes = WireProtocol.maxMessageBytes
         // Test hook: a hostile client sends its oversized message instead of refusing it itself.
         let checkOutgoing = participant.misbehaviour != .oversizedMessage
+
+        /// Handles the server's messages until the last round's result, while a watchdog enforces the idle limit.
+        @Sendable func handleResponses(_ response: StreamingClientResponse<Secagg_V1_ServerMessage>) async throws
+            -> Outcome
+        {
+            try await withThrowingTaskGroup(of: Outcome?.self) { group in
+                group.addTask {
+                    var driver = ClientDriver(participant: participant, clientNonce: nonce)
+                    defer { continuation.finish() }
+                    for try await message in response.messages {
+                        progress.received()
+                        if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }
+                        for out in try driver.handle(message) {
+                            try progress.sending(out, check: checkOutgoing)
+                            continuation.yield(out)
+                        }
+                        if case .welcome(let w)? = message.body {
+                            progress.welcomed(maxMessageBytes: w.maxMessageBytes)
+                        }
+                        if driver.isFinished {
+                            log("all rounds done")
+                            return Outcome(ending: .completed, rounds: driver.outcomes)
+                        }
+                    }
+                    if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }
+                    throw TransportError.remote("the server ended the session before the last round's result")
+                }
+                group.addTask {
+                    try await progress.watchIdle(idleTimeout, handshake: min(idleTimeout, joinTimeout))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let outcome = result { return outcome }
+                }
+                throw TransportError.remote("the session ended without an outcome")
+            }
+        }
+
+        let (producerEnded, producerEnd) = AsyncStream.makeStream(of: Void.self)
         do {
             return try await client.session(
                 options: options,
                 requestProducer: { writer in
-                    for await message in outbox { try await writer.write(message) }
+                    defer { producerEnd.finish() }
+                    for await message in outbox {
+                        if progress.stopped { break }
+                        try await writer.write(message)
+                    }
                 },
                 onResponse: { response in
-                    try await withThrowingTaskGroup(of: Outcome?.self) { group in
-                        group.addTask {
-                            var driver = ClientDriver(participant: participant, clientNonce: nonce)
-                            defer { continuation.finish() }
-                            for try await message in response.messages {
-                                progress.received()
-                                if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }
-                                for out in try driver.handle(message) {
-                                    try progress.sending(out, check: checkOutgoing)
-                                    continuation.yield(out)
-                                }
-                                if case .welcome(let w)? = message.body {
-                                    progress.welcomed(maxMessageBytes: w.maxMessageBytes)
-                                }
-                                if driver.isFinished {
-                                    log("all rounds done")
-                                    return Outcome(ending: .completed, rounds: driver.outcomes)
-                                }
-                            }
-                            if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }
-                            throw TransportError.remote("the server ended the session before the last round's result")
+                    // When the session fails, the request writer stops and gets up to 2 s to finish its write in
+                    // flight before the RPC is torn down: the NIO transport traps on a write that reaches a
+                    // stream it has already half-closed.
+                    do {
+                        return try await handleResponses(response)
+                    } catch {
+                        progress.stop()
+                        continuation.finish()
+                        Task {
+                            try? await Task.sleep(for: .seconds(2))
+                            producerEnd.finish()
                         }
-                        group.addTask {
-                            try await progress.watchIdle(idleTimeout)
-                            return nil
-                        }
-                        defer { group.cancelAll() }
-                        while let result = try await group.next() {
-                            if let outcome = result { return outcome }
-                        }
-                        throw TransportError.remote("the session ended without an outcome")
+                        for await _ in producerEnded {}
+                        throw error
                     }
                 })
         } catch let vanish as Vanish {
@@ -185,8 +216,14 @@ final class SessionProgress: Sendable {
         var lastMessage = ContinuousClock.now
         var largestSent = 0
         var serverLimit = WireProtocol.maxMessageBytes
+        var stopped = false
     }
     private let state = Mutex(State())
+
+    /// The session failed: the request writer sends nothing more.
+    var stopped: Bool { state.withLock { $0.stopped } }
+
+    func stop() { state.withLock { $0.stopped = true } }
 
     /// Welcome arrived: from now on a failure is not retried.
     var joined: Bool { state.withLock { $0.joined } }
@@ -231,16 +268,19 @@ final class SessionProgress: Sendable {
         return nil
     }
 
-    /// Throws once the server has sent nothing for `idle`.
-    func watchIdle(_ idle: Duration) async throws {
+    /// Throws once the server has sent nothing for `idle` after Welcome, or for `handshake` before it.
+    func watchIdle(_ idle: Duration, handshake: Duration) async throws {
         while true {
             let (last, joined) = state.withLock { ($0.lastMessage, $0.joined) }
-            let wake = last + idle
+            let limit = joined ? idle : handshake
+            let wake = last + limit
             if ContinuousClock.now >= wake {
                 throw TransportError.deadlineExceeded(
-                    "the server sent nothing for \(PeerAddress.seconds(idle)) s (--idle-timeout) "
-                        + (joined ? "while this client waited for its next message after Welcome"
-                            : "during the handshake") + "; giving up")
+                    joined
+                        ? "the server sent nothing for \(PeerAddress.seconds(idle)) s (--idle-timeout) while this "
+                            + "client waited for its next message after Welcome; giving up"
+                        : "the server did not answer the handshake within \(PeerAddress.seconds(handshake)) s "
+                            + "(the smaller of --idle-timeout and --join-timeout); giving up")
             }
             try await Task.sleep(until: wake, clock: .continuous)
         }
