@@ -12,7 +12,10 @@ struct Serve: AsyncParsableCommand {
             not in it, revoked, or with a bad signature are refused with gRPC status PERMISSION_DENIED), waits \
             for --clients of them (or --join-timeout), then runs --rounds rounds with whoever is connected. \
             Each phase closes when every client answered or --phase-timeout passed; clients that did not answer \
-            are dropouts and the round goes on without them while enough survive (--min-survivors).
+            are dropouts and the round goes on without them while enough survive (--min-survivors). \
+            Connections that have not authenticated yet have their own budget (--max-pending-connections, \
+            --max-pending-per-peer) and must finish the handshake within --handshake-timeout, so idle or \
+            hostile connections cannot take the cohort's places.
 
             With --sampling-rate q, each round's cohort is a Poisson sample of the connected clients (each \
             independently with probability q, from the system CSPRNG); the others sit the round out and wait \
