@@ -70,7 +70,10 @@ struct BenchRound {
             from: directory.appendingPathComponent(WorkFiles.serverKey), passphrase: nil)
         let registry = try Registry.load(from: directory.appendingPathComponent(WorkFiles.registry))
         let layout = try layout()
-        let configuration = ServeConfiguration(expectedClients: clients, phaseTimeout: timeout, joinTimeout: timeout)
+        var configuration = ServeConfiguration(expectedClients: clients, phaseTimeout: timeout, joinTimeout: timeout)
+        // Every bench client connects from 127.0.0.1 at once: room for all of them to authenticate together.
+        configuration.maxPendingConnections = max(configuration.maxPendingConnections, clients)
+        configuration.maxPendingPerPeer = configuration.maxPendingConnections
         let joinedAt = Timestamp()
         let start = ContinuousClock.now
         let outcome = try await AggregationServer.run(

@@ -45,13 +45,25 @@ struct Client: AsyncParsableCommand {
     var timeout: Double = 3600
 
     @Option(
+        name: .customLong("join-timeout"),
+        help: "Seconds to keep retrying (jittered backoff) while the server is unreachable or full, until Welcome.")
+    var joinTimeout: Double = 120
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds without any server message before giving up (must exceed serve's --join-timeout).")
+    var idleTimeout: Double = 600
+
+    @Option(
         name: .customLong("exit-after"),
         help: ArgumentHelp(
             "Test hook: vanish after sending this phase's message (advertise-keys, share-keys, masked-input, "
                 + "consistency-check, unmasking).", visibility: .hidden))
     var exitAfter: String?
 
-    @Option(help: ArgumentHelp("Test hook: misbehave on purpose (oversized-vector).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "Test hook: misbehave on purpose (oversized-vector, oversized-message).", visibility: .hidden))
     var misbehave: String?
 
     @Option(help: "Policy JSON file (format_version 1; colluders, max_epsilon, delta, min_noise_multiplier, min_survivors, allow_no_dp). Flags given on the command line override it.")
@@ -103,9 +115,12 @@ struct Client: AsyncParsableCommand {
                 "--exit-after must be advertise-keys, share-keys, masked-input, consistency-check or unmasking")
         }
         if let misbehave, ClientMisbehaviour(rawValue: misbehave) == nil {
-            throw ValidationError("--misbehave must be oversized-vector")
+            throw ValidationError("--misbehave must be oversized-vector or oversized-message")
         }
         guard timeout > 0, timeout <= 7 * 86_400 else { throw ValidationError("--timeout must be in (0, 604800]") }
+        guard joinTimeout > 0, idleTimeout > 0 else {
+            throw ValidationError("--join-timeout and --idle-timeout must be > 0")
+        }
     }
 
     func run() async throws {
@@ -124,7 +139,8 @@ struct Client: AsyncParsableCommand {
         do {
             outcome = try await AggregationClient.run(
                 host: host, port: port, caCertificate: tlsCA, participant: participant,
-                sessionTimeout: NetworkSupport.seconds(timeout), log: { printError("client \(id): \($0)") })
+                sessionTimeout: NetworkSupport.seconds(timeout), joinTimeout: NetworkSupport.seconds(joinTimeout),
+                idleTimeout: NetworkSupport.seconds(idleTimeout), log: { printError("client \(id): \($0)") })
         } catch {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
             if case .refused = error { throw ToolFailure.badInput("client \(id): \(error.description)") }

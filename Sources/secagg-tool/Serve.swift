@@ -12,7 +12,10 @@ struct Serve: AsyncParsableCommand {
             not in it, revoked, or with a bad signature are refused with gRPC status PERMISSION_DENIED), waits \
             for --clients of them (or --join-timeout), then runs --rounds rounds with whoever is connected. \
             Each phase closes when every client answered or --phase-timeout passed; clients that did not answer \
-            are dropouts and the round goes on without them while enough survive (--min-survivors).
+            are dropouts and the round goes on without them while enough survive (--min-survivors). \
+            Connections that have not authenticated yet have their own budget (--max-pending-connections, \
+            --max-pending-per-peer) and must finish the handshake within --handshake-timeout, so idle or \
+            hostile connections cannot take the cohort's places.
 
             With --sampling-rate q, each round's cohort is a Poisson sample of the connected clients (each \
             independently with probability q, from the system CSPRNG); the others sit the round out and wait \
@@ -54,6 +57,21 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("join-timeout"), help: "Seconds to wait for --clients clients to join.")
     var joinTimeout: Double = 120
 
+    @Option(
+        name: .customLong("handshake-timeout"),
+        help: "Seconds a new connection may take to authenticate (Hello + Authenticate) before it is closed.")
+    var handshakeTimeout: Double = 10
+
+    @Option(
+        name: .customLong("max-pending-connections"),
+        help: "Most unauthenticated connections at once (authenticated clients never count against it).")
+    var maxPendingConnections: Int = 64
+
+    @Option(
+        name: .customLong("max-pending-per-peer"),
+        help: "Most unauthenticated connections at once from one peer address (IPv4 host, IPv6 /64).")
+    var maxPendingPerPeer: Int = 16
+
     @Option(name: .customLong("tls-cert"), help: "Server certificate chain (PEM).")
     var tlsCert: String?
 
@@ -81,6 +99,12 @@ struct Serve: AsyncParsableCommand {
         guard joinTimeout > 0, joinTimeout <= 86_400 else {
             throw ValidationError("--join-timeout must be in (0, 86400]")
         }
+        guard handshakeTimeout > 0, handshakeTimeout <= 3600 else {
+            throw ValidationError("--handshake-timeout must be in (0, 3600]")
+        }
+        guard maxPendingConnections >= 1, maxPendingPerPeer >= 1, maxPendingPerPeer <= maxPendingConnections else {
+            throw ValidationError("need 1 ≤ --max-pending-per-peer ≤ --max-pending-connections")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give both --tls-cert and --tls-key") }
     }
 
@@ -103,7 +127,9 @@ struct Serve: AsyncParsableCommand {
         var configuration = ServeConfiguration(
             expectedClients: expected, phaseTimeout: NetworkSupport.seconds(phaseTimeout),
             joinTimeout: NetworkSupport.seconds(joinTimeout))
-        configuration.maxConnections = 2 * expected + 16
+        configuration.handshakeTimeout = NetworkSupport.seconds(handshakeTimeout)
+        configuration.maxPendingConnections = maxPendingConnections
+        configuration.maxPendingPerPeer = maxPendingPerPeer
         var audit: AuditLog?
         if let auditLog {
             // --identity is the registry's server key (checked above), so the signer is pinned.

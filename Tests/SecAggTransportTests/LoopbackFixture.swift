@@ -37,15 +37,15 @@ struct LoopbackFixture {
         "\(keys)/client-" + String(format: "%04d", id) + ".key"
     }
 
-    /// Starts `serve` on 127.0.0.1 with a free port (port 0) and returns it with the bound port.
-    func startServer(_ extra: [String], clients: Int, joinTimeout: Int = 60, group: ProcessGroup) throws
-        -> (ToolProcess, Int)
+    /// Starts `serve` on 127.0.0.1 with a free port (port 0, or `port`) and returns it with the bound port.
+    func startServer(_ extra: [String], clients: Int, joinTimeout: Int = 60, port: Int = 0, group: ProcessGroup)
+        throws -> (ToolProcess, Int)
     {
         let portFile = directory.appendingPathComponent("port-\(UUID().uuidString)")
         let server = group.add(
             try ToolProcess(
                 [
-                    "serve", "--listen", "127.0.0.1:0", "--port-file", portFile.path, "--clients", "\(clients)",
+                    "serve", "--listen", "127.0.0.1:\(port)", "--port-file", portFile.path, "--clients", "\(clients)",
                     "--registry", "keys/registry.json", "--identity", "keys/server.key", "--model", "model.safetensors",
                     "--phase-timeout", "20", "--join-timeout", "\(joinTimeout)", "--json",
                 ] + extra,

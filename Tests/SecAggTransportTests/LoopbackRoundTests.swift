@@ -142,9 +142,12 @@ struct LoopbackRoundTests {
         let (server, port) = try fixture.startServer(
             ["--rounds", "1", "--no-dp", "--tls-cert", "certs/server.pem", "--tls-key", "certs/server.key"],
             clients: 2, joinTimeout: 10, group: group)
-        let plaintext = try fixture.startClient(1, port: port, name: "plaintext", group: group)
+        // Both see UNAVAILABLE, which a client retries until its --join-timeout.
+        let plaintext = try fixture.startClient(
+            1, port: port, extra: ["--join-timeout", "3"], name: "plaintext", group: group)
         let wrongCA = try fixture.startClient(
-            2, port: port, extra: ["--tls-ca", "other-certs/ca.pem"], name: "wrong-ca", group: group)
+            2, port: port, extra: ["--tls-ca", "other-certs/ca.pem", "--join-timeout", "3"], name: "wrong-ca",
+            group: group)
         #expect(plaintext.wait(seconds: 60) == 1, "\(plaintext.stderr)")
         #expect(wrongCA.wait(seconds: 60) == 1, "\(wrongCA.stderr)")
         // Nobody could join: the server gives up after --join-timeout with exit 1.

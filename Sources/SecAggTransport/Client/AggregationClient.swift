@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import SecureAgg
 import Sodium
+import Synchronization
 
 /// `client`: connects to `serve`, authenticates, and takes part in every round until the last result.
 public enum AggregationClient {
@@ -21,11 +22,21 @@ public enum AggregationClient {
 
     /// Connects to `host:port` (TLS when `caCertificate` is given) and runs the session.
     ///
-    /// - Parameter sessionTimeout: deadline of the whole session (all rounds).
+    /// Until the server's Welcome arrives, a refused or failed connection (`UNAVAILABLE`, `RESOURCE_EXHAUSTED`
+    /// other than "the cohort is complete") is retried with jittered exponential backoff
+    /// (``JoinBackoff``) until `joinTimeout` has passed since the first attempt. After that, the server must
+    /// send something at least every `idleTimeout` (the next round message, or RoundStart), else the client
+    /// gives up; before Welcome, every `min(idleTimeout, joinTimeout)`. A message over the gRPC limit is
+    /// reported with its size (when this client sent it) and the limit.
+    ///
+    /// - Parameter sessionTimeout: deadline of the whole session (all rounds, retries included).
     /// - Throws: ``TransportError``: `.permissionDenied` when the server refuses this client, `.remote` for a
-    ///   failed round or status, `.deadlineExceeded` when the session outlives `sessionTimeout`.
+    ///   failed round or status, `.deadlineExceeded` when the session outlives `sessionTimeout` or the server
+    ///   is silent for `idleTimeout`, `.limitExceeded` for a message over the limit; `.remote` naming the
+    ///   last failure and the attempts when the server was still unreachable or full at the join deadline.
     public static func run(
         host: String, port: Int, caCertificate: String?, participant: ClientParticipant, sessionTimeout: Duration,
+        joinTimeout: Duration = .seconds(120), idleTimeout: Duration = .seconds(600),
         log: @escaping @Sendable (String) -> Void
     ) async throws(TransportError) -> Outcome {
         // An invalid policy or unreadable client ledger is a local error, found before connecting.
@@ -40,26 +51,54 @@ public enum AggregationClient {
             isIPv4(host)
             ? ResolvableTargets.IPv4(addresses: [.init(host: host, port: port)])
             : ResolvableTargets.DNS(host: host, port: port)
-        let transport: HTTP2ClientTransport.Posix
-        do {
-            transport = try HTTP2ClientTransport.Posix(
-                target: target, transportSecurity: security)
-        } catch { throw .configuration("cannot connect to \(host):\(port): \(error)") }
-        do {
-            return try await withGRPCClient(transport: transport) { grpc in
-                try await session(Secagg_V1_Aggregation.Client(wrapping: grpc), participant, sessionTimeout, log)
+        let start = ContinuousClock.now
+        var backoff = JoinBackoff()
+        var attempts = 0
+        while true {
+            attempts += 1
+            let transport: HTTP2ClientTransport.Posix
+            do {
+                transport = try HTTP2ClientTransport.Posix(
+                    target: target, transportSecurity: security)
+            } catch { throw .configuration("cannot connect to \(host):\(port): \(error)") }
+            let progress = SessionProgress()
+            let remaining = sessionTimeout - (ContinuousClock.now - start)
+            do {
+                return try await withGRPCClient(transport: transport) { grpc in
+                    try await session(
+                        Secagg_V1_Aggregation.Client(wrapping: grpc), participant, remaining, idleTimeout,
+                        joinTimeout, progress, log)
+                }
+            } catch {
+                let (failure, retryable) = classify(error, progress)
+                guard retryable, !progress.joined else { throw failure }
+                let delay = backoff.next()
+                guard ContinuousClock.now + delay - start < min(joinTimeout, sessionTimeout) else {
+                    throw .remote(
+                        "\(failure) (gave up after \(attempts) attempts in --join-timeout "
+                            + "\(PeerAddress.seconds(joinTimeout)) s)")
+                }
+                log("\(failure); retrying in \(Int((delay / .milliseconds(1)).rounded())) ms")
+                do { try await Task.sleep(for: delay) } catch { throw failure }
             }
-        } catch let error as TransportError {
-            throw error
-        } catch let error as RPCError {
-            switch error.code {
-            case .permissionDenied: throw .permissionDenied(error.message)
-            case .deadlineExceeded: throw .deadlineExceeded(error.message)
-            case .resourceExhausted: throw .limitExceeded(error.message)
-            default: throw .remote("\(error.code): \(error.message)")
-            }
-        } catch {
-            throw .remote("\(error)")
+        }
+    }
+
+    /// The error a failed attempt reports, and whether a new attempt may fix it (only before Welcome).
+    private static func classify(_ error: any Error, _ progress: SessionProgress) -> (TransportError, Bool) {
+        if let error = error as? TransportError { return (error, false) }
+        guard let error = error as? RPCError else { return (.remote("\(error)"), false) }
+        if let oversized = progress.oversizedReport(error) { return (.limitExceeded(oversized), false) }
+        switch error.code {
+        case .permissionDenied: return (.permissionDenied(error.message), false)
+        case .deadlineExceeded: return (.deadlineExceeded(error.message), false)
+        case .resourceExhausted:
+            return (.limitExceeded(error.message), !error.message.hasPrefix("the cohort is complete"))
+        case .unavailable:
+            // The cause says more than the message (a TLS certificate refused, a connection refused).
+            let cause = error.cause.map { " (\($0))" } ?? ""
+            return (.remote("\(error.code): \(error.message)\(cause)"), true)
+        default: return (.remote("\(error.code): \(error.message)"), false)
         }
     }
 
@@ -72,7 +111,8 @@ public enum AggregationClient {
 
     private static func session(
         _ client: Secagg_V1_Aggregation.Client<HTTP2ClientTransport.Posix>, _ participant: ClientParticipant,
-        _ timeout: Duration, _ log: @escaping @Sendable (String) -> Void
+        _ timeout: Duration, _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
+        _ log: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
         let (outbox, continuation) = AsyncStream.makeStream(of: Secagg_V1_ClientMessage.self)
         var random = SystemRandom()
@@ -81,18 +121,27 @@ public enum AggregationClient {
         var options = CallOptions.defaults
         options.timeout = timeout
         options.maxResponseMessageBytes = WireProtocol.maxMessageBytes
-        do {
-            return try await client.session(
-                options: options,
-                requestProducer: { writer in
-                    for await message in outbox { try await writer.write(message) }
-                },
-                onResponse: { response in
+        // Test hook: a hostile client sends its oversized message instead of refusing it itself.
+        let checkOutgoing = participant.misbehaviour != .oversizedMessage
+
+        /// Handles the server's messages until the last round's result, while a watchdog enforces the idle limit.
+        @Sendable func handleResponses(_ response: StreamingClientResponse<Secagg_V1_ServerMessage>) async throws
+            -> Outcome
+        {
+            try await withThrowingTaskGroup(of: Outcome?.self) { group in
+                group.addTask {
                     var driver = try ClientDriver(participant: participant, clientNonce: nonce)
                     defer { continuation.finish() }
                     for try await message in response.messages {
+                        progress.received()
                         if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }
-                        for out in try driver.handle(message) { continuation.yield(out) }
+                        for out in try driver.handle(message) {
+                            try progress.sending(out, check: checkOutgoing)
+                            continuation.yield(out)
+                        }
+                        if case .welcome(let w)? = message.body {
+                            progress.welcomed(maxMessageBytes: w.maxMessageBytes)
+                        }
                         if driver.isFinished {
                             log("all rounds done")
                             return Outcome(ending: .completed, rounds: driver.outcomes)
@@ -100,10 +149,142 @@ public enum AggregationClient {
                     }
                     if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }
                     throw TransportError.remote("the server ended the session before the last round's result")
+                }
+                group.addTask {
+                    try await progress.watchIdle(idleTimeout, handshake: min(idleTimeout, joinTimeout))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let outcome = result { return outcome }
+                }
+                throw TransportError.remote("the session ended without an outcome")
+            }
+        }
+
+        let (producerEnded, producerEnd) = AsyncStream.makeStream(of: Void.self)
+        do {
+            return try await client.session(
+                options: options,
+                requestProducer: { writer in
+                    defer { producerEnd.finish() }
+                    for await message in outbox {
+                        if progress.stopped { break }
+                        try await writer.write(message)
+                    }
+                },
+                onResponse: { response in
+                    // When the session fails, the request writer stops and gets up to 2 s to finish its write in
+                    // flight before the RPC is torn down: the NIO transport traps on a write that reaches a
+                    // stream it has already half-closed.
+                    do {
+                        return try await handleResponses(response)
+                    } catch {
+                        progress.stop()
+                        continuation.finish()
+                        Task {
+                            try? await Task.sleep(for: .seconds(2))
+                            producerEnd.finish()
+                        }
+                        for await _ in producerEnded {}
+                        throw error
+                    }
                 })
         } catch let vanish as Vanish {
             log("vanishing after \(vanish.phase) (test hook)")
             return Outcome(ending: .vanished(after: vanish.phase), rounds: [])
+        }
+    }
+}
+
+/// Delays between join attempts: 0.1 s doubling to 2 s, each scaled by a factor uniform in [0.5, 1.5) from the
+/// system RNG, so clients refused together do not return together.
+struct JoinBackoff {
+    var base: Duration = .milliseconds(100)
+    var cap: Duration = .seconds(2)
+
+    mutating func next() -> Duration {
+        var rng = SystemRandomNumberGenerator()
+        let delay = base * Double.random(in: 0.5..<1.5, using: &rng)
+        base = min(base * 2, cap)
+        return delay
+    }
+}
+
+/// What one session attempt has seen so far, shared by its message loop, its idle watchdog and the caller.
+final class SessionProgress: Sendable {
+    private struct State {
+        var joined = false
+        var lastMessage = ContinuousClock.now
+        var largestSent = 0
+        var serverLimit = WireProtocol.maxMessageBytes
+        var stopped = false
+    }
+    private let state = Mutex(State())
+
+    /// The session failed: the request writer sends nothing more.
+    var stopped: Bool { state.withLock { $0.stopped } }
+
+    func stop() { state.withLock { $0.stopped = true } }
+
+    /// Welcome arrived: from now on a failure is not retried.
+    var joined: Bool { state.withLock { $0.joined } }
+
+    func received() { state.withLock { $0.lastMessage = .now } }
+
+    func welcomed(maxMessageBytes: UInt64) {
+        state.withLock {
+            $0.joined = true
+            if maxMessageBytes > 0 { $0.serverLimit = Int(clamping: maxMessageBytes) }
+        }
+    }
+
+    /// Records an outgoing message's size; with `check`, refuses one over the server's limit.
+    func sending(_ message: Secagg_V1_ClientMessage, check: Bool) throws(TransportError) {
+        let size = ((try? message.serializedBytes() as [UInt8]) ?? []).count
+        let limit = state.withLock {
+            $0.largestSent = max($0.largestSent, size)
+            return $0.serverLimit
+        }
+        if check, size > limit {
+            throw .limitExceeded("message of \(size) bytes exceeds the limit of \(limit) bytes (not sent)")
+        }
+    }
+
+    /// How a failure reads when a message over the limit was involved. gRPC itself only says "Failed to decode
+    /// message" / "…maximum payload size…" (or, on the sender's side, that the server reset the stream); the
+    /// server says "a message exceeds the limit". Nil when no message over a limit is known to be involved.
+    func oversizedReport(_ error: RPCError) -> String? {
+        let (sent, limit) = state.withLock { ($0.largestSent, $0.serverLimit) }
+        if sent > limit {
+            return "message of \(sent) bytes exceeds the limit of \(limit) bytes (the server refused it)"
+        }
+        if error.code == .resourceExhausted && error.message.hasPrefix("a message exceeds the limit") {
+            return error.message
+        }
+        if (error.code == .internalError && error.message.hasPrefix("Failed to decode message"))
+            || error.message.contains("maximum payload size")
+        {
+            return "a message from the server exceeds this client's limit of \(WireProtocol.maxMessageBytes) bytes"
+        }
+        return nil
+    }
+
+    /// Throws once the server has sent nothing for `idle` after Welcome, or for `handshake` before it.
+    func watchIdle(_ idle: Duration, handshake: Duration) async throws {
+        while true {
+            let (last, joined) = state.withLock { ($0.lastMessage, $0.joined) }
+            let limit = joined ? idle : handshake
+            let wake = last + limit
+            if ContinuousClock.now >= wake {
+                throw TransportError.deadlineExceeded(
+                    joined
+                        ? "the server sent nothing for \(PeerAddress.seconds(idle)) s (--idle-timeout) while this "
+                            + "client waited for its next message after Welcome; giving up"
+                        : "the server did not answer the handshake within \(PeerAddress.seconds(handshake)) s "
+                            + "(the smaller of --idle-timeout and --join-timeout); giving up")
+            }
+            try await Task.sleep(until: wake, clock: .continuous)
         }
     }
 }

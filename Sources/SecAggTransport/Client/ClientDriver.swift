@@ -8,6 +8,9 @@ import Sodium
 public enum ClientMisbehaviour: String, Sendable, CaseIterable {
     /// Sends a masked vector 1 MiB longer than the round allows.
     case oversizedVector = "oversized-vector"
+    /// Sends its first masked-input chunk padded past the gRPC message limit (one message over 4 MiB), without
+    /// the client's own size check.
+    case oversizedMessage = "oversized-message"
 }
 
 /// Everything one client brings to a session.
@@ -281,7 +284,11 @@ struct ClientDriver {
             state.phase = .maskedInput
             step = .inRound(state)
             sent(.maskedInput)
-            return MaskedInputChunks.split(input).map { Self.envelope(.maskedInput($0)) }
+            var chunks = MaskedInputChunks.split(input)
+            if participant.misbehaviour == .oversizedMessage {
+                chunks[0].data.append(Data(count: WireProtocol.maxMessageBytes))
+            }
+            return chunks.map { Self.envelope(.maskedInput($0)) }
         case (.maskedInput, .consistencyRequest(let m)):
             let r = try ConsistencyRequest(proto: m, maxClients: n)
             try check(r.round, r.receiver)

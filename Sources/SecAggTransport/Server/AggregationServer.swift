@@ -65,28 +65,52 @@ public enum AggregationServer {
         }
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port), transportSecurity: security,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes
+                // A connection without an open stream (raw TCP, or streams refused or ended) is closed after the
+                // handshake deadline, so idle connections do not pile up; one that stays silent for 30 s and
+                // does not answer a PING within the handshake deadline is closed as well (an HTTP/2 stack
+                // answers PINGs by itself; a peer that only holds the socket does not).
+                $0.connection.maxIdleTime = configuration.handshakeTimeout
+                $0.connection.keepalive.time = .seconds(30)
+                $0.connection.keepalive.timeout = configuration.handshakeTimeout
+            })
         let coordinator = SessionCoordinator(
             configuration: configuration, registry: registry, identity: identity, log: log)
         let inputs = ServedRunInputs(settings: settings, layout: layout, model: model, ledger: ledger, audit: trail)
-        // A failed round still shuts the server down gracefully, so every client receives RoundAborted and an
-        // orderly end of stream before the process exits.
-        let result: Result<ServeOutcome, any Error> = try await withGRPCServer(
-            transport: transport, services: [AggregationService(coordinator: coordinator)]
-        ) { server in
-            let address: GRPCNIOTransportCore.SocketAddress
-            do { address = try await transport.listeningAddress } catch {
-                throw TransportError.configuration("cannot listen on \(host):\(port): \(error)")
-            }
-            if let ipv4 = address.ipv4 {
-                onListening(ipv4.port)
-            } else if let ipv6 = address.ipv6 {
-                onListening(ipv6.port)
-            }
-            do { return .success(try await coordinator.runRounds(inputs, onRound: onRound)) } catch {
-                return .failure(error)
-            }
+        let server = GRPCServer(transport: transport, services: [AggregationService(coordinator: coordinator)])
+        let serving = Task { try await server.serve() }
+        let address: GRPCNIOTransportCore.SocketAddress
+        do { address = try await transport.listeningAddress } catch {
+            serving.cancel()
+            throw TransportError.configuration("cannot listen on \(host):\(port): \(error)")
         }
+        if let ipv4 = address.ipv4 {
+            onListening(ipv4.port)
+        } else if let ipv6 = address.ipv6 {
+            onListening(ipv6.port)
+        }
+        let result: Result<ServeOutcome, any Error>
+        do { result = .success(try await coordinator.runRounds(inputs, onRound: onRound)) } catch {
+            result = .failure(error)
+        }
+        // A failed round still shuts the server down gracefully, so every client receives RoundAborted and an
+        // orderly end of stream before the process exits. Graceful shutdown waits for every connection to
+        // answer a PING and close, and for every stream to be closed by its client: a peer that only holds
+        // its socket (or a stream it never ends) would hold it forever, so it gets `shutdownGrace`, after
+        // which the run returns and the serving task is cancelled (the process exit closes what is left).
+        server.beginGracefulShutdown()
+        let (ended, signal) = AsyncStream.makeStream(of: Void.self)
+        Task {
+            _ = try? await serving.value
+            signal.finish()
+        }
+        Task {
+            try? await Task.sleep(for: configuration.shutdownGrace)
+            signal.finish()
+        }
+        for await _ in ended {}
+        serving.cancel()
         return try result.get()
     }
 }

@@ -12,11 +12,13 @@ struct AggregationService: Secagg_V1_Aggregation.SimpleServiceProtocol {
         context: ServerContext
     ) async throws {
         let (outbox, continuation) = AsyncStream.makeStream(of: SessionCoordinator.Outgoing.self)
-        let token = try await coordinator.open(continuation)
+        let token = try await coordinator.open(continuation, peer: context.remotePeer)
         let coordinator = self.coordinator
         let reader = Task {
             do {
                 for try await message in request { await coordinator.receive(token, message) }
+            } catch let error as RPCError where Self.isOversizedMessage(error) {
+                await coordinator.oversizedMessage(token)
             } catch {
                 // A broken or cancelled stream is a disconnect like any other.
             }
@@ -30,5 +32,13 @@ struct AggregationService: Secagg_V1_Aggregation.SimpleServiceProtocol {
             case .close(nil): return
             }
         }
+    }
+
+    /// The NIO transport reports a message over `maxRequestPayloadSize` (checked from its length prefix, before
+    /// it is read) as `INTERNAL` "Failed to decode message" (or, from its deframer, `RESOURCE_EXHAUSTED`
+    /// "…maximum payload size…"). Without compression (not enabled here) nothing else produces these.
+    static func isOversizedMessage(_ error: RPCError) -> Bool {
+        (error.code == .internalError && error.message.hasPrefix("Failed to decode message"))
+            || (error.code == .resourceExhausted && error.message.contains("maximum payload size"))
     }
 }

@@ -5,20 +5,31 @@ public struct ServeConfiguration: Sendable {
     /// Clients to wait for before the first round (the cohort; also the most that may join).
     public var expectedClients: Int
     /// Each phase closes when every expected client answered or this much time passed; clients that did not
-    /// answer are dropouts. Also bounds the authentication handshake of a new connection.
+    /// answer are dropouts.
     public var phaseTimeout: Duration
     /// How long to wait for `expectedClients` to join; the rounds start with whoever joined (≥ 2) after it.
     public var joinTimeout: Duration
     /// Largest gRPC message accepted (bytes).
     public var maxMessageBytes: Int = WireProtocol.maxMessageBytes
-    /// Most connections allowed at once (authenticated or not); further ones are refused.
-    public var maxConnections: Int
+    /// Most unauthenticated sessions (opened, Hello/Authenticate not yet verified) at once. Authenticated
+    /// clients never count against it: their slots (one per registry id, at most `expectedClients`) cannot be
+    /// taken by strangers.
+    public var maxPendingConnections: Int = 64
+    /// Most unauthenticated sessions from one peer address (host part, port ignored) at once.
+    public var maxPendingPerPeer: Int = 16
+    /// An unauthenticated session is closed when its handshake did not finish within this (independent of
+    /// `phaseTimeout`).
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// When a pending limit is reached, a new session evicts the oldest pending one under that limit if it is
+    /// at least this old (an honest handshake takes one round trip); otherwise the new one is refused.
+    public var pendingEvictionAge: Duration = .seconds(1)
+    /// After the last round, connections get this long to close gracefully before the server stops outright.
+    public var shutdownGrace: Duration = .seconds(5)
 
     public init(expectedClients: Int, phaseTimeout: Duration, joinTimeout: Duration) {
         self.expectedClients = expectedClients
         self.phaseTimeout = phaseTimeout
         self.joinTimeout = joinTimeout
-        self.maxConnections = 2 * expectedClients + 16
     }
 }
 

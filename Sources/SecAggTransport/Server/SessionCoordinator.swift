@@ -25,6 +25,11 @@ actor SessionCoordinator {
     struct Session {
         var outbox: AsyncStream<Outgoing>.Continuation
         var state: SessionState
+        /// The peer's address key (``PeerAddress/key(_:)``), for the per-peer cap on unauthenticated sessions.
+        var peer: String
+        var opened: ContinuousClock.Instant
+
+        var isJoined: Bool { if case .joined = state { return true } else { return false } }
     }
 
     /// The phase being collected: who still owes a message, and partial masked vectors.
@@ -70,15 +75,31 @@ actor SessionCoordinator {
 
     // MARK: Sessions
 
-    /// Registers a new connection; refused when ``ServeConfiguration/maxConnections`` are open.
-    func open(_ outbox: AsyncStream<Outgoing>.Continuation) throws(RPCError) -> Int {
-        guard sessions.count < configuration.maxConnections else {
-            throw RPCError(code: .resourceExhausted, message: "too many connections")
+    /// Registers a new session from `peer` (gRPC's `ServerContext.remotePeer`). Unauthenticated sessions have
+    /// their own budget (``ServeConfiguration/maxPendingConnections``, ``ServeConfiguration/maxPendingPerPeer``)
+    /// and deadline (``ServeConfiguration/handshakeTimeout``); authenticated clients never count against it.
+    /// At a full budget the oldest pending session under that limit is evicted if it is older than
+    /// ``ServeConfiguration/pendingEvictionAge``, else the new one is refused with `RESOURCE_EXHAUSTED`.
+    func open(_ outbox: AsyncStream<Outgoing>.Continuation, peer: String) throws(RPCError) -> Int {
+        let key = PeerAddress.key(peer)
+        let pending = sessions.filter { !$0.value.isJoined }
+        let fromPeer = pending.filter { $0.value.peer == key }
+        if fromPeer.count >= configuration.maxPendingPerPeer {
+            try makeRoom(
+                among: fromPeer,
+                limit: "too many unauthenticated connections from \(key) (--max-pending-per-peer "
+                    + "\(configuration.maxPendingPerPeer))")
+        }
+        if sessions.count(where: { !$0.value.isJoined }) >= configuration.maxPendingConnections {
+            try makeRoom(
+                among: sessions.filter { !$0.value.isJoined },
+                limit: "too many unauthenticated connections (--max-pending-connections "
+                    + "\(configuration.maxPendingConnections))")
         }
         nextToken += 1
         let token = nextToken
-        sessions[token] = Session(outbox: outbox, state: .awaitingHello)
-        let timeout = configuration.phaseTimeout
+        sessions[token] = Session(outbox: outbox, state: .awaitingHello, peer: key, opened: .now)
+        let timeout = configuration.handshakeTimeout
         Task { [weak self] in
             try? await Task.sleep(for: timeout)
             await self?.authenticationDeadline(token)
@@ -86,10 +107,45 @@ actor SessionCoordinator {
         return token
     }
 
+    /// Evicts the oldest of `candidates` when it is old enough, else refuses the newcomer (both with `limit`).
+    private func makeRoom(among candidates: [Int: Session], limit: String) throws(RPCError) {
+        guard let oldest = candidates.min(by: { $0.value.opened < $1.value.opened }),
+            ContinuousClock.now - oldest.value.opened >= configuration.pendingEvictionAge
+        else {
+            throw RPCError(code: .resourceExhausted, message: limit)
+        }
+        close(
+            oldest.key,
+            RPCError(
+                code: .resourceExhausted,
+                message: limit + "; this connection had not authenticated and was evicted for a newer one"))
+    }
+
     private func authenticationDeadline(_ token: Int) {
+        guard let session = sessions[token], !session.isJoined else { return }
+        close(
+            token,
+            RPCError(
+                code: .deadlineExceeded,
+                message: "authentication did not finish in time (--handshake-timeout "
+                    + "\(PeerAddress.seconds(configuration.handshakeTimeout)) s)"))
+    }
+
+    /// The transport refused a message of this session over ``ServeConfiguration/maxMessageBytes`` (it reads
+    /// the 5-byte length prefix and stops; the actual size is not passed on).
+    func oversizedMessage(_ token: Int) {
         guard let session = sessions[token] else { return }
-        if case .joined = session.state { return }
-        close(token, RPCError(code: .deadlineExceeded, message: "authentication did not finish in time"))
+        let limit = configuration.maxMessageBytes
+        if case .joined(let id) = session.state {
+            log("client \(id) dropped: it sent a message over the limit of \(limit) bytes")
+        } else {
+            log("closed an unauthenticated connection from \(session.peer): a message over the limit of \(limit) bytes")
+        }
+        close(
+            token,
+            RPCError(
+                code: .resourceExhausted,
+                message: "a message exceeds the limit of \(limit) bytes (server maxMessageBytes)"))
     }
 
     /// The client's stream ended (it closed, vanished or its connection broke).
