@@ -38,6 +38,9 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     let denominatorTimesScale: UInt64
     /// 2·N·D·t², the denominator of the acceptance exponent.
     let exponentDenominator: UInt128
+    /// For σ ≥ 1 (the Karney path): ⌈k·σ⌉ for k = 0…``karneyIntervalCount`` (exact integer square roots);
+    /// empty for σ < 1 (the CKS path).
+    let intervalStarts: [UInt64]
 
     /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/nonPositiveParameter`` for σ² = 0;
     ///   ``SamplerError/parameterOutOfRange`` outside the supported range.
@@ -58,6 +61,13 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
         laplaceScale = t
         denominatorTimesScale = dt
         exponentDenominator = b
+        if n >= d {
+            intervalStarts = (0...karneyIntervalCount).map { k in
+                ceilingSquareRoot(numerator: UInt128(k * k) * UInt128(n), denominator: UInt128(d))
+            }
+        } else {
+            intervalStarts = []
+        }
     }
 
     /// One sample.
@@ -81,6 +91,48 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
 
     @inline(__always)
     func next(_ words: inout RandomWords) -> Int64 {
+        intervalStarts.isEmpty ? nextCKS(&words) : nextKarney(&words)
+    }
+
+    /// Karney 2016 ("Sampling exactly from the normal distribution", Algorithm D, μ = 0) with the exactness
+    /// argument of Docs/samplers.md: k ≥ 0 with P ∝ e^{−k/2} (count of Bernoulli(e^{−1/2}) successes), accepted
+    /// with e^{−k(k−1)/2}; i uniform in [⌈kσ⌉, ⌈kσ⌉ + ⌈σ⌉), kept if i < (k+1)σ; a sign, −0 refused; accepted
+    /// with exp(−(i²/σ² − k²)/2) = exp(−(i²·D − k²·N)/(2N)), a rational exponent in [0, k + 1/2).
+    /// Then P(±i) ∝ e^{−k/2}·e^{−k(k−1)/2}·e^{−(i²/σ² − k²)/2} = e^{−i²/(2σ²)}.
+    @inline(__always)
+    func nextKarney(_ words: inout RandomWords) -> Int64 {
+        let n = UInt128(varianceNumerator)
+        let d = UInt128(varianceDenominator)
+        let twoN = n << 1
+        return intervalStarts.withUnsafeBufferPointer { starts in
+            let width = starts[1]  // ⌈σ⌉
+            outer: while true {
+                var k = 0
+                while words.bernoulliExpMinusHalf() { k &+= 1 }
+                // Intervals beyond k = 64 (|Y| ≥ 64σ, probability < e^{-2000}) are refused.
+                guard k < karneyIntervalCount else { continue }
+                if k >= 2 {
+                    for _ in 0..<(k * (k - 1) / 2) where !words.bernoulliExpMinusOneBranchless() { continue outer }
+                }
+                let i = starts[k] &+ words.uniform(below: width)
+                if i >= starts[k + 1] { continue }
+                let negative = words.bit()
+                if negative && i == 0 { continue }
+                // i < 64σ ≤ 2^27, so i²·D < 2^118; k²·N < 2^76; the exponent numerator is < (2k + 1)·N.
+                var a = UInt128(i) * UInt128(i) * d - UInt128(k * k) * n
+                while a >= twoN {
+                    a -= twoN
+                    if !words.bernoulliExpMinusOneBranchless() { continue outer }
+                }
+                if !words.bernoulliExpMinusFraction32(a, twoN) { continue }
+                return negative ? -Int64(i) : Int64(i)
+            }
+        }
+    }
+
+    /// The CKS 2020 path (σ < 1).
+    @inline(__always)
+    func nextCKS(_ words: inout RandomWords) -> Int64 {
         let n = UInt128(varianceNumerator)
         while true {
             let y = words.discreteLaplace(scaleNumerator: laplaceScale, scaleDenominator: 1)
@@ -103,6 +155,24 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
             if accept { return y }
         }
     }
+}
+
+/// Number of σ-wide intervals the Karney path uses (outputs below 64σ in magnitude).
+let karneyIntervalCount = 64
+
+/// ⌈√(numerator/denominator)⌉, exactly: ⌈√x⌉ = ⌈√⌈x⌉⌉, then corrected by exact squaring.
+func ceilingSquareRoot(numerator: UInt128, denominator: UInt128) -> UInt64 {
+    let q = (numerator + denominator - 1) / denominator
+    var s = UInt128(1) << ((128 - q.leadingZeroBitCount + 1) / 2)  // ≥ √q
+    if q == 0 { return 0 }
+    while true {  // Newton from above: ⌊√q⌋
+        let t = (s + q / s) / 2
+        if t >= s { break }
+        s = t
+    }
+    while s * s < q { s += 1 }
+    while s > 0 && (s - 1) * (s - 1) >= q { s -= 1 }
+    return UInt64(s)
 }
 
 func greatestCommonDivisor(_ a: UInt64, _ b: UInt64) -> UInt64 {
