@@ -10,8 +10,9 @@ public enum DiscreteGaussian {
     public static func sample<R: SecureRandom>(
         varianceNumerator: UInt64, varianceDenominator: UInt64, using rng: inout R
     ) throws(SamplerError) -> Int64 {
+        // One draw: the CKS path (no table to build).
         let sampler = try DiscreteGaussianSampler(
-            varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator)
+            varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: false)
         return sampler.sample(using: &rng)
     }
 }
@@ -38,13 +39,20 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     let denominatorTimesScale: UInt64
     /// 2·N·D·t², the denominator of the acceptance exponent.
     let exponentDenominator: UInt128
-    /// For σ ≥ 1 (the Karney path): ⌈k·σ⌉ for k = 0…``karneyIntervalCount`` (exact integer square roots);
-    /// empty for σ < 1 (the CKS path).
-    let intervalStarts: [UInt64]
+    /// For σ ≥ 1: the exact table sampler (``GaussianTable``); nil for σ < 1 (the CKS path).
+    let table: GaussianTable?
 
     /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/nonPositiveParameter`` for σ² = 0;
     ///   ``SamplerError/parameterOutOfRange`` outside the supported range.
     public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(SamplerError) {
+        try self.init(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: true)
+    }
+
+    /// `table: false` keeps the CKS path for every σ (one-off draws, and tests comparing the two paths).
+    init(
+        varianceNumerator: UInt64, varianceDenominator: UInt64, table useTable: Bool,
+        tailMultiple: UInt64 = 12, slowCoins: Bool = false
+    ) throws(SamplerError) {
         guard varianceDenominator > 0 else { throw .zeroDenominator }
         guard varianceNumerator > 0 else { throw .nonPositiveParameter }
         let g = greatestCommonDivisor(varianceNumerator, varianceDenominator)
@@ -61,13 +69,8 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
         laplaceScale = t
         denominatorTimesScale = dt
         exponentDenominator = b
-        if n >= d {
-            intervalStarts = (0...karneyIntervalCount).map { k in
-                ceilingSquareRoot(numerator: UInt128(k * k) * UInt128(n), denominator: UInt128(d))
-            }
-        } else {
-            intervalStarts = []
-        }
+        table = useTable && n >= d
+            ? GaussianTable(numerator: n, denominator: d, tailMultiple: tailMultiple, slowCoins: slowCoins) : nil
     }
 
     /// One sample.
@@ -91,43 +94,8 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
 
     @inline(__always)
     func next(_ words: inout RandomWords) -> Int64 {
-        intervalStarts.isEmpty ? nextCKS(&words) : nextKarney(&words)
-    }
-
-    /// Karney 2016 ("Sampling exactly from the normal distribution", Algorithm D, μ = 0) with the exactness
-    /// argument of Docs/samplers.md: k ≥ 0 with P ∝ e^{−k/2} (count of Bernoulli(e^{−1/2}) successes), accepted
-    /// with e^{−k(k−1)/2}; i uniform in [⌈kσ⌉, ⌈kσ⌉ + ⌈σ⌉), kept if i < (k+1)σ; a sign, −0 refused; accepted
-    /// with exp(−(i²/σ² − k²)/2) = exp(−(i²·D − k²·N)/(2N)), a rational exponent in [0, k + 1/2).
-    /// Then P(±i) ∝ e^{−k/2}·e^{−k(k−1)/2}·e^{−(i²/σ² − k²)/2} = e^{−i²/(2σ²)}.
-    @inline(__always)
-    func nextKarney(_ words: inout RandomWords) -> Int64 {
-        let n = UInt128(varianceNumerator)
-        let d = UInt128(varianceDenominator)
-        let twoN = n << 1
-        return intervalStarts.withUnsafeBufferPointer { starts in
-            let width = starts[1]  // ⌈σ⌉
-            outer: while true {
-                var k = 0
-                while words.bernoulliExpMinusHalf() { k &+= 1 }
-                // Intervals beyond k = 64 (|Y| ≥ 64σ, probability < e^{-2000}) are refused.
-                guard k < karneyIntervalCount else { continue }
-                if k >= 2 {
-                    for _ in 0..<(k * (k - 1) / 2) where !words.bernoulliExpMinusOneBranchless() { continue outer }
-                }
-                let i = starts[k] &+ words.uniform(below: width)
-                if i >= starts[k + 1] { continue }
-                let negative = words.bit()
-                if negative && i == 0 { continue }
-                // i < 64σ ≤ 2^27, so i²·D < 2^118; k²·N < 2^76; the exponent numerator is < (2k + 1)·N.
-                var a = UInt128(i) * UInt128(i) * d - UInt128(k * k) * n
-                while a >= twoN {
-                    a -= twoN
-                    if !words.bernoulliExpMinusOneBranchless() { continue outer }
-                }
-                if !words.bernoulliExpMinusFraction32(a, twoN) { continue }
-                return negative ? -Int64(i) : Int64(i)
-            }
-        }
+        if let table { return table.next(&words) }
+        return nextCKS(&words)
     }
 
     /// The CKS 2020 path (σ < 1).
@@ -156,9 +124,6 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
         }
     }
 }
-
-/// Number of σ-wide intervals the Karney path uses (outputs below 64σ in magnitude).
-let karneyIntervalCount = 64
 
 /// ⌈√(numerator/denominator)⌉, exactly: ⌈√x⌉ = ⌈√⌈x⌉⌉, then corrected by exact squaring.
 func ceilingSquareRoot(numerator: UInt128, denominator: UInt128) -> UInt64 {
