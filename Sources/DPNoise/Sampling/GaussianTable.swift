@@ -1,21 +1,23 @@
 /// The table path of ``DiscreteGaussianSampler`` (σ ≥ 1): exact rejection sampling from a piecewise-constant
 /// envelope with rational (integer) bucket weights, an exact alias table, and acceptance coins that are almost
-/// always decided by one precomputed 64-bit threshold. Exactness argument: Docs/samplers.md.
+/// almost always decided by 32 random bits against a precomputed threshold. Exactness argument: Docs/samplers.md.
 ///
 /// Magnitudes i ≥ 0 are split into B buckets [b·w, (b+1)·w) below T = B·w (w = max(1, ⌊σ/32⌋), T ≥ 12σ) and a
 /// tail i ≥ T. With γ(i) = i²·D/(2N) (σ² = N/D) and a scale C:
 /// - bucket b has integer weight W_b ≥ C·e^{−γ(b·w)} (W_0 = C/2 when w = 1, for the unsigned 0); the tail has
-///   W_t ≥ 2C·(w_t/w)·e^{−γ(T)}; a reject entry takes the rest of 2^60. One 64-bit word picks an entry through
-///   an alias table over 2^p columns (p bits for the column, 60 − p for the threshold): P(entry) = W/2^60.
+///   W_t ≥ 2C·(w_t/w)·e^{−γ(T)}; a reject entry takes the rest of 2^32. The top 32 bits of one 64-bit word pick
+///   an entry through an alias table over 2^p columns (p bits for the column, 32 − p for the threshold):
+///   P(entry) = W/2^32.
 /// - in bucket b: i = b·w + j, j uniform in [0, w), a sign; accepted with κ_b·e^{−(γ(i) − γ(b·w))}, where
-///   κ_b = C·e^{−γ(b·w)}/W_b ≤ 1 is decided by a 64-bit word v against thresholds t_lo ≤ κ_b·2^64 ≤ t_hi
-///   (v < t_lo: yes; v ≥ t_hi: no; otherwise the exact big-integer comparison), and the second factor by CKS
+///   κ_b = C·e^{−γ(b·w)}/W_b ≤ 1 is decided by the word's low 32 bits v against thresholds
+///   t_lo ≤ κ_b·2^32 ≤ t_hi (v < t_lo: yes; v ≥ t_hi: no; otherwise the exact big-integer comparison), and the second factor by CKS
 ///   Algorithm 1 (exponent < 1/2).
 /// - in the tail: i = T + k·w_t + j with P(k) = 2^{−(k+1)}, j uniform in [0, w_t), a sign; accepted with
 ///   (C·2^{k+1}·w_t/(W_t·w))·e^{−γ(i)} ≤ 1, decided exactly by big-integer comparison (never fast).
-/// Every accepted (i, sign) then has probability C·e^{−γ(i)}/(2^61·w) (zero counted once), ∝ e^{−i²/(2σ²)}.
+/// Every accepted (i, sign) then has probability C·e^{−γ(i)}/(2^33·w) (zero counted once), ∝ e^{−i²/(2σ²)}.
 struct GaussianTable: Sendable, Equatable {
-    static let totalBits = 60
+    /// Bits of the alias draw (entry weights sum to 2^32); the other 32 bits of the same word decide κ.
+    static let totalBits = 32
 
     let numerator: UInt64
     let denominator: UInt64
@@ -25,8 +27,8 @@ struct GaussianTable: Sendable, Equatable {
     let tailWidth: UInt64
     let scale: UInt128
     let weights: [UInt64]  // W_b for b < B, then W_t
-    let acceptBelow: [UInt64]  // t_lo (saturated at 2^64 − 1)
-    let rejectFrom: [UInt128]  // t_hi (may be 2^64)
+    let acceptBelow: [UInt32]  // t_lo = ⌊κ_lo·2^32⌋ (saturated at 2^32 − 1)
+    let rejectFrom: [UInt64]  // t_hi = ⌈κ_hi·2^32⌉ (may be 2^32)
     let columnThreshold: [UInt64]
     let columnAlias: [UInt32]
     let columnBits: Int
@@ -57,12 +59,12 @@ struct GaussianTable: Sendable, Equatable {
         }
         let tailBound = ExpBounds.expMinus(UInt128(t) * UInt128(t) * UInt128(d), twoN, powers: powers).hi
         let zeroHalf = w == 1
-        // Σ_b e^{−γ_b} (upper), scaled by 2^-20 to fit: the first guess of C makes Σ W ≈ 2^60·(1 − 2^-8).
+        // Σ_b e^{−γ_b} (upper), scaled by 2^-20 to fit: the first guess of C makes Σ W ≈ 2^32·(1 − 2^-12).
         var sum: UInt128 = 0
         for (k, bound) in bounds.enumerated() { sum += (k == 0 && zeroHalf ? bound.hi / 2 : bound.hi) >> 20 }
         let budget = UInt128(1) << Self.totalBits
-        // sum ≈ S·2^107 for S = Σ e^{−γ_b}; C ≈ 2^60·(1 − 2^-8)/S.
-        var c = ((budget - (budget >> 8)) << 40) / ((sum >> 67) + 1)
+        // sum ≈ S·2^107 for S = Σ e^{−γ_b}; C ≈ 2^32·(1 − 2^-12)/S.
+        var c = ((budget - (budget >> 12)) << 40) / ((sum >> 67) + 1)
         c = min(c, budget) & ~1
         func ceilScaled(_ c: UInt128, _ x: UInt128) -> UInt128 { ExpBounds.mulUp(c, x) }
         var w8: [UInt64] = []
@@ -79,27 +81,27 @@ struct GaussianTable: Sendable, Equatable {
         }
         scale = c
         weights = w8 + [wTail]
-        // κ thresholds: κ·2^64 = C·e^{−γ}/(W·2^63) in Q1.127 units.
-        var below: [UInt64] = []
-        var from: [UInt128] = []
+        // κ thresholds: κ·2^32 = C·e^{−γ}/(W·2^95) in Q1.127 units.
+        var below: [UInt32] = []
+        var from: [UInt64] = []
         for k in 0..<b {
             if k == 0 && zeroHalf {  // κ_0 = (C/2)/W_0 = 1 exactly
-                below.append(UInt64.max)
-                from.append(UInt128(1) << 64)
+                below.append(UInt32.max)
+                from.append(1 << 32)
                 continue
             }
-            let divisor = UInt128(w8[k]) << 63
+            let divisor = UInt128(w8[k]) << 95
             let loProduct = c.multipliedFullWidth(by: bounds[k].lo)
             let hiProduct = c.multipliedFullWidth(by: bounds[k].hi)
             let lo = divisor.dividingFullWidth(loProduct).quotient
             let (hiQ, hiR) = divisor.dividingFullWidth(hiProduct)
             let hi = hiR == 0 ? hiQ : hiQ + 1
-            below.append(slowCoins ? 0 : UInt64(min(lo, UInt128(UInt64.max))))
-            from.append(slowCoins ? UInt128(1) << 64 : min(hi, UInt128(1) << 64))
+            below.append(slowCoins ? 0 : UInt32(min(lo, UInt128(UInt32.max))))
+            from.append(slowCoins ? 1 << 32 : UInt64(min(hi, UInt128(1) << 32)))
         }
         acceptBelow = below
         rejectFrom = from
-        // Exact alias table over 2^p columns of capacity 2^(60 − p); entries: buckets, tail, reject.
+        // Exact alias table over 2^p columns of capacity 2^(32 − p); entries: buckets, tail, reject.
         var masses = weights.map { UInt128($0) }
         let used = masses.reduce(0, +)
         masses.append(budget - used)
@@ -147,13 +149,13 @@ struct GaussianTable: Sendable, Equatable {
                         let x = words.next()
                         let column = Int(truncatingIfNeeded: x >> shift)
                         let u = (x >> thresholdShift) & capacityMask
+                        let v = UInt32(truncatingIfNeeded: x)  // the κ coin's first 32 bits
                         let entry = u < threshold[column] ? column : Int(alias[column])
                         if entry >= bucketCount {
                             if entry == bucketCount, let y = tail(&words) { return y }
                             continue
                         }
                         if w == 1 && entry == 0 { return 0 }
-                        let v = words.next()
                         if v >= acceptBelow[entry] && !kappa(entry, v, &words) { continue }
                         let start = UInt64(entry) &* w
                         var i = start
@@ -173,14 +175,16 @@ struct GaussianTable: Sendable, Equatable {
         }
     }
 
-    /// The κ_b coin once v ≥ t_lo: v ≥ t_hi rejects, otherwise the exact comparison.
-    func kappa(_ entry: Int, _ v: UInt64, _ words: inout RandomWords) -> Bool {
-        if UInt128(v) >= rejectFrom[entry] { return false }
+    /// The κ_b coin once its first 32 bits v are ≥ t_lo: v ≥ t_hi rejects, otherwise the exact comparison with
+    /// V's first 64 bits = v·2^32 + 32 fresh bits.
+    func kappa(_ entry: Int, _ v: UInt32, _ words: inout RandomWords) -> Bool {
+        if UInt64(v) >= rejectFrom[entry] { return false }
+        let prefix = UInt64(v) << 32 | UInt64(words.next32())
         let s = UInt128(UInt64(entry) * width)
         return words.lessThanScaledExp(
             rNumerator: BigUInt(scale), rDenominator: BigUInt(UInt128(weights[entry])),
             gammaNumerator: BigUInt(s * s * UInt128(denominator)),
-            gammaDenominator: BigUInt(UInt128(numerator) << 1), prefix: BigUInt(UInt128(v)), prefixWords: 1)
+            gammaDenominator: BigUInt(UInt128(numerator) << 1), prefix: BigUInt(UInt128(prefix)), prefixWords: 1)
     }
 
     /// A tail proposal and its exact acceptance; nil when rejected. Tail steps beyond k = 40 are refused (they
