@@ -102,7 +102,7 @@ import Testing
             varianceNumerator: c.numerator, varianceDenominator: 1, table: true, tailMultiple: c.tailMultiple,
             slowCoins: c.slow)
         var rng = ChaChaRandom.seeded(c.numerator &+ c.tailMultiple)
-        let samples = sampler.samples(count: c.slow ? 10_000 : 40_000, using: &rng)
+        let samples = sampler.samples(count: c.slow ? 5_000 : 25_000, using: &rng)
         let sigmaSquared = Double(c.numerator)
         let limit = Int64(8 * sigmaSquared.squareRoot() + 3)
         let fit = Statistics.chiSquare(
