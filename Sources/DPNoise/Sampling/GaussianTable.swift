@@ -52,12 +52,21 @@ struct GaussianTable: Sendable, Equatable {
         let wt = max(w, UInt64((UInt128(n) + UInt128(t) * UInt128(d) - 1) / (UInt128(t) * UInt128(d))))
         tailWidth = wt
         let twoN = UInt128(n) << 1
-        let powers = ExpBounds.integerPowers(Int(tailMultiple * tailMultiple / 2) + 8)
-        let bounds = (0..<b).map { k -> (lo: UInt128, hi: UInt128) in
-            let s = UInt128(UInt64(k) * w)
-            return ExpBounds.expMinus(s * s * UInt128(d), twoN, powers: powers)
+        // e^{−γ(b·w)} = q^{b²} with q = e^{−w²·D/(2N)}: one exp bound, then q^{(b+1)²} = q^{b²}·q^{2b+1} and
+        // q^{2b+3} = q^{2b+1}·q², every product rounded outwards (lower bounds down, upper bounds up).
+        let powers = ExpBounds.integerPowers(64)
+        let q = ExpBounds.expMinus(UInt128(w) * UInt128(w) * UInt128(d), twoN, powers: powers)
+        let q2 = (ExpBounds.mulDown(q.lo, q.lo), ExpBounds.mulUp(q.hi, q.hi))
+        var bounds: [(lo: UInt128, hi: UInt128)] = []
+        bounds.reserveCapacity(b + 1)
+        var current = (lo: ExpBounds.one, hi: ExpBounds.one)  // q^{b²}
+        var step = q  // q^{2b+1}
+        for _ in 0...b {
+            bounds.append(current)
+            current = (ExpBounds.mulDown(current.lo, step.lo), ExpBounds.mulUp(current.hi, step.hi))
+            step = (ExpBounds.mulDown(step.lo, q2.0), ExpBounds.mulUp(step.hi, q2.1))
         }
-        let tailBound = ExpBounds.expMinus(UInt128(t) * UInt128(t) * UInt128(d), twoN, powers: powers).hi
+        let tailBound = bounds.removeLast().hi  // e^{−γ(T)}, T = B·w
         let zeroHalf = w == 1
         // Σ_b e^{−γ_b} (upper), scaled by 2^-20 to fit: the first guess of C makes Σ W ≈ 2^32·(1 − 2^-12).
         var sum: UInt128 = 0
