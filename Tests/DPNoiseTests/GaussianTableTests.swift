@@ -1,7 +1,8 @@
 import Foundation
-@testable import DPNoise
 import Sodium
 import Testing
+
+@testable import DPNoise
 
 /// The table path of the discrete Gaussian and its primitives, against exact probabilities.
 @Suite struct GaussianTableTests {
@@ -61,7 +62,9 @@ import Testing
     /// The exact big-integer comparison alone (no prefix): Bernoulli(r·e^{−γ}), r up to 2.5 (above 1).
     @Test(arguments: 0..<5)
     func scaledExpComparisonHasFrequencyRExpMinusGamma(_ index: Int) {
-        let cases: [(UInt128, UInt128, UInt128, UInt128)] = [(1, 1, 1, 3), (3, 2, 1, 2), (5, 2, 1, 1), (1000, 1, 9, 1), (1, 1, 0, 1)]
+        let cases: [(UInt128, UInt128, UInt128, UInt128)] = [
+            (1, 1, 1, 3), (3, 2, 1, 2), (5, 2, 1, 1), (1000, 1, 9, 1), (1, 1, 0, 1),
+        ]
         let (rn, rd, a, b) = cases[index]
         let draws = 20_000
         let f = Self.frequency(seed: 120 + UInt64(index), draws: draws) {
@@ -93,7 +96,8 @@ import Testing
     /// The rare paths forced: every κ coin through the big-integer comparison, and a tail starting at σ or 2σ
     /// (so a large share of draws comes from the geometric tail and its exact acceptance).
     @Test(arguments: [
-        PathCase(numerator: 9, tailMultiple: 12, slow: true), PathCase(numerator: 1_000_000, tailMultiple: 12, slow: true),
+        PathCase(numerator: 9, tailMultiple: 12, slow: true),
+        PathCase(numerator: 1_000_000, tailMultiple: 12, slow: true),
         PathCase(numerator: 2, tailMultiple: 1, slow: false), PathCase(numerator: 100, tailMultiple: 2, slow: false),
         PathCase(numerator: 1_000_000, tailMultiple: 1, slow: false),
     ])
@@ -107,7 +111,9 @@ import Testing
         let limit = Int64(8 * sigmaSquared.squareRoot() + 3)
         let fit = Statistics.chiSquare(
             samples, support: -limit...limit, pmf: Statistics.discreteGaussianPMF(sigmaSquared: sigmaSquared))
-        #expect(fit.statistic < Statistics.chiSquareThreshold(fit.degreesOfFreedom), "χ²=\(fit.statistic) df=\(fit.degreesOfFreedom)")
+        #expect(
+            fit.statistic < Statistics.chiSquareThreshold(fit.degreesOfFreedom),
+            "χ²=\(fit.statistic) df=\(fit.degreesOfFreedom)")
     }
 
     /// ⌈kσ⌉ table: exact against brute force.

@@ -134,8 +134,8 @@ import Testing
         #expect(sk == Self.pinnedSkellam)
     }
 
-    /// Re-pinned on 2026-12-04 when σ ≥ 1 moved to the exact table path (GaussianTable; after the χ² fits above and the forced-path fits passed on it):
-    /// same distribution, different stream.
+    /// Re-pinned on 2026-12-04 when σ ≥ 1 moved to the exact table path (GaussianTable), after the χ² fits above
+    /// and the forced-path fits of GaussianTableTests passed on it: same distribution, different stream.
     static let pinnedGaussian: [Int64] = [-13, 14, -6, -13, -8, -3, 12, -9, -6, -10, -8, 2]
     /// Re-pinned on 2026-11-23 when 128-bit Bernoulli draws became lazy (``RandomWords/uniformBelow(_:isBelow:)``
     /// skips the low word when it cannot matter): same distribution (the fits above), different stream.

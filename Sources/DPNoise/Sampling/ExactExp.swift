@@ -148,7 +148,8 @@ enum ExpBounds {
     /// Bounds on exp(−a/b) = e^{−⌊γ⌋}·e^{−frac(γ)}, products rounded outwards, with `powers` from
     /// ``integerPowers(_:)``; beyond the table the last power is used for the upper bound (still an upper bound)
     /// and the lower bound is 0.
-    static func expMinus(_ a: UInt128, _ b: UInt128, powers: [(lo: UInt128, hi: UInt128)]) -> (lo: UInt128, hi: UInt128) {
+    static func expMinus(_ a: UInt128, _ b: UInt128, powers: [(lo: UInt128, hi: UInt128)]) -> (lo: UInt128, hi: UInt128)
+    {
         let m = a / b
         let (lo, hi) = fraction(a % b, b)
         if m >= UInt128(powers.count) { return (0, mulUp(hi, powers[powers.count - 1].hi)) }

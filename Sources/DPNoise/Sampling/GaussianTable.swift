@@ -10,8 +10,8 @@
 ///   P(entry) = W/2^32.
 /// - in bucket b: i = b·w + j, j uniform in [0, w), a sign; accepted with κ_b·e^{−(γ(i) − γ(b·w))}, where
 ///   κ_b = C·e^{−γ(b·w)}/W_b ≤ 1 is decided by the word's low 32 bits v against thresholds
-///   t_lo ≤ κ_b·2^32 ≤ t_hi (v < t_lo: yes; v ≥ t_hi: no; otherwise the exact big-integer comparison), and the second factor by CKS
-///   Algorithm 1 (exponent < 1/2).
+///   t_lo ≤ κ_b·2^32 ≤ t_hi (v < t_lo: yes; v ≥ t_hi: no; otherwise the exact big-integer comparison), and
+///   the second factor by CKS Algorithm 1 (exponent < 1/2).
 /// - in the tail: i = T + k·w_t + j with P(k) = 2^{−(k+1)}, j uniform in [0, w_t), a sign; accepted with
 ///   (C·2^{k+1}·w_t/(W_t·w))·e^{−γ(i)} ≤ 1, decided exactly by big-integer comparison (never fast).
 /// Every accepted (i, sign) then has probability C·e^{−γ(i)}/(2^33·w) (zero counted once), ∝ e^{−i²/(2σ²)}.
@@ -42,8 +42,9 @@ struct GaussianTable: Sendable, Equatable {
         let w = max(1, sigmaFloor / 32)
         width = w
         // T = a multiple of w with T ≥ tailMultiple·σ, i.e. T²·D ≥ tailMultiple²·N.
-        let minimumT = UInt64(ceilingSquareRoot(
-            numerator: UInt128(tailMultiple * tailMultiple) * UInt128(n), denominator: UInt128(d)))
+        let minimumT = UInt64(
+            ceilingSquareRoot(
+                numerator: UInt128(tailMultiple * tailMultiple) * UInt128(n), denominator: UInt128(d)))
         let b = Int((max(minimumT, 1) + w - 1) / w)
         bucketCount = b
         let t = UInt64(b) * w
@@ -126,7 +127,10 @@ struct GaussianTable: Sendable, Equatable {
         var large: [Int] = []
         for (i, m) in masses.enumerated() { if m < capacity { small.append(i) } else { large.append(i) } }
         while let s = small.popLast() {
-            guard let l = large.last else { small.append(s); break }
+            guard let l = large.last else {
+                small.append(s)
+                break
+            }
             threshold[s] = UInt64(masses[s])
             alias[s] = UInt32(l)
             masses[l] -= capacity - masses[s]
