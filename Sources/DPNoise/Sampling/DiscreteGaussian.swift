@@ -1,7 +1,8 @@
 import Sodium
 
-/// Exact discrete Gaussian N_ℤ(0, σ²): P(Y = y) ∝ exp(−y²/(2σ²)) on ℤ, for rational σ² (Canonne, Kamath,
-/// Steinke 2020, Algorithm 3). See ``DiscreteGaussianSampler`` for the supported range and the batch path.
+/// Exact discrete Gaussian N_ℤ(0, σ²): P(Y = y) ∝ exp(−y²/(2σ²)) on ℤ, for rational σ². One-off draws use
+/// Canonne, Kamath, Steinke 2020, Algorithm 3; ``DiscreteGaussianSampler`` (the batch path) uses a precomputed
+/// exact table for σ ≥ 1 and documents the supported range.
 public enum DiscreteGaussian {
     /// One sample with σ² = `varianceNumerator / varianceDenominator` (the "σ²" parameter of N_ℤ; the actual
     /// variance of N_ℤ is slightly below σ² for σ < 1 and equal to it within 10^-30 relative for σ ≥ 3).
@@ -19,7 +20,11 @@ public enum DiscreteGaussian {
 
 /// A discrete Gaussian sampler with its per-σ constants precomputed (the fast path for many samples).
 ///
-/// Algorithm (CKS 2020, Alg. 3): t = ⌊σ⌋ + 1; repeat Y ← discrete Laplace(scale t) until
+/// Algorithm for σ ≥ 1 (N ≥ D): the exact table sampler ``GaussianTable`` (integer alias table over buckets of
+/// magnitudes, acceptance coins decided by 32-bit thresholds with an exact big-integer fallback; about one or two
+/// random words per sample, ~8–100 µs to build; exactness argument in Docs/samplers.md).
+///
+/// Algorithm for σ < 1 (CKS 2020, Alg. 3): t = ⌊σ⌋ + 1; repeat Y ← discrete Laplace(scale t) until
 /// Bernoulli(exp(−(|Y| − σ²/t)²/(2σ²))) accepts. With σ² = N/D (reduced) the exponent is the exact rational
 /// (|Y|·D·t − N)² / (2·N·D·t²), evaluated in 128-bit (256-bit when |Y| is huge) integers.
 ///
@@ -27,7 +32,7 @@ public enum DiscreteGaussian {
 ///   denominator is at most 2^20 (σ² = 0.01 as 1/100, σ² = 10^12 as 10^12/1). Outside it ``init`` throws.
 /// - Outputs are bounded by 2^62 in magnitude (see `maximumSampleMagnitude`; the truncation has probability
 ///   below exp(−2^40)).
-/// - Expected cost: about 10–15 uniform 64-bit draws per sample (no division in the common path).
+/// - Expected cost: σ ≥ 1, 1–2 words per sample; σ < 1 (CKS), about 10–15 uniform draws per sample.
 /// - Thread-safety: the struct is immutable and `Sendable`; the generator passed in is not shared.
 public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// σ² = numerator / denominator, reduced to lowest terms.
