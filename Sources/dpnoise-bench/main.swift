@@ -95,7 +95,9 @@ guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else
 var rng = ChaChaRandom.seeded(1)
 let sampleCount = 1 << 20
 do {
+    let dg1 = try DiscreteGaussianSampler(varianceNumerator: 1, varianceDenominator: 1)
     let dg10 = try DiscreteGaussianSampler(varianceNumerator: 100, varianceDenominator: 1)
+    let dg100k = try DiscreteGaussianSampler(varianceNumerator: 10_000_000_000, varianceDenominator: 1)
     let dg1000 = try DiscreteGaussianSampler(varianceNumerator: 1_000_000, varianceDenominator: 1)
     // The local variance the planner chose for the 10-client DP round on all-MiniLM-L6-v2 (σ ≈ 5,327 in
     // integer units, denominator 2^16): the exponent denominator exceeds 2^64, the 128-bit path.
@@ -103,20 +105,31 @@ do {
     let sk10 = try SkellamSampler(varianceNumerator: 100, varianceDenominator: 1)
     let sk1000 = try SkellamSampler(varianceNumerator: 1_000_000, varianceDenominator: 1)
     let r = options.repetitions
+    let dgRate1 = samplesPerSecond(count: sampleCount, repetitions: r) { dg1.fill($0, using: &rng) }
+    let dgRate100k = samplesPerSecond(count: sampleCount, repetitions: r) { dg100k.fill($0, using: &rng) }
     let dgRate10 = samplesPerSecond(count: sampleCount, repetitions: r) { dg10.fill($0, using: &rng) }
     let dgRate1000 = samplesPerSecond(count: sampleCount, repetitions: r) { dg1000.fill($0, using: &rng) }
     let dgRateRound = samplesPerSecond(count: sampleCount, repetitions: r) { dgRound.fill($0, using: &rng) }
     let skRate10 = samplesPerSecond(count: sampleCount, repetitions: r) { sk10.fill($0, using: &rng) }
     let skRate1000 = samplesPerSecond(count: sampleCount / 16, repetitions: r) { sk1000.fill($0, using: &rng) }
     let maskSeconds = maskBaselineSeconds(dimension: options.dimension, neighbours: 30, repetitions: r)
+    // Masking words per second in this run: 31 keystreams of d words each.
+    let maskWordsPerSecond = Double(31 * options.dimension) / maskSeconds
     var result: [String: Double] = [
+        "dg_samples_per_s_sigma1": dgRate1,
+        "dg_samples_per_s_sigma100000": dgRate100k,
         "dg_samples_per_s_sigma10": dgRate10,
         "dg_samples_per_s_sigma1000": dgRate1000,
         "dg_samples_per_s_minilm_round": dgRateRound,
         "skellam_samples_per_s_sigma10": skRate10,
         "skellam_samples_per_s_sigma1000": skRate1000,
         "mask_k30_ms": maskSeconds * 1000,
+        "mask_words_per_s": maskWordsPerSecond,
     ]
+    // Samples per masking word (the ratio): sampler rate / masking word rate, same run.
+    for key in result.keys.filter({ $0.contains("samples_per_s") }) {
+        result[key.replacingOccurrences(of: "samples_per_s", with: "per_mask_word")] = result[key]! / maskWordsPerSecond
+    }
     if let encodeSeconds = try encoderSeconds(dimension: options.dimension, repetitions: r) {
         result["encode_ms"] = encodeSeconds * 1000
         result["encode_to_mask_ratio"] = encodeSeconds / maskSeconds

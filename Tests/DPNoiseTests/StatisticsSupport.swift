@@ -58,9 +58,9 @@ enum Statistics {
         return xs.reduce(0.0) { $0 + (Double($1) - m) * (Double($1) - m) } / Double(xs.count - 1)
     }
 
-    /// The discrete Gaussian pmf N_ℤ(0, σ²), normalised over |y| ≤ 40σ + 40.
+    /// The discrete Gaussian pmf N_ℤ(0, σ²), normalised over |y| ≤ 14σ + 40 (the mass beyond is below e^-98).
     static func discreteGaussianPMF(sigmaSquared: Double) -> (Int64) -> Double {
-        let limit = Int64(40 * sigmaSquared.squareRoot() + 40)
+        let limit = Int64(14 * sigmaSquared.squareRoot() + 40)
         var total = 0.0
         for y in -limit...limit { total += exp(-Double(y * y) / (2 * sigmaSquared)) }
         return { y in exp(-Double(y) * Double(y) / (2 * sigmaSquared)) / total }
@@ -69,7 +69,7 @@ enum Statistics {
     /// The variance of N_ℤ(0, σ²) (differs from σ² visibly only for σ < 1).
     static func discreteGaussianVariance(sigmaSquared: Double) -> Double {
         let pmf = discreteGaussianPMF(sigmaSquared: sigmaSquared)
-        let limit = Int64(40 * sigmaSquared.squareRoot() + 40)
+        let limit = Int64(14 * sigmaSquared.squareRoot() + 40)
         var v = 0.0
         for y in -limit...limit { v += Double(y * y) * pmf(y) }
         return v

@@ -1,7 +1,8 @@
 import Sodium
 
-/// Exact discrete Gaussian N_ℤ(0, σ²): P(Y = y) ∝ exp(−y²/(2σ²)) on ℤ, for rational σ² (Canonne, Kamath,
-/// Steinke 2020, Algorithm 3). See ``DiscreteGaussianSampler`` for the supported range and the batch path.
+/// Exact discrete Gaussian N_ℤ(0, σ²): P(Y = y) ∝ exp(−y²/(2σ²)) on ℤ, for rational σ². One-off draws use
+/// Canonne, Kamath, Steinke 2020, Algorithm 3; ``DiscreteGaussianSampler`` (the batch path) uses a precomputed
+/// exact table for σ ≥ 1 and documents the supported range.
 public enum DiscreteGaussian {
     /// One sample with σ² = `varianceNumerator / varianceDenominator` (the "σ²" parameter of N_ℤ; the actual
     /// variance of N_ℤ is slightly below σ² for σ < 1 and equal to it within 10^-30 relative for σ ≥ 3).
@@ -10,15 +11,20 @@ public enum DiscreteGaussian {
     public static func sample<R: SecureRandom>(
         varianceNumerator: UInt64, varianceDenominator: UInt64, using rng: inout R
     ) throws(SamplerError) -> Int64 {
+        // One draw: the CKS path (no table to build).
         let sampler = try DiscreteGaussianSampler(
-            varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator)
+            varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: false)
         return sampler.sample(using: &rng)
     }
 }
 
 /// A discrete Gaussian sampler with its per-σ constants precomputed (the fast path for many samples).
 ///
-/// Algorithm (CKS 2020, Alg. 3): t = ⌊σ⌋ + 1; repeat Y ← discrete Laplace(scale t) until
+/// Algorithm for σ ≥ 1 (N ≥ D): the exact table sampler ``GaussianTable`` (integer alias table over buckets of
+/// magnitudes, acceptance coins decided by 32-bit thresholds with an exact big-integer fallback; about one or two
+/// random words per sample, ~8–100 µs to build; exactness argument in Docs/samplers.md).
+///
+/// Algorithm for σ < 1 (CKS 2020, Alg. 3): t = ⌊σ⌋ + 1; repeat Y ← discrete Laplace(scale t) until
 /// Bernoulli(exp(−(|Y| − σ²/t)²/(2σ²))) accepts. With σ² = N/D (reduced) the exponent is the exact rational
 /// (|Y|·D·t − N)² / (2·N·D·t²), evaluated in 128-bit (256-bit when |Y| is huge) integers.
 ///
@@ -26,7 +32,7 @@ public enum DiscreteGaussian {
 ///   denominator is at most 2^20 (σ² = 0.01 as 1/100, σ² = 10^12 as 10^12/1). Outside it ``init`` throws.
 /// - Outputs are bounded by 2^62 in magnitude (see `maximumSampleMagnitude`; the truncation has probability
 ///   below exp(−2^40)).
-/// - Expected cost: about 10–15 uniform 64-bit draws per sample (no division in the common path).
+/// - Expected cost: σ ≥ 1, 1–2 words per sample; σ < 1 (CKS), about 10–15 uniform draws per sample.
 /// - Thread-safety: the struct is immutable and `Sendable`; the generator passed in is not shared.
 public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// σ² = numerator / denominator, reduced to lowest terms.
@@ -38,10 +44,20 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     let denominatorTimesScale: UInt64
     /// 2·N·D·t², the denominator of the acceptance exponent.
     let exponentDenominator: UInt128
+    /// For σ ≥ 1: the exact table sampler (``GaussianTable``); nil for σ < 1 (the CKS path).
+    let table: GaussianTable?
 
     /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/nonPositiveParameter`` for σ² = 0;
     ///   ``SamplerError/parameterOutOfRange`` outside the supported range.
     public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(SamplerError) {
+        try self.init(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: true)
+    }
+
+    /// `table: false` keeps the CKS path for every σ (one-off draws, and tests comparing the two paths).
+    init(
+        varianceNumerator: UInt64, varianceDenominator: UInt64, table useTable: Bool,
+        tailMultiple: UInt64 = 12, slowCoins: Bool = false
+    ) throws(SamplerError) {
         guard varianceDenominator > 0 else { throw .zeroDenominator }
         guard varianceNumerator > 0 else { throw .nonPositiveParameter }
         let g = greatestCommonDivisor(varianceNumerator, varianceDenominator)
@@ -58,6 +74,8 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
         laplaceScale = t
         denominatorTimesScale = dt
         exponentDenominator = b
+        table = useTable && n >= d
+            ? GaussianTable(numerator: n, denominator: d, tailMultiple: tailMultiple, slowCoins: slowCoins) : nil
     }
 
     /// One sample.
@@ -81,6 +99,13 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
 
     @inline(__always)
     func next(_ words: inout RandomWords) -> Int64 {
+        if let table { return table.next(&words) }
+        return nextCKS(&words)
+    }
+
+    /// The CKS 2020 path (σ < 1).
+    @inline(__always)
+    func nextCKS(_ words: inout RandomWords) -> Int64 {
         let n = UInt128(varianceNumerator)
         while true {
             let y = words.discreteLaplace(scaleNumerator: laplaceScale, scaleDenominator: 1)
@@ -103,6 +128,21 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
             if accept { return y }
         }
     }
+}
+
+/// ⌈√(numerator/denominator)⌉, exactly: ⌈√x⌉ = ⌈√⌈x⌉⌉, then corrected by exact squaring.
+func ceilingSquareRoot(numerator: UInt128, denominator: UInt128) -> UInt64 {
+    let q = (numerator + denominator - 1) / denominator
+    var s = UInt128(1) << ((128 - q.leadingZeroBitCount + 1) / 2)  // ≥ √q
+    if q == 0 { return 0 }
+    while true {  // Newton from above: ⌊√q⌋
+        let t = (s + q / s) / 2
+        if t >= s { break }
+        s = t
+    }
+    while s * s < q { s += 1 }
+    while s > 0 && (s - 1) * (s - 1) >= q { s -= 1 }
+    return UInt64(s)
 }
 
 func greatestCommonDivisor(_ a: UInt64, _ b: UInt64) -> UInt64 {
