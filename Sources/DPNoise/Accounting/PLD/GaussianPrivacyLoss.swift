@@ -64,6 +64,19 @@ struct GaussianPrivacyLoss: Sendable {
         }
     }
 
+    /// (P_upper(X ≤ x), P_lower(X ≤ x)) sharing the normal CDF at x/σ.
+    func cdfs(_ x: Double) -> (upper: Double, lower: Double) {
+        let here = StandardNormal.cdf(x / sigma)
+        switch adjacency {
+        case .remove:
+            let shifted = StandardNormal.cdf((x + 1) / sigma)
+            return (q == 1 ? shifted : (1 - q) * here + q * shifted, here)
+        case .add:
+            let shifted = StandardNormal.cdf((x - 1) / sigma)
+            return (here, q == 1 ? shifted : (1 - q) * here + q * shifted)
+        }
+    }
+
     /// P_upper(X > x), computed from the upper tail directly (no cancellation).
     func upperSurvival(_ x: Double) -> Double {
         switch adjacency {
@@ -97,7 +110,11 @@ struct GaussianPrivacyLoss: Sendable {
         let x = inverse(epsilon)
         if x == .infinity { return min(1, max(0, -Foundation.expm1(epsilon))) }
         if x == -.infinity { return 0 }
-        let value = upperCDF(x) - Foundation.exp(epsilon + lowerLogCDF(x))
+        // Both CDFs from two erfc evaluations; log space only where the lower CDF underflows or e^ε overflows.
+        let (upper, lower) = cdfs(x)
+        let value = lower > 1e-280 && epsilon < 700
+            ? upper - Foundation.exp(epsilon) * lower
+            : upper - Foundation.exp(epsilon + lowerLogCDF(x))
         return min(1, max(0, value))
     }
 

@@ -24,41 +24,37 @@ enum PLDComposition {
         let fft = FourierTransform(length: n)
         var re = [Double](repeating: 0, count: n)
         var im = [Double](repeating: 0, count: n)
-        for (k, m) in pmfs[0].masses.enumerated() { re[k % n] += m }
-        if pmfs.count == 2 { for (k, m) in pmfs[1].masses.enumerated() { im[k % n] += m } }
-        fft.transform(re: &re, im: &im, inverse: false)
+        for (k, m) in pmfs[0].masses.enumerated() { re[k & (n - 1)] += m }
+        if pmfs.count == 2 { for (k, m) in pmfs[1].masses.enumerated() { im[k & (n - 1)] += m } }
+        fft.forward(re: &re, im: &im)
         // |z|^T < e^{-745} underflows to 0 anyway: skip the power there (most of the spectrum for large T).
         let negligible = Foundation.exp(-2 * 745 / Double(times))
-        if pmfs.count == 1 {
-            for k in 0..<n {
-                if re[k] * re[k] + im[k] * im[k] < negligible { (re[k], im[k]) = (0, 0); continue }
-                (re[k], im[k]) = power(re[k], im[k], times)
-            }
-        } else {
-            // Z = A + iB with A, B the spectra of the two real inputs: A_k = (Z_k + conj Z_{−k})/2,
-            // B_k = (Z_k − conj Z_{−k})/(2i). The output spectrum is A^T + i·B^T (both inverse to real sequences).
-            var outRe = [Double](repeating: 0, count: n)
-            var outIm = [Double](repeating: 0, count: n)
-            for k in 0..<n {
-                let j = (n - k) & (n - 1)
-                let ar = 0.5 * (re[k] + re[j]), ai = 0.5 * (im[k] - im[j])
-                let br = 0.5 * (im[k] + im[j]), bi = -0.5 * (re[k] - re[j])
-                let (pr, pi) = ar * ar + ai * ai < negligible ? (0, 0) : power(ar, ai, times)
-                let (qr, qi) = br * br + bi * bi < negligible ? (0, 0) : power(br, bi, times)
-                outRe[k] = pr - qi
-                outIm[k] = pi + qr
-            }
-            re = outRe
-            im = outIm
+        @inline(__always) func raise(_ r: Double, _ i: Double) -> (Double, Double) {
+            r * r + i * i < negligible ? (0, 0) : power(r, i, times)
         }
-        fft.transform(re: &re, im: &im, inverse: true)
+        // Frequencies k and j = −k mod n are handled together. With Z = A + iB (A, B the spectra of the two
+        // real inputs): A_k = (Z_k + conj Z_j)/2, B_k = (Z_k − conj Z_j)/(2i); the output spectrum is
+        // C = A^T + i·B^T, and C_j = conj(A_k^T) + i·conj(B_k^T) since A, B are Hermitian.
+        for p in 0..<n {
+            let k = fft.position(ofFrequency: p)  // bit reversal is an involution: p holds frequency rev(p)
+            let q = fft.position(ofFrequency: (n - k) & (n - 1))
+            if q < p { continue }
+            let (zr, zi, wr, wi) = (re[p], im[p], re[q], im[q])
+            let (ar, ai) = (0.5 * (zr + wr), 0.5 * (zi - wi))
+            let (br, bi) = (0.5 * (zi + wi), -0.5 * (zr - wr))
+            let (pr, pi) = raise(ar, ai)
+            let (qr, qi) = pmfs.count == 2 ? raise(br, bi) : (0, 0)
+            (re[p], im[p]) = (pr - qi, pi + qr)
+            (re[q], im[q]) = (pr + qi, -pi + qr)
+        }
+        fft.inverse(re: &re, im: &im)
         return pmfs.enumerated().map { (index, pmf) in
             let source = index == 0 ? re : im
             let w = windows[index]
             let count = w.upper - w.lower + 1
             var masses = [Double](repeating: 0, count: count)
             for k in 0..<count {
-                let position = ((w.lower + k) % n + n) % n
+                let position = (w.lower + k) & (n - 1)
                 masses[k] = max(0, source[position])
             }
             let finiteSurvives = Foundation.exp(Double(times) * Foundation.log1p(-pmf.infinityMass))
@@ -86,17 +82,21 @@ enum PLDComposition {
             var im = [Double](repeating: 0, count: n)
             for (k, m) in a.masses.enumerated() { re[k] = m }
             for (k, m) in b.masses.enumerated() { im[k] = m }
-            fft.transform(re: &re, im: &im, inverse: false)
-            var outRe = [Double](repeating: 0, count: n)
-            var outIm = [Double](repeating: 0, count: n)
-            for k in 0..<n {
-                let j = (n - k) & (n - 1)
-                let ar = 0.5 * (re[k] + re[j]), ai = 0.5 * (im[k] - im[j])
-                let br = 0.5 * (im[k] + im[j]), bi = -0.5 * (re[k] - re[j])
-                outRe[k] = ar * br - ai * bi
-                outIm[k] = ar * bi + ai * br
+            fft.forward(re: &re, im: &im)
+            // Product spectrum C_k = A_k·B_k (A, B unpacked as in `selfCompose`); C_j = conj(C_k).
+            for p in 0..<n {
+                let k = fft.position(ofFrequency: p)
+                let q = fft.position(ofFrequency: (n - k) & (n - 1))
+                if q < p { continue }
+                let (zr, zi, wr, wi) = (re[p], im[p], re[q], im[q])
+                let (ar, ai) = (0.5 * (zr + wr), 0.5 * (zi - wi))
+                let (br, bi) = (0.5 * (zi + wi), -0.5 * (zr - wr))
+                let (cr, ci) = (ar * br - ai * bi, ar * bi + ai * br)
+                (re[p], im[p]) = (cr, ci)
+                (re[q], im[q]) = (cr, -ci)
             }
-            fft.transform(re: &outRe, im: &outIm, inverse: true)
+            fft.inverse(re: &re, im: &im)
+            let outRe = re
             for k in 0..<count { masses[k] = max(0, outRe[k]) }
         }
         let infinity = a.infinityMass + b.infinityMass - a.infinityMass * b.infinityMass
