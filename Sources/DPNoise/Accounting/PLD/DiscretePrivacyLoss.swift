@@ -90,14 +90,20 @@ struct DiscretePrivacyLoss: Sendable {
             case .add: mu(x)
             }
         }
-        var buckets: [Int: Double] = [:]
-        var infinity = 0.0
-        func add(loss: Double, mass: Double) {
-            guard mass > 0 else { return }
-            if loss == .infinity { infinity += mass; return }
-            buckets[Int((loss / h).rounded(.up)), default: 0] += mass
+        func index(_ loss: Double) -> Int { Int((loss / h).rounded(.up)) }
+        // The loss is non-increasing in x, but rounding can break ties either way: take the index range first.
+        var low = Int.max, high = Int.min
+        for x in -w...w {
+            let i = index(loss(x))
+            low = min(low, i)
+            high = max(high, i)
         }
-        for x in -w...w { add(loss: loss(x), mass: upperMass(x)) }
+        var masses = [Double](repeating: 0, count: high - low + 1)
+        var infinity = 0.0
+        for x in -w...w {
+            let mass = upperMass(x)
+            if mass > 0 { masses[index(loss(x)) - low] += mass }
+        }
         // Tails: upper-distribution mass at x < −w (high loss) and x > w (low loss; placed at loss(w) ≥ its loss).
         let lowTail: Double, highTail: Double
         switch adjacency {
@@ -109,13 +115,8 @@ struct DiscretePrivacyLoss: Sendable {
             lowTail = muAbove(w)
             highTail = muAbove(w)
         }
-        add(loss: highLossTailIsBounded ? loss(-w) : .infinity, mass: lowTail)
-        add(loss: loss(w), mass: highTail)
-        guard let low = buckets.keys.min(), let high = buckets.keys.max() else {
-            return PrivacyLossPMF(discretization: h, lowerIndex: 0, masses: [0], infinityMass: min(1, infinity))
-        }
-        var masses = [Double](repeating: 0, count: high - low + 1)
-        for (index, mass) in buckets { masses[index - low] += mass }
+        if highLossTailIsBounded { masses[index(loss(-w)) - low] += lowTail } else { infinity += lowTail }
+        masses[index(loss(w)) - low] += highTail
         return PrivacyLossPMF(discretization: h, lowerIndex: low, masses: masses, infinityMass: min(1, infinity))
     }
 }

@@ -10,10 +10,10 @@ public enum PrivacyEvent: Sendable, Equatable, Hashable {
     /// `samplingRate` q in (0, 1]; z > 0.
     case sampledGaussian(noiseMultiplier: Double, samplingRate: Double)
     /// Integer-valued query with sensitivity Δ ≥ 1 plus discrete Gaussian noise N_ℤ(0, s²), μ(x) ∝ e^{−x²/(2s²)},
-    /// `scale` s > 0 (noise units); optional Poisson sampling rate q in (0, 1].
+    /// `scale` s in (0, 10⁶] (noise units), Δ ≤ 2^20; optional Poisson sampling rate q in (0, 1].
     case discreteGaussian(scale: Double, sensitivity: Int, samplingRate: Double = 1)
     /// Integer-valued query with sensitivity Δ ≥ 1 plus discrete Laplace noise μ(x) ∝ e^{−a|x|}, `parameter`
-    /// a > 0; optional Poisson sampling rate q in (0, 1].
+    /// a > 0, Δ ≤ 2^24; optional Poisson sampling rate q in (0, 1].
     case discreteLaplace(parameter: Double, sensitivity: Int, samplingRate: Double = 1)
 
     /// Throws `invalidParameter` naming the offending value.
@@ -24,15 +24,22 @@ public enum PrivacyEvent: Sendable, Equatable, Hashable {
         case .sampledGaussian(let z, let q):
             try Check.positive(z, "noiseMultiplier")
             try Check.samplingRate(q)
-        case .discreteGaussian(let s, let delta, let q):
+        case .discreteGaussian(let s, let sensitivity, let q):
             try Check.positive(s, "scale")
-            try Check.atLeast(delta, 1, "sensitivity")
+            try Check.atLeast(sensitivity, 1, "sensitivity")
             try Check.samplingRate(q)
-            guard s <= 1e7 else { throw .invalidParameter(name: "scale", reason: "must be ≤ 1e7, got \(s)") }
-        case .discreteLaplace(let a, let delta, let q):
+            // Every integer within 11.6·s is enumerated once.
+            guard s <= 1e6 else { throw .invalidParameter(name: "scale", reason: "must be ≤ 1e6, got \(s)") }
+            guard sensitivity <= 1 << 20 else {
+                throw .invalidParameter(name: "sensitivity", reason: "must be ≤ 2^20, got \(sensitivity)")
+            }
+        case .discreteLaplace(let a, let sensitivity, let q):
             try Check.positive(a, "parameter")
-            try Check.atLeast(delta, 1, "sensitivity")
+            try Check.atLeast(sensitivity, 1, "sensitivity")
             try Check.samplingRate(q)
+            guard sensitivity <= 1 << 24 else {
+                throw .invalidParameter(name: "sensitivity", reason: "must be ≤ 2^24, got \(sensitivity)")
+            }
         }
     }
 }
