@@ -76,8 +76,9 @@ struct DiscretePrivacyLoss: Sendable {
         return false
     }
 
-    /// The pessimistic PMF on the grid h·ℤ.
-    func discretised(discretization h: Double) -> PrivacyLossPMF {
+    /// The pessimistic PMF on the grid h·ℤ; throws `invalidParameter(discretization)` when it would exceed
+    /// `PLDComposition.maximumPoints`.
+    func discretised(discretization h: Double) throws(AccountingError) -> PrivacyLossPMF {
         let logZ = logNormaliser
         let w = window
         let q = samplingRate
@@ -93,6 +94,12 @@ struct DiscretePrivacyLoss: Sendable {
         func index(_ loss: Double) -> Int { Int((loss / h).rounded(.up)) }
         // The loss is non-increasing in x, but rounding can break ties either way: take the index range first.
         var low = Int.max, high = Int.min
+        // Guard the grid size before converting losses to Int indices (a tiny h could overflow Int).
+        let span = (loss(-w) - loss(w)) / h
+        guard span.isFinite, span < Double(PLDComposition.maximumPoints) else {
+            try PLDComposition.checkSize(Int.max)
+            return PrivacyLossPMF(discretization: h, lowerIndex: 0, masses: [0], infinityMass: 1)
+        }
         for x in -w...w {
             let i = index(loss(x))
             low = min(low, i)

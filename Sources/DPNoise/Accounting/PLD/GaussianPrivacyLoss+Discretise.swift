@@ -8,10 +8,16 @@ extension GaussianPrivacyLoss {
 
     /// The pessimistic connect-the-dots PMF on the grid h·ℤ, over dp-accounting's loss range (e^{−50} tails)
     /// narrowed to where the tails carry more than `negligibleTailMass`.
-    func discretised(discretization h: Double) -> PrivacyLossPMF {
+    /// Throws `invalidParameter(discretization)` when the grid would exceed `PLDComposition.maximumPoints`.
+    func discretised(discretization h: Double) throws(AccountingError) -> PrivacyLossPMF {
         let range = lossRange()
-        let lowest = Int((range.lower / h).rounded(.down))
-        var upper = Int((range.upper / h).rounded(.up))
+        // Grid indices as Double first: a tiny h or σ must give an error, not an Int overflow.
+        let (lowestScaled, upperScaled) = ((range.lower / h).rounded(.down), (range.upper / h).rounded(.up))
+        guard lowestScaled.isFinite, upperScaled.isFinite, upperScaled - lowestScaled < 1e15 else {
+            throw .invalidParameter(name: "discretization", reason: "the loss range is too wide for the grid step \(h)")
+        }
+        let lowest = Int(lowestScaled)
+        var upper = Int(upperScaled)
         var lower = lowest
         // Smallest grid point with δ ≤ negligible (δ is non-increasing in ε).
         if delta(epsilon: Double(upper) * h) <= Self.negligibleTailMass {
@@ -34,6 +40,7 @@ extension GaussianPrivacyLoss {
             lower = good
         }
         if lower >= upper { lower = max(lowest, upper - 1) }
+        try PLDComposition.checkSize(upper - lower + 1)
         var deltas = [Double](repeating: 0, count: upper - lower + 1)
         for i in 0..<deltas.count { deltas[i] = delta(epsilon: Double(lower + i) * h) }
         return ConnectTheDots.pessimisticPMF(discretization: h, lowerIndex: lower, deltas: deltas)

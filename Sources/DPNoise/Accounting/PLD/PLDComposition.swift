@@ -7,6 +7,18 @@ enum PLDComposition {
     /// stays an upper bound (dp-accounting uses the same default, 1e-15).
     static let defaultTailBound = PrivacyLossDistribution.defaultTailBound
 
+    /// The most grid points one PMF or FFT may hold (2^24 doubles = 128 MiB per array); beyond it the caller is
+    /// told to use a coarser discretisation rather than exhausting memory.
+    static let maximumPoints = 1 << 24
+
+    /// Throws `invalidParameter(discretization)` when `count` grid points exceed `maximumPoints`.
+    static func checkSize(_ count: Int) throws(AccountingError) {
+        guard count <= maximumPoints else {
+            throw .invalidParameter(name: "discretization",
+                                    reason: "the loss grid would need \(count) points (limit 2^24); use a coarser grid")
+        }
+    }
+
     /// The T-fold self-composition of each of `pmfs` (one or two, same discretisation), sharing one complex FFT
     /// (two real sequences packed as real and imaginary parts).
     ///
@@ -14,12 +26,13 @@ enum PLDComposition {
     /// finite mass lies on either side of it; the FFT length only has to cover the window (the input is folded
     /// modulo the length), and the wrapped-around mass (≤ `tailBound`) is charged to the ∞-mass.
     static func selfCompose(_ pmfs: [PrivacyLossPMF], times: Int, tailBound: Double = defaultTailBound)
-        -> [PrivacyLossPMF]
+        throws(AccountingError) -> [PrivacyLossPMF]
     {
         precondition(!pmfs.isEmpty && pmfs.count <= 2 && times >= 1)
         if times == 1 { return pmfs }
         let windows = pmfs.map { window(of: $0, times: times, tailBound: tailBound) }
         let needed = windows.map { $0.upper - $0.lower + 1 }.max() ?? 1
+        try checkSize(needed)
         let n = FourierTransform.paddedLength(needed)
         let fft = FourierTransform(length: n)
         var re = [Double](repeating: 0, count: n)
@@ -67,9 +80,10 @@ enum PLDComposition {
     /// The composition of two PMFs with the same discretisation: convolution, then pessimistic truncation of
     /// tails of mass ≤ `tailBound`/2 each (`PrivacyLossPMF.truncatingTails`).
     static func compose(_ a: PrivacyLossPMF, _ b: PrivacyLossPMF, tailBound: Double = defaultTailBound)
-        -> PrivacyLossPMF
+        throws(AccountingError) -> PrivacyLossPMF
     {
         let count = a.masses.count + b.masses.count - 1
+        try checkSize(count)
         var masses = [Double](repeating: 0, count: count)
         if a.masses.count * b.masses.count <= 1 << 16 {
             for (i, x) in a.masses.enumerated() where x != 0 {

@@ -37,30 +37,32 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     public init(event: PrivacyEvent, discretization: Double) throws(AccountingError) {
         try Check.positive(discretization, "discretization")
         try event.validate()
-        func gaussian(_ sigma: Double, _ q: Double, _ adjacency: Adjacency) -> PrivacyLossPMF {
-            GaussianPrivacyLoss(sigma: sigma, samplingRate: q, adjacency: adjacency)
+        func gaussian(_ sigma: Double, _ q: Double, _ adjacency: Adjacency) throws(AccountingError) -> PrivacyLossPMF {
+            try GaussianPrivacyLoss(sigma: sigma, samplingRate: q, adjacency: adjacency)
                 .discretised(discretization: discretization)
         }
         switch event {
         case .gaussian(let z):
-            self.init(remove: gaussian(z, 1, .remove), add: nil)
+            self.init(remove: try gaussian(z, 1, .remove), add: nil)
         case .sampledGaussian(let z, let q):
-            self.init(remove: gaussian(z, q, .remove), add: q == 1 ? nil : gaussian(z, q, .add))
+            self.init(remove: try gaussian(z, q, .remove), add: q == 1 ? nil : try gaussian(z, q, .add))
         case .discreteGaussian(let s, let sensitivity, let q):
-            self.init(noise: .gaussian(scale: s), sensitivity: sensitivity, samplingRate: q,
+            try self.init(noise: .gaussian(scale: s), sensitivity: sensitivity, samplingRate: q,
                       discretization: discretization)
         case .discreteLaplace(let a, let sensitivity, let q):
-            self.init(noise: .laplace(parameter: a), sensitivity: sensitivity, samplingRate: q,
+            try self.init(noise: .laplace(parameter: a), sensitivity: sensitivity, samplingRate: q,
                       discretization: discretization)
         }
     }
 
-    private init(noise: DiscretePrivacyLoss.Noise, sensitivity: Int, samplingRate q: Double, discretization h: Double) {
-        func pmf(_ adjacency: Adjacency) -> PrivacyLossPMF {
-            DiscretePrivacyLoss(noise: noise, sensitivity: sensitivity, samplingRate: q, adjacency: adjacency)
+    private init(noise: DiscretePrivacyLoss.Noise, sensitivity: Int, samplingRate q: Double, discretization h: Double)
+        throws(AccountingError)
+    {
+        func pmf(_ adjacency: Adjacency) throws(AccountingError) -> PrivacyLossPMF {
+            try DiscretePrivacyLoss(noise: noise, sensitivity: sensitivity, samplingRate: q, adjacency: adjacency)
                 .discretised(discretization: h)
         }
-        self.init(remove: pmf(.remove), add: q == 1 ? nil : pmf(.add))
+        self.init(remove: try pmf(.remove), add: q == 1 ? nil : try pmf(.add))
     }
 
     /// The PLD of running this mechanism and then `other` (convolution; tails of mass ≤ `tailBound`/2 per side
@@ -74,19 +76,20 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
                                     reason: "compositions need equal grids, got \(discretization) and \(other.discretization)")
         }
         try Check.nonNegative(tailBound, "tailBound")
-        let removed = PLDComposition.compose(remove, other.remove, tailBound: tailBound)
+        let removed = try PLDComposition.compose(remove, other.remove, tailBound: tailBound)
         if add == nil, other.add == nil { return PrivacyLossDistribution(remove: removed, add: nil) }
-        let added = PLDComposition.compose(add ?? remove, other.add ?? other.remove, tailBound: tailBound)
+        let added = try PLDComposition.compose(add ?? remove, other.add ?? other.remove, tailBound: tailBound)
         return PrivacyLossDistribution(remove: removed, add: added)
     }
 
     /// The PLD of `times` ≥ 1 independent runs (one FFT raised to the power `times`; see `PLDComposition`).
+    /// Throws `invalidParameter(discretization)` when the composed grid would exceed 2^24 points.
     public func selfComposed(_ times: Int, tailBound: Double = defaultTailBound)
         throws(AccountingError) -> PrivacyLossDistribution
     {
         try Check.steps(times, "times")
         try Check.nonNegative(tailBound, "tailBound")
-        let composed = PLDComposition.selfCompose(add.map { [remove, $0] } ?? [remove], times: times,
+        let composed = try PLDComposition.selfCompose(add.map { [remove, $0] } ?? [remove], times: times,
                                                   tailBound: tailBound)
         return PrivacyLossDistribution(remove: composed[0], add: composed.count > 1 ? composed[1] : nil)
     }
