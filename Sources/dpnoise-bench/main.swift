@@ -1,6 +1,7 @@
 // dpnoise-bench: release-build benchmarks of the exact DP samplers and the DP encoder.
 //
 //   swift build -c release --product dpnoise-bench && .build/release/dpnoise-bench [--json] [--repetitions N]
+//   … dpnoise-bench --pld [--json]   (only the PLD accountant timings; see Benchmarks/pld-vs-dp-accounting.sh)
 //
 // Timings are the median of N repetitions (default 5). The masking baseline stands in for SecureAgg's masking
 // (not written yet): 31 ChaCha20 keystreams of d UInt32 words (1 self mask + k = 30 pairwise masks), each
@@ -14,6 +15,7 @@ struct Options {
     var json = false
     var repetitions = 5
     var dimension = 1 << 20
+    var pldOnly = false
 
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
@@ -21,6 +23,7 @@ struct Options {
         while let argument = iterator.next() {
             switch argument {
             case "--json": options.json = true
+            case "--pld": options.pldOnly = true
             case "--repetitions":
                 guard let value = iterator.next().flatMap(Int.init), value > 0 else { return nil }
                 options.repetitions = value
@@ -88,12 +91,31 @@ var blackHole: Int64 = 0
 }
 
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: dpnoise-bench [--json] [--repetitions N] [--dimension D]\n".utf8))
+    FileHandle.standardError.write(Data("usage: dpnoise-bench [--json] [--pld] [--repetitions N] [--dimension D]\n".utf8))
     exit(2)
 }
 
 var rng = ChaChaRandom.seeded(1)
 let sampleCount = 1 << 20
+func report(_ result: [String: Double], json: Bool) throws {
+    if json {
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    } else {
+        for key in result.keys.sorted() { print(String(format: "%-34@ %.4g", key as NSString, result[key] ?? 0)) }
+    }
+}
+
+if options.pldOnly {
+    do {
+        try report(try pldResults(repetitions: options.repetitions), json: options.json)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("dpnoise-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 do {
     let dg1 = try DiscreteGaussianSampler(varianceNumerator: 1, varianceDenominator: 1)
     let dg10 = try DiscreteGaussianSampler(varianceNumerator: 100, varianceDenominator: 1)
@@ -134,11 +156,9 @@ do {
         result["encode_ms"] = encodeSeconds * 1000
         result["encode_to_mask_ratio"] = encodeSeconds / maskSeconds
     }
-    if options.json {
-        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
-    } else {
-        for key in result.keys.sorted() { print(String(format: "%-34@ %.4g", key as NSString, result[key] ?? 0)) }
+    result.merge(try pldResults(repetitions: r)) { a, _ in a }
+    try report(result, json: options.json)
+    if !options.json {
         print("(mask baseline = 31 ChaCha20 keystreams of d UInt32 words added with &+; SecureAgg masking stand-in)")
     }
 } catch {

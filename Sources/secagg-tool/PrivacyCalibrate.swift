@@ -7,7 +7,9 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         commandName: "calibrate",
         abstract: "Smallest noise multiplier meeting a target (ε, δ).",
         discussion: """
-            Bisection on the noise multiplier to relative 1e-7; the result always satisfies ε ≤ target. \
+            Bisection on the noise multiplier (relative 1e-7 with RDP, 1e-5 with PLD, each PLD step being a full \
+            accountant run); the result always satisfies ε ≤ target. gaussian / sampled-gaussian default to \
+            --accountant pld; ddgauss / skellam always use RDP. \
             local_stddev is each client's noise stddev in model units (gaussian: z·c/√clients, or z·c).
 
             Example:
@@ -26,7 +28,13 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         let localStddev: Double
         let epsilon: Double
         let delta: Double
-        let order: Double
+        let accountant: String
+        /// RDP only.
+        let order: Double?
+        /// PLD only.
+        let discretization: Double?
+        /// Why the requested accountant was not used, when it was not.
+        let accountantNote: String?
         let targetEpsilon: Double
         let mechanism: String
         let steps: Int
@@ -36,7 +44,8 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         let bits: Int?
 
         enum CodingKeys: String, CodingKey {
-            case epsilon, delta, order, mechanism, steps, bits, scale
+            case epsilon, delta, accountant, order, discretization, mechanism, steps, bits, scale
+            case accountantNote = "accountant_note"
             case noiseMultiplier = "noise_multiplier"
             case localStddev = "local_stddev"
             case targetEpsilon = "target_epsilon"
@@ -52,6 +61,7 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         try options.validateCommon()
         let o = options
         let output: Output
+        let (accountant, note) = o.resolvedAccountant()
         if let distributed = o.mechanism.distributed {
             let result = try PrivacyErrors.mapping {
                 try NoiseCalibration.distributed(
@@ -63,26 +73,31 @@ struct PrivacyCalibrate: AsyncParsableCommand {
             }
             let configuration = result.configuration
             output = Output(noiseMultiplier: result.noiseMultiplier, localStddev: configuration?.localStddev ?? .nan,
-                            epsilon: result.guarantee.epsilon, delta: o.delta, order: result.guarantee.order,
+                            epsilon: result.guarantee.epsilon, delta: o.delta, accountant: accountant.rawValue,
+                            order: result.guarantee.order, discretization: nil, accountantNote: note,
                             targetEpsilon: targetEpsilon, mechanism: o.mechanism.rawValue, steps: o.steps,
                             samplingRate: o.samplingRate, scale: configuration?.scale,
                             inflatedL2: configuration?.inflatedL2, bits: configuration?.bits)
         } else {
             let result = try PrivacyErrors.mapping {
-                try NoiseCalibration.gaussian(targetEpsilon: targetEpsilon, delta: o.delta,
-                                              samplingRate: o.samplingRate, steps: o.steps)
+                try accountant.calibrateGaussian(targetEpsilon: targetEpsilon, delta: o.delta,
+                                                 samplingRate: o.samplingRate, steps: o.steps,
+                                                 discretization: o.discretization)
             }
             output = Output(noiseMultiplier: result.noiseMultiplier,
                             localStddev: o.gaussianLocalStddev(noiseMultiplier: result.noiseMultiplier),
-                            epsilon: result.guarantee.epsilon, delta: o.delta, order: result.guarantee.order,
+                            epsilon: result.guarantee.epsilon, delta: o.delta, accountant: accountant.rawValue,
+                            order: result.guarantee.order, discretization: result.guarantee.discretization,
+                            accountantNote: note,
                             targetEpsilon: targetEpsilon, mechanism: o.mechanism.rawValue, steps: o.steps,
                             samplingRate: o.samplingRate, scale: nil, inflatedL2: nil, bits: nil)
         }
         if o.json {
             try JSONOutput.print(output)
         } else {
+            if let note { printError("note: \(note)") }
             print("noise multiplier \(output.noiseMultiplier) (local stddev \(output.localStddev)) gives "
-                  + "ε = \(output.epsilon) at δ = \(output.delta)")
+                  + "ε = \(output.epsilon) at δ = \(output.delta) (\(output.accountant))")
         }
     }
 }

@@ -7,9 +7,10 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         commandName: "epsilon",
         abstract: "ε for given noise, sampling rate, steps and δ.",
         discussion: """
-            gaussian / sampled-gaussian use dp-accounting's 156 default orders; ddgauss / skellam use integer \
-            orders 2…128 and 256, the encoder's scale and rounded variance for M = --clients minimum survivors \
-            less --colluding-clients.
+            gaussian / sampled-gaussian use the PLD accountant by default (dp-accounting's PLDAccountant: \
+            pessimistic connect-the-dots, grid --discretization) or, with --accountant rdp, dp-accounting's 156 \
+            default RDP orders; ddgauss / skellam always use RDP with integer orders 2…128 and 256, the encoder's \
+            scale and rounded variance for M = --clients minimum survivors less --colluding-clients.
 
             Examples:
               privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
@@ -27,7 +28,13 @@ struct PrivacyEpsilon: AsyncParsableCommand {
     struct Output: Encodable {
         let epsilon: Double
         let delta: Double
-        let order: Double
+        let accountant: String
+        /// RDP only.
+        let order: Double?
+        /// PLD only.
+        let discretization: Double?
+        /// Why the requested accountant was not used, when it was not.
+        let accountantNote: String?
         let mechanism: String
         let steps: Int
         let samplingRate: Double
@@ -38,7 +45,8 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         let bits: Int?
 
         enum CodingKeys: String, CodingKey {
-            case epsilon, delta, order, mechanism, steps, bits, scale
+            case epsilon, delta, accountant, order, discretization, mechanism, steps, bits, scale
+            case accountantNote = "accountant_note"
             case samplingRate = "sampling_rate"
             case noiseMultiplier = "noise_multiplier"
             case localStddev = "local_stddev"
@@ -52,23 +60,27 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         }
         try options.validateCommon()
         let output: Output
+        let (accountant, note) = options.resolvedAccountant()
         if let distributed = options.mechanism.distributed {
             let configuration = try options.configuration(mechanism: distributed, noiseMultiplier: noiseMultiplier)
             let guarantee = try PrivacyErrors.mapping {
                 try configuration.epsilon(samplingRate: options.samplingRate, steps: options.steps,
                                           delta: options.delta)
             }
-            output = Output(epsilon: guarantee.epsilon, delta: guarantee.delta, order: guarantee.order,
+            output = Output(epsilon: guarantee.epsilon, delta: guarantee.delta, accountant: accountant.rawValue,
+                            order: guarantee.order, discretization: nil, accountantNote: note,
                             mechanism: options.mechanism.rawValue, steps: options.steps,
                             samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
                             localStddev: configuration.localStddev, scale: configuration.scale,
                             inflatedL2: configuration.inflatedL2, bits: configuration.bits)
         } else {
             let guarantee = try PrivacyErrors.mapping {
-                try GaussianAccountant.epsilon(noiseMultiplier: noiseMultiplier, samplingRate: options.samplingRate,
-                                               steps: options.steps, delta: options.delta)
+                try accountant.gaussianEpsilon(noiseMultiplier: noiseMultiplier, samplingRate: options.samplingRate,
+                                               steps: options.steps, delta: options.delta,
+                                               discretization: options.discretization)
             }
-            output = Output(epsilon: guarantee.epsilon, delta: guarantee.delta, order: guarantee.order,
+            output = Output(epsilon: guarantee.epsilon, delta: guarantee.delta, accountant: accountant.rawValue,
+                            order: guarantee.order, discretization: guarantee.discretization, accountantNote: note,
                             mechanism: options.mechanism.rawValue, steps: options.steps,
                             samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
                             localStddev: options.gaussianLocalStddev(noiseMultiplier: noiseMultiplier),
@@ -77,7 +89,9 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         if options.json {
             try JSONOutput.print(output)
         } else {
-            print("ε = \(output.epsilon) at δ = \(output.delta) (order \(output.order)) after \(output.steps) steps")
+            if let note { printError("note: \(note)") }
+            let how = output.order.map { "RDP, order \($0)" } ?? "PLD, h = \(output.discretization ?? .nan)"
+            print("ε = \(output.epsilon) at δ = \(output.delta) (\(how)) after \(output.steps) steps")
         }
     }
 }

@@ -8,7 +8,8 @@ import Testing
 /// `_compute_rdp_poisson_subsampled_gaussian`, `improved:`/`classic:` conversions, `RDP(orders=…)+classic_conversion`,
 /// `DDG_Thm1_min3`, `DDG_Thm1_term1`, `continuous_Gaussian…`, `ddgauss_epsilon`, `skellam_epsilon`, τ (`10*sum…`),
 /// `dp_accounting.calibrate(RDP…)`, `calibrate_dp_mechanism(RDP)` and `clients_per_round`.
-/// Skipped (comparison only): PLD, PRV, GDP, opacus, exact_gaussian_composition, paper:, and
+/// Skipped here (comparison only for RDP; the PLD and exact-Gaussian rows are checked by PLDAccountantTests): PLD,
+/// PRV, GDP, opacus, exact_gaussian_composition, paper:, and
 /// `RdpAccountant(REPLACE_SPECIAL)` (DP-FTRL tree, out of scope). Any other method fails the test, so a new kind
 /// of target row cannot pass silently.
 @Suite struct AccountantReferenceTests {

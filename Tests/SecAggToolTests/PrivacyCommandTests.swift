@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct PrivacyCommandTests {
     static let sampled = ["privacy", "epsilon", "--mechanism", "sampled-gaussian", "--noise-multiplier", "1.1",
-                          "--sampling-rate", "0.01", "--steps", "1000", "--delta", "1e-05", "--json"]
+                          "--sampling-rate", "0.01", "--steps", "1000", "--delta", "1e-05", "--accountant", "rdp",
+                          "--json"]
 
     @Test func epsilonEqualsTheReferenceAccountantValue() throws {
         // dp_public.csv, conversion "q=0.01,sigma=1.1,T=1000,delta=1e-05": improved rule ε = 1.7117701662429012 at 9.6.
@@ -14,6 +15,37 @@ import Testing
         #expect(abs(epsilon - 1.7117701662429012) / 1.7117701662429012 < 1e-9)
         #expect(json["order"] as? Double == 9.6)
         #expect(json["delta"] as? Double == 1e-5)
+        #expect(json["accountant"] as? String == "rdp")
+    }
+
+    @Test func pldIsTheDefaultForTheSampledGaussianAndIsTighter() throws {
+        // The cross-device example of issue 17: dp-accounting's PLDAccountant gives 0.20869, RDP 0.69.
+        let r = try CLIRunner.run(["privacy", "epsilon", "--mechanism", "sampled-gaussian", "--noise-multiplier", "1",
+                                   "--sampling-rate", "0.001", "--steps", "2000", "--delta", "1e-5", "--json"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let json = try r.json()
+        #expect(json["accountant"] as? String == "pld")
+        #expect(json["discretization"] as? Double == 1e-4)
+        #expect(json["order"] == nil)
+        let epsilon = try #require(json["epsilon"] as? Double)
+        #expect(abs(epsilon - 0.20869395268857516) / 0.20869395268857516 < 1e-3)
+    }
+
+    @Test func distributedMechanismsSayTheyFallBackToRDP() throws {
+        let r = try CLIRunner.run([
+            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--clients", "100",
+            "--dimension", "1024", "--l2-clip", "1", "--bits", "20", "--steps", "10", "--delta", "1e-5",
+            "--accountant", "pld", "--json"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let json = try r.json()
+        #expect(json["accountant"] as? String == "rdp")
+        #expect((json["accountant_note"] as? String)?.contains("ddgauss") == true)
+    }
+
+    @Test func nonsenseDiscretizationExitsTwoNamingIt() throws {
+        let r = try CLIRunner.run(Self.sampled.filter { $0 != "--json" } + ["--discretization", "0"])
+        #expect(r.exitCode == 2)
+        #expect(r.stderr.contains("--discretization"), "\(r.stderr)")
     }
 
     @Test func distributedEpsilonReproducesTheReferenceRow() throws {
