@@ -94,7 +94,7 @@ struct AvailabilityTests {
         let group = ProcessGroup()
         defer { group.killAll() }
         let (server, port) = try fixture.startServer(
-            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.4"], clients: 5, group: group)
+            ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.2"], clients: 5, group: group)
         let honest = try (1...4).map { try fixture.startClient($0, port: port, group: group) }
         let oversized = try fixture.startClient(
             5, port: port, extra: ["--misbehave", "oversized-message"], name: "oversized", group: group)

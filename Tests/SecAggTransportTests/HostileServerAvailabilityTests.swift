@@ -66,16 +66,14 @@ import Testing
     }
 
     @Test func aServerThatNeverAnswersHelloIsLeftAfterTheHandshakeLimit() async throws {
-        let start = ContinuousClock.now
         let error = try await failure(against: .silent, joinTimeout: .seconds(1))
-        let elapsed = ContinuousClock.now - start
         guard case .deadlineExceeded(let message)? = error else {
             Issue.record("expected deadlineExceeded, got \(String(describing: error))")
             return
         }
+        // Only the join/handshake limit words its failure this way (the 60 s session deadline does not): no wall
+        // clock bound here, other suites' blocking waits can hold the cooperative threads this test runs on.
         #expect(message.contains("did not answer the handshake within 1 s"), "\(message)")
-        // Generous: other suites' blocking waits can hold the cooperative threads this test runs on.
-        #expect(elapsed < .seconds(45))
     }
 
     @Test func aServerMessageOverTheClientsLimitIsReportedAsSuch() async throws {

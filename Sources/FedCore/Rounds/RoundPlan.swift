@@ -135,10 +135,17 @@ public enum RoundPlanner {
                         mechanism: settings.mechanism, l2Clip: settings.clip, dimension: padded, minimumSurvivors: m,
                         colludingClients: settings.colludingClients, maximumSummands: n, noiseMultiplier: z)
                 }
-                let variance = configuration.localScaledVariance
-                let noise: LocalNoise = settings.mechanism == .ddgauss
-                    ? .discreteGaussian(varianceNumerator: variance.numerator, varianceDenominator: variance.denominator)
-                    : .skellam(varianceNumerator: variance.numerator, varianceDenominator: variance.denominator)
+                let noise = localNoise(configuration)
+                do { try noise.checkSamplable() } catch {
+                    throw SimulationError.invalidSettings(
+                        unsamplableMessage(configuration, largestUsable: largestSamplableBits(below: configuration) {
+                            (b: Int) throws(AccountingError) -> DistributedDPConfiguration in
+                            try DistributedDPConfiguration(
+                                mechanism: settings.mechanism, l2Clip: settings.clip, dimension: padded,
+                                minimumSurvivors: m, colludingClients: settings.colludingClients,
+                                maximumSummands: n, noiseMultiplier: z, bits: b)
+                        }))
+                }
                 let encoding = EncodingParameters(
                     dimension: dimension, blockSize: settings.blockSize, l2Clip: settings.clip,
                     scale: configuration.scale, bits: configuration.bits, beta: configuration.beta,
@@ -162,6 +169,33 @@ public enum RoundPlanner {
         } catch {
             throw .invalidSettings("\(error)")
         }
+    }
+
+    /// The local noise a configuration asks every client to add.
+    static func localNoise(_ c: DistributedDPConfiguration) -> LocalNoise {
+        let v = c.localScaledVariance
+        return c.mechanism == .ddgauss
+            ? .discreteGaussian(varianceNumerator: v.numerator, varianceDenominator: v.denominator)
+            : .skellam(varianceNumerator: v.numerator, varianceDenominator: v.denominator)
+    }
+
+    /// The largest b below `c.bits` whose configuration (from `make`) the exact samplers can draw, if any.
+    static func largestSamplableBits(
+        below c: DistributedDPConfiguration, make: (Int) throws(AccountingError) -> DistributedDPConfiguration
+    ) -> Int? {
+        var b = c.bits - 1
+        while b >= 2 {
+            if let candidate = try? make(b), (try? localNoise(candidate).checkSamplable()) != nil { return b }
+            b -= 1
+        }
+        return nil
+    }
+
+    static func unsamplableMessage(_ c: DistributedDPConfiguration, largestUsable: Int?) -> String {
+        let sigma = c.localScaledVariance.value.squareRoot()
+        let advice = largestUsable.map { "the largest usable --bits is \($0)" } ?? "no --bits value works"
+        return "at \(c.bits) bits each client's noise would be σ = \(String(format: "%.4g", sigma)) integer units, "
+            + "beyond the exact sampler's range (σ ≤ 2^21): \(advice) for these settings; the run was not started"
     }
 
     /// The example-count limbs of a weighted round (nil when unweighted).
