@@ -124,4 +124,23 @@ import Testing
         #expect(throws: SimulationError.self) { _ = try run.recorder.open(try run.plan(round: 1), noiseMultiplier: 1) }
         #expect(run.recorder.plannedRounds == 0)
     }
+
+    /// A ledger whose recorded noise was edited (more variance than the parameters give) is refused on replay:
+    /// its ε would otherwise be understated.
+    @Test func editedLedgerNoiseIsRefusedOnReplay() throws {
+        var run = try Run()
+        defer { try? FileManager.default.removeItem(at: run.directory) }
+        let plan = try run.plan(round: 1)
+        var open = try run.recorder.open(plan, noiseMultiplier: 1)
+        try run.recorder.charge(&open)
+        try run.recorder.complete(open, survivors: plan.cohort, outputHash: String(repeating: "0", count: 64))
+        let url = run.directory.appendingPathComponent("run.ledger")
+        var text = try String(contentsOf: url, encoding: .utf8)
+        let numerator = plan.privacy!.localScaledVariance.numerator
+        text = text.replacingOccurrences(
+            of: "\"local_variance_numerator\":\(numerator)", with: "\"local_variance_numerator\":\(numerator * 4)")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let reopened = try PrivacyLedger.open(url)
+        #expect(throws: SimulationError.self) { _ = try RoundRecorder(settings: run.settings, ledger: reopened, audit: nil) }
+    }
 }

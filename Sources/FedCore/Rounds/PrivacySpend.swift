@@ -54,7 +54,22 @@ public struct PrivacySpend: Sendable, Equatable {
     /// released without noise (ε = ∞).
     public static func replaying(_ charged: [RoundCharged], unprotected: Int = 0) throws(AccountingError) -> PrivacySpend {
         var spend = PrivacySpend()
-        for record in charged { try spend.add(configuration(of: record), samplingRate: record.samplingRate) }
+        for record in charged {
+            let c = try configuration(of: record)
+            // The recorded scale and local variance must be what the recorded parameters give: a ledger edited to
+            // show more noise than was added would otherwise understate ε.
+            let v = c.localScaledVariance
+            guard abs(c.scale - record.scale) <= 1e-9 * max(abs(c.scale), 1),
+                v.numerator == record.localVarianceNumerator, v.denominator == record.localVarianceDenominator
+            else {
+                throw .invalidParameter(
+                    name: "ledger",
+                    reason: "round \(record.round) records scale \(record.scale) and variance "
+                        + "\(record.localVarianceNumerator)/\(record.localVarianceDenominator), but its parameters give "
+                        + "scale \(c.scale) and variance \(v.numerator)/\(v.denominator)")
+            }
+            try spend.add(c, samplingRate: record.samplingRate)
+        }
         for _ in 0..<max(0, unprotected) { spend.addUnprotected() }
         return spend
     }
