@@ -43,8 +43,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
         case let .update(e): return e.description
         case let .model(s): return s
         case let .accounting(e): return e.description
-        case let .ledger(e): return "\(e)"
-        case let .encoding(e): return "encoding: \(e)"
+        case let .ledger(e): return e.description
+        case let .encoding(e): return "encoding: \(e.description)"
         case let .budgetExhausted(round, spent, needed, budget):
             return "privacy budget exhausted: round \(round) would bring epsilon to \(fmt(needed)) "
                 + "but the budget is \(fmt(budget)) (\(fmt(spent)) spent, \(fmt(max(0, budget - spent))) left); "
