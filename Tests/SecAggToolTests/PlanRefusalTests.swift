@@ -32,3 +32,18 @@ import Testing
         #expect(four.exitCode == 0, "\(four.stderr)")
     }
 }
+
+/// Issue 16.4: a budget the planned rounds cannot fit is refused before round 1, with nothing charged.
+@Suite struct BudgetPrecheckTests {
+    @Test func budgetBelowTheRunsTargetIsRefusedBeforeRoundOne() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ledger = dir.appendingPathComponent("run.ledger").path
+        let r = try CLIRunner.run(["simulate", "--budget-epsilon", "5", "--seed", "1", "--ledger", ledger])
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.contains("budget too small for the run") && r.stderr.contains("nothing was started"), "\(r.stderr)")
+        #expect(!r.stderr.contains("round 1/"), "a round started: \(r.stderr)")
+        let text = (try? String(contentsOfFile: ledger, encoding: .utf8)) ?? ""
+        #expect(!text.contains("round_charged"))
+    }
+}

@@ -89,6 +89,12 @@ public struct FederatedSimulation {
         do {
             (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
                 settings: settings, plannedCohort: plannedCohort, dimension: dimension)
+            // Predictable failures before round 1: an unsafe cohort, noise beyond the samplers, a budget the
+            // planned rounds cannot fit.
+            try recorder.checkRunFitsBudget(
+                RoundPlanner.expectedPlan(
+                    round: recorder.firstRound, clients: plannedCohort, dimension: dimension, settings: settings,
+                    noiseMultiplier: z, bits: calibratedBits))
         } catch {
             try? recorder.closeRun()
             throw error

@@ -171,6 +171,16 @@ public enum RoundPlanner {
         }
     }
 
+    /// A round planned for `n` clients (ids 1…n) at the run's noise: what a typical round of the run looks like,
+    /// to check the whole run against the budget and the clients' safety rules before round 1.
+    public static func expectedPlan(
+        round: Int, clients n: Int, dimension: Int, settings: SimulationSettings, noiseMultiplier: Double?, bits: Int?
+    ) throws(SimulationError) -> RoundPlan {
+        try plan(
+            round: round, cohort: (1...max(n, 1)).map { UInt32($0) }, dimension: dimension, settings: settings,
+            noiseMultiplier: noiseMultiplier, bits: bits, roundSeed: [UInt8](repeating: 0, count: 32))
+    }
+
     /// The local noise a configuration asks every client to add.
     static func localNoise(_ c: DistributedDPConfiguration) -> LocalNoise {
         let v = c.localScaledVariance

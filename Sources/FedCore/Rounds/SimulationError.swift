@@ -18,6 +18,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     case encoding(EncodingError)
     /// The round would exceed the budget: `spent` so far, `needed` after this round, `budget`.
     case budgetExhausted(round: Int, spent: Double, needed: Double, budget: Double)
+    /// The run's planned rounds together would exceed the budget: found before round 1.
+    case runExceedsBudget(rounds: Int, spent: Double, needed: Double, budget: Double)
     /// A round without noise (ε = ∞) was asked for while a privacy budget is set.
     case unprotectedRoundRefused(round: Int, budget: Double)
     /// Fewer masked inputs arrived than the round accepts.
@@ -32,7 +34,7 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .budgetExhausted, .unprotectedRoundRefused, .tooFewSurvivors, .cohortTooSmall, .roundFailed: return 1
+        case .budgetExhausted, .runExceedsBudget, .unprotectedRoundRefused, .tooFewSurvivors, .cohortTooSmall, .roundFailed: return 1
         default: return 2
         }
     }
@@ -49,6 +51,10 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
             return "privacy budget exhausted: round \(round) would bring epsilon to \(fmt(needed)) "
                 + "but the budget is \(fmt(budget)) (\(fmt(spent)) spent, \(fmt(max(0, budget - spent))) left); "
                 + "the round was not started"
+        case let .runExceedsBudget(rounds, spent, needed, budget):
+            return "privacy budget too small for the run: its \(rounds) round(s) would bring epsilon to \(fmt(needed)) "
+                + "but the budget is \(fmt(budget)) (\(fmt(spent)) already spent); nothing was started: lower "
+                + "--target-epsilon or --rounds, or raise --budget-epsilon"
         case let .unprotectedRoundRefused(round, budget):
             return "round \(round) would release an average without noise (epsilon = infinity) but the budget is "
                 + "\(fmt(budget)) (--budget-epsilon or the ledger's budget); the round was not started: drop --no-dp "

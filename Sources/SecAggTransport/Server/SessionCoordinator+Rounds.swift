@@ -44,16 +44,22 @@ extension SessionCoordinator {
         }
         let z: Double?
         let calibratedBits: Int?
+        var recorder: RoundRecorder
         do {
+            recorder = try RoundRecorder(settings: settings, ledger: inputs.ledger, audit: inputs.audit)
             (z, calibratedBits) = try RoundPlanner.noiseMultiplier(
                 settings: settings, plannedCohort: plannedCohort, dimension: dimension)
+            // Predictable failures before round 1 (unsafe cohort, noise beyond the samplers, budget too small).
+            try recorder.checkRunFitsBudget(
+                RoundPlanner.expectedPlan(
+                    round: recorder.firstRound, clients: plannedCohort, dimension: dimension, settings: settings,
+                    noiseMultiplier: z, bits: calibratedBits))
         } catch {
             // Nothing started: tell every joined client why, close the audit log, and fail.
             closeAll(RPCError(code: .failedPrecondition, message: "the server cannot plan the run: \(error)"))
             try? inputs.audit?.closeRun(epsilonCumulative: 0)
             throw error
         }
-        var recorder = try RoundRecorder(settings: settings, ledger: inputs.ledger, audit: inputs.audit)
         let firstRound = recorder.firstRound
         var model = inputs.model
         var reports: [ServedRound] = []
