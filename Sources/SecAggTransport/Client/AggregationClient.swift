@@ -21,13 +21,17 @@ public enum AggregationClient {
 
     /// Connects to `host:port` (TLS when `caCertificate` is given) and runs the session.
     ///
-    /// - Parameter sessionTimeout: deadline of the whole session (all rounds).
+    /// - Parameters:
+    ///   - sessionTimeout: deadline of the whole session (all rounds).
+    ///   - allowPlaintext: plaintext to a non-loopback host (``PlaintextPolicy``); refused before connecting
+    ///     unless true.
     /// - Throws: ``TransportError``: `.permissionDenied` when the server refuses this client, `.remote` for a
     ///   failed round or status, `.deadlineExceeded` when the session outlives `sessionTimeout`.
     public static func run(
         host: String, port: Int, caCertificate: String?, participant: ClientParticipant, sessionTimeout: Duration,
-        log: @escaping @Sendable (String) -> Void
+        allowPlaintext: Bool = false, log: @escaping @Sendable (String) -> Void
     ) async throws(TransportError) -> Outcome {
+        try PlaintextPolicy.check(host: host, port: port, tls: caCertificate != nil, insecure: allowPlaintext)
         // An invalid policy or unreadable client ledger is a local error, found before connecting.
         _ = try ClientDriver(participant: participant, clientNonce: [])
         let security: HTTP2ClientTransport.Posix.TransportSecurity
