@@ -83,9 +83,9 @@ public struct RoundConfiguration: Sendable, Equatable {
     /// Mask for b-bit values: 2^b − 1.
     public var valueMask: UInt32 { bits == 32 ? UInt32.max : (UInt32(1) << UInt32(bits)) &- 1 }
 
-    /// Canonical bytes of the public round context: "secagg.v1.round-context" ‖ 0 ‖ version 2 ‖ run id (32) ‖
-    /// registry hash ‖ round ‖ n ‖ ids ‖ k ‖ t ‖ b ‖ m (integers little-endian; n, ids, k, t, b as UInt32;
-    /// round, m as UInt64).
+    /// Canonical bytes of the public round context: "secagg.v1.round-context" ‖ 0 ‖ version 2 ‖
+    /// run id (32) ‖ registry hash ‖ round ‖ n ‖ ids ‖ k ‖ t ‖ b ‖ m (integers little-endian; n, ids, k, t, b
+    /// as UInt32; round, m as UInt64).
     /// Computed once at initialisation (it is signed and hashed for every advertisement).
     public private(set) var contextBytes: [UInt8]
 

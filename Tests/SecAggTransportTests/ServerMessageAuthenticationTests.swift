@@ -43,7 +43,9 @@ import Testing
         let setup = try Setup(clients: 5)
         var driver = try setup.joinedDriver(setup.participant(1))
         let error = Self.failure { _ = try driver.handle(Setup.envelope(.roundStart(try start(setup)))) }
-        #expect(Self.isPermissionDenied(error, containing: "RoundStart carries no server signature"), "\(String(describing: error))")
+        #expect(
+            Self.isPermissionDenied(error, containing: "RoundStart carries no server signature"),
+            "\(String(describing: error))")
         #expect(driver.step.name == "between rounds", "nothing was advertised")
     }
 
@@ -52,17 +54,20 @@ import Testing
         // Signed by another key (a client's), by nobody (64 zero bytes), or altered after signing.
         var byClient = try setup.joinedDriver(setup.participant(1))
         let forged = try setup.signed(.roundStart(start(setup)), key: setup.clients[1])
-        #expect(Self.isPermissionDenied(Self.failure { _ = try byClient.handle(forged) }, containing: "does not verify"))
+        #expect(
+            Self.isPermissionDenied(Self.failure { _ = try byClient.handle(forged) }, containing: "does not verify"))
         var zeros = try setup.joinedDriver(setup.participant(1))
         var zeroSigned = Setup.envelope(.roundStart(try start(setup)))
         zeroSigned.serverSignature = Data(count: 64)
-        #expect(Self.isPermissionDenied(Self.failure { _ = try zeros.handle(zeroSigned) }, containing: "does not verify"))
+        #expect(
+            Self.isPermissionDenied(Self.failure { _ = try zeros.handle(zeroSigned) }, containing: "does not verify"))
         var altered = try setup.joinedDriver(setup.participant(1))
         var message = try setup.signed(.roundStart(start(setup)))
         var body = try start(setup)
         body.minSurvivors = 5  // a party in the middle changes one field
         message.body = .roundStart(body)
-        #expect(Self.isPermissionDenied(Self.failure { _ = try altered.handle(message) }, containing: "does not verify"))
+        #expect(
+            Self.isPermissionDenied(Self.failure { _ = try altered.handle(message) }, containing: "does not verify"))
     }
 
     /// A RoundStart the server really signed, but for another session (other nonces, or another client's
@@ -77,7 +82,9 @@ import Testing
             var driver = try setup.joinedDriver(setup.participant(1))
             let replayed = try setup.signed(body, signing: signing)
             let error = Self.failure { _ = try driver.handle(replayed) }
-            #expect(Self.isPermissionDenied(error, containing: "does not verify"), "another \(name): \(String(describing: error))")
+            #expect(
+                Self.isPermissionDenied(error, containing: "does not verify"),
+                "another \(name): \(String(describing: error))")
         }
     }
 
@@ -121,7 +128,9 @@ import Testing
             var other = try setup.joinedDriver(setup.participant(1))
             _ = try other.handle(try setup.signed(.roundStart(start(setup))))
             let forged = Self.failure { _ = try other.handle(try setup.signed(body, key: setup.clients[0])) }
-            #expect(Self.isPermissionDenied(forged, containing: "does not verify"), "\(body.name): \(String(describing: forged))")
+            #expect(
+                Self.isPermissionDenied(forged, containing: "does not verify"),
+                "\(body.name): \(String(describing: forged))")
         }
         // A signed abort is the server's word: the client stops with its reason.
         var driver = try setup.joinedDriver(setup.participant(1))
@@ -159,7 +168,9 @@ import Testing
         var short = try challenged()
         var noRun = setup.welcome()
         noRun.runID = Data()
-        #expect(Self.failure { _ = try short.handle(try setup.signed(.welcome(noRun))) } == .malformed("run id has 0 bytes, expected 32"))
+        #expect(
+            Self.failure { _ = try short.handle(try setup.signed(.welcome(noRun))) }
+                == .malformed("run id has 0 bytes, expected 32"))
         var good = try challenged()
         _ = try good.handle(try setup.signed(.welcome(setup.welcome())))
         #expect(good.step.name == "between rounds")

@@ -1,6 +1,6 @@
 import Foundation
-import SwiftProtobuf
 import Sodium
+import SwiftProtobuf
 
 /// End-to-end authentication of the server's messages (Docs/wire.md § 4.1).
 ///

@@ -3,10 +3,11 @@ import Sodium
 /// Client state R1: advertisement sent; waits for the server's ``KeyBroadcast``.
 ///
 /// Checks every advertisement's form, that its own advertisement is present unaltered, ≥ max(t, minimum
-/// survivors) clients advertised and that the announced session id equals its own recomputation; then draws the graph from the session id
-/// (``HararyGraph``) and checks the signatures of its neighbours against the registry (it uses no other
-/// client's keys; a server that shows different clients different advertisements changes their session ids, so
-/// neighbours' shares no longer open) and that ≥ t neighbours advertised. Then splits b_u and s_sk_u (threshold t, points = neighbour ids), encrypts one pair per neighbour, and
+/// survivors) clients advertised and that the announced session id equals its own recomputation; then draws
+/// the graph from the session id (``HararyGraph``) and checks the signatures of its neighbours against the
+/// registry (it uses no other client's keys; a server that shows different clients different advertisements
+/// changes their session ids, so neighbours' shares no longer open) and that ≥ t neighbours advertised. Then
+/// splits b_u and s_sk_u (threshold t, points = neighbour ids), encrypts one pair per neighbour, and
 /// derives the per-neighbour share keys and pairwise mask seeds s_uv.
 /// Next: ``ClientR2MaskedInput`` or aborted.
 struct ClientR1ShareKeys: Sendable {
