@@ -250,15 +250,17 @@ def secureagg_registry_hash(keys):
     return blake2b(data)
 
 
-def context_bytes(registry_hash, round_, cohort, k, t, b, m):
-    data = b"secagg.v1.round-context" + b"\x00" + b"\x01" + registry_hash + u64(round_) + u32(len(cohort))
+def context_bytes(run_id, registry_hash, round_, cohort, k, t, b, m):
+    assert len(run_id) == 32
+    data = b"secagg.v1.round-context" + b"\x00" + b"\x02" + run_id + registry_hash + u64(round_) + u32(len(cohort))
     for id_ in cohort:
         data += u32(id_)
     return data + u32(k) + u32(t) + u32(b) + u64(m)
 
 
-def permutation_seed(context):
-    return blake2b(b"secagg.v1.harary-permutation" + b"\x00" + context)
+def permutation_seed(session_id):
+    assert len(session_id) == 32
+    return blake2b(b"secagg.v1.harary-permutation" + b"\x00" + b"\x02" + session_id)
 
 
 def uniform_below(bound, words):
@@ -305,16 +307,22 @@ def harary_neighbours(ring, k, id_):
 def harary_case(name, registry_ids, revoked, round_, cohort, k, t, b, m):
     keys = {i: test_key(i) for i in registry_ids if i not in revoked}
     rh = secureagg_registry_hash(keys)
-    ctx = context_bytes(rh, round_, cohort, k, t, b, m)
-    seed = permutation_seed(ctx)
+    run_id = blake2b(b"wire-vector-run-id" + name.encode())
+    ctx = context_bytes(run_id, rh, round_, cohort, k, t, b, m)
+    # The graph's input is the session id (a hash over the context and every advertisement, § 9); here an
+    # arbitrary 32-byte value, since only the step session id -> permutation is pinned by these cases.
+    session_id = blake2b(b"wire-vector-session-id" + name.encode())
+    seed = permutation_seed(session_id)
     ring, used = harary_ring(cohort, seed)
     rng = ChaChaRandom(seed)
     return {
         "name": name,
         "registry": [{"id": i, "key": test_key(i).hex(), "revoked": i in revoked} for i in registry_ids],
         "round": round_, "cohort": cohort, "degree": k, "threshold": t, "bits": b, "vector_length": m,
+        "run_id": run_id.hex(),
         "registry_hash": rh.hex(),
         "context_bytes": ctx.hex(),
+        "session_id": session_id.hex(),
         "permutation_seed": seed.hex(),
         "first_words": [str(rng.word(i)) for i in range(4)],
         "words_used": used,
@@ -343,6 +351,9 @@ def harary_vectors():
         "generated_by": GENERATED_BY,
         "spec": "Docs/wire.md: 'Registry hashes', 'Round context', 'The PRG stream', 'Harary graph'. Registry keys are "
                 "arbitrary 32-byte strings BLAKE2b-256('wire-vector-key' || id u32 LE): they are only hashed here. "
+                "run_id = BLAKE2b-256('wire-vector-run-id' || name), session_id = "
+                "BLAKE2b-256('wire-vector-session-id' || name): arbitrary inputs of the context and of the "
+                "permutation seed (a real session id is pinned by secagg_round.json). "
                 "Revoked ids are left out of the SecureAgg registry hash. first_words are the permutation PRG's "
                 "first 64-bit draws (decimal strings); words_used counts the draws of the shuffle.",
         "cases": cases,
@@ -382,6 +393,46 @@ def auth_transcript(domain, h_file, client, client_nonce, server_nonce):
     return domain + b"\x00" + h_file + u32(client) + client_nonce + server_nonce
 
 
+def pb_varint(v):
+    out = b""
+    while True:
+        byte = v & 0x7F
+        v >>= 7
+        if v:
+            out += bytes([byte | 0x80])
+        else:
+            return out + bytes([byte])
+
+
+def pb_field(number, wire_type, payload):
+    """One canonical proto3 field (Docs/wire.md § 4.1): tag, then a varint or a length-delimited payload."""
+    tag = pb_varint((number << 3) | wire_type)
+    if wire_type == 0:
+        return tag + pb_varint(payload)
+    return tag + pb_varint(len(payload)) + payload
+
+
+def pb_message(fields):
+    """fields: (number, kind, value) in ascending number; proto3 defaults (0, False, empty) are omitted."""
+    out = b""
+    for number, kind, value in fields:
+        if kind == "varint":
+            if value:
+                out += pb_field(number, 0, int(value))
+        elif kind == "bytes":
+            if value:
+                out += pb_field(number, 2, value)
+        elif kind == "packed":
+            if value:
+                out += pb_field(number, 2, b"".join(pb_varint(v) for v in value))
+    return out
+
+
+def server_message_transcript(h_file, client, client_nonce, server_nonce, run_id, round_, kind, canonical):
+    return (b"secagg.v1.grpc.server-message" + b"\x00" + h_file + u32(client) + client_nonce + server_nonce + run_id
+            + u64(round_) + u32(kind) + blake2b(canonical))
+
+
 def registry_vectors():
     server_seed = blake2b(b"wire-vector-server")
     server_key = ed25519_public(server_seed)
@@ -401,6 +452,19 @@ def registry_vectors():
     client, client_nonce, server_nonce = 2, blake2b(b"wire-vector-client-nonce"), blake2b(b"wire-vector-server-nonce")
     server_t = auth_transcript(b"secagg.v1.grpc.server-auth", h_file, client, client_nonce, server_nonce)
     client_t = auth_transcript(b"secagg.v1.grpc.client-auth", h_file, client, client_nonce, server_nonce)
+    run_id = blake2b(b"wire-vector-run-id")
+    # Welcome{version=2, rounds=3, expected_clients=5, max_message_bytes=4 MiB, run_id} (kind 3, round 0) and
+    # RoundResult{version=1, round=300, survivors=[1, 2, 4], last_round=true, output_hash} (kind 9).
+    output_hash = blake2b(b"wire-vector-output").hex()
+    welcome = pb_message([(1, "varint", 2), (2, "varint", 3), (3, "varint", 5), (4, "varint", 4 << 20),
+                          (5, "bytes", run_id)])
+    result = pb_message([(1, "varint", 1), (2, "varint", 300), (3, "packed", [1, 2, 4]), (4, "varint", 1),
+                         (5, "bytes", output_hash.encode())])
+    signed = []
+    for name, kind, round_, canonical in (("welcome", 3, 0, welcome), ("round_result", 9, 300, result)):
+        t = server_message_transcript(h_file, client, client_nonce, server_nonce, run_id, round_, kind, canonical)
+        signed.append({"message": name, "kind": kind, "round": round_, "canonical_bytes": canonical.hex(),
+                       "transcript": t.hex(), "signature": ed25519_sign(server_seed, t).hex()})
     return {
         "generated_by": GENERATED_BY,
         "spec": "Docs/wire.md §§ 4, 5: H_file of a registry.json (all listed clients, revoked included, big-endian) "
@@ -418,6 +482,14 @@ def registry_vectors():
             "client_nonce": client_nonce.hex(), "server_nonce": server_nonce.hex(),
             "server_transcript": server_t.hex(), "server_signature": ed25519_sign(server_seed, server_t).hex(),
             "client_transcript": client_t.hex(), "client_signature": ed25519_sign(identity_seed(client), client_t).hex(),
+        },
+        "server_messages": {
+            "spec": "Docs/wire.md § 4.1: server-message transcripts and signatures in the session of 'auth' with "
+                    "run_id = BLAKE2b-256('wire-vector-run-id'); Welcome{version=2, rounds=3, expected_clients=5, "
+                    "max_message_bytes=4194304, run_id} and RoundResult{version=1, round=300, survivors=[1, 2, 4], "
+                    "last_round=true, output_hash=hex(BLAKE2b-256('wire-vector-output'))}, canonical encodings "
+                    "written by hand from the rules of § 4.1.",
+            "run_id": run_id.hex(), "output_hash": output_hash, "messages": signed,
         },
     }
 
@@ -480,9 +552,8 @@ def round_vectors():
     dropped = 6  # sends ShareKeys, then no masked input
     identities = {i: ed25519_public(identity_seed(i)) for i in ids}
     rh = secureagg_registry_hash(identities)
-    ctx = context_bytes(rh, round_, ids, k, t, b, m)
-    ring, _ = harary_ring(ids, permutation_seed(ctx))
-    neighbours = {i: harary_neighbours(ring, k, i) for i in ids}
+    run_id = blake2b(b"wire-vector-run-id")
+    ctx = context_bytes(run_id, rh, round_, ids, k, t, b, m)
     clients = {}
     for u in ids:
         rng = ChaChaRandom.seeded(u)
@@ -498,6 +569,9 @@ def round_vectors():
         c = clients[u]
         sid_input += u32(u) + c["c_pk"] + c["s_pk"] + c["commitment"] + c["signature"]
     sid = blake2b(sid_input)
+    # The graph is drawn from the session id, once every advertisement is in (§ 11).
+    ring, _ = harary_ring(ids, permutation_seed(sid))
+    neighbours = {i: harary_neighbours(ring, k, i) for i in ids}
     for u in ids:
         c = clients[u]
         words = Words(c["rng"], 96)
@@ -554,13 +628,14 @@ def round_vectors():
     total = [sum(inputs[u][i] for u in survivors) & mask for i in range(m)]
     return {
         "generated_by": GENERATED_BY,
-        "spec": "Docs/wire.md §§ 9, 12: a whole round. Client u's generator is ChaChaRandom.seeded(u): c_sk, s_sk, b_u "
+        "spec": "Docs/wire.md §§ 9, 11, 12: a whole round (run_id = BLAKE2b-256('wire-vector-run-id')). Client u's generator is ChaChaRandom.seeded(u): c_sk, s_sk, b_u "
                 "are its bytes 0-31, 32-63, 64-95; the Shamir coefficients follow (b_u's, then s_sk's). Identities: "
                 "Ed25519 seeds BLAKE2b-256('wire-vector-identity' || id u32 LE). Input of u: word i of "
                 "ChaChaRandom.seeded(input_seed) masked to b bits. Client 6 drops after ShareKeys. Share plaintexts "
                 "are what u seals for each neighbour (the AEAD nonce is random, so ciphertexts are not pinned).",
         "round": round_, "cohort": ids, "degree": k, "threshold": t, "bits": b, "vector_length": m,
-        "dropped": dropped, "registry_hash": rh.hex(), "context_bytes": ctx.hex(), "ring": ring,
+        "dropped": dropped, "run_id": run_id.hex(), "registry_hash": rh.hex(), "context_bytes": ctx.hex(),
+        "ring": ring,
         "session_id": sid.hex(), "survivors": survivors, "consistency_signed_bytes": consistency.hex(),
         "clients": out_clients, "sum": total,
     }

@@ -2,11 +2,11 @@ import Sodium
 
 /// Public parameters of one aggregation round, fixed before any key is advertised.
 ///
-/// Invariants (checked by ``init(round:cohort:degree:threshold:bits:vectorLength:registry:)``):
+/// Invariants (checked by ``init(round:cohort:degree:threshold:bits:vectorLength:registry:runID:)``):
 /// - `cohort` is strictly increasing, non-empty, every id ≥ 1 and present in `registry`;
 /// - 1 ≤ `degree` ≤ n − 1 (n = cohort size; `degree` = n − 1 is classic SecAgg with the complete graph);
 /// - 1 ≤ `threshold` ≤ `degree`;
-/// - 1 ≤ `bits` ≤ 32 (sums are computed mod 2^bits); 1 ≤ `vectorLength` ≤ 2^31.
+/// - 1 ≤ `bits` ≤ 32 (sums are computed mod 2^bits); 1 ≤ `vectorLength` ≤ 2^31; `runID` has 32 bytes.
 public struct RoundConfiguration: Sendable, Equatable {
     /// Round number (bound into every signature, key derivation and message).
     public let round: UInt64
@@ -24,13 +24,23 @@ public struct RoundConfiguration: Sendable, Equatable {
     public let registry: [UInt32: Ed25519.PublicKey]
     /// BLAKE2b-256 of the registry (see ``registryHash(of:)``).
     public let registryHash: [UInt8]
+    /// 32 bytes the server draws fresh for each run (`serve` process), bound into the round context so that
+    /// signed contexts (advertisements, consistency signatures) never repeat across runs even though round
+    /// numbers restart. ``noRunID`` (all zeros) for in-process simulations and tests.
+    public let runID: [UInt8]
+
+    /// The run id of in-process simulations and tests: 32 zero bytes.
+    public static let noRunID = [UInt8](repeating: 0, count: 32)
 
     public static let maxVectorLength = 1 << 31
+    /// Version byte of ``contextBytes`` (2: the run id was added).
+    public static let contextVersion: UInt8 = 2
 
     public init(
         round: UInt64, cohort: [UInt32], degree: Int, threshold: Int, bits: Int, vectorLength: Int,
-        registry: [UInt32: Ed25519.PublicKey]
+        registry: [UInt32: Ed25519.PublicKey], runID: [UInt8] = RoundConfiguration.noRunID
     ) throws(SecureAggError) {
+        guard runID.count == 32 else { throw .invalidParameter("run id must be 32 bytes") }
         guard !cohort.isEmpty else { throw .invalidParameter("cohort is empty") }
         for i in cohort.indices {
             guard cohort[i] >= 1 else { throw .invalidParameter("client id 0") }
@@ -54,6 +64,7 @@ public struct RoundConfiguration: Sendable, Equatable {
         self.bits = bits
         self.vectorLength = vectorLength
         self.registry = registry
+        self.runID = runID
         self.registryHash = Self.registryHash(of: registry)
         self.contextBytes = []
         self.contextBytes = makeContextBytes()
@@ -72,14 +83,15 @@ public struct RoundConfiguration: Sendable, Equatable {
     /// Mask for b-bit values: 2^b − 1.
     public var valueMask: UInt32 { bits == 32 ? UInt32.max : (UInt32(1) << UInt32(bits)) &- 1 }
 
-    /// Canonical bytes of the public round context: "secagg.v1.round-context" ‖ 0 ‖ version 1 ‖
-    /// registry hash ‖ round ‖ n ‖ ids ‖ k ‖ t ‖ b ‖ m (integers little-endian; n, ids, k, t, b as UInt32;
-    /// round, m as UInt64).
+    /// Canonical bytes of the public round context: "secagg.v1.round-context" ‖ 0 ‖ version 2 ‖
+    /// run id (32) ‖ registry hash ‖ round ‖ n ‖ ids ‖ k ‖ t ‖ b ‖ m (integers little-endian; n, ids, k, t, b
+    /// as UInt32; round, m as UInt64).
     /// Computed once at initialisation (it is signed and hashed for every advertisement).
     public private(set) var contextBytes: [UInt8]
 
     private func makeContextBytes() -> [UInt8] {
-        var bytes = Array("secagg.v1.round-context".utf8) + [0, 1]
+        var bytes = Array("secagg.v1.round-context".utf8) + [0, Self.contextVersion]
+        bytes.append(contentsOf: runID)
         bytes.append(contentsOf: registryHash)
         bytes.appendLE(round)
         bytes.appendLE(UInt32(cohort.count))

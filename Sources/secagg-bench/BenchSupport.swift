@@ -202,7 +202,7 @@ enum BenchRound {
             _ = try server { try srv.receiveUnmaskingResponse(message) }
         }
         if measure {
-            let graph = HararyGraph(configuration: config)
+            let graph = HararyGraph(configuration: config, sessionID: keyBroadcasts.first?.sessionID ?? [])
             let survivorCount = n - droppers.count
             let pairTerms = droppers.reduce(0) { acc, d in
                 acc + graph.neighbours(of: d).filter { !droppers.contains($0) }.count

@@ -41,6 +41,9 @@ struct Client: AsyncParsableCommand {
     @Option(name: .customLong("tls-ca"), help: "CA certificate (PEM) to verify the server's TLS certificate.")
     var tlsCA: String?
 
+    @Flag(help: "Allow plaintext (no --tls-ca) to a server that is not on a loopback address; without it such a server is refused before connecting.")
+    var insecure = false
+
     @Option(name: .customLong("timeout"), help: "Seconds the whole session (all rounds) may take.")
     var timeout: Double = 3600
 
@@ -125,6 +128,10 @@ struct Client: AsyncParsableCommand {
 
     func run() async throws {
         let (host, port) = try NetworkSupport.hostPort(server, option: "--server")
+        // Before reading any file or opening any socket: plaintext off loopback needs --insecure (exit 2).
+        do { try PlaintextPolicy.check(host: host, port: port, tls: tlsCA != nil, insecure: insecure) } catch {
+            throw ToolFailure.badInput(error.description)
+        }
         let registry = try NetworkSupport.loadRegistry(self.registry)
         let (keyFile, secret) = try NetworkSupport.loadIdentity(identity, passphraseEnv: passphraseEnv)
         guard keyFile.role == .client else { throw ToolFailure.badInput("\(identity): not a client key file") }
@@ -140,7 +147,8 @@ struct Client: AsyncParsableCommand {
             outcome = try await AggregationClient.run(
                 host: host, port: port, caCertificate: tlsCA, participant: participant,
                 sessionTimeout: NetworkSupport.seconds(timeout), joinTimeout: NetworkSupport.seconds(joinTimeout),
-                idleTimeout: NetworkSupport.seconds(idleTimeout), log: { printError("client \(id): \($0)") })
+                idleTimeout: NetworkSupport.seconds(idleTimeout), allowPlaintext: insecure,
+                log: { printError("client \(id): \($0)") })
         } catch {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
             if case .refused = error { throw ToolFailure.badInput("client \(id): \(error.description)") }

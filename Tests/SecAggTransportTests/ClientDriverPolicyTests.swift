@@ -17,6 +17,10 @@ import Testing
         let registry: Registry
         let layoutHash = String(repeating: "ab", count: 32)
         let dimension = 64
+        /// The session every joined driver of this setup has (fixed nonces) and the run it is in.
+        let clientNonce = [UInt8](repeating: 1, count: 32)
+        let serverNonce = [UInt8](repeating: 2, count: 32)
+        let runID = [UInt8](repeating: 4, count: 32)
 
         init(clients n: Int) throws {
             var rng = ChaChaRandom.seeded(42)
@@ -34,13 +38,32 @@ import Testing
                 policy: policy, ledger: ledger)
         }
 
+        /// The signing context of client `id`'s session with this setup's server (Docs/wire.md § 4.1); other
+        /// nonces or another run id describe another session or run.
+        func signing(
+            client id: UInt32 = 1, serverNonce: [UInt8]? = nil, runID: [UInt8]? = nil
+        ) -> ServerMessageAuthentication {
+            ServerMessageAuthentication(
+                registryHash: registry.registryHashBytes, client: id, clientNonce: clientNonce,
+                serverNonce: serverNonce ?? self.serverNonce, runID: runID ?? self.runID)
+        }
+
+        /// `body` in an envelope signed by `key` (default: the server) for `signing` (default: client 1's
+        /// session in this run).
+        func signed(
+            _ body: Secagg_V1_ServerMessage.OneOf_Body, signing: ServerMessageAuthentication? = nil,
+            key: Ed25519.SecretKey? = nil
+        ) throws -> Secagg_V1_ServerMessage {
+            var m = Self.envelope(body)
+            m.serverSignature = Data(try (signing ?? self.signing()).sign(body, with: key ?? server))
+            return m
+        }
+
         /// A driver that has answered the challenge and been welcomed.
         func joinedDriver(_ participant: ClientParticipant) throws -> ClientDriver {
-            let clientNonce = [UInt8](repeating: 1, count: 32)
             var driver = try ClientDriver(participant: participant, clientNonce: clientNonce)
             var challenge = Secagg_V1_Challenge()
             challenge.version = 1
-            let serverNonce = [UInt8](repeating: 2, count: 32)
             challenge.serverNonce = Data(serverNonce)
             challenge.serverSignature = Data(
                 server.sign(
@@ -48,10 +71,16 @@ import Testing
                         registryHash: registry.registryHashBytes, client: participant.id, clientNonce: clientNonce,
                         serverNonce: serverNonce)))
             _ = try driver.handle(Self.envelope(.challenge(challenge)))
-            var welcome = Secagg_V1_Welcome()
-            welcome.version = 1
-            _ = try driver.handle(Self.envelope(.welcome(welcome)))
+            _ = try driver.handle(try signed(.welcome(welcome()), signing: signing(client: participant.id)))
             return driver
+        }
+
+        /// This setup's Welcome (version 2, its run id).
+        func welcome() -> Secagg_V1_Welcome {
+            var welcome = Secagg_V1_Welcome()
+            welcome.version = 2
+            welcome.runID = Data(runID)
+            return welcome
         }
 
         static func envelope(_ body: Secagg_V1_ServerMessage.OneOf_Body) -> Secagg_V1_ServerMessage {
@@ -61,10 +90,22 @@ import Testing
             return m
         }
 
-        /// A RoundStart with the given graph and noise (nil: none), for the whole registry as cohort.
+        /// A RoundStart with the given graph and noise (nil: none), for the whole registry as cohort, signed by
+        /// the server for client 1's session in this run.
         func roundStart(
             round: UInt64 = 1, degree: Int, threshold: Int, minSurvivors: Int, noiseMultiplier z: Double?
         ) throws -> Secagg_V1_ServerMessage {
+            try signed(
+                .roundStart(
+                    announcedRound(
+                        round: round, degree: degree, threshold: threshold, minSurvivors: minSurvivors,
+                        noiseMultiplier: z)))
+        }
+
+        /// The unsigned RoundStart of ``roundStart(round:degree:threshold:minSurvivors:noiseMultiplier:)``.
+        func announcedRound(
+            round: UInt64 = 1, degree: Int, threshold: Int, minSurvivors: Int, noiseMultiplier z: Double?
+        ) throws -> Secagg_V1_RoundStart {
             let n = clients.count
             let cohort = (1...n).map { UInt32($0) }
             var keys = [UInt32: Ed25519.PublicKey]()
@@ -88,7 +129,7 @@ import Testing
                 round: round, totalRounds: 5, cohort: cohort, degree: degree, threshold: threshold, bits: 20,
                 vectorLength: encoding.paddedDimension, registryHash: RoundConfiguration.registryHash(of: keys),
                 layoutHash: layoutHash, encoding: encoding, minSurvivors: minSurvivors, phaseTimeoutMillis: 1000)
-            return Self.envelope(.roundStart(announced.proto))
+            return announced.proto
         }
     }
 

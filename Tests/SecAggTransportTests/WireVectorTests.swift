@@ -1,7 +1,8 @@
 import Foundation
-import SecAggTransport
 import Sodium
 import Testing
+
+@testable import SecAggTransport
 
 /// Docs/wire.md § 4: the authentication transcripts and signatures, from the vector written by
 /// Scripts/generate-wire-vectors.py (an independent Python implementation of the document). The file lives with
@@ -19,9 +20,23 @@ struct WireVectorTests {
             let client_transcript: String
             let client_signature: String
         }
+        struct ServerMessages: Decodable {
+            struct Signed: Decodable {
+                let message: String
+                let kind: UInt32
+                let round: UInt64
+                let canonical_bytes: String
+                let transcript: String
+                let signature: String
+            }
+            let run_id: String
+            let output_hash: String
+            let messages: [Signed]
+        }
         let server_seed: String
         let registry_file_hash: String
         let auth: Auth
+        let server_messages: ServerMessages
     }
 
     static func load() throws -> Vector {
@@ -49,5 +64,44 @@ struct WireVectorTests {
         let clientKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(a.client_seed)))
         #expect(Hex.encode(serverKey.sign(server)) == a.server_signature)
         #expect(Hex.encode(clientKey.sign(client)) == a.client_signature)
+    }
+
+    @Test("Server message signatures (§ 4.1): canonical encodings, transcripts, signatures")
+    func serverMessages() throws {
+        let v = try Self.load()
+        let a = v.auth
+        let runID = try Self.bytes(v.server_messages.run_id)
+        let signing = ServerMessageAuthentication(
+            registryHash: try Self.bytes(v.registry_file_hash), client: a.client,
+            clientNonce: try Self.bytes(a.client_nonce), serverNonce: try Self.bytes(a.server_nonce), runID: runID)
+        var welcome = Secagg_V1_Welcome()
+        welcome.version = 2
+        welcome.rounds = 3
+        welcome.expectedClients = 5
+        welcome.maxMessageBytes = 4 << 20
+        welcome.runID = Data(runID)
+        var result = Secagg_V1_RoundResult()
+        result.version = 1
+        result.round = 300
+        result.survivors = [1, 2, 4]
+        result.lastRound = true
+        result.outputHash = v.server_messages.output_hash
+        let bodies: [String: Secagg_V1_ServerMessage.OneOf_Body] = [
+            "welcome": .welcome(welcome), "round_result": .roundResult(result),
+        ]
+        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(v.server_seed)))
+        #expect(v.server_messages.messages.count == 2)
+        for m in v.server_messages.messages {
+            let body = try #require(bodies[m.message])
+            #expect(body.fieldNumber == m.kind && body.round == m.round, "\(m.message)")
+            #expect(Hex.encode(try ServerMessageAuthentication.canonicalBytes(of: body)) == m.canonical_bytes)
+            #expect(Hex.encode(try signing.transcript(body: body)) == m.transcript, "\(m.message)")
+            #expect(Hex.encode(try signing.sign(body, with: serverKey)) == m.signature, "\(m.message)")
+            var envelope = Secagg_V1_ServerMessage()
+            envelope.protocolVersion = WireProtocol.version
+            envelope.body = body
+            envelope.serverSignature = Data(try Self.bytes(m.signature))
+            try signing.verify(envelope, serverKey: serverKey.publicKey)
+        }
     }
 }

@@ -41,14 +41,28 @@ import Testing
         var sigFlip = ads[4]
         sigFlip.signature[0] ^= 1
         #expect(try h.server.receiveAdvertisement(sigFlip) == .rejected(.invalidSignature(client: 5)))
-        // A malicious server forwards the forged advertisement anyway: the client checks against the registry.
+        // A malicious server forwards the forged advertisement anyway: a neighbour of client 3 (in the graph of
+        // this session id) checks it against the registry and refuses.
         var list = ads
         list[2] = forged
+        let config = h.fixture.configuration
+        let sessionID = SessionID.compute(configuration: config, advertisements: list)
+        let graph = HararyGraph(configuration: config, sessionID: sessionID)
+        let neighbour = try #require(graph.neighbours(of: 3).first)
         let broadcast = KeyBroadcast(
-            round: h.fixture.configuration.round, receiver: 1, advertisements: list,
-            sessionID: SessionID.compute(configuration: h.fixture.configuration, advertisements: list))
+            round: config.round, receiver: neighbour, advertisements: list, sessionID: sessionID)
         var rng = ChaChaRandom.seeded(2)
-        Self.expectRefusal(&h, 1, .invalidSignature(client: 3)) { _ = try $0.shareKeys(broadcast, using: &rng) }
+        Self.expectRefusal(&h, neighbour, .invalidSignature(client: 3)) {
+            _ = try $0.shareKeys(broadcast, using: &rng)
+        }
+        // A non-neighbour checks its form only (it never uses client 3's keys); the forged advertisement still
+        // enters its session id (Docs/protocol.md, "What each party checks").
+        let stranger = try #require(config.cohort.first { $0 != 3 && !graph.areNeighbours($0, 3) })
+        var other = h.clients[stranger]!
+        let fromStranger = KeyBroadcast(
+            round: config.round, receiver: stranger, advertisements: list, sessionID: sessionID)
+        _ = try other.shareKeys(fromStranger, using: &rng)
+        #expect(!other.neighbours.contains(3))
     }
 
     @Test func fewerThanThresholdKeysAreRefused() throws {
@@ -65,6 +79,26 @@ import Testing
         Self.expectRefusal(&h, 1, .tooFewClients(phase: .advertiseKeys, available: 3, required: 4)) {
             _ = try $0.shareKeys(small, using: &rng)
         }
+    }
+
+    /// A key broadcast with fewer advertisements than the round's minimum survivors cannot end in a result;
+    /// the client refuses it (which also bounds the advertisement sets a server can try, issue 15).
+    @Test func fewerAdvertisementsThanMinimumSurvivorsAreRefused() throws {
+        var h = try Self.harness()
+        let config = h.fixture.configuration
+        var rng = ChaChaRandom.seeded(4)
+        var client = try SecAggClient(
+            configuration: config, id: 1, identity: h.fixture.identities[1]!, minimumSurvivors: 8, using: &rng)
+        let own = try client.advertiseKeys()
+        try h.advertise(skip: [1])
+        let others = try #require(h.keyBroadcasts[2]).advertisements.filter { $0.sender <= 7 }
+        let kept = ([own] + others).sorted { $0.sender < $1.sender }
+        let small = KeyBroadcast(
+            round: config.round, receiver: 1, advertisements: kept,
+            sessionID: SessionID.compute(configuration: config, advertisements: kept))
+        #expect(
+            secureAggError { _ = try client.shareKeys(small, using: &rng) }
+                == .tooFewClients(phase: .advertiseKeys, available: 7, required: 8))
     }
 
     @Test func missingOwnAdvertisementRepeatedOrUnknownSendersAreRefused() throws {

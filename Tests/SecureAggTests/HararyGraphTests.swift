@@ -29,32 +29,51 @@ import Testing
         for id in cohort { #expect(graph.neighbours(of: id) == cohort.filter { $0 != id }) }
     }
 
-    @Test func permutationIsDeterministicFromRoundContext() throws {
+    @Test func permutationIsDeterministicFromTheSessionID() throws {
         let f1 = try Fixture(n: 40, degree: 6, threshold: 4, seed: 1)
         let f2 = try Fixture(n: 40, degree: 6, threshold: 4, seed: 1)
-        let g1 = HararyGraph(configuration: f1.configuration)
-        #expect(g1.ring == HararyGraph(configuration: f2.configuration).ring)
+        let session = [UInt8](repeating: 9, count: 32)
+        let g1 = HararyGraph(configuration: f1.configuration, sessionID: session)
+        #expect(g1.ring == HararyGraph(configuration: f2.configuration, sessionID: session).ring)
         #expect(g1.ring.sorted() == f1.configuration.cohort)
         #expect(g1.ring != f1.configuration.cohort)  // really permuted (probability of identity 1/40!)
-        // Another round, another registry → another permutation.
-        let other = try Fixture(n: 40, degree: 6, threshold: 4, round: 8, seed: 1)
-        #expect(HararyGraph(configuration: other.configuration).ring != g1.ring)
-        let otherRegistry = try Fixture(n: 40, degree: 6, threshold: 4, seed: 2)
-        #expect(HararyGraph(configuration: otherRegistry.configuration).ring != g1.ring)
+        // Another session id → another permutation.
+        let other = HararyGraph(configuration: f1.configuration, sessionID: [UInt8](repeating: 10, count: 32))
+        #expect(other.ring != g1.ring)
     }
 
-    @Test func neighboursDoNotDependOnAdvertisedKeys() throws {
-        // Two runs with different per-round keys (different rng) give identical neighbour lists.
-        let fixture = try Fixture(n: 30, degree: 6, threshold: 4)
-        var a = try Harness(fixture, seed: 1)
-        var b = try Harness(fixture, seed: 2)
-        try a.advertise()
-        try b.advertise()
-        #expect(a.advertisements[1]?.maskingKey != b.advertisements[1]?.maskingKey)
-        for id in fixture.configuration.cohort {
-            #expect(a.clients[id]!.neighbours == b.clients[id]!.neighbours)
-            #expect(a.clients[id]!.neighbours == HararyGraph(configuration: fixture.configuration).neighbours(of: id))
+    /// Issue 15, finding 1: the graph is not the server's choice. Two servers that differ only in the round
+    /// number they commit to (RoundStart) get graphs that depend on that number only through the session id,
+    /// and the session id hashes the clients' fresh advertisements, which do not exist when the server
+    /// commits: the same round with other client keys has another graph, so the server cannot predict the
+    /// graph of any round number it might try, and trying round numbers offline gains it nothing.
+    @Test func theServerCannotChooseTheGraph() throws {
+        let round7 = try Fixture(n: 30, degree: 6, threshold: 4, round: 7)
+        let round8 = try Fixture(n: 30, degree: 6, threshold: 4, round: 8)
+        // Everything the server fixes is in the configuration; the seed needs a session id on top.
+        let session = [UInt8](repeating: 5, count: 32)
+        #expect(
+            HararyGraph(configuration: round7.configuration, sessionID: session).ring
+                == HararyGraph(configuration: round8.configuration, sessionID: session).ring,
+            "the round number alone does not move the graph")
+        // One committed round, two sets of fresh client keys: two graphs. Clients and server agree on each.
+        var rings = [[UInt32]]()
+        for keys in [UInt64(1), 2] {
+            var h = try Harness(round7, seed: keys)
+            try h.advertise()
+            try h.shareKeys()
+            let sessionID = try #require(h.keyBroadcasts[1]?.sessionID)
+            let graph = HararyGraph(configuration: round7.configuration, sessionID: sessionID)
+            for id in round7.configuration.cohort {
+                #expect(h.clients[id]!.neighbours == graph.neighbours(of: id), "client \(id) agrees")
+                #expect(h.clients[id]!.neighbours.count == 6)
+            }
+            rings.append(graph.ring)
         }
+        #expect(rings[0] != rings[1], "fresh client keys, which the server cannot predict, move the graph")
+        // Before the key broadcast nobody has a graph: no neighbour exists when the round is announced.
+        let fresh = try Harness(round7, seed: 3)
+        #expect(fresh.clients.values.allSatisfy { $0.neighbours.isEmpty })
     }
 
     @Test func unknownIDHasNoNeighbours() throws {

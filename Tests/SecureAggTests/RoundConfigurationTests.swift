@@ -67,4 +67,30 @@ import Testing
         ]
         for v in variants { #expect(v.contextBytes != base.contextBytes) }
     }
+
+    /// Issue 15, finding 5: the run id is in the round context, so an advertisement signed in one server run
+    /// does not verify in another run that reuses the round number (numbering restarts without a ledger).
+    @Test func advertisementFromAnotherRunIsRefused() throws {
+        let fixture = try Fixture(n: 5, degree: 4, threshold: 3)
+        let c = fixture.configuration
+        let runA = try RoundConfiguration(
+            round: c.round, cohort: c.cohort, degree: c.degree, threshold: c.threshold, bits: c.bits,
+            vectorLength: c.vectorLength, registry: c.registry, runID: [UInt8](repeating: 0xA, count: 32))
+        let runB = try RoundConfiguration(
+            round: c.round, cohort: c.cohort, degree: c.degree, threshold: c.threshold, bits: c.bits,
+            vectorLength: c.vectorLength, registry: c.registry, runID: [UInt8](repeating: 0xB, count: 32))
+        #expect(runA.contextBytes != runB.contextBytes)
+        var rng = ChaChaRandom.seeded(3)
+        var client = try SecAggClient(configuration: runA, id: 1, identity: fixture.identities[1]!, using: &rng)
+        let ad = try client.advertiseKeys()
+        var sameRun = SecAggServer(configuration: runA)
+        #expect(try sameRun.receiveAdvertisement(ad) == .accepted)
+        var otherRun = SecAggServer(configuration: runB)
+        #expect(try otherRun.receiveAdvertisement(ad) == .rejected(.invalidSignature(client: 1)))
+        #expect(throws: SecureAggError.invalidParameter("run id must be 32 bytes")) {
+            try RoundConfiguration(
+                round: 1, cohort: [1, 2], degree: 1, threshold: 1, bits: 8, vectorLength: 1, registry: c.registry,
+                runID: [1, 2, 3])
+        }
+    }
 }

@@ -131,6 +131,25 @@ import Testing
         }
     }
 
+    /// The branch-free reduction, addition, subtraction and product (issue 15, finding 6) are exact on the
+    /// values where a conditional subtraction would kick in.
+    @Test func fieldArithmeticIsExactOnEdgeValues() {
+        let p = PrimeField.p
+        let edges: [UInt64] = [0, 1, 2, 3, p / 2, p / 2 + 1, p - 2, p - 1]
+        for a in edges {
+            for b in edges {
+                let sum = (a + b) % p
+                #expect(PrimeField.add(a, b) == sum, "\(a) + \(b)")
+                #expect(PrimeField.sub(a, b) == (a >= b ? a - b : a + p - b), "\(a) − \(b)")
+                let (hi, lo) = a.multipliedFullWidth(by: b)
+                #expect(PrimeField.mul(a, b) == p.dividingFullWidth((hi, lo)).remainder, "\(a) · \(b)")
+            }
+        }
+        for x: UInt64 in [0, p - 1, p, p + 1, 2 * p - 1, 2 * p, 1 << 61, (1 << 61) + 7, (1 << 62) - 1, .max] {
+            #expect(PrimeField.reduce(x) == x % p, "reduce(\(x))")
+        }
+    }
+
     @Test func shareDescriptionRevealsNoValue() throws {
         var rng = ChaChaRandom.seeded(18)
         let share = try Shamir.split(secret: Self.secret(19), threshold: 1, shareCount: 1, using: &rng)[0]

@@ -41,8 +41,10 @@ struct WireVectorTests {
             let threshold: Int
             let bits: Int
             let vector_length: Int
+            let run_id: String
             let registry_hash: String
             let context_bytes: String
+            let session_id: String
             let permutation_seed: String
             let first_words: [String]
             let words_used: Int
@@ -121,15 +123,16 @@ struct WireVectorTests {
             for e in c.registry where !e.revoked { registry[e.id] = try Ed25519.PublicKey(bytes: Self.bytes(e.key)) }
             let config = try RoundConfiguration(
                 round: c.round, cohort: c.cohort, degree: c.degree, threshold: c.threshold, bits: c.bits,
-                vectorLength: c.vector_length, registry: registry)
+                vectorLength: c.vector_length, registry: registry, runID: Self.bytes(c.run_id))
             #expect(Hex.encode(config.registryHash) == c.registry_hash, "\(c.name)")
             #expect(Hex.encode(config.contextBytes) == c.context_bytes, "\(c.name)")
-            let seed = HararyGraph.permutationSeed(configuration: config)
+            let sessionID = try Self.bytes(c.session_id)
+            let seed = HararyGraph.permutationSeed(sessionID: sessionID)
             #expect(Hex.encode(seed) == c.permutation_seed, "\(c.name)")
             var rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
             #expect(c.first_words == (0..<c.first_words.count).map { _ in String(rng.next()) }, "\(c.name)")
             #expect(Self.shuffleDraws(count: c.cohort.count, seed: seed) == c.words_used, "\(c.name)")
-            let graph = HararyGraph(configuration: config)
+            let graph = HararyGraph(configuration: config, sessionID: sessionID)
             #expect(graph.ring == c.ring, "\(c.name)")
             for id in c.cohort {
                 #expect(graph.neighbours(of: id) == c.neighbours[String(id)], "\(c.name): neighbours of \(id)")
@@ -177,6 +180,7 @@ struct WireVectorTests {
         let bits: Int
         let vector_length: Int
         let dropped: UInt32
+        let run_id: String
         let registry_hash: String
         let context_bytes: String
         let ring: [UInt32]
@@ -200,10 +204,9 @@ struct WireVectorTests {
         }
         let config = try RoundConfiguration(
             round: v.round, cohort: v.cohort, degree: v.degree, threshold: v.threshold, bits: v.bits,
-            vectorLength: v.vector_length, registry: registry)
+            vectorLength: v.vector_length, registry: registry, runID: Self.bytes(v.run_id))
         #expect(Hex.encode(config.registryHash) == v.registry_hash)
         #expect(Hex.encode(config.contextBytes) == v.context_bytes)
-        #expect(HararyGraph(configuration: config).ring == v.ring)
         let byID = Dictionary(uniqueKeysWithValues: v.clients.map { ($0.id, $0) })
 
         // Phase 0
@@ -214,7 +217,7 @@ struct WireVectorTests {
             var rng = ChaChaRandom.seeded(c.rng_seed)
             var client = try SecAggClient(
                 configuration: config, id: c.id, identity: try #require(identities[c.id]), using: &rng)
-            #expect(client.neighbours == c.neighbours, "neighbours of \(c.id)")
+            #expect(client.neighbours.isEmpty, "no graph before the session id exists")
             let ad = try client.advertiseKeys()
             #expect(Hex.encode(ad.encryptionKey.bytes) == c.c_pk, "c_pk of \(c.id)")
             #expect(Hex.encode(ad.maskingKey.bytes) == c.s_pk, "s_pk of \(c.id)")
@@ -228,6 +231,7 @@ struct WireVectorTests {
         let keyBroadcasts = try server.finishAdvertising()
         let sessionID = try #require(keyBroadcasts.first?.sessionID)
         #expect(Hex.encode(sessionID) == v.session_id)
+        #expect(HararyGraph(configuration: config, sessionID: sessionID).ring == v.ring)
 
         // Phase 1
         for b in keyBroadcasts {
@@ -236,6 +240,7 @@ struct WireVectorTests {
             let message = try client.shareKeys(b, using: &rng)
             clients[b.receiver] = client
             let c = try #require(byID[b.receiver])
+            #expect(client.neighbours == c.neighbours, "neighbours of \(b.receiver)")
             for share in message.shares {
                 // Python's share key opens the Swift ciphertext under the documented additional data.
                 let key = try Self.bytes(try #require(c.share_keys[String(share.receiver)]))

@@ -29,7 +29,10 @@ public enum AggregationClient {
     /// gives up; before Welcome, every `min(idleTimeout, joinTimeout)`. A message over the gRPC limit is
     /// reported with its size (when this client sent it) and the limit.
     ///
-    /// - Parameter sessionTimeout: deadline of the whole session (all rounds, retries included).
+    /// - Parameters:
+    ///   - sessionTimeout: deadline of the whole session (all rounds, retries included).
+    ///   - allowPlaintext: plaintext to a non-loopback host (``PlaintextPolicy``); refused before connecting
+    ///     unless true.
     /// - Throws: ``TransportError``: `.permissionDenied` when the server refuses this client, `.remote` for a
     ///   failed round or status, `.deadlineExceeded` when the session outlives `sessionTimeout` or the server
     ///   is silent for `idleTimeout`, `.limitExceeded` for a message over the limit; `.remote` naming the
@@ -37,8 +40,9 @@ public enum AggregationClient {
     public static func run(
         host: String, port: Int, caCertificate: String?, participant: ClientParticipant, sessionTimeout: Duration,
         joinTimeout: Duration = .seconds(120), idleTimeout: Duration = .seconds(600),
-        log: @escaping @Sendable (String) -> Void
+        allowPlaintext: Bool = false, log: @escaping @Sendable (String) -> Void
     ) async throws(TransportError) -> Outcome {
+        try PlaintextPolicy.check(host: host, port: port, tls: caCertificate != nil, insecure: allowPlaintext)
         // An invalid policy or unreadable client ledger is a local error, found before connecting.
         _ = try ClientDriver(participant: participant, clientNonce: [])
         let security: HTTP2ClientTransport.Posix.TransportSecurity

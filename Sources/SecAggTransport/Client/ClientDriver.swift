@@ -63,8 +63,10 @@ public struct ClientRoundOutcome: Sendable, Equatable {
 }
 
 /// The client's side of a session as a pure state machine over proto messages: each server message in, the
-/// client messages to send out. Every server message is validated (versions, round, receiver, lengths) and
-/// every peer advertisement is checked by ``SecAggClient`` against the client's own registry copy.
+/// client messages to send out. Every server message after Challenge must carry the server's signature for
+/// this session and run (``ServerMessageAuthentication``), then is validated (versions, round, receiver,
+/// lengths), and every neighbour's advertisement is checked by ``SecAggClient`` against the client's own
+/// registry copy.
 struct ClientDriver {
     enum Step {
         case awaitingChallenge
@@ -99,7 +101,14 @@ struct ClientDriver {
     private(set) var lastRound: UInt64 = 0
     /// Set once the message of ``ClientParticipant/exitAfter`` went out: the caller vanishes on the next message.
     private(set) var vanishAfterPhase: Phase?
-    private var rng = ChaChaRandom.system()
+    /// Every secret of a round (X25519 keys, self seed, Shamir coefficients, encoding attempt keys) is drawn
+    /// straight from libsodium's system generator: no generator state outlives a round, so a later memory
+    /// snapshot cannot recompute an earlier round's secrets. The round's secrets live in its ``SecAggClient``
+    /// (SecureBytes, wiped when freed), dropped when the round ends.
+    private var rng = SystemRandom()
+    /// The session's signing context, known once the Challenge verified and Welcome announced the run id.
+    private var serverNonce: [UInt8]?
+    private var signing: ServerMessageAuthentication?
     /// The rounds this client has taken (its ledger's and this run's), against its policy.
     private var account: ClientPrivacyAccount
 
@@ -140,14 +149,15 @@ struct ClientDriver {
             throw .unsupportedProtocolVersion(message.protocolVersion)
         }
         guard let body = message.body else { throw .malformed("empty server message") }
+        try authenticate(message, body)
         if case .roundAborted(let a) = body {
             throw .remote("the server aborted round \(a.round): \(a.reason)")
         }
         switch (step, body) {
         case (.awaitingChallenge, .challenge(let c)):
             return [try answer(c)]
-        case (.awaitingWelcome, .welcome(let w)):
-            guard w.version == 1 else { throw .unsupportedMessageVersion(what: "Welcome", version: w.version) }
+        case (.awaitingWelcome, .welcome):
+            // Version and run id were checked, and the signature verified, by authenticate(_:_:).
             step = .betweenRounds
             return []
         case (.betweenRounds, .roundStart(let r)):
@@ -160,6 +170,36 @@ struct ClientDriver {
             return try continueRound(state, body)
         default:
             throw .unexpectedMessage("server sent \(body.name) while the client is \(step.name)")
+        }
+    }
+
+    /// Every message after Challenge must carry a valid server signature for this session (both nonces) and
+    /// this run (Welcome's run id). Welcome fixes the run id: its own signature covers it.
+    private mutating func authenticate(
+        _ message: Secagg_V1_ServerMessage, _ body: Secagg_V1_ServerMessage.OneOf_Body
+    ) throws(TransportError) {
+        if case .awaitingChallenge = step {
+            // Only a Challenge (signed by its own handshake transcript) is accepted before the session exists.
+            guard case .challenge = body else {
+                throw .unexpectedMessage("server sent \(body.name) while the client is \(step.name)")
+            }
+            return
+        }
+        if case .awaitingWelcome = step, case .welcome(let w) = body {
+            guard w.version == 2 else { throw .unsupportedMessageVersion(what: "Welcome", version: w.version) }
+            let runID = try ProtoFields.bytes(
+                Array(w.runID), count: ServerMessageAuthentication.runIDByteCount, what: "run id")
+            guard let serverNonce else { throw .unexpectedMessage("Welcome before Challenge") }
+            signing = ServerMessageAuthentication(
+                registryHash: participant.registry.registryHashBytes, client: participant.id,
+                clientNonce: clientNonce, serverNonce: serverNonce, runID: runID)
+        }
+        guard let signing else {
+            throw .unexpectedMessage("server sent \(body.name) while the client is \(step.name)")
+        }
+        do { try signing.verify(message, serverKey: participant.registry.serverPublicKey) } catch {
+            self.signing = nil  // a Welcome that fails does not fix the run
+            throw error
         }
     }
 
@@ -178,6 +218,7 @@ struct ClientDriver {
             participant.identity.sign(
                 SessionAuthentication.clientTranscript(
                     registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce)))
+        self.serverNonce = serverNonce
         step = .awaitingWelcome
         return Self.envelope(.authenticate(auth))
     }
@@ -204,7 +245,7 @@ struct ClientDriver {
             configuration = try RoundConfiguration(
                 round: announced.round, cohort: announced.cohort, degree: announced.degree,
                 threshold: announced.threshold, bits: announced.bits, vectorLength: announced.vectorLength,
-                registry: clientKeys)
+                registry: clientKeys, runID: signing?.runID ?? [])
         } catch { throw .protocolFailure(error) }
         guard configuration.registryHash == announced.registryHash else {
             throw .permissionDenied("the server's registry differs from this client's registry.json")

@@ -13,9 +13,10 @@
 /// One bidirectional stream per client session carries: authentication (Hello → Challenge → Authenticate →
 /// Welcome), then for every round the five SecAgg phases (RoundStart → AdvertiseKeys → KeyBroadcast → ShareKeys
 /// → ShareBroadcast → MaskedInput chunks → ConsistencyRequest → ConsistencyCheck → UnmaskingRequest →
-/// UnmaskingResponse → RoundResult). Every envelope carries `protocol_version` (currently 1); every inner
+/// UnmaskingResponse → RoundResult). Every envelope carries `protocol_version` (currently 2); every inner
 /// SecAgg message carries its own format `version` (SecureAgg's message versions, currently 1). Readers refuse
-/// versions they do not know.
+/// versions they do not know. Every server message after Challenge carries `server_signature`: the server's
+/// Ed25519 identity over the session, the run, the round and the message (Docs/wire.md § 4.1).
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -236,6 +237,10 @@ nonisolated struct Secagg_V1_ServerMessage: Sendable {
     set {body = .roundAborted(newValue)}
   }
 
+  /// Ed25519 by the server identity over the server-message transcript (Docs/wire.md § 4.1); empty on Challenge
+  /// (signed by its own transcript), 64 bytes on every later message.
+  var serverSignature: Data = Data()
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -322,6 +327,9 @@ nonisolated struct Secagg_V1_Welcome: Sendable {
 
   /// largest message the server accepts
   var maxMessageBytes: UInt64 = 0
+
+  /// 32 random bytes, fresh per server run (version 2)
+  var runID: Data = Data()
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -896,7 +904,7 @@ nonisolated extension Secagg_V1_ClientMessage: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Secagg_V1_ServerMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".ServerMessage"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}challenge\0\u{1}welcome\0\u{3}round_start\0\u{3}key_broadcast\0\u{3}share_broadcast\0\u{3}consistency_request\0\u{3}unmasking_request\0\u{3}round_result\0\u{3}round_aborted\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}challenge\0\u{1}welcome\0\u{3}round_start\0\u{3}key_broadcast\0\u{3}share_broadcast\0\u{3}consistency_request\0\u{3}unmasking_request\0\u{3}round_result\0\u{3}round_aborted\0\u{3}server_signature\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1022,6 +1030,7 @@ nonisolated extension Secagg_V1_ServerMessage: SwiftProtobuf.Message, SwiftProto
           self.body = .roundAborted(v)
         }
       }()
+      case 11: try { try decoder.decodeSingularBytesField(value: &self.serverSignature) }()
       default: break
       }
     }
@@ -1074,12 +1083,16 @@ nonisolated extension Secagg_V1_ServerMessage: SwiftProtobuf.Message, SwiftProto
     }()
     case nil: break
     }
+    if !self.serverSignature.isEmpty {
+      try visitor.visitSingularBytesField(value: self.serverSignature, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Secagg_V1_ServerMessage, rhs: Secagg_V1_ServerMessage) -> Bool {
     if lhs.protocolVersion != rhs.protocolVersion {return false}
     if lhs.body != rhs.body {return false}
+    if lhs.serverSignature != rhs.serverSignature {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1207,7 +1220,7 @@ nonisolated extension Secagg_V1_Authenticate: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Secagg_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Welcome"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}rounds\0\u{3}expected_clients\0\u{3}max_message_bytes\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}rounds\0\u{3}expected_clients\0\u{3}max_message_bytes\0\u{3}run_id\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1219,6 +1232,7 @@ nonisolated extension Secagg_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._M
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.expectedClients) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.maxMessageBytes) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.runID) }()
       default: break
       }
     }
@@ -1237,6 +1251,9 @@ nonisolated extension Secagg_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._M
     if self.maxMessageBytes != 0 {
       try visitor.visitSingularUInt64Field(value: self.maxMessageBytes, fieldNumber: 4)
     }
+    if !self.runID.isEmpty {
+      try visitor.visitSingularBytesField(value: self.runID, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1245,6 +1262,7 @@ nonisolated extension Secagg_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.rounds != rhs.rounds {return false}
     if lhs.expectedClients != rhs.expectedClients {return false}
     if lhs.maxMessageBytes != rhs.maxMessageBytes {return false}
+    if lhs.runID != rhs.runID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -138,7 +138,7 @@ extension SessionCoordinator {
         let z = open.noiseMultiplier
         let configuration = try RoundConfiguration(
             round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree, threshold: plan.graph.threshold,
-            bits: plan.encoding.bits, vectorLength: plan.vectorLength, registry: clientKeys)
+            bits: plan.encoding.bits, vectorLength: plan.vectorLength, registry: clientKeys, runID: runID)
         let decoder = try DPDecoder(parameters: plan.encoding)
         server = SecAggServer(configuration: configuration)
         let announced = AnnouncedRound(

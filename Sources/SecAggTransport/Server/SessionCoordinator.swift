@@ -30,6 +30,8 @@ actor SessionCoordinator {
         var opened: ContinuousClock.Instant
 
         var isJoined: Bool { if case .joined = state { return true } else { return false } }
+        /// Set once the client authenticated: every later message is signed for this session and run.
+        var signing: ServerMessageAuthentication?
     }
 
     /// The phase being collected: who still owes a message, and partial masked vectors.
@@ -47,6 +49,9 @@ actor SessionCoordinator {
     let clientKeys: [UInt32: Ed25519.PublicKey]
     let identity: Ed25519.SecretKey
     let log: @Sendable (String) -> Void
+    /// 32 random bytes drawn for this run: announced in Welcome, bound into every server signature and every
+    /// round context, so nothing signed in one run verifies in another.
+    let runID: [UInt8]
 
     private var sessions: [Int: Session] = [:]
     private var nextToken = 0
@@ -71,6 +76,8 @@ actor SessionCoordinator {
         clientKeys = keys
         self.identity = identity
         self.log = log
+        var random = SystemRandom()
+        runID = random.bytes(count: ServerMessageAuthentication.runIDByteCount)
     }
 
     // MARK: Sessions
@@ -185,18 +192,22 @@ actor SessionCoordinator {
     }
 
     func send(_ id: UInt32, _ body: Secagg_V1_ServerMessage.OneOf_Body) {
-        guard let token = members[id], let session = sessions[token] else { return }
-        var message = Secagg_V1_ServerMessage()
-        message.protocolVersion = WireProtocol.version
-        message.body = body
-        session.outbox.yield(.message(message))
+        guard let token = members[id] else { return }
+        sendToken(token, body)
     }
 
+    /// Sends `body`, signed for the session once it is authenticated (Docs/wire.md § 4.1).
     private func sendToken(_ token: Int, _ body: Secagg_V1_ServerMessage.OneOf_Body) {
         guard let session = sessions[token] else { return }
         var message = Secagg_V1_ServerMessage()
         message.protocolVersion = WireProtocol.version
         message.body = body
+        if let signing = session.signing {
+            do { message.serverSignature = Data(try signing.sign(body, with: identity)) } catch {
+                close(token, RPCError(code: .internalError, message: "cannot sign \(body.name): \(error)"))
+                return
+            }
+        }
         session.outbox.yield(.message(message))
     }
 
@@ -209,7 +220,8 @@ actor SessionCoordinator {
                 token,
                 RPCError(
                     code: .failedPrecondition,
-                    message: "unsupported wire protocol version \(message.protocolVersion) (this server speaks 1)"))
+                    message: "unsupported wire protocol version \(message.protocolVersion) "
+                        + "(this server speaks \(WireProtocol.version))"))
             return
         }
         switch session.state {
@@ -291,10 +303,14 @@ actor SessionCoordinator {
             return
         }
         sessions[token]?.state = .joined(id)
+        sessions[token]?.signing = ServerMessageAuthentication(
+            registryHash: registry.registryHashBytes, client: id, clientNonce: clientNonce, serverNonce: serverNonce,
+            runID: runID)
         members[id] = token
         log("client \(id) joined (\(members.count)/\(configuration.expectedClients))")
         var welcome = Secagg_V1_Welcome()
-        welcome.version = 1
+        welcome.version = 2
+        welcome.runID = Data(runID)
         welcome.expectedClients = UInt32(configuration.expectedClients)
         welcome.maxMessageBytes = UInt64(configuration.maxMessageBytes)
         welcome.rounds = UInt32(clamping: roundsAnnounced)

@@ -1,17 +1,38 @@
 import Sodium
 
-/// What a client knows for the whole round: public configuration, its id and identity, its neighbours.
+/// What a client knows for the whole round: public configuration, its id and identity, and from phase 1 on its
+/// neighbours.
 struct ClientContext: Sendable {
     let configuration: RoundConfiguration
     let id: UInt32
     let identity: Ed25519.SecretKey
-    /// Sorted neighbour ids in the Harary graph (recomputed by the client itself).
-    let neighbours: [UInt32]
-    let neighbourSet: Set<UInt32>
+    /// Sorted neighbour ids in the Harary graph (recomputed by the client itself from the session id): empty
+    /// in phase 0, set by ``withNeighbours(sessionID:)`` once the key broadcast's session id is checked.
+    private(set) var neighbours: [UInt32] = []
+    private(set) var neighbourSet: Set<UInt32> = []
     /// Colluding clients this client assumes (its own policy; ≥ 0). Sets the security floor and the quorum.
     let colluders: Int
     /// Fewest survivors the round announced (the DP noise was sized for it); the survivor list must reach it.
     let minimumSurvivors: Int
+
+    init(
+        configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, colluders: Int,
+        minimumSurvivors: Int
+    ) {
+        self.configuration = configuration
+        self.id = id
+        self.identity = identity
+        self.colluders = colluders
+        self.minimumSurvivors = minimumSurvivors
+    }
+
+    /// This context with the neighbours of the round's graph (``HararyGraph/init(configuration:sessionID:)``).
+    func withNeighbours(sessionID: [UInt8]) -> ClientContext {
+        var copy = self
+        copy.neighbours = HararyGraph(configuration: configuration, sessionID: sessionID).neighbours(of: id)
+        copy.neighbourSet = Set(copy.neighbours)
+        return copy
+    }
 
     var round: UInt64 { configuration.round }
     var threshold: Int { configuration.threshold }

@@ -2,11 +2,12 @@ import Sodium
 
 /// Client state R1: advertisement sent; waits for the server's ``KeyBroadcast``.
 ///
-/// Checks every advertisement's form, the signatures of its neighbours against the registry (it uses no other
-/// client's keys; a server that shows different clients different advertisements changes their session ids, so
-/// neighbours' shares no longer open), that its own advertisement is present unaltered,
-/// ≥ t clients and ≥ t neighbours advertised, and that the announced session id equals its own recomputation.
-/// Then splits b_u and s_sk_u (threshold t, points = neighbour ids), encrypts one pair per neighbour, and
+/// Checks every advertisement's form, that its own advertisement is present unaltered, ≥ max(t, minimum
+/// survivors) clients advertised and that the announced session id equals its own recomputation; then draws
+/// the graph from the session id (``HararyGraph``) and checks the signatures of its neighbours against the
+/// registry (it uses no other client's keys; a server that shows different clients different advertisements
+/// changes their session ids, so neighbours' shares no longer open) and that ≥ t neighbours advertised. Then
+/// splits b_u and s_sk_u (threshold t, points = neighbour ids), encrypts one pair per neighbour, and
 /// derives the per-neighbour share keys and pairwise mask seeds s_uv.
 /// Next: ``ClientR2MaskedInput`` or aborted.
 struct ClientR1ShareKeys: Sendable {
@@ -25,15 +26,21 @@ struct ClientR1ShareKeys: Sendable {
             round: broadcast.round, receiver: broadcast.receiver)
         let ads = broadcast.advertisements
         try checkSortedCohortIDs(ads.map(\.sender), configuration: config)
-        for ad in ads {
-            try ad.validate(configuration: config, verifySignature: context.neighbourSet.contains(ad.sender))
-        }
+        for ad in ads { try ad.validate(configuration: config, verifySignature: false) }
         guard ads.contains(ownAdvertisement) else { throw .ownAdvertisementMissing }
-        guard ads.count >= context.threshold else {
-            throw .tooFewClients(phase: .advertiseKeys, available: ads.count, required: context.threshold)
+        // Fewer advertisers than the round's minimum survivors cannot end in a result (survivors advertised
+        // first); refusing them also bounds the advertisement sets a server can try to shape the session id.
+        let required = max(context.threshold, context.minimumSurvivors)
+        guard ads.count >= required else {
+            throw .tooFewClients(phase: .advertiseKeys, available: ads.count, required: required)
         }
         let sessionID = SessionID.compute(configuration: config, advertisements: ads)
         guard sessionID == broadcast.sessionID else { throw .sessionIDMismatch }
+        // The graph is drawn from the session id, which nobody knew when the round was announced.
+        let context = self.context.withNeighbours(sessionID: sessionID)
+        for ad in ads where context.neighbourSet.contains(ad.sender) {
+            try ad.validate(configuration: config, verifySignature: true)
+        }
         var peers = [UInt32: AdvertiseKeys]()
         for ad in ads where context.neighbourSet.contains(ad.sender) { peers[ad.sender] = ad }
         guard peers.count >= context.threshold else {

@@ -36,8 +36,9 @@ public struct SecAggClient: Sendable {
     private(set) var state: State
     /// This client's id (≥ 1, in the cohort).
     public let id: UInt32
-    /// The client's recomputed neighbour list (sorted).
-    public let neighbours: [UInt32]
+    /// The client's recomputed neighbour list (sorted): empty until ``shareKeys(_:using:)`` accepted the key
+    /// broadcast, since the graph is drawn from the round's session id (``HararyGraph``).
+    public private(set) var neighbours: [UInt32] = []
 
     /// Creates the client and its fresh per-round keys (X25519 (c) and (s) pairs, self seed b_u) from `rng`,
     /// after checking the round against the client's own security floor (``SecurityFloor``): nothing secret
@@ -63,13 +64,10 @@ public struct SecAggClient: Sendable {
         guard minimumSurvivors >= 1, minimumSurvivors <= configuration.cohort.count else {
             throw .invalidParameter("minimum survivors must be 1…n")
         }
-        let graph = HararyGraph(configuration: configuration)
-        let neighbours = graph.neighbours(of: id)
         self.id = id
-        self.neighbours = neighbours
         let context = ClientContext(
-            configuration: configuration, id: id, identity: identity, neighbours: neighbours,
-            neighbourSet: Set(neighbours), colluders: colluders, minimumSurvivors: minimumSurvivors)
+            configuration: configuration, id: id, identity: identity, colluders: colluders,
+            minimumSurvivors: minimumSurvivors)
         state = .r0AdvertiseKeys(ClientR0AdvertiseKeys(context: context, using: &rng))
     }
 
@@ -107,6 +105,7 @@ public struct SecAggClient: Sendable {
         do {
             let (message, next) = try s.handle(broadcast, using: &rng)
             state = .r2MaskedInput(next)
+            neighbours = next.context.neighbours
             return message
         } catch { throw abort(error) }
     }

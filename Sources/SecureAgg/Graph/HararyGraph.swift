@@ -10,21 +10,25 @@ import Sodium
 ///   k except position 0, which has k + 1.
 /// k = n − 1 gives the complete graph (classic SecAgg). Edges are symmetric; nobody is its own neighbour.
 ///
-/// The permutation comes from ``permutationSeed(configuration:)``: the round context only (registry hash,
-/// round number, sorted cohort, parameters), which is fixed before any key is advertised, so nobody can
-/// grind keys to choose neighbours, and every client recomputes and checks its own neighbour list.
+/// The permutation comes from ``permutationSeed(sessionID:)``: the session id of the round, a hash of the round
+/// context and of every signed advertisement the server relays (``SessionID``). It exists only after phase 0:
+/// the server commits to the round (RoundStart: context, cohort, parameters) before any client has drawn its
+/// fresh keys, so it can neither choose nor predict the graph when it commits, and trying many round numbers
+/// offline no longer helps it. Neighbours are first needed in phase 1 (ShareKeys), when every client knows the
+/// session id and recomputes its own neighbour list. What can still be ground (the set of advertisements the
+/// server relays, a colluder's keys chosen last) is bounded in Docs/threat-model.md.
 public struct HararyGraph: Sendable {
     public let degree: Int
     /// The cohort in ring order (position → id).
     public let ring: [UInt32]
     private let position: [UInt32: Int]
 
-    /// Builds the graph for `configuration` (deterministic).
-    public init(configuration: RoundConfiguration) {
+    /// Builds the graph of the round of `configuration` whose session id is `sessionID` (deterministic).
+    public init(configuration: RoundConfiguration, sessionID: [UInt8]) {
         // A validated configuration always satisfies the checked initialiser's conditions.
         self.init(
             unchecked: configuration.cohort, degree: configuration.degree,
-            seed: Self.permutationSeed(configuration: configuration))
+            seed: Self.permutationSeed(sessionID: sessionID))
     }
 
     /// Builds H(n, `degree`) over the permutation of `cohort` drawn from `seed` (32 bytes).
@@ -54,9 +58,10 @@ public struct HararyGraph: Sendable {
         self.position = position
     }
 
-    /// BLAKE2b-256("secagg.v1.harary-permutation" ‖ 0 ‖ round context bytes).
-    public static func permutationSeed(configuration: RoundConfiguration) -> [UInt8] {
-        Blake2b.hash(Array("secagg.v1.harary-permutation".utf8) + [0] + configuration.contextBytes, outputByteCount: 32)
+    /// BLAKE2b-256("secagg.v1.harary-permutation" ‖ 0 ‖ 0x02 ‖ session id (32)). Version byte 2: version 1
+    /// hashed the round context alone, which the server chooses.
+    public static func permutationSeed(sessionID: [UInt8]) -> [UInt8] {
+        Blake2b.hash(Array("secagg.v1.harary-permutation".utf8) + [0, 2] + sessionID, outputByteCount: 32)
     }
 
     /// Uniform integer in 0 ..< bound by rejection sampling (bound ≥ 1).

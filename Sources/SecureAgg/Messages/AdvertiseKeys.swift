@@ -61,7 +61,7 @@ public struct AdvertiseKeys: Sendable, Equatable {
 }
 
 /// Phase 0 → 1, server → client: every accepted advertisement (ascending sender) and the session id the
-/// server computed. The client verifies every signature itself and recomputes the session id.
+/// server computed. The client recomputes the session id and verifies its neighbours' signatures itself.
 public struct KeyBroadcast: Sendable, Equatable {
     public static let currentVersion: UInt8 = 1
     public var version: UInt8

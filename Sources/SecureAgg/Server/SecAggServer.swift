@@ -38,8 +38,7 @@ public struct SecAggServer: Sendable {
 
     public init(configuration: RoundConfiguration) {
         self.configuration = configuration
-        let context = ServerContext(configuration: configuration, graph: HararyGraph(configuration: configuration))
-        state = .r0AdvertiseKeys(ServerR0AdvertiseKeys(context: context))
+        state = .r0AdvertiseKeys(ServerR0AdvertiseKeys(configuration: configuration))
     }
 
     /// Name of the current state.

@@ -3,6 +3,11 @@
 /// Why this prime: products of two elements fit a 128-bit `multipliedFullWidth`, and reduction modulo a
 /// Mersenne prime is two shifts, a mask and one conditional subtraction — no division. Every element is
 /// kept fully reduced in `0 ..< p`. 7-byte (56-bit) secret chunks are always `< p`.
+///
+/// Constant time: `reduce`, `add`, `sub` and `mul` never branch on their operands (the conditional subtraction
+/// is a mask), so splitting and reconstructing secrets takes time independent of the secret values. `pow` and
+/// `inverse` branch on the exponent, which is public (p − 2, Lagrange denominators of public points);
+/// `random` rejects only the value p (probability 2^-61).
 enum PrimeField {
     /// The modulus 2^61 − 1.
     static let p: UInt64 = (1 << 61) - 1
@@ -10,16 +15,26 @@ enum PrimeField {
     /// Reduces any `x < 2^62` (or any `x` whose high bits are small) to `0 ..< p`.
     @inline(__always)
     static func reduce(_ x: UInt64) -> UInt64 {
-        var r = (x & p) &+ (x >> 61)
-        if r >= p { r &-= p }
-        return r
+        let r = (x & p) &+ (x >> 61)  // < 2^61 + 2^3 for x < 2^64
+        return conditionalSubtractP(r)
+    }
+
+    /// r − p if r ≥ p, else r, for r < 2^63, without a branch: r − p wraps (top bit 1) exactly when r < p.
+    @inline(__always)
+    static func conditionalSubtractP(_ r: UInt64) -> UInt64 {
+        let t = r &- p
+        let keep = 0 &- (t >> 63)  // all ones when r < p
+        return (r & keep) | (t & ~keep)
     }
 
     @inline(__always)
     static func add(_ a: UInt64, _ b: UInt64) -> UInt64 { reduce(a &+ b) }
 
     @inline(__always)
-    static func sub(_ a: UInt64, _ b: UInt64) -> UInt64 { a >= b ? a &- b : a &+ (p &- b) }
+    static func sub(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let d = a &- b  // a, b < p < 2^61: the top bit is set exactly when a < b
+        return d &+ (p & (0 &- (d >> 63)))
+    }
 
     /// a·b mod p for a, b < p: the 122-bit product x satisfies x ≡ (x mod 2^61) + (x >> 61).
     @inline(__always)
@@ -29,7 +44,7 @@ enum PrimeField {
         return reduce((lo & p) &+ high)
     }
 
-    /// a^e mod p by square-and-multiply.
+    /// a^e mod p by square-and-multiply (branches on `e`: use only with a public exponent).
     static func pow(_ a: UInt64, _ e: UInt64) -> UInt64 {
         var result: UInt64 = 1
         var base = a
