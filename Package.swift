@@ -1,8 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers (dependencies point downwards only):
-//   secagg-tool, secagg-bench, grpc-bench  →  SecAggTransport (gRPC)  →  FedCore  →  SecureAgg, DPNoise  →  Sodium  →  CSodium (libsodium)
+// Layers (dependencies point downwards only; a layer may also use any layer below the next one):
+//   secagg-tool, grpc-bench        →  SecAggTransport (gRPC, SwiftProtobuf)
+//   SecAggTransport, fedcore-bench →  FedCore (GRDB)
+//   FedCore                        →  SecureAgg, DPNoise
+//   secagg-bench → SecureAgg;  dpnoise-bench → DPNoise
+//   SecureAgg, DPNoise             →  Sodium  →  CSodium (libsodium, the only C boundary)
+// Only secagg-tool and the benches use ArgumentParser; only SecAggTransport sees gRPC.
 let package = Package(
     name: "secagg",
     platforms: [.macOS(.v15)],
@@ -10,6 +15,8 @@ let package = Package(
         .library(name: "SecureAgg", targets: ["SecureAgg"]),
         .library(name: "DPNoise", targets: ["DPNoise"]),
         .library(name: "FedCore", targets: ["FedCore"]),
+        // Exposed for the libFuzzer targets of Fuzz/ (a separate package); links gRPC.
+        .library(name: "SecAggTransport", targets: ["SecAggTransport"]),
         .executable(name: "secagg-tool", targets: ["secagg-tool"]),
         .executable(name: "secagg-bench", targets: ["secagg-bench"]),
         .executable(name: "dpnoise-bench", targets: ["dpnoise-bench"]),
@@ -18,7 +25,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.0"),
@@ -56,23 +62,16 @@ let package = Package(
             dependencies: [
                 "FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "secagg-bench",
             dependencies: [
-                "FedCore", "SecureAgg", "DPNoise", "Sodium",
+                "SecureAgg", "Sodium",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "dpnoise-bench",
-            dependencies: [
-                "DPNoise", "SecureAgg", "Sodium",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        .executableTarget(name: "dpnoise-bench", dependencies: ["DPNoise", "Sodium"]),
         .executableTarget(name: "fedcore-bench", dependencies: ["FedCore"]),
         // Load benchmark of serve + concurrent clients over loopback gRPC (one process).
         .executableTarget(

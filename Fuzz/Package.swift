@@ -16,7 +16,9 @@ let package = Package(
     name: "secagg-fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: "..")
+        .package(path: ".."),
+        // The root package's own dependency (same identity, so one copy): the wire targets decode protobuf bytes.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Declares libFuzzer's `LLVMFuzzerRunDriver` (the runtime itself comes from -sanitize=fuzzer).
@@ -29,6 +31,15 @@ let package = Package(
         fuzzTarget("FuzzRegistry", "FedCore"),
         fuzzTarget("FuzzLedger", "FedCore"),
         fuzzTarget("FuzzAuditRecord", "FedCore"),
+        // gRPC wire messages: protobuf bytes → SecAggTransport's proto → SecureAgg conversions (client side:
+        // every server message it decodes; server side: every client message and the masked-input chunks).
+        wireTarget("FuzzRoundStart"),
+        wireTarget("FuzzKeyBroadcast"),
+        wireTarget("FuzzShareBroadcast"),
+        wireTarget("FuzzConsistencyRequest"),
+        wireTarget("FuzzUnmaskingRequest"),
+        wireTarget("FuzzMaskedInputChunks"),
+        wireTarget("FuzzClientMessage"),
     ],
     swiftLanguageModes: [.v6]
 )
@@ -37,5 +48,18 @@ func fuzzTarget(_ name: String, _ library: String) -> Target {
     .executableTarget(
         name: name,
         dependencies: ["FuzzSupport", .product(name: library, package: rootIdentity)]
+    )
+}
+
+/// A target of the transport's decoders: they are internal to SecAggTransport, so the targets use
+/// `@testable import` (the debug build fuzz.sh makes compiles every module with testing enabled).
+func wireTarget(_ name: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            "FuzzSupport", .product(name: "SecAggTransport", package: rootIdentity),
+            .product(name: "SecureAgg", package: rootIdentity),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]
     )
 }

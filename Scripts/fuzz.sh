@@ -23,6 +23,15 @@ TARGETS=(
     FuzzRegistry      # Registry.decode(_:source:)
     FuzzLedger        # PrivacyLedger.parse(_:file:)
     FuzzAuditRecord   # AuditEvent.decode(kind:payload:) (audit-log record payloads)
+    # gRPC wire messages (SecAggTransport/Conversion): client side…
+    FuzzRoundStart          # RoundStart → AnnouncedRound (with EncodingParameters)
+    FuzzKeyBroadcast        # KeyBroadcastMessage → KeyBroadcast (with AdvertiseKeys)
+    FuzzShareBroadcast      # ShareBroadcastMessage → ShareBroadcast
+    FuzzConsistencyRequest  # ConsistencyRequestMessage → ConsistencyRequest
+    FuzzUnmaskingRequest    # UnmaskingRequestMessage → UnmaskingRequest
+    # …and server side
+    FuzzMaskedInputChunks   # MaskedInputChunk sequences → MaskedInputAssembly
+    FuzzClientMessage       # ClientMessage → AdvertiseKeys / ShareKeys / chunk / ConsistencyCheck / UnmaskingResponse
 )
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); fi
 
@@ -65,7 +74,7 @@ BIN="$WORK/build/debug"
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:symbolize=1}"
 
-printf '\n%-18s %12s %8s  %s\n' "target" "executions" "seconds" "result"
+printf '\n%-24s %12s %8s  %s\n' "target" "executions" "seconds" "result"
 FAILED=0
 for t in "${TARGETS[@]}"; do
     corpus="$WORK/corpus/$t"
@@ -88,6 +97,6 @@ for t in "${TARGETS[@]}"; do
         result="CRASH (exit $status) ${found:+$artifacts/$found} — log: $log"
         FAILED=1
     fi
-    printf '%-18s %12s %8s  %s\n' "$t" "${runs:-?}" "$SECONDS_PER_TARGET" "$result"
+    printf '%-24s %12s %8s  %s\n' "$t" "${runs:-?}" "$SECONDS_PER_TARGET" "$result"
 done
 exit "$FAILED"

@@ -641,6 +641,105 @@ def round_vectors():
     }
 
 
+# --- SecureAgg: each derivation and encoding in isolation ----------------------------------------------------
+
+def kdf_key(name, id_):
+    """Arbitrary 32 bytes for the isolated vectors (used as X25519 scalars, b_u values and signatures)."""
+    return blake2b(b"wire-vector-" + name.encode() + b"\x00" + u32(id_))
+
+
+def shamir_encode(x, values):
+    return bytes([1]) + u32(x) + bytes([len(values)]) + b"".join(u64(v) for v in values)
+
+
+def primitive_vectors():
+    """§§ 9, 12: every key derivation, the session id, the Shamir share encoding, the Shamir split and bit packing,
+    each in isolation (the round vectors pin them only as parts of one whole round)."""
+    sid = blake2b(b"wire-vector-session-id")
+    pairs = []
+    # (u, v): u < v, u > v, and a pair of ids whose byte order differs from their numeric order.
+    for u, v in [(2, 9), (9, 2), (256, 1)]:
+        c_sk_u, c_sk_v = kdf_key("c_sk", u), kdf_key("c_sk", v)
+        s_sk_u, s_sk_v = kdf_key("s_sk", u), kdf_key("s_sk", v)
+        c_pk_u, c_pk_v, s_pk_u, s_pk_v = x25519(c_sk_u), x25519(c_sk_v), x25519(s_sk_u), x25519(s_sk_v)
+        share_context = pair_context(sid, u, c_pk_u, v, c_pk_v)
+        mask_context = pair_context(sid, u, s_pk_u, v, s_pk_v)
+        pairs.append({
+            "u": u, "v": v, "session_id": sid.hex(),
+            "c_sk_u": c_sk_u.hex(), "c_pk_u": c_pk_u.hex(), "c_pk_v": c_pk_v.hex(),
+            "s_sk_u": s_sk_u.hex(), "s_pk_u": s_pk_u.hex(), "s_pk_v": s_pk_v.hex(),
+            "share_raw_secret": x25519(c_sk_u, c_pk_v).hex(),
+            "share_context": share_context.hex(),
+            "share_key": blake2b(b"secagg.v1.share-encryption" + b"\x00" + share_context,
+                                 key=x25519(c_sk_u, c_pk_v)).hex(),
+            "pairwise_context": mask_context.hex(),
+            "pairwise_seed": blake2b(b"secagg.v1.pairwise-mask" + b"\x00" + mask_context,
+                                     key=x25519(s_sk_u, s_pk_v)).hex(),
+            "share_additional_data": (sid + u32(u) + u32(v)).hex(),
+        })
+    self_masks = []
+    for i, session in enumerate([sid, blake2b(b"wire-vector-other-session")]):
+        b_u = kdf_key("b_u", i)
+        self_masks.append({
+            "b_u": b_u.hex(), "session_id": session.hex(),
+            "commitment": blake2b(b"secagg.v1.self-seed-commitment" + b"\x00" + b_u).hex(),
+            "self_mask_key": blake2b(b"secagg.v1.self-mask" + b"\x00" + session, key=b_u).hex(),
+        })
+    # Session id over a cohort where client 3 did not advertise (the round vectors have no phase-0 dropout).
+    ids, k, t, b, m, round_ = [1, 2, 3, 4, 5], 2, 2, 16, 1000, 12
+    registry = {i: test_key(i) for i in ids}
+    ctx = context_bytes(bytes(32), secureagg_registry_hash(registry), round_, ids, k, t, b, m)  # no run id (in-process)
+    ads = []
+    sid_input = b"secagg.v1.session" + b"\x00" + ctx
+    for u in [1, 2, 4, 5]:
+        ad = {"sender": u, "c_pk": x25519(kdf_key("c_sk", u)).hex(), "s_pk": x25519(kdf_key("s_sk", u)).hex(),
+              "commitment": blake2b(b"secagg.v1.self-seed-commitment" + b"\x00" + kdf_key("b_u", u)).hex(),
+              "signature": blake2b(b"wire-vector-signature" + u32(u), size=64).hex()}
+        ads.append(ad)
+        sid_input += u32(u) + bytes.fromhex(ad["c_pk"]) + bytes.fromhex(ad["s_pk"]) + \
+            bytes.fromhex(ad["commitment"]) + bytes.fromhex(ad["signature"])
+    session = {"registry": [{"id": i, "key": registry[i].hex()} for i in ids], "round": round_, "cohort": ids,
+               "degree": k, "threshold": t, "bits": b, "vector_length": m, "context_bytes": ctx.hex(),
+               "advertisements": ads, "session_id": blake2b(sid_input).hex()}
+    p = SHAMIR_P
+    encodings = [
+        {"x": 7, "values": [0, 1, p - 1, 12345, 1 << 60]},
+        {"x": 0xFFFFFFFF, "values": [p - 1]},
+        {"x": 1, "values": [(1 << 56) - 1] * 3},
+    ]
+    for e in encodings:
+        e["encoded"] = shamir_encode(e["x"], e["values"]).hex()
+        e["values"] = [str(v) for v in e["values"]]
+    # Shamir split with coefficients from ChaChaRandom.seeded(77): a 32-byte secret (5 chunks) and a 10-byte one.
+    splits = []
+    for secret, threshold, points in [(kdf_key("secret", 1), 3, [2, 5, 9, 11]), (bytes(range(1, 11)), 2, [1, 3])]:
+        shares = shamir_split(secret, threshold, points, Words(ChaChaRandom.seeded(77), 0))
+        splits.append({"secret": secret.hex(), "threshold": threshold, "rng_seed": 77,
+                       "shares": [{"x": x, "encoded": shares[x].hex()} for x in points]})
+    packing = []
+    for bits, values in [
+        (1, [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0, 1]),  # m = 13: 13 bits, 3 padding bits
+        (1, [1] * 8),
+        (32, [0, 0xFFFFFFFF, 123456789]),
+        (13, [0, 8191, 4096, 1, 5000]),  # 65 bits: 7 padding bits
+        (7, [127, 0, 64, 1, 99, 3, 126, 5, 77]),  # 63 bits: 1 padding bit
+        (31, [(1 << 31) - 1, 0, 1 << 30]),
+        (20, []),
+    ]:
+        packing.append({"bits": bits, "values": values, "packed": bit_pack(values, bits).hex()})
+    return {
+        "generated_by": GENERATED_BY,
+        "spec": "Docs/wire.md §§ 9, 12 in isolation: share key, pairwise seed (both ends, raw X25519 secret and "
+                "context), share additional data, self-mask key and commitment, session id (client 3 of 5 did not "
+                "advertise; advertisement fields are arbitrary bytes: the session id only hashes them), Shamir "
+                "share encoding, a Shamir split whose coefficients are drawn from ChaChaRandom.seeded(77), bit "
+                "packing (b = 1, 7, 13, 20, 31, 32; m not a multiple of 8; m = 0). Inputs: 32-byte values "
+                "BLAKE2b-256('wire-vector-' || name || 0 || id u32 LE).",
+        "pairs": pairs, "self_masks": self_masks, "session": session, "shamir_encodings": encodings,
+        "shamir_splits": splits, "bit_packing": packing,
+    }
+
+
 # --- DPNoise: rotation signs and per-block randomness --------------------------------------------------------
 
 def block_sizes(dimension, block):
@@ -883,6 +982,7 @@ def main():
     ok &= write(os.path.join(SECUREAGG_DIR, "prg_stream.json"), prg_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "harary_permutation.json"), harary_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "secagg_round.json"), round_vectors(), check)
+    ok &= write(os.path.join(SECUREAGG_DIR, "primitives.json"), primitive_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "registry_hashes.json"), registry_vectors(), check)
     ok &= write(os.path.join(SECUREAGG_DIR, "weighted_limbs.json"), limb_vectors(), check)
     ok &= write(os.path.join(DPNOISE_DIR, "rotation_signs.json"), rotation_vectors(), check)

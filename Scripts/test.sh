@@ -2,6 +2,16 @@
 # Runs every test of the package (installs libsodium-dev first when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Line length: .swift-format's lineLength, counted in Unicode scalars, over Sources/ and Tests/ (generated
+# protobuf code excepted). Plain awk, so CI needs no swift-format binary.
+limit=$(sed -n 's/.*"lineLength": *\([0-9][0-9]*\).*/\1/p' .swift-format)
+long=$(find Sources Tests -name '*.swift' -not -path '*/Generated/*' -print0 | sort -z \
+    | xargs -0 env LC_ALL=C awk -v limit="$limit" \
+        '{ n = length($0) - gsub(/[\200-\277]/, "&"); if (n > limit) print FILENAME ":" FNR ": " n " > " limit }')
+if [ -n "$long" ]; then
+    printf 'Lines longer than .swift-format lineLength (%s):\n%s\n' "$limit" "$long" >&2
+    exit 1
+fi
 bash Scripts/ensure-deps.sh
 swift build --build-tests
 swift test --skip-build "$@"

@@ -11,7 +11,9 @@ public enum Blake2b {
         SodiumRuntime.ensureInitialized()
         precondition((minOutputByteCount...maxOutputByteCount).contains(outputByteCount))
         var out = [UInt8](repeating: 0, count: outputByteCount)
-        _ = crypto_generichash(&out, outputByteCount, message, UInt64(message.count), nil, 0)
+        // Fails only for an output or key length outside libsodium's bounds (checked above).
+        sodiumMustSucceed(
+            crypto_generichash(&out, outputByteCount, message, UInt64(message.count), nil, 0), "crypto_generichash")
         return out
     }
 
@@ -19,12 +21,14 @@ public enum Blake2b {
     public static func keyedHash(key: SecureBytes, message: [UInt8], outputByteCount: Int = 32) -> SecureBytes {
         precondition((minOutputByteCount...maxOutputByteCount).contains(outputByteCount))
         precondition((16...64).contains(key.count), "BLAKE2b key must be 16…64 bytes")
+        SodiumRuntime.ensureInitialized()
         return SecureBytes(count: outputByteCount) { out in
             key.withUnsafeBytes { k in
-                _ = crypto_generichash(
+                let code = crypto_generichash(
                     out.baseAddress!.assumingMemoryBound(to: UInt8.self), outputByteCount,
                     message, UInt64(message.count),
                     k.baseAddress!.assumingMemoryBound(to: UInt8.self), k.count)
+                sodiumMustSucceed(code, "crypto_generichash")
             }
         }
     }
@@ -42,7 +46,8 @@ public enum Blake2b {
             self.outputByteCount = outputByteCount
             // crypto_generichash_state is opaque to Swift: allocate its size, 64-byte aligned.
             state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
-            _ = crypto_generichash_init(OpaquePointer(state), nil, 0, outputByteCount)
+            sodiumMustSucceed(
+                crypto_generichash_init(OpaquePointer(state), nil, 0, outputByteCount), "crypto_generichash_init")
         }
 
         deinit {
@@ -54,8 +59,9 @@ public enum Blake2b {
         public func update(_ bytes: UnsafeRawBufferPointer) {
             precondition(!finished, "Blake2b.Hasher used after finalize()")
             guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-            _ = crypto_generichash_update(
+            let code = crypto_generichash_update(
                 OpaquePointer(state), base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+            sodiumMustSucceed(code, "crypto_generichash_update")
         }
 
         public func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
@@ -65,7 +71,9 @@ public enum Blake2b {
             precondition(!finished, "Blake2b.Hasher finalized twice")
             finished = true
             var out = [UInt8](repeating: 0, count: outputByteCount)
-            _ = crypto_generichash_final(OpaquePointer(state), &out, outputByteCount)
+            // Fails only when finalised twice (refused above).
+            sodiumMustSucceed(
+                crypto_generichash_final(OpaquePointer(state), &out, outputByteCount), "crypto_generichash_final")
             return out
         }
     }

@@ -18,8 +18,11 @@ public enum ChaCha20 {
         output.initializeMemory(as: UInt8.self, repeating: 0)
         let p = base.assumingMemoryBound(to: UInt8.self)
         key.withUnsafeBytes { k in
-            _ = crypto_stream_chacha20_ietf_xor_ic(
+            // Fails only above crypto_stream_chacha20_ietf_MESSAGEBYTES_MAX (256 GiB); a counter overflow
+            // aborts inside libsodium (sodium_misuse) rather than returning.
+            let code = crypto_stream_chacha20_ietf_xor_ic(
                 p, p, UInt64(output.count), nonce, initialCounter, k.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            sodiumMustSucceed(code, "crypto_stream_chacha20_ietf_xor_ic")
         }
     }
 }

@@ -42,13 +42,15 @@ public enum Ed25519 {
             try checkLength("Ed25519 seed", seed.count, Ed25519.seedByteCount)
             SodiumRuntime.ensureInitialized()
             var pk = [UInt8](repeating: 0, count: Ed25519.publicKeyByteCount)
+            var code: CInt = 0
             storage = SecureBytes(count: 64) { sk in
                 seed.withUnsafeBytes { s in
-                    _ = crypto_sign_seed_keypair(
+                    code = crypto_sign_seed_keypair(
                         &pk, sk.baseAddress!.assumingMemoryBound(to: UInt8.self),
                         s.baseAddress!.assumingMemoryBound(to: UInt8.self))
                 }
             }
+            guard code == 0 else { throw .libraryCallFailed(function: "crypto_sign_seed_keypair", code: code) }
             publicKey = try PublicKey(bytes: pk)
         }
 
@@ -70,8 +72,10 @@ public enum Ed25519 {
         public func sign(_ message: [UInt8]) -> [UInt8] {
             var sig = [UInt8](repeating: 0, count: Ed25519.signatureByteCount)
             storage.withUnsafeBytes { sk in
-                _ = crypto_sign_detached(
+                // Documented to succeed for any message and a key made by crypto_sign_seed_keypair.
+                let code = crypto_sign_detached(
                     &sig, nil, message, UInt64(message.count), sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                sodiumMustSucceed(code, "crypto_sign_detached")
             }
             return sig
         }

@@ -33,34 +33,25 @@ extension SecureRandom {
 /// - ``seeded(_:)`` derives the key from a caller-chosen value: **deterministic — tests and
 ///   `--seed` reproductions only, never secure**.
 ///
-/// The type has reference semantics (copies share one stream); it is not thread-safe. The buffer and key
-/// are wiped when released.
-public struct ChaChaRandom: SecureRandom {
-    private final class State {
-        let key: SecureBytes
-        var nonceCounter: UInt64 = 0
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 64)
-        var position = 4096
+/// A class, because a generator is one stream: `let b = a` (or `var b = a`) is the *same* generator, and
+/// drawing from either advances both. To hand a party a generator of its own, call ``fork(label:)``, which
+/// derives an independent keyed stream. Not thread-safe (hence not `Sendable`): use one generator per task.
+/// The buffer and key are wiped when released.
+public final class ChaChaRandom: SecureRandom {
+    private let key: SecureBytes
+    private var nonceCounter: UInt64 = 0
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 64)
+    private var position = 4096
 
-        init(key: SecureBytes) { self.key = key }
-
-        deinit {
-            secureZero(buffer)
-            buffer.deallocate()
-        }
-
-        func refill() {
-            var nonce = [UInt8](repeating: 0, count: ChaCha20.nonceByteCount)
-            withUnsafeBytes(of: nonceCounter.littleEndian) { nonce.replaceSubrange(0..<8, with: $0) }
-            nonceCounter += 1
-            ChaCha20.keystream(key: key, nonce: nonce, initialCounter: 0, into: buffer)
-            position = 0
-        }
+    private init(key: SecureBytes) {
+        precondition(key.count == ChaCha20.keyByteCount)
+        self.key = key
     }
 
-    private let state: State
-
-    private init(key: SecureBytes) { state = State(key: key) }
+    deinit {
+        secureZero(buffer)
+        buffer.deallocate()
+    }
 
     /// Keyed from the operating system's entropy (libsodium `randombytes_buf`).
     public static func system() -> ChaChaRandom { ChaChaRandom(key: SecureBytes(randomCount: 32)) }
@@ -78,21 +69,45 @@ public struct ChaChaRandom: SecureRandom {
         return ChaChaRandom(key: key)
     }
 
-    public mutating func next() -> UInt64 {
-        if state.position + 8 > state.buffer.count { state.refill() }
-        let v = state.buffer.loadUnaligned(fromByteOffset: state.position, as: UInt64.self)
-        state.position += 8
+    /// A new, independent generator for one purpose (e.g. one simulated client).
+    ///
+    /// Draws 32 bytes from this stream and derives the child's key from them as
+    /// BLAKE2b-256(key = those bytes, message = "secagg.chacha-random.fork.v1" ‖ 0x00 ‖ UTF-8(`label`)).
+    /// The child's output is therefore unrelated to anything this generator yields later, two forks never
+    /// share a stream (each consumes fresh bytes, whatever the labels), and a seeded parent gives
+    /// reproducible children. The parent advances by exactly 32 bytes.
+    public func fork(label: String) -> ChaChaRandom {
+        let material = SecureBytes(count: 32) { fill($0) }
+        var message = Array("secagg.chacha-random.fork.v1".utf8)
+        message.append(0)
+        message.append(contentsOf: label.utf8)
+        return ChaChaRandom(key: Blake2b.keyedHash(key: material, message: message, outputByteCount: 32))
+    }
+
+    private func refill() {
+        var nonce = [UInt8](repeating: 0, count: ChaCha20.nonceByteCount)
+        withUnsafeBytes(of: nonceCounter.littleEndian) { nonce.replaceSubrange(0..<8, with: $0) }
+        nonceCounter += 1
+        ChaCha20.keystream(key: key, nonce: nonce, initialCounter: 0, into: buffer)
+        position = 0
+    }
+
+    public func next() -> UInt64 {
+        if position + 8 > buffer.count { refill() }
+        let v = buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+        position += 8
         return UInt64(littleEndian: v)
     }
 
-    public mutating func fill(_ out: UnsafeMutableRawBufferPointer) {
+    public func fill(_ out: UnsafeMutableRawBufferPointer) {
+        guard let target = out.baseAddress else { return }
         var written = 0
         while written < out.count {
-            if state.position >= state.buffer.count { state.refill() }
-            let n = min(out.count - written, state.buffer.count - state.position)
-            out.baseAddress!.advanced(by: written).copyMemory(
-                from: state.buffer.baseAddress!.advanced(by: state.position), byteCount: n)
-            state.position += n
+            if position >= buffer.count { refill() }
+            let n = min(out.count - written, buffer.count - position)
+            // `buffer` is a non-empty allocation, so its base address exists.
+            target.advanced(by: written).copyMemory(from: buffer.baseAddress!.advanced(by: position), byteCount: n)
+            position += n
             written += n
         }
     }

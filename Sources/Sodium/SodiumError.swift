@@ -14,6 +14,8 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidParameter(what: String)
     /// libsodium could not be initialised.
     case initializationFailed
+    /// A libsodium call returned a failure code although its arguments were valid (`function` and its code).
+    case libraryCallFailed(function: String, code: Int32)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
         case .keyDerivationFailed: return "Argon2id key derivation failed"
         case let .invalidParameter(what): return "invalid parameter: \(what)"
         case .initializationFailed: return "libsodium could not be initialised"
+        case let .libraryCallFailed(function, code): return "libsodium \(function) failed (return code \(code))"
         }
     }
 }

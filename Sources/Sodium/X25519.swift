@@ -28,10 +28,12 @@ public enum X25519 {
         public init(secretBytes: SecureBytes) throws(SodiumError) {
             try checkLength("X25519 secret key", secretBytes.count, X25519.byteCount)
             storage = secretBytes
+            SodiumRuntime.ensureInitialized()
             var pk = [UInt8](repeating: 0, count: X25519.byteCount)
-            secretBytes.withUnsafeBytes { sk in
-                _ = crypto_scalarmult_base(&pk, sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            let code = secretBytes.withUnsafeBytes { sk in
+                crypto_scalarmult_base(&pk, sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
+            guard code == 0 else { throw .libraryCallFailed(function: "crypto_scalarmult_base", code: code) }
             publicKey = try PublicKey(bytes: pk)
         }
 
@@ -73,8 +75,8 @@ public enum X25519 {
             return Blake2b.keyedHash(key: storage, message: message, outputByteCount: 32)
         }
 
-        /// Raw bytes, for known-answer tests only.
-        public func withUnsafeBytesForTesting<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        /// Raw bytes, for known-answer tests only (`@testable import Sodium`).
+        func withUnsafeBytesForTesting<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
             storage.withUnsafeBytes(body)
         }
     }

@@ -18,11 +18,13 @@ public enum XChaCha20Poly1305 {
             randombytes_buf(base, nonceByteCount)
             var clen: UInt64 = 0
             key.withUnsafeBytes { k in
-                _ = crypto_aead_xchacha20poly1305_ietf_encrypt(
+                // Fails only above crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX (~256 GiB).
+                let code = crypto_aead_xchacha20poly1305_ietf_encrypt(
                     base + nonceByteCount, &clen,
                     plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(plaintext.count),
                     additionalData, UInt64(additionalData.count), nil,
                     base, k.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                sodiumMustSucceed(code, "crypto_aead_xchacha20poly1305_ietf_encrypt")
             }
         }
         return out

@@ -31,7 +31,7 @@ import Testing
 
     @Test func everyTargetRowOfTheReferenceTableIsReproduced() throws {
         let rows = try ReferenceCSV.load()
-        #expect(rows.count > 600, "reference table did not load")
+        #expect(rows.count == ReferenceCSV.expectedRowCount, "dp_public.csv rows")
         var passed = 0
         var skipped = 0
         var failures: [String] = []

@@ -106,7 +106,7 @@ struct WireVectorTests {
                     key: SecureBytes(copying: attemptKey),
                     message: withUnsafeBytes(of: UInt64(b.index).littleEndian) { Array($0) })
                 #expect(key.withUnsafeBytes { Hex.encode($0) } == b.key, "\(c.name) block \(b.index)")
-                var rng = ChaChaRandom.seeded(key: key)
+                let rng = ChaChaRandom.seeded(key: key)
                 #expect(b.first_words == (0..<b.first_words.count).map { _ in String(rng.next()) })
             }
             let input = try c.input.map { try #require(Double($0)) }

@@ -10,7 +10,7 @@ import Testing
         let limbs = try ExampleCountLimbs(clients: n, bits: bits, maxWeight: maxWeight)
         #expect(n * ((1 << limbs.limbBits) - 1) < 1 << bits)  // a limb sum never wraps
         #expect(limbs.limbBits * limbs.limbCount >= String(maxWeight, radix: 2).count)  // W fits
-        var rng = ChaChaRandom.seeded(UInt64(n * 131 + bits))
+        let rng = ChaChaRandom.seeded(UInt64(n * 131 + bits))
         let modulus = bits == 32 ? UInt64(1) << 32 : UInt64(1) << UInt64(bits)
         // Random counts (raw, some outside [1, W]) and the worst case: every client at W.
         let random = (0..<n).map { _ in Int(rng.next() % UInt64(2 * maxWeight + 2)) - 1 }

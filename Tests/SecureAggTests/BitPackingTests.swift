@@ -6,7 +6,7 @@ import Testing
 @Suite struct BitPackingTests {
     @Test(arguments: [1, 3, 8, 13, 20, 31, 32])
     func packUnpackRoundTripsAtExactlyBBits(bits: Int) throws {
-        var rng = ChaChaRandom.seeded(UInt64(bits))
+        let rng = ChaChaRandom.seeded(UInt64(bits))
         let mask: UInt32 = bits == 32 ? .max : (1 << UInt32(bits)) - 1
         for m in [1, 7, 64, 1001] {
             let values = (0..<m).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }

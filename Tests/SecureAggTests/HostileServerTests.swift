@@ -86,7 +86,7 @@ struct HostileServerTests {
                 Set(others.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
             }
         }
-        var rng = ChaChaRandom.seeded(seed)
+        let rng = ChaChaRandom.seeded(seed)
         var out = [Set(others.prefix(others.count / 2)), Set(others.suffix(others.count / 2))]
         for _ in 0..<16 { out.append(Set(others.filter { _ in rng.next() & 1 == 1 })) }
         return out

@@ -12,7 +12,7 @@ import Testing
         var h = try Harness(fixture, seed: seed)
         try h.advertise()
         try h.shareKeys()
-        var pick = ChaChaRandom.seeded(seed)
+        let pick = ChaChaRandom.seeded(seed)
         let droppers = Set(h.cohort.filter { _ in pick.next() % 4 == 0 })
         try h.maskInputs(skip: droppers)
         try h.checkConsistency()

@@ -72,25 +72,72 @@ import Testing
         return counts.reduce(0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
     }
 
-    @Test func maskedVectorsStayUniformWhenANeighbourDropped() throws {
+    /// `values` with `terms` taken off again (each term applied with the opposite sign), reduced mod 2^bits.
+    static func removing(_ terms: [MaskTerm], from values: [UInt32], bits: Int) -> [UInt32] {
+        var v = values
+        v.withUnsafeMutableBufferPointer {
+            MaskExpansion.apply(terms.map { MaskTerm(seed: $0.seed, purpose: $0.purpose, negate: !$0.negate) }, to: $0)
+            MaskExpansion.reduce($0, bits: bits)
+        }
+        return v
+    }
+
+    /// What the server holds of a survivor after a round with a dropped neighbour: its masked vector, its self
+    /// mask (b_u is reconstructed for every survivor) and its pairwise mask with the dropped client (that
+    /// client's masking key is reconstructed). Taking all of that off must still leave a uniform vector —
+    /// the pairwise masks with the other, surviving neighbours — and never the survivor's input.
+    @Test func survivorsStayUniformAfterTheServerRemovesWhatItLearns() throws {
         let fixture = try Fixture(n: 8, degree: 4, threshold: 3, bits: 8, m: 8192)
+        let bits = fixture.configuration.bits
+        let m = fixture.configuration.vectorLength
         var h = try Harness(fixture)
         try h.advertise()
         try h.shareKeys()
         let dropped: UInt32 = 3
+        // Each client's mask terms (+PRG(b_u) and ±PRG(s_uv) per neighbour), from its state before masking.
+        var terms = [UInt32: [MaskTerm]]()
+        var droppedSeeds = [UInt32: MaskSeed]()
+        for (id, client) in h.clients {
+            guard case .r2MaskedInput(let s) = client.state else { Issue.record("client \(id) not in R2"); return }
+            terms[id] = try s.maskTerms(senders: s.pairwiseSeeds.keys.sorted())
+            if id == dropped { droppedSeeds = s.pairwiseSeeds }
+        }
         try h.maskInputs(skip: [dropped])
-        // The server knows the dropped client's pairwise masks after unmasking; the survivors' vectors must
-        // still look uniform without their self masks.
-        for id in h.clients[dropped]!.neighbours {
-            let y = try BitPacking.unpack(h.maskedInputs[id]!.packed)
-            let residue = zip(y, h.inputs[id]!).map { ($0 &- $1) & 0xFF }
+        try h.checkConsistency()
+        let result = try h.unmask()
+        // The server really learned those seeds: it removed them and got the survivors' exact sum.
+        #expect(result.dropped == [dropped])
+        #expect(result.sum == fixture.plainSum(h.inputs, over: result.survivors))
+
+        let affected = h.clients[dropped]!.neighbours
+        #expect(affected.count == 4)
+        for id in affected {
+            let y = try BitPacking.unpack(try #require(h.maskedInputs[id]).packed)
+            let x = try #require(h.inputs[id])
+            let own = try #require(terms[id])
+            let selfTerm = own.filter { $0.purpose == .selfMask }
+            #expect(selfTerm.count == 1)
+            let droppedSeed = try #require(droppedSeeds[id])
+            let learned = selfTerm + own.filter { $0.purpose == .pairwiseMask && $0.seed == droppedSeed }
+            #expect(learned.count == 2, "self mask and the pairwise mask with the dropped client")
+
+            // Without the self mask the vector is still not the input …
+            let unselfed = Self.removing(selfTerm, from: y, bits: bits)
+            #expect(zip(unselfed, x).filter { $0 == $1 }.count < m / 64)  // ≈ m/256 by chance
+            // … and without everything the server can compute, the residue is uniform on [0, 2^8).
+            let residue = zip(Self.removing(learned, from: y, bits: bits), x).map { ($0 &- $1) & 0xFF }
             #expect(Self.chiSquare(residue, bins: 256) < 400)
             for bit in 0..<8 {
                 let ones = residue.reduce(0) { $0 + Int(($1 >> UInt32(bit)) & 1) }
-                #expect(abs(ones - 4096) < 6 * 45)  // 6σ, σ = √(8192/4)
+                #expect(abs(ones - m / 2) < 6 * 45)  // 6σ, σ = √(8192/4)
             }
+            // Control: the masks the server cannot compute are what keeps it uniform. Removing them too gives
+            // the input back exactly, and the statistic fails on it.
+            let everything = Self.removing(own, from: y, bits: bits)
+            #expect(everything == x)
+            #expect(Self.chiSquare(zip(everything, x).map { ($0 &- $1) & 0xFF }, bins: 256) > 400)
         }
-        // The statistic can fail: an unmasked input (residue of nothing) is far from uniform.
+        // The statistic can fail on real inputs too: an unmasked input (residue of nothing) is far from uniform.
         let plain = h.inputs[1]!.map { $0 & 0x0F }
         #expect(Self.chiSquare(plain, bins: 256) > 400)
     }

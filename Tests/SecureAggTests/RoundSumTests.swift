@@ -36,7 +36,7 @@ import Testing
         Case(n: 200, k: 20, t: 11, bits: 20, m: 8, seed: 7),
     ])
     func sumIsExactUnderRandomDropouts(c: Case) throws {
-        var pick = ChaChaRandom.seeded(c.seed &+ 999)
+        let pick = ChaChaRandom.seeded(c.seed &+ 999)
         let patterns = c.n >= 100 ? 1 : 4
         for _ in 0..<patterns {
             var dropouts = [UInt32: Phase]()

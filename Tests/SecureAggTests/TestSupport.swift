@@ -26,7 +26,7 @@ struct Fixture {
 
     /// Random inputs < 2^b for every client.
     func inputs(seed: UInt64) -> [UInt32: [UInt32]] {
-        var rng = ChaChaRandom.seeded(seed)
+        let rng = ChaChaRandom.seeded(seed)
         let mask = configuration.valueMask
         var out = [UInt32: [UInt32]]()
         for id in configuration.cohort {

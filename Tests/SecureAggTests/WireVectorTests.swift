@@ -75,7 +75,7 @@ struct WireVectorTests {
     /// Counts the 64-bit draws (rejections included) of the Fisher–Yates shuffle of `n` ids, as Docs/wire.md
     /// states it: for i = n − 1 … 1, draw until v < 2^64 − 1 − ((2^64 − 1) mod (i + 1)).
     static func shuffleDraws(count n: Int, seed: [UInt8]) -> Int {
-        var rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
+        let rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
         var draws = 0
         for i in stride(from: n - 1, to: 0, by: -1) {
             let bound = UInt64(i + 1)
@@ -93,7 +93,7 @@ struct WireVectorTests {
     func prgStream() throws {
         let v = try Self.load("prg_stream", as: PRGVectors.self)
         let key = try Self.bytes(v.key)
-        var rng = ChaChaRandom.seeded(key: SecureBytes(copying: key))
+        let rng = ChaChaRandom.seeded(key: SecureBytes(copying: key))
         var index = 0
         for word in v.words {
             var value: UInt64 = 0
@@ -107,7 +107,7 @@ struct WireVectorTests {
         let stream = bytes.bytes(count: 4104)
         #expect(Hex.encode(stream[4088..<4104]) == v.stream_bytes_4088_4104)
 
-        var seeded = ChaChaRandom.seeded(v.seeded.seed)
+        let seeded = ChaChaRandom.seeded(v.seeded.seed)
         let expectedKey = Blake2b.hash(
             Array("secagg.seeded-random.v1".utf8) + withUnsafeBytes(of: v.seeded.seed.littleEndian) { Array($0) })
         #expect(Hex.encode(expectedKey) == v.seeded.key)
@@ -129,7 +129,7 @@ struct WireVectorTests {
             let sessionID = try Self.bytes(c.session_id)
             let seed = HararyGraph.permutationSeed(sessionID: sessionID)
             #expect(Hex.encode(seed) == c.permutation_seed, "\(c.name)")
-            var rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
+            let rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
             #expect(c.first_words == (0..<c.first_words.count).map { _ in String(rng.next()) }, "\(c.name)")
             #expect(Self.shuffleDraws(count: c.cohort.count, seed: seed) == c.words_used, "\(c.name)")
             let graph = HararyGraph(configuration: config, sessionID: sessionID)
@@ -162,11 +162,15 @@ struct WireVectorTests {
             let rng_seed: UInt64
             let c_pk: String
             let s_pk: String
+            let s_sk: String
+            let b_u: String
             let commitment: String
             let advertise_signed_bytes: String
             let advertise_signature: String
             let neighbours: [UInt32]
             let share_keys: [String: String]
+            let self_mask_key: String
+            let pairwise_seeds: [String: String]
             let share_plaintexts: [String: String]
             let input_seed: UInt64?
             let masked_packed: String?
@@ -232,6 +236,23 @@ struct WireVectorTests {
         let sessionID = try #require(keyBroadcasts.first?.sessionID)
         #expect(Hex.encode(sessionID) == v.session_id)
         #expect(HararyGraph(configuration: config, sessionID: sessionID).ring == v.ring)
+        // The derivations of § 12.2–12.3 from the pinned secrets (the ciphertexts and masked vectors below pin
+        // them only through their effects).
+        for c in v.clients {
+            let selfKey = MaskSeed(key: SecureBytes(copying: try Self.bytes(c.b_u))).selfMaskSeed(sessionID: sessionID)
+            #expect(selfKey.key.withUnsafeBytes { Hex.encode($0) } == c.self_mask_key, "self-mask key of \(c.id)")
+            let sSK = try X25519.SecretKey(secretBytes: SecureBytes(copying: try Self.bytes(c.s_sk)))
+            #expect(Hex.encode(sSK.publicKey.bytes) == c.s_pk)
+            #expect(c.pairwise_seeds.count == c.neighbours.count)
+            for peer in c.neighbours {
+                let peerKey = try X25519.PublicKey(bytes: Self.bytes(try #require(byID[peer]).s_pk))
+                let seed = try KeyDerivation.pairwiseSeed(
+                    sessionID: sessionID, me: c.id, secretKey: sSK, peer: peer, peerKey: peerKey)
+                #expect(
+                    seed.key.withUnsafeBytes { Hex.encode($0) } == c.pairwise_seeds[String(peer)],
+                    "pairwise seed \(c.id)–\(peer)")
+            }
+        }
 
         // Phase 1
         for b in keyBroadcasts {
@@ -260,7 +281,7 @@ struct WireVectorTests {
         // Phase 2 (the dropped client sends nothing from here on)
         for b in shareBroadcasts where b.receiver != v.dropped {
             let c = try #require(byID[b.receiver])
-            var inputRNG = ChaChaRandom.seeded(try #require(c.input_seed))
+            let inputRNG = ChaChaRandom.seeded(try #require(c.input_seed))
             let mask = config.valueMask
             let input = (0..<v.vector_length).map { _ in UInt32(truncatingIfNeeded: inputRNG.next()) & mask }
             var client = try #require(clients[b.receiver])

@@ -1,5 +1,5 @@
 import Testing
-import Sodium
+@testable import Sodium
 
 @Suite struct KnownAnswerTests {
     @Test func x25519MatchesRFC7748() throws {

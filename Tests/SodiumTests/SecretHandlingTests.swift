@@ -72,20 +72,54 @@ import Sodium
     }
 
     @Test func seededRandomIsReproducibleAndSystemRandomIsNot() {
-        var a = ChaChaRandom.seeded(42)
-        var b = ChaChaRandom.seeded(42)
-        var c = ChaChaRandom.seeded(43)
+        let a = ChaChaRandom.seeded(42)
+        let b = ChaChaRandom.seeded(42)
+        let c = ChaChaRandom.seeded(43)
         let xa = (0..<1000).map { _ in a.next() }
         #expect(xa == (0..<1000).map { _ in b.next() })
         #expect(xa != (0..<1000).map { _ in c.next() })
-        var s1 = ChaChaRandom.system()
-        var s2 = ChaChaRandom.system()
+        let s1 = ChaChaRandom.system()
+        let s2 = ChaChaRandom.system()
         #expect(s1.next() != s2.next())
+    }
+
+    @Test("ChaChaRandom is one stream: a second reference draws from it, it does not restart it")
+    func copiesShareTheStream() {
+        let a = ChaChaRandom.seeded(7)
+        let alias = a
+        let reference = ChaChaRandom.seeded(7)
+        let expected = (0..<4).map { _ in reference.next() }
+        #expect([a.next(), alias.next(), a.next(), alias.next()] == expected)
+    }
+
+    @Test("fork(label:) gives independent, reproducible streams and advances the parent by 32 bytes")
+    func forkDerivesIndependentStreams() {
+        let parent = ChaChaRandom.seeded(11)
+        let c1 = parent.fork(label: "client 1")
+        let c2 = parent.fork(label: "client 1")  // same label, later fork: a different stream
+        let after = (0..<64).map { _ in parent.next() }
+
+        let replay = ChaChaRandom.seeded(11)
+        let r1 = replay.fork(label: "client 1")
+        // The parent moved by exactly two 32-byte draws.
+        let skipped = ChaChaRandom.seeded(11)
+        for _ in 0..<8 { _ = skipped.next() }
+        #expect((0..<64).map { _ in skipped.next() } == after)
+
+        let x1 = (0..<64).map { _ in c1.next() }
+        let x2 = (0..<64).map { _ in c2.next() }
+        #expect(x1 == (0..<64).map { _ in r1.next() })  // reproducible from the seed
+        #expect(x1 != x2)
+        #expect(x1 != after && x2 != after)
+        #expect(Set(x1).isDisjoint(with: after) && Set(x1).isDisjoint(with: x2))
+        // The label matters too.
+        let other = ChaChaRandom.seeded(11).fork(label: "client 2")
+        #expect((0..<64).map { _ in other.next() } != x1)
     }
 
     @Test func randomBitsAreBalanced() {
         // 2^20 bits: the count of ones is within 6 standard deviations of half.
-        var rng = ChaChaRandom.system()
+        let rng = ChaChaRandom.system()
         var ones = 0
         for _ in 0..<(1 << 14) { ones += rng.next().nonzeroBitCount }
         let n = Double(1 << 20)

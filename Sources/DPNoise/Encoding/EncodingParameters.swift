@@ -87,8 +87,14 @@ public struct EncodingParameters: Sendable, Equatable, Hashable, Codable {
         return sizes
     }
 
-    /// The padded dimension (sum of block sizes) — the d the accountant must use.
-    public var paddedDimension: Int { blockSizes.reduce(0, +) }
+    /// The padded dimension (sum of ``blockSizes``) — the d the accountant must use. Computed without building
+    /// the block list: a decoder checks it against the announced vector length before anything is allocated, and
+    /// dimension 2^31 with blocks of 2 would otherwise be a 2^30-element array.
+    public var paddedDimension: Int {
+        let rest = dimension % blockSize
+        let last = rest <= 1 ? rest : 1 << (Int.bitWidth - (rest - 1).leadingZeroBitCount)
+        return dimension / blockSize * blockSize + last
+    }
 
     /// Squared L2 bound of the conditionally rounded vector:
     /// min((cs + √d)², (cs)² + d/4 + √(2 ln(1/β))·(cs + √d/2)) with d = padded dimension; β = 0: (cs + √d)².

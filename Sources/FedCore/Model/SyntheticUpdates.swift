@@ -107,7 +107,7 @@ public struct SyntheticUpdates: Sendable {
 
     /// Client `client`'s example count, in ``exampleCountRange``.
     public func exampleCount(client: Int) -> Int {
-        var random = Self.stream(seed: seed, purpose: "examples", client: client)
+        let random = Self.stream(seed: seed, purpose: "examples", client: client)
         let width = UInt64(exampleCountRange.upperBound - exampleCountRange.lowerBound) + 1
         return exampleCountRange.lowerBound + Int(random.next() % width)
     }

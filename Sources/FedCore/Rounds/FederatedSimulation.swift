@@ -185,7 +185,8 @@ public struct FederatedSimulation {
         var localError: SimulationError?
         var encoded = 0
         let expectedInputs = plan.cohort.count - dropCount
-        var clientRNG = rng
+        // The clients' encoding randomness: an independent stream keyed from the run's generator.
+        var clientRNG = rng.fork(label: "client encodings round \(round)")
         let settings = self.settings
         let source = self.source
         var openRound = open

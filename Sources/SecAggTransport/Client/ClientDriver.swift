@@ -368,8 +368,7 @@ struct ClientDriver {
         let (weight, limbs) = ExampleCountLimbs.clientInput(
             exampleCount: participant.exampleCount ?? 1, weights: state.announced.weights)
         var encodingError: StreamingEncodingError<SecureAggError>?
-        var random = rng
-        defer { rng = random }
+        var random = rng  // the same generator (ChaChaRandom is a class); a local so the closure can pass it inout
         do throws(SecureAggError) {
             return try state.client.maskedInput(shares: shares) { (writer) throws(SecureAggError) in
                 do throws(StreamingEncodingError<SecureAggError>) {
