@@ -44,6 +44,7 @@ import Testing
         settings.noise = .none
         settings.seed = 1
         settings.samplingRate = 1e-12  // a client is included with probability ≈ 1e-12
+        settings.dropoutFraction = 0  // the planned cohort of 2 is then safe; the realised sample is what fails
         var simulation = try FederatedSimulation(
             settings: settings, model: [Double](repeating: 0, count: 16), source: source, ledger: nil)
         #expect {

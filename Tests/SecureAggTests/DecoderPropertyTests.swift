@@ -16,7 +16,12 @@ import Testing
         case .zeroX: "zeroX"
         case .inconsistentChunkCounts: "inconsistentChunkCounts"
         case .reconstructionOutOfRange: "reconstructionOutOfRange"
-        default: Mirror(reflecting: error).children.first?.label ?? String(describing: error)
+        default:
+            switch error as? BitPackingError {
+            case .truncatedHeader: "truncatedHeader"
+            case .nonZeroPadding: "nonZeroPadding"
+            default: Mirror(reflecting: error).children.first?.label ?? String(describing: error)
+            }
         }
     }
 
