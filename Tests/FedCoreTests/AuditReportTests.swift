@@ -164,7 +164,7 @@ import Testing
         let epsilonTicks = epsilonChart.attributes.filter { $0["class"] == "tick" && $0["text-anchor"] == "end" }
         #expect(epsilonTicks.count >= 3)
         // The page is built for narrow windows and print: viewport meta, wrapping of long words, print CSS.
-        for rule in ["name=\"viewport\"", "overflow-wrap: anywhere", "@media print", "@media (max-width: 760px)"] {
+        for rule in ["name=\"viewport\"", "overflow-wrap: anywhere", "@media print", "@media (max-width: 760px)", "@media (max-width: 1060px)"] {
             #expect(html.contains(rule), "\(rule)")
         }
         let cells = try XMLCheck.parse(document).attributes.compactMap { $0["data-label"] }

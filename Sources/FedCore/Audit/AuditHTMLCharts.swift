@@ -5,9 +5,9 @@ import Foundation
 /// cohort and the minimum M. Marks carry their exact values in `data-*` attributes (`data-round`,
 /// `data-epsilon`, `data-budget`, `data-survivors`, `data-min-survivors`).
 enum AuditHTMLCharts {
-    static let width = 640.0
-    static let height = 280.0
-    static let margin = (left: 64.0, right: 20.0, top: 28.0, bottom: 48.0)
+    static let width = 480.0
+    static let height = 260.0
+    static let margin = (left: 60.0, right: 14.0, top: 30.0, bottom: 46.0)
     static let bottom = height - margin.bottom
     static let right = width - margin.right
 
@@ -101,7 +101,8 @@ enum AuditHTMLCharts {
         return s + marks + "</svg>"
     }
 
-    /// Survivors of each round as bars inside the cohort's outline, with the largest M as a dashed line.
+    /// Survivors of each round as bars inside the cohort's outline, with the largest M as a dashed line (labelled
+    /// above the plot, where no bar can cover it).
     static func survivors(_ rounds: [AuditRoundSummary]) -> String {
         let cohort = rounds.map(\.participants.count).max() ?? 1
         let ticks = Self.ticks(maximum: Double(cohort), integer: true)
@@ -130,7 +131,7 @@ enum AuditHTMLCharts {
                 "<line class=\"floor\" data-min-survivors=\"\(m)\" x1=\"\(f(margin.left))\" y1=\"\(f(ym))\" "
                 + "x2=\"\(f(right))\" y2=\"\(f(ym))\"/>"
             s +=
-                "<text class=\"floor-label\" x=\"\(f(right))\" y=\"\(f(ym - 5))\" text-anchor=\"end\">"
+                "<text class=\"floor-label\" x=\"\(f(right))\" y=\"\(f(margin.top - 10))\" text-anchor=\"end\">"
                 + "minimum survivors M = \(m)</text>"
         }
         return s + "</svg>"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The HTML audit report: one self-contained page (inline CSS, no scripts, no external assets) a privacy officer
 /// can read and sign — verdict, the plain-language statement, what was checked, problems, two charts
 /// (``AuditHTMLCharts``), every round's parameters and a sign-off block. Prints to PDF from a browser
@@ -69,20 +71,33 @@ enum AuditHTMLReport {
     }
 
     private static let textColumns: Set<String> = ["outcome", "dropouts", "mechanism"]
+    private static let wideColumns: Set<String> = ["dropouts"]
 
     private static func table(_ rounds: [AuditRoundSummary]) -> String {
         let headers = AuditReport.columns
         var out = "<table class=\"rounds\">\n<thead><tr>"
-        out += headers.map { "<th scope=\"col\">\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        out += zip(AuditReport.shortColumns, headers).map { short, long in
+            "<th scope=\"col\"\(textColumns.contains(long) ? " class=\"text\"" : "") title=\"\(escape(long))\">"
+                + "\(escape(short))</th>"
+        }.joined()
+        out += "</tr></thead>\n<tbody>\n"
         for r in rounds {
             out += "<tr data-round=\"\(r.round)\">"
             for (header, cell) in zip(headers, AuditReport.cells(r)) {
-                let cls = textColumns.contains(header) ? " class=\"text\"" : ""
-                out += "<td\(cls) data-label=\"\(escape(header))\">\(escape(cell))</td>"
+                let cls =
+                    wideColumns.contains(header)
+                    ? " class=\"text wide\"" : textColumns.contains(header) ? " class=\"text\"" : ""
+                // Dropouts break between phases only ("share_keys 1" stays on one line).
+                let text = wideColumns.contains(header) ? keepPhasesWhole(cell) : cell
+                out += "<td\(cls) data-label=\"\(escape(header))\">\(escape(text))</td>"
             }
             out += "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return out + "</tbody>\n</table>\n<p class=\"legend\">\(escape(AuditReport.columnLegend))</p>\n"
+    }
+
+    private static func keepPhasesWhole(_ phases: String) -> String {
+        phases.replacingOccurrences(of: " ", with: "\u{00A0}").replacingOccurrences(of: ",\u{00A0}", with: ", ")
     }
 
     /// Escapes text for HTML/XML content and attribute values.

@@ -102,6 +102,18 @@ public enum AuditReport {
         "noise multiplier", "M (min survivors)", "K (colluders)", "q (sampling)", "ε round", "ε cumulative",
     ]
 
+    /// Short headers of the same columns for the HTML table (its cards and ``columnLegend`` use the long names).
+    static let shortColumns = [
+        "round", "outcome", "cohort", "survivors", "dropouts", "k", "t", "bits", "clip", "mechanism", "z", "M", "K",
+        "q", "ε round", "ε total",
+    ]
+
+    /// What the short headers stand for.
+    static let columnLegend =
+        "cohort: clients planned; k, t: SecAgg+ neighbours and Shamir threshold; bits: modulus bits; clip: L2 "
+        + "clip of each update; z: noise multiplier; M: minimum survivors the noise is calibrated for; K: clients "
+        + "assumed to collude with the server; q: sampling rate; ε total: cumulative ε after the round."
+
     static func cells(_ r: AuditRoundSummary) -> [String] {
         [
             "\(r.round)", outcome(r), "\(r.participants.count)", r.survivors.map(String.init) ?? "–",

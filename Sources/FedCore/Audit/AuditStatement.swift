@@ -104,11 +104,20 @@ public struct AuditStatement: Sendable, Equatable {
     }
 
     private static func assumptions(_ f: AuditRunFacts) -> String {
-        let k = f.colludingClients.map { range($0) { "\($0)" } } ?? "K"
         let m = f.minSurvivors.map { range($0) { "\($0)" } } ?? "M"
-        return "at most \(k) clients collude with the server, every round that released a sum had at least \(m) "
-            + "survivors (each survivor's noise is calibrated so that the \(m) − \(k) honest shares alone give the "
-            + "round's ε), and secure aggregation held (the server learns only the sum of the masked inputs)."
+        let honest: String
+        let colluders: String
+        if let k = f.colludingClients, k.upperBound == 0 {
+            colluders = "no client colludes with the server (K = 0)"
+            honest = "the \(m) survivors' shares"
+        } else {
+            let k = f.colludingClients.map { range($0) { "\($0)" } } ?? "K"
+            colluders = "at most \(k) clients collude with the server"
+            honest = "the \(m) − \(k) honest survivors' shares"
+        }
+        return "\(colluders), every round that released a sum had at least \(m) survivors (each client's noise is "
+            + "calibrated so that \(honest) alone give the round's ε), and secure aggregation held (the server "
+            + "learns only the sum of the masked inputs)."
     }
 
     private static func accountant(_ v: AuditVerification, _ f: AuditRunFacts) -> String {
