@@ -137,6 +137,9 @@ public struct AuditStatement: Sendable, Equatable {
 
     private static func colluders(_ f: AuditRunFacts) -> String {
         guard let k = f.colludingClients else { return notRecorded }
+        if k.upperBound == 0 {
+            return "K = 0: the noise assumes no client shares its keys, Shamir shares or noise with the server"
+        }
         return "K = \(range(k) { "\($0)" }) client\(k.upperBound == 1 ? "" : "s") per round may pool their keys, "
             + "shares and noise with the server; their noise is not counted"
     }
