@@ -46,9 +46,11 @@ struct AuditVerify: AsyncParsableCommand {
             print(verification.valid ? "valid" : "BROKEN", terminator: ": ")
             print(
                 "\(verification.records) records, \(verification.rounds) rounds, signer "
-                    + (verification.signerPinned ? "pinned by the registry" : "not pinned")
+                    + (verification.signerChecked
+                        ? (verification.signerPinned ? "pinned by the registry" : "NOT the registry's server key")
+                        : "not checked (pass --registry to check it)")
                     + ", epsilon \(verification.epsilonCumulative)"
-                    + (verification.budgetEpsilon.map { " of budget \($0)" } ?? ""))
+                    + (verification.budgetEpsilon.map { " of budget \($0)" } ?? " (no budget set)"))
             for p in verification.problems { print("record \(p.seq) (\(p.kind)): \(p.message)") }
         }
         if let first = verification.problems.first {

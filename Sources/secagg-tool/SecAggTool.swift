@@ -15,6 +15,7 @@ struct SecAggTool: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 the round or check failed, 2 bad usage or bad input.
             """,
+        version: ToolVersion.text,
         subcommands: [Simulate.self, Params.self, Privacy.self, Keygen.self, Audit.self, Serve.self, Client.self, MakeUpdates.self]
     )
 

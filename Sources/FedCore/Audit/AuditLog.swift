@@ -23,6 +23,9 @@ public final class AuditLog {
     /// The version string recorded in `run_started` when the caller gives none.
     public static let defaultToolVersion = "secagg 0.1"
 
+    /// The audit-log format version this build writes and reads (`meta.version`).
+    public static var formatVersion: Int { Int(AuditStore.version) ?? 0 }
+
     private init(url: URL, queue: DatabaseQueue, signer: Ed25519.SecretKey) {
         self.url = url
         self.queue = queue

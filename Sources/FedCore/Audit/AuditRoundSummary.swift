@@ -10,6 +10,12 @@ public struct AuditRoundSummary: Sendable, Equatable, Codable {
     public var mechanism: String
     public var noiseMultiplier: Double
     public var minSurvivors: Int
+    /// K: clients assumed to collude with the server.
+    public var colludingClients: Int
+    /// Poisson sampling rate q (1 for a fixed cohort).
+    public var samplingRate: Double
+    /// Padded dimension the encoder rotates.
+    public var dimension: Int
     /// Clients whose keys were accepted (nil when not recorded).
     public var keysAdvertised: Int?
     /// Survivors after each recorded phase, in protocol order (`share_keys`, …, `unmasking`).
@@ -34,6 +40,9 @@ public struct AuditRoundSummary: Sendable, Equatable, Codable {
         case round, participants, degree, threshold, bits, clip, mechanism, survivors, outcome
         case noiseMultiplier = "noise_multiplier"
         case minSurvivors = "min_survivors"
+        case colludingClients = "colluding_clients"
+        case samplingRate = "sampling_rate"
+        case dimension
         case keysAdvertised = "keys_advertised"
         case survivorsByPhase = "survivors_by_phase"
         case dropoutsByPhase = "dropouts_by_phase"
@@ -57,7 +66,8 @@ public struct AuditRoundSummary: Sendable, Equatable, Codable {
                         round: p.round, participants: p.cohortIds, degree: p.degree, threshold: p.threshold,
                         bits: p.bits,
                         clip: p.clip, mechanism: p.mechanism.rawValue, noiseMultiplier: p.noiseMultiplier,
-                        minSurvivors: p.minSurvivors, keysAdvertised: nil, survivorsByPhase: [], dropoutsByPhase: [],
+                        minSurvivors: p.minSurvivors, colludingClients: p.colludingClients,
+                        samplingRate: p.samplingRate, dimension: p.dimension, keysAdvertised: nil, survivorsByPhase: [], dropoutsByPhase: [],
                         survivors: nil, epsilonRound: nil, epsilonCumulative: nil, outcome: "open", failureReason: nil,
                         outputHash: nil))
                 continue

@@ -1,16 +1,37 @@
 /// The verdict on one audit log. `valid` is true exactly when `problems` is empty.
 public struct AuditVerification: Sendable, Equatable, Codable {
-    /// One broken record: its `seq` (0 when the log has no records), stored `kind` and what is wrong.
+    /// One broken record: its `seq` (0 when the log has no records), stored `kind`, what is wrong and which
+    /// ``AuditCheck`` found it (`check`; absent in JSON written before checks were named, then `grammar`).
     public struct Problem: Sendable, Equatable, Codable {
         public let seq: Int
         public let kind: String
         public let message: String
+        public let check: AuditCheck
 
-        public init(seq: Int, kind: String, message: String) {
+        public init(seq: Int, kind: String, message: String, check: AuditCheck = .grammar) {
             self.seq = seq
             self.kind = kind
             self.message = message
+            self.check = check
         }
+
+        enum CodingKeys: String, CodingKey { case seq, kind, message, check }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            seq = try c.decode(Int.self, forKey: .seq)
+            kind = try c.decode(String.self, forKey: .kind)
+            message = try c.decode(String.self, forKey: .message)
+            check = try c.decodeIfPresent(AuditCheck.self, forKey: .check) ?? .grammar
+        }
+    }
+
+    /// Whether each check held: `nil` when it was not run (`signer` without a registry, `accounting` without
+    /// an accountant), otherwise the number of problems it found (0: it held).
+    public func problemCount(_ check: AuditCheck) -> Int? {
+        if check == .signer, !signerChecked { return nil }
+        if check == .accounting, !accountingChecked { return nil }
+        return problems.filter { $0.check == check }.count
     }
 
     public var valid: Bool { problems.isEmpty }
@@ -28,6 +49,10 @@ public struct AuditVerification: Sendable, Equatable, Codable {
     public var budgetEpsilon: Double?
     /// In record order; the first names the first broken record.
     public var problems: [Problem]
+    /// True when the signer was checked against a registry key (`--registry`).
+    public var signerChecked: Bool
+    /// True when every charged round's ε was recomputed by an accountant.
+    public var accountingChecked: Bool
 
     enum CodingKeys: String, CodingKey {
         case valid, rounds, records, problems
@@ -35,11 +60,13 @@ public struct AuditVerification: Sendable, Equatable, Codable {
         case signerPublicKey = "signer_public_key"
         case epsilonCumulative = "epsilon_cumulative"
         case budgetEpsilon = "budget_epsilon"
+        case signerChecked = "signer_checked"
+        case accountingChecked = "accounting_checked"
     }
 
     public init(
         rounds: Int, signerPinned: Bool, signerPublicKey: String?, records: Int, epsilonCumulative: Double,
-        budgetEpsilon: Double?, problems: [Problem]
+        budgetEpsilon: Double?, problems: [Problem], signerChecked: Bool = false, accountingChecked: Bool = false
     ) {
         self.rounds = rounds
         self.signerPinned = signerPinned
@@ -48,6 +75,8 @@ public struct AuditVerification: Sendable, Equatable, Codable {
         self.epsilonCumulative = epsilonCumulative
         self.budgetEpsilon = budgetEpsilon
         self.problems = problems
+        self.signerChecked = signerChecked
+        self.accountingChecked = accountingChecked
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,6 +88,8 @@ public struct AuditVerification: Sendable, Equatable, Codable {
         epsilonCumulative = try c.decode(Double.self, forKey: .epsilonCumulative)
         budgetEpsilon = try c.decodeIfPresent(Double.self, forKey: .budgetEpsilon)
         problems = try c.decode([Problem].self, forKey: .problems)
+        signerChecked = try c.decodeIfPresent(Bool.self, forKey: .signerChecked) ?? false
+        accountingChecked = try c.decodeIfPresent(Bool.self, forKey: .accountingChecked) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,5 +102,7 @@ public struct AuditVerification: Sendable, Equatable, Codable {
         try c.encode(epsilonCumulative, forKey: .epsilonCumulative)
         try c.encodeIfPresent(budgetEpsilon, forKey: .budgetEpsilon)
         try c.encode(problems, forKey: .problems)
+        try c.encode(signerChecked, forKey: .signerChecked)
+        try c.encode(accountingChecked, forKey: .accountingChecked)
     }
 }

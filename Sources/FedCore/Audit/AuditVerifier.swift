@@ -46,17 +46,17 @@ public enum AuditVerifier {
         for (index, row) in rows.enumerated() { state.check(row, isFirst: index == 0) }
         if let last = rows.last {
             if !state.runClosed {
-                state.problem(Int(last.seq), last.kind, "log ends without a closing record (truncated?)")
+                state.problem(Int(last.seq), last.kind, .closing, "log ends without a closing record (truncated?)")
             }
         } else {
-            state.problem(0, "", "log has no records")
+            state.problem(0, "", .closing, "log has no records")
         }
         let pinned = registryServerKey != nil && state.recordedKey != nil && state.recordedKey == registryServerKey
         return AuditVerification(
             rounds: state.plannedRounds, signerPinned: pinned, signerPublicKey: state.recordedKey?.hex,
             records: rows.count, epsilonCumulative: state.releasedWithoutNoise ? .infinity : state.lastCumulative,
             budgetEpsilon: state.started?.budgetEpsilon,
-            problems: state.problems)
+            problems: state.problems, signerChecked: registryServerKey != nil, accountingChecked: accountant != nil)
     }
 
     /// True when `a` and `b` agree within ``relativeTolerance`` (relative to the larger magnitude).
@@ -92,43 +92,43 @@ private struct VerifierState {
         self.accountant = accountant
     }
 
-    mutating func problem(_ seq: Int, _ kind: String, _ message: String) {
-        problems.append(.init(seq: seq, kind: kind, message: message))
+    mutating func problem(_ seq: Int, _ kind: String, _ check: AuditCheck, _ message: String) {
+        problems.append(.init(seq: seq, kind: kind, message: message, check: check))
     }
 
     mutating func check(_ row: AuditRow, isFirst: Bool) {
-        var messages: [String] = []
+        var messages: [(AuditCheck, String)] = []
         checkRow(row, isFirst: isFirst, &messages)
-        for message in messages { problem(Int(row.seq), row.kind, message) }
+        for (check, message) in messages { problem(Int(row.seq), row.kind, check, message) }
     }
 
-    private mutating func checkRow(_ row: AuditRow, isFirst: Bool, _ messages: inout [String]) {
-        func report(_ message: String) { messages.append(message) }
+    private mutating func checkRow(_ row: AuditRow, isFirst: Bool, _ messages: inout [(AuditCheck, String)]) {
+        func report(_ check: AuditCheck, _ message: String) { messages.append((check, message)) }
         if !row.malformedColumns.isEmpty {
-            report("columns of an unexpected type: \(row.malformedColumns.joined(separator: ", "))")
+            report(.chain, "columns of an unexpected type: \(row.malformedColumns.joined(separator: ", "))")
         }
         if row.seq > expectedSeq {
-            report(
+            report(.chain, 
                 "expected record \(expectedSeq) here: record(s) \(expectedSeq)…\(row.seq - 1) are missing (deleted?)")
         } else if row.seq < expectedSeq {
-            report("seq \(row.seq) repeats or goes backwards (expected \(expectedSeq); inserted or reordered?)")
+            report(.chain, "seq \(row.seq) repeats or goes backwards (expected \(expectedSeq); inserted or reordered?)")
         }
         expectedSeq = row.seq + 1
         if row.prevHash != previousHash {
-            report("prev_hash does not match the hash of the record before it (deleted, inserted or reordered?)")
+            report(.chain, "prev_hash does not match the hash of the record before it (deleted, inserted or reordered?)")
         }
         let recomputed = AuditRecordHash.hash(
             seq: row.seq, kind: row.kind, round: row.round, payload: row.payload, prevHash: row.prevHash)
         let storedHash = Hex.decode(row.hash)
         if recomputed == nil || storedHash != recomputed {
-            report("hash does not match the record's content (edited?)")
+            report(.chain, "hash does not match the record's content (edited?)")
         }
         previousHash = row.hash
-        if runClosed { report("record after run_closed") }
+        if runClosed { report(.grammar, "record after run_closed") }
 
         let event = AuditEvent.decode(kind: row.kind, payload: row.payload)
         if case .runStarted(let s) = event { startRun(s, isFirst: isFirst, &messages) }
-        if isFirst, event?.kind != .runStarted { report("the log does not start with run_started") }
+        if isFirst, event?.kind != .runStarted { report(.grammar, "the log does not start with run_started") }
 
         let key = registryKey ?? recordedKey
         if let key {
@@ -137,59 +137,59 @@ private struct VerifierState {
             {
                 // signed by the expected key
             } else {
-                report("signature does not verify under the signer key \(key.hex)")
+                report(.signatures, "signature does not verify under the signer key \(key.hex)")
             }
         } else {
-            report("no signer key to check the signature against")
+            report(.signatures, "no signer key to check the signature against")
         }
 
         guard let event else {
             if AuditEvent.Kind(rawValue: row.kind) == nil {
-                report("unknown record kind '\(row.kind)'")
+                report(.grammar, "unknown record kind '\(row.kind)'")
             } else {
-                report("payload is not a valid \(row.kind) record")
+                report(.grammar, "payload is not a valid \(row.kind) record")
             }
             return
         }
         if event.round.map(Int64.init) != row.round {
-            report("round column \(row.round.map(String.init) ?? "null") does not match the payload")
+            report(.grammar, "round column \(row.round.map(String.init) ?? "null") does not match the payload")
         }
         checkGrammar(event, row: row, &messages)
     }
 
-    private mutating func startRun(_ s: RunStarted, isFirst: Bool, _ messages: inout [String]) {
-        func report(_ message: String) { messages.append(message) }
+    private mutating func startRun(_ s: RunStarted, isFirst: Bool, _ messages: inout [(AuditCheck, String)]) {
+        func report(_ check: AuditCheck, _ message: String) { messages.append((check, message)) }
         guard started == nil, isFirst else {
-            report("run_started may only be the first record")
+            report(.grammar, "run_started may only be the first record")
             return
         }
         started = s
         guard let key = try? Ed25519.PublicKey(hex: s.signerPublicKey) else {
-            report("signer_public_key is not an Ed25519 public key")
+            report(.signatures, "signer_public_key is not an Ed25519 public key")
             return
         }
         recordedKey = key
         if let registryKey, registryKey != key {
-            report("signed by \(key.hex), but the registry pins the server key \(registryKey.hex)")
+            report(.signer, "signed by \(key.hex), but the registry pins the server key \(registryKey.hex)")
         }
     }
 
-    private mutating func checkGrammar(_ event: AuditEvent, row: AuditRow, _ messages: inout [String]) {
-        func report(_ message: String) { messages.append(message) }
+    private mutating func checkGrammar(_ event: AuditEvent, row: AuditRow, _ messages: inout [(AuditCheck, String)]) {
+        func report(_ check: AuditCheck, _ message: String) { messages.append((check, message)) }
         if let round = event.round, event.kind != .roundPlanned, openRound != round {
-            report("\(event.kind.rawValue) for round \(round) outside that round")
+            report(.grammar, "\(event.kind.rawValue) for round \(round) outside that round")
         }
         switch event {
         case .runStarted:
             break
         case .roundPlanned(let p):
-            if let openRound { report("round \(p.round) planned while round \(openRound) is still open") }
-            if let lastRound, p.round <= lastRound { report("round \(p.round) does not follow round \(lastRound)") }
+            if let openRound { report(.grammar, "round \(p.round) planned while round \(openRound) is still open") }
+            if let lastRound, p.round <= lastRound { report(.grammar, "round \(p.round) does not follow round \(lastRound)") }
             if let started, p.delta != started.delta {
-                report("delta \(p.delta) differs from the run's \(started.delta)")
+                report(.grammar, "delta \(p.delta) differs from the run's \(started.delta)")
             }
             if p.stepsSoFar != charged.count {
-                report("steps_so_far \(p.stepsSoFar) but \(charged.count) rounds were charged before")
+                report(.grammar, "steps_so_far \(p.stepsSoFar) but \(charged.count) rounds were charged before")
             }
             planned[p.round] = p
             openRound = p.round
@@ -200,55 +200,55 @@ private struct VerifierState {
         case .roundCompleted(let c):
             if let p = planned[c.round] {
                 if p.mechanism != .none, !chargedRounds.contains(c.round) {
-                    report("round \(c.round) released its sum without being charged first")
+                    report(.budget, "round \(c.round) released its sum without being charged first")
                 }
                 if p.mechanism == .none {
                     releasedWithoutNoise = true
                     if let budget = started?.budgetEpsilon {
-                        report("round \(c.round) released its sum without noise although the run has a budget of \(budget)")
+                        report(.budget, "round \(c.round) released its sum without noise although the run has a budget of \(budget)")
                     }
                 }
                 if p.mechanism != .none, c.survivors < p.minSurvivors {
-                    report("\(c.survivors) survivors, below the \(p.minSurvivors) the noise was calibrated for")
+                    report(.budget, "\(c.survivors) survivors, below the \(p.minSurvivors) the noise was calibrated for")
                 }
             }
             outcome.insert(c.round)
         case .roundFailed(let f):
             if f.charged != chargedRounds.contains(f.round) {
-                report("charged is \(f.charged) but the round was \(f.charged ? "not " : "")charged")
+                report(.accounting, "charged is \(f.charged) but the round was \(f.charged ? "not " : "")charged")
             }
             outcome.insert(f.round)
         case .roundClosed(let c):
-            if c.headHash != row.prevHash { report("head_hash is not the hash of the record before it") }
+            if c.headHash != row.prevHash { report(.chain, "head_hash is not the hash of the record before it") }
             if openRound == c.round {
                 if !outcome.contains(c.round) {
-                    report("round \(c.round) closed without round_completed or round_failed")
+                    report(.grammar, "round \(c.round) closed without round_completed or round_failed")
                 }
                 openRound = nil
             }
         case .runClosed(let c):
-            if let openRound { report("run closed while round \(openRound) is open") }
-            if c.rounds != plannedRounds { report("rounds \(c.rounds) but \(plannedRounds) rounds were planned") }
+            if let openRound { report(.grammar, "run closed while round \(openRound) is open") }
+            if c.rounds != plannedRounds { report(.grammar, "rounds \(c.rounds) but \(plannedRounds) rounds were planned") }
             if !AuditVerifier.close(c.epsilonCumulative, lastCumulative) {
-                report("epsilon_cumulative \(c.epsilonCumulative) differs from the last charged \(lastCumulative)")
+                report(.accounting, "epsilon_cumulative \(c.epsilonCumulative) differs from the last charged \(lastCumulative)")
             }
-            if c.headHash != row.prevHash { report("head_hash is not the hash of the record before it") }
+            if c.headHash != row.prevHash { report(.chain, "head_hash is not the hash of the record before it") }
             runClosed = true
         case .keysAdvertised, .survivors, .consistencyCheck:
             break
         }
     }
 
-    private mutating func checkCharge(_ c: AuditRoundCharged, _ messages: inout [String]) {
-        func report(_ message: String) { messages.append(message) }
+    private mutating func checkCharge(_ c: AuditRoundCharged, _ messages: inout [(AuditCheck, String)]) {
+        func report(_ check: AuditCheck, _ message: String) { messages.append((check, message)) }
         guard let p = planned[c.round] else {
-            report("round \(c.round) charged without round_planned")
+            report(.accounting, "round \(c.round) charged without round_planned")
             return
         }
-        if p.mechanism == .none { report("round \(c.round) has no DP mechanism but is charged") }
-        if chargedRounds.contains(c.round) { report("round \(c.round) charged twice") }
+        if p.mechanism == .none { report(.accounting, "round \(c.round) has no DP mechanism but is charged") }
+        if chargedRounds.contains(c.round) { report(.accounting, "round \(c.round) charged twice") }
         if c.budgetEpsilon != started?.budgetEpsilon {
-            report("budget_epsilon \(c.budgetEpsilon.map { "\($0)" } ?? "null") differs from the run's")
+            report(.budget, "budget_epsilon \(c.budgetEpsilon.map { "\($0)" } ?? "null") differs from the run's")
         }
         charged.append(p)
         chargedRounds.insert(c.round)
@@ -258,19 +258,19 @@ private struct VerifierState {
                 let single = try accountant.epsilon(composing: [p], delta: delta)
                 let cumulative = try accountant.epsilon(composing: charged, delta: delta)
                 if !AuditVerifier.close(c.epsilonRound, single) {
-                    report("epsilon_round \(c.epsilonRound) but the recorded parameters give \(single)")
+                    report(.accounting, "epsilon_round \(c.epsilonRound) but the recorded parameters give \(single)")
                 }
                 if !AuditVerifier.close(c.epsilonCumulative, cumulative) {
-                    report("epsilon_cumulative \(c.epsilonCumulative) but the recorded parameters give \(cumulative)")
+                    report(.accounting, "epsilon_cumulative \(c.epsilonCumulative) but the recorded parameters give \(cumulative)")
                 }
             } catch {
-                report("cannot recompute epsilon: \(error)")
+                report(.accounting, "cannot recompute epsilon: \(error)")
             }
         } else if c.epsilonCumulative < lastCumulative {
-            report("epsilon_cumulative \(c.epsilonCumulative) decreased (was \(lastCumulative))")
+            report(.accounting, "epsilon_cumulative \(c.epsilonCumulative) decreased (was \(lastCumulative))")
         }
         if let budget = started?.budgetEpsilon, c.epsilonCumulative > budget * (1 + AuditVerifier.relativeTolerance) {
-            report("cumulative epsilon \(c.epsilonCumulative) exceeds the budget \(budget)")
+            report(.budget, "cumulative epsilon \(c.epsilonCumulative) exceeds the budget \(budget)")
         }
         lastCumulative = c.epsilonCumulative
     }
