@@ -63,9 +63,23 @@ struct Simulate: AsyncParsableCommand {
         let (parameters, layout, modelMetadata) = try ModelFiles.loadParameters(files.model)
         let source: any ClientUpdateSource
         if let updates {
-            do { source = try DirectoryUpdateSource(directory: URL(fileURLWithPath: updates), layout: layout) } catch {
+            let directory: DirectoryUpdateSource
+            do { directory = try DirectoryUpdateSource(directory: URL(fileURLWithPath: updates), layout: layout) } catch {
                 throw ToolFailure.badInput(error.description)
             }
+            if round.weighted {
+                let missing: [String]
+                do { missing = try directory.filesWithoutExampleCount() } catch {
+                    throw ToolFailure.badInput(error.description)
+                }
+                guard missing.isEmpty else {
+                    let shown = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : "")
+                    throw ToolFailure.badInput(
+                        "--weighted needs __metadata__ num_examples in every update; \(missing.count) of "
+                            + "\(directory.clientIDs.count) in \(updates) have none (\(shown)): add the counts, or drop --weighted")
+                }
+            }
+            source = directory
         } else {
             let synthetic = SyntheticUpdates(layout: layout, seed: round.seed ?? 0x5EC_A66)
             source = SyntheticUpdateSource(updates: synthetic, clients: round.clients ?? 20)

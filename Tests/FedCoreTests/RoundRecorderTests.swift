@@ -144,3 +144,19 @@ import Testing
         #expect(throws: SimulationError.self) { _ = try RoundRecorder(settings: run.settings, ledger: reopened, audit: nil) }
     }
 }
+
+/// Issue 16.2: a weighted round must not weight an update without `num_examples` silently.
+@Suite struct WeightedCountTests {
+    @Test func directorySourceNamesTheUpdatesWithoutExampleCounts() throws {
+        let layout = try ModelLayout(tensors: [("w", .f32, [8])])
+        let directory = try TestFiles.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try SyntheticUpdates(layout: layout, seed: 1).write(clients: 3, to: directory)
+        #expect(try DirectoryUpdateSource(directory: directory, layout: layout).filesWithoutExampleCount().isEmpty)
+        try SafetensorsWriter.write(
+            try layout.unflatten(.init(repeating: 0.1, count: 8)),
+            to: directory.appendingPathComponent("client-0002.safetensors"))
+        let missing = try DirectoryUpdateSource(directory: directory, layout: layout).filesWithoutExampleCount()
+        #expect(missing == ["client-0002.safetensors"])
+    }
+}

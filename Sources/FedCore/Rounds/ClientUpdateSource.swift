@@ -114,6 +114,22 @@ public struct DirectoryUpdateSource: ClientUpdateSource {
         self.clientIDs = files.keys.sorted()
     }
 
+    /// The update files whose `__metadata__` has no `num_examples` (file names, sorted). A weighted round
+    /// refuses them: weighting such an update by 1 of up to W examples would silently multiply the relative
+    /// noise of the average by up to W.
+    public func filesWithoutExampleCount() throws(ClientUpdateError) -> [String] {
+        var missing: [String] = []
+        for id in clientIDs {
+            guard let url = files[id] else { continue }
+            let file: SafetensorsFile
+            do { file = try SafetensorsFile(contentsOf: url) } catch {
+                throw .invalidUpdate(path: url.path, detail: "\(error)")
+            }
+            if file.metadata[SyntheticUpdates.exampleCountKey] == nil { missing.append(url.lastPathComponent) }
+        }
+        return missing
+    }
+
     /// Reads client `id`'s file block by block with positioned reads (the file is not kept mapped, so a
     /// round's memory does not grow with the update files it reads).
     public func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader {
