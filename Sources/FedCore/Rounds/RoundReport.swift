@@ -48,3 +48,15 @@ public enum SimulationEvent: Sendable {
     case clientEncoded(round: Int, done: Int, of: Int)
     case roundFinished(RoundReport)
 }
+
+extension RoundReport {
+    /// The report of a completed round, with the error measured against the true average.
+    init(_ c: RoundCompletion, maxAbsError: Double, rmsError: Double) {
+        self.init(
+            round: c.plan.round, clients: c.plan.cohort.count, survivors: c.survivors.count, survivorIDs: c.survivors,
+            degree: c.plan.graph.degree, threshold: c.plan.graph.threshold, minSurvivors: c.plan.minSurvivors,
+            bits: c.plan.encoding.bits, scale: c.plan.encoding.scale, noiseMultiplier: c.noiseMultiplier,
+            epsilonRound: c.epsilonRound, epsilon: c.epsilon, errorBound: c.errorBound, maxAbsError: maxAbsError,
+            rmsError: rmsError, noiseStddev: c.noiseStddev, outputHash: c.outputHash)
+    }
+}

@@ -42,6 +42,16 @@ struct AnnouncedRound: Sendable, Equatable {
         self.weights = weights
     }
 
+    /// The wire form of the orchestrator's announcement, with the server's phase deadline.
+    init(_ a: RoundAnnouncement, phaseTimeoutMillis: UInt32) {
+        let c = a.configuration
+        self.init(
+            round: c.round, totalRounds: a.totalRounds, cohort: c.cohort, degree: c.degree, threshold: c.threshold,
+            bits: c.bits, vectorLength: c.vectorLength, registryHash: c.registryHash, layoutHash: a.layoutHash,
+            encoding: a.encoding, minSurvivors: a.minSurvivors, phaseTimeoutMillis: phaseTimeoutMillis,
+            weights: a.weights)
+    }
+
     /// - Parameter maxClients: the registry's client count (no cohort may be larger).
     init(proto m: Secagg_V1_RoundStart, maxClients: Int) throws(TransportError) {
         guard m.version == Self.currentVersion else {

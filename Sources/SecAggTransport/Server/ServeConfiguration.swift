@@ -73,3 +73,15 @@ public struct ServeOutcome: Sendable {
     /// The global model after every round (`global += lr · average`), in its storage precision.
     public var model: FlatParameters
 }
+
+extension ServedRound {
+    /// The report of a round the orchestrator completed.
+    init(_ c: RoundCompletion) {
+        self.init(
+            round: c.plan.round, clients: c.plan.cohort.count, survivors: c.survivors.count, survivorIDs: c.survivors,
+            droppedIDs: c.dropped, degree: c.plan.graph.degree, threshold: c.plan.graph.threshold,
+            minSurvivors: c.plan.minSurvivors, bits: c.plan.encoding.bits, scale: c.plan.encoding.scale,
+            noiseMultiplier: c.noiseMultiplier, epsilonRound: c.epsilonRound, epsilon: c.epsilon,
+            errorBound: c.errorBound, outputHash: c.outputHash)
+    }
+}

@@ -60,7 +60,8 @@ actor SessionCoordinator {
     private var acceptingJoins = true
     private var waitingForJoins = false
 
-    var server: SecAggServer?
+    /// The run's planning, server state machine and bookkeeping (set once the clients joined).
+    var orchestrator: RoundOrchestrator?
     var collection: PhaseCollection?
     private var barrier: CheckedContinuation<Void, Never>?
     private var barrierGeneration = 0

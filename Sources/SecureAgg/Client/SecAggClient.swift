@@ -138,6 +138,24 @@ public struct SecAggClient: Sendable {
         return message
     }
 
+    /// As ``maskedInput(shares:input:)`` with `input` throwing its own error type: an input error comes back as
+    /// ``MaskedInputFailure/input(_:)`` with the state unchanged; bad shares (the client aborts) or an
+    /// incomplete or out-of-range input as ``MaskedInputFailure/masking(_:)``.
+    public mutating func maskedInput<InputError: Error>(
+        shares: ShareBroadcast, streaming input: (MaskedInputWriter) throws(InputError) -> Void
+    ) throws(MaskedInputFailure<InputError>) -> MaskedInput {
+        guard case .r2MaskedInput(let s) = state else { throw .masking(wrongState("R2MaskedInput")) }
+        let writer: MaskedInputWriter
+        let held: [UInt32: SharePlaintext]
+        do { (writer, held) = try s.prepare(shares) } catch { throw .masking(abort(error)) }
+        do { try input(writer) } catch { throw .input(error) }
+        do {
+            let (message, next) = try s.finish(writer, held: held)
+            state = .r3ConsistencyCheck(next)
+            return message
+        } catch { throw .masking(error) }
+    }
+
     /// Phase 3: checks and signs the survivor list.
     public mutating func consistencyCheck(_ request: ConsistencyRequest) throws(SecureAggError) -> ConsistencyCheck {
         guard case .r3ConsistencyCheck(let s) = state else { throw wrongState("R3ConsistencyCheck") }
@@ -157,4 +175,12 @@ public struct SecAggClient: Sendable {
             return message
         } catch { throw abort(error) }
     }
+}
+
+/// Why ``SecAggClient/maskedInput(shares:streaming:)`` produced no masked vector.
+public enum MaskedInputFailure<InputError: Error>: Error {
+    /// The protocol or the masking writer refused (bad shares, a value ≥ 2^b, a short input).
+    case masking(SecureAggError)
+    /// The caller's input closure failed; the client's state is unchanged.
+    case input(InputError)
 }
