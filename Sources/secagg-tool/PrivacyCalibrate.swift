@@ -21,6 +21,17 @@ struct PrivacyCalibrate: AsyncParsableCommand {
     @Option(help: "Target ε, > 0.")
     var targetEpsilon: Double
 
+    @Option(
+        help: ArgumentHelp(
+            "Also answer: how many clients per round bring the noise of the average down to R times the clip?",
+            discussion: """
+                The average of clipped updates has L2 norm ≤ clip; its noise has norm ≈ z·clip·√d / n for n \
+                survivors, so n = ⌈z·√d / R⌉ (needs --dimension; continuous-Gaussian approximation at the \
+                calibrated z, which for a fixed cohort does not depend on n). R = 0.5: noise at half the \
+                largest possible signal. Reported as clients_for_noise_ratio.
+                """, valueName: "R"))
+    var targetNoiseRatio: Double?
+
     @OptionGroup var options: PrivacyCommonOptions
 
     struct Output: Encodable {
@@ -42,6 +53,8 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         let scale: Double?
         let inflatedL2: Double?
         let bits: Int?
+        /// Clients per round for noise norm ≤ R · clip (with --target-noise-ratio).
+        var clientsForNoiseRatio: Int?
 
         enum CodingKeys: String, CodingKey {
             case epsilon, delta, accountant, order, discretization, mechanism, steps, bits, scale
@@ -51,6 +64,7 @@ struct PrivacyCalibrate: AsyncParsableCommand {
             case targetEpsilon = "target_epsilon"
             case samplingRate = "sampling_rate"
             case inflatedL2 = "inflated_l2"
+            case clientsForNoiseRatio = "clients_for_noise_ratio"
         }
     }
 
@@ -59,8 +73,14 @@ struct PrivacyCalibrate: AsyncParsableCommand {
             throw ToolFailure.badInput("--target-epsilon must be a number > 0, got \(targetEpsilon)")
         }
         try options.validateCommon()
+        if let r = targetNoiseRatio {
+            guard r.isFinite, r > 0 else { throw ToolFailure.badInput("--target-noise-ratio must be a number > 0, got \(r)") }
+            guard options.dimension != nil else {
+                throw ToolFailure.badInput("--target-noise-ratio needs --dimension (the number of aggregated parameters)")
+            }
+        }
         let o = options
-        let output: Output
+        var output: Output
         let (accountant, note) = o.resolvedAccountant()
         if let distributed = o.mechanism.distributed {
             let result = try PrivacyErrors.mapping {
@@ -92,12 +112,24 @@ struct PrivacyCalibrate: AsyncParsableCommand {
                             targetEpsilon: targetEpsilon, mechanism: o.mechanism.rawValue, steps: o.steps,
                             samplingRate: o.samplingRate, scale: nil, inflatedL2: nil, bits: nil)
         }
+        if let r = targetNoiseRatio, let d = o.dimension {
+            output.clientsForNoiseRatio = Self.clients(noiseMultiplier: output.noiseMultiplier, dimension: d, ratio: r)
+        }
         if o.json {
             try JSONOutput.print(output)
         } else {
             if let note { printError("note: \(note)") }
             print("noise multiplier \(output.noiseMultiplier) (local stddev \(output.localStddev)) gives "
                   + "ε = \(output.epsilon) at δ = \(output.delta) (\(output.accountant))")
+            if let n = output.clientsForNoiseRatio, let r = targetNoiseRatio {
+                print("about \(n) clients per round keep the noise of the average at \(r) × the clip")
+            }
         }
+    }
+
+    /// n = ⌈z·√d / R⌉: the survivors whose average has noise norm z·clip·√d / n ≤ R · clip.
+    static func clients(noiseMultiplier z: Double, dimension d: Int, ratio r: Double) -> Int {
+        let n = (z * Double(d).squareRoot() / r).rounded(.up)
+        return n >= Double(Int.max) ? Int.max : max(1, Int(n))
     }
 }

@@ -165,6 +165,11 @@ struct Serve: AsyncParsableCommand {
         try ModelFiles.writeOutputs(
             files, layout: layout, modelMetadata: modelMetadata, lastAverage: outcome.lastAverage,
             lastRound: outcome.rounds.last?.round, model: outcome.model)
+        if let last = outcome.rounds.last {
+            NoiseWarning.printIfNoiseDominates(
+                round: last.round, noiseStddev: last.noiseStddev, survivors: last.survivors,
+                dimension: layout.parameterCount, clip: settings.clip)
+        }
         let result = RunOutput(
             rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: files.out,
             modelOutput: files.modelOut, ledger: round.ledger, parameters: layout.parameterCount,

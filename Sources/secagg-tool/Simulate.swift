@@ -110,6 +110,11 @@ struct Simulate: AsyncParsableCommand {
         try ModelFiles.writeOutputs(
             files, layout: layout, modelMetadata: modelMetadata, lastAverage: simulation.lastAverageParameters,
             lastRound: reports.last?.round, model: simulation.parameters)
+        if let last = reports.last {
+            NoiseWarning.printIfNoiseDominates(
+                round: last.round, noiseStddev: last.noiseStddev, survivors: last.survivors,
+                dimension: layout.parameterCount, clip: settings.clip)
+        }
         let epsilon = reports.last?.epsilon ?? 0
         let output = RunOutput(
             rounds: reports, epsilon: epsilon, delta: settings.delta, output: files.out, modelOutput: files.modelOut,

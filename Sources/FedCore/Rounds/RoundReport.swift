@@ -27,6 +27,10 @@ public struct RoundReport: Sendable, Codable, Equatable {
     public var noiseStddev: Double
     /// BLAKE2b-256 (hex) of the recovered average (little-endian F64 values).
     public var outputHash: String
+    /// Expected L2 norm of the DP noise in the average (model units; 0 without DP): noise_stddev · √d.
+    public var noiseNorm: Double = 0
+    /// ``noiseNorm`` / clip: above 1 the average is mostly noise (the average of clipped updates has norm ≤ clip).
+    public var noiseToSignal: Double = 0
 
     enum CodingKeys: String, CodingKey {
         case round, clients, survivors, degree, threshold, bits, scale, epsilon
@@ -39,6 +43,8 @@ public struct RoundReport: Sendable, Codable, Equatable {
         case rmsError = "rms_error"
         case noiseStddev = "noise_stddev"
         case outputHash = "output_hash"
+        case noiseNorm = "noise_norm"
+        case noiseToSignal = "noise_to_signal"
     }
 }
 
@@ -57,6 +63,7 @@ extension RoundReport {
             degree: c.plan.graph.degree, threshold: c.plan.graph.threshold, minSurvivors: c.plan.minSurvivors,
             bits: c.plan.encoding.bits, scale: c.plan.encoding.scale, noiseMultiplier: c.noiseMultiplier,
             epsilonRound: c.epsilonRound, epsilon: c.epsilon, errorBound: c.errorBound, maxAbsError: maxAbsError,
-            rmsError: rmsError, noiseStddev: c.noiseStddev, outputHash: c.outputHash)
+            rmsError: rmsError, noiseStddev: c.noiseStddev, outputHash: c.outputHash,
+            noiseNorm: c.noiseToSignal.noiseNorm, noiseToSignal: c.noiseToSignal.ratio)
     }
 }

@@ -52,9 +52,18 @@ public struct ServedRound: Sendable, Codable, Equatable {
     /// Proven bound on |recovered − true average| per coordinate without noise (model units).
     public var errorBound: Double
     public var outputHash: String
+    /// Expected stddev of the DP noise per coordinate of the average (model units; 0 without DP).
+    public var noiseStddev: Double = 0
+    /// Expected L2 norm of the DP noise in the average (model units): noise_stddev · √d.
+    public var noiseNorm: Double = 0
+    /// ``noiseNorm`` / clip: above 1 the average is mostly noise.
+    public var noiseToSignal: Double = 0
 
     enum CodingKeys: String, CodingKey {
         case round, clients, survivors, degree, threshold, bits, scale, epsilon
+        case noiseStddev = "noise_stddev"
+        case noiseNorm = "noise_norm"
+        case noiseToSignal = "noise_to_signal"
         case survivorIDs = "survivor_ids"
         case droppedIDs = "dropped_ids"
         case minSurvivors = "min_survivors"
@@ -82,6 +91,7 @@ extension ServedRound {
             droppedIDs: c.dropped, degree: c.plan.graph.degree, threshold: c.plan.graph.threshold,
             minSurvivors: c.plan.minSurvivors, bits: c.plan.encoding.bits, scale: c.plan.encoding.scale,
             noiseMultiplier: c.noiseMultiplier, epsilonRound: c.epsilonRound, epsilon: c.epsilon,
-            errorBound: c.errorBound, outputHash: c.outputHash)
+            errorBound: c.errorBound, outputHash: c.outputHash, noiseStddev: c.noiseStddev,
+            noiseNorm: c.noiseToSignal.noiseNorm, noiseToSignal: c.noiseToSignal.ratio)
     }
 }
