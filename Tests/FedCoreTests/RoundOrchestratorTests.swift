@@ -55,7 +55,7 @@ import Testing
             _ messages: [ServerRoundMessage], deliver: (ClientRoundMessage) -> Bool = { _ in true }
         ) throws {
             for message in messages {
-                guard let reply = try clients.respond(to: message, events: { _ in }), deliver(reply) else { continue }
+                guard let reply = try clients.respond(to: message), deliver(reply) else { continue }
                 #expect(orchestrator.receive(reply, from: message.receiver) == .accepted)
             }
         }
@@ -185,7 +185,7 @@ import Testing
         guard case .exchange(_, let messages, _) = try h.orchestrator.startRound(
             cohort: h.source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
         else { throw SimulationError.invalidSettings("no phase 0") }
-        let first = try #require(try h.clients.respond(to: messages[0], events: { _ in }))
+        let first = try #require(try h.clients.respond(to: messages[0]))
         guard case .rejected = h.orchestrator.receive(first, from: messages[0].receiver + 1) else {
             Issue.record("a message naming another sender was accepted")
             return

@@ -70,7 +70,7 @@ public struct FederatedSimulation {
         self.settings = settings
         self.source = source
         self.rng = rng
-        clients = InProcessCohort(settings: settings, source: source, identities: identities, rng: rng)
+        clients = InProcessCohort(settings: settings, source: source, identities: identities, rng: rng.fork(label: "clients"))
     }
 
     /// Runs every round; `events` receives progress. Returns one report per round.
@@ -104,21 +104,33 @@ public struct FederatedSimulation {
         cohort: [UInt32], events: (SimulationEvent) -> Void
     ) throws(SimulationError) -> RoundReport {
         let roundStart = ContinuousClock.now
-        let before = (read: clients.readTime, encode: clients.encodeTime, masked: clients.maskedInputTime)
+        let before = (read: clients.readTime, encode: clients.encodeTime, mask: clients.maskTime)
         var sum = Duration.zero
         var unmask = Duration.zero
+        var clientPhase2 = Duration.zero
+        let round = orchestrator.firstRound + orchestrator.roundsStarted
         var step = try orchestrator.startRound(cohort: cohort, roundSeed: rng.bytes(count: 32))
         while case .exchange(let phase, let messages, _) = step {
-            for message in messages {
-                let reply: ClientRoundMessage?
-                do { reply = try clients.respond(to: message, events: events) } catch {
-                    throw orchestrator.failRound(error)
-                }
-                guard let reply else { continue }
+            // Phase 2 holds one masked vector per message of a batch: one batch per worker there.
+            let batchSize = phase == .maskedInput ? clients.workers : 64 * clients.workers
+            var done = 0
+            for first in stride(from: 0, to: messages.count, by: batchSize) {
+                let batch = Array(messages[first..<min(first + batchSize, messages.count)])
+                let replies: [ClientRoundMessage?]
                 let start = ContinuousClock.now
-                _ = orchestrator.receive(reply, from: message.receiver)
-                if phase == .maskedInput { sum += ContinuousClock.now - start }
+                do { replies = try clients.respond(to: batch) } catch { throw orchestrator.failRound(error) }
+                let received = ContinuousClock.now
+                for (message, reply) in zip(batch, replies) {
+                    if let reply { _ = orchestrator.receive(reply, from: message.receiver) }
+                }
+                if phase == .maskedInput {
+                    clientPhase2 += received - start
+                    sum += ContinuousClock.now - received
+                }
+                done += batch.count
+                events(.phaseProgress(round: round, phase: phase, done: done, of: messages.count))
             }
+            if phase == .unmasking { events(.serverUnmasking(round: round)) }
             let start = ContinuousClock.now
             step = try orchestrator.endPhase()
             if phase == .unmasking { unmask += ContinuousClock.now - start }
@@ -136,13 +148,15 @@ public struct FederatedSimulation {
         }
         lastAverageParameters = completion.average
         let measured = measure.result(dimension: source.layout.parameterCount)
+        // The clients' phase 2 ran on several workers: split its wall time in the proportions of their summed
+        // reading, encoding and masking. Decoding includes re-reading the survivors' updates to measure the error.
         let read = clients.readTime - before.read
         let encode = clients.encodeTime - before.encode
+        let mask = clients.maskTime - before.mask
+        let busy = RoundTimings.seconds(read + encode + mask)
+        func share(_ part: Duration) -> Duration { busy > 0 ? clientPhase2 * (RoundTimings.seconds(part) / busy) : .zero }
         lastRoundTimings = RoundTimings(
-            // The clients' phase 2 interleaves reading, encoding and masking: keep only masking. Decoding
-            // includes re-reading the survivors' updates to measure the error.
-            read: read + measured.readTime, encode: encode,
-            mask: clients.maskedInputTime - before.masked - encode - read, sum: sum, unmask: unmask,
+            read: share(read) + measured.readTime, encode: share(encode), mask: share(mask), sum: sum, unmask: unmask,
             decode: ContinuousClock.now - decodeStart - measured.readTime, total: ContinuousClock.now - roundStart)
         return RoundReport(completion, maxAbsError: measured.maxAbsError, rmsError: measured.rmsError)
     }

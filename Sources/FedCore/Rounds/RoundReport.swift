@@ -1,3 +1,5 @@
+import SecureAgg
+
 /// What one round did, as `simulate --json` reports it (field names follow the command-surface contract).
 public struct RoundReport: Sendable, Codable, Equatable {
     public var round: Int
@@ -51,7 +53,10 @@ public struct RoundReport: Sendable, Codable, Equatable {
 /// Progress of a run, for a progress bar (never contains secrets).
 public enum SimulationEvent: Sendable {
     case roundStarted(round: Int, of: Int, cohort: Int)
-    case clientEncoded(round: Int, done: Int, of: Int)
+    /// `done` of the `of` clients addressed in `phase` have answered (or are known to have dropped out).
+    case phaseProgress(round: Int, phase: Phase, done: Int, of: Int)
+    /// Every unmasking response is in; the server is reconstructing seeds and removing the masks.
+    case serverUnmasking(round: Int)
     case roundFinished(RoundReport)
 }
 
