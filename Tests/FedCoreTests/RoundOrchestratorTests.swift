@@ -20,7 +20,7 @@ import Testing
         var clients: InProcessCohort
         let settings: SimulationSettings
 
-        init(noise: Bool = true) throws {
+        init(noise: Bool = true, workers: Int = 2) throws {
             directory = try TestFiles.temporaryDirectory()
             ledger = try PrivacyLedger.open(directory.appendingPathComponent("run.ledger"))
             let layout = try ModelLayout(tensors: [("w", .f32, [64])])
@@ -47,7 +47,23 @@ import Testing
             orchestrator = try RoundOrchestrator(
                 settings: settings, layout: layout, model: FlatParameters([Double](repeating: 0, count: layout.parameterCount), for: layout),
                 registry: registry, ledger: ledger, audit: audit)
-            clients = InProcessCohort(settings: settings, source: source, identities: identities, rng: rng)
+            clients = InProcessCohort(
+                settings: settings, source: source, identities: identities, rng: rng, workers: workers)
+        }
+
+        /// Runs one whole round, every answer delivered; returns its completion.
+        mutating func runRound() throws -> RoundCompletion {
+            try orchestrator.planRun(population: source.clientIDs.count)
+            var step = try orchestrator.startRound(cohort: source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
+            while case .exchange(_, let messages, _) = step {
+                for (message, reply) in zip(messages, try clients.respond(to: messages)) {
+                    if let reply { #expect(orchestrator.receive(reply, from: message.receiver) == .accepted) }
+                }
+                step = try orchestrator.endPhase()
+            }
+            let completion = try orchestrator.finishRound()
+            try orchestrator.closeRun()
+            return completion
         }
 
         /// Delivers every message and hands back the replies the `deliver` filter lets through.
@@ -219,5 +235,21 @@ import Testing
         }
         try h.orchestrator.closeRun()
         #expect(try h.verify().valid)
+    }
+
+    /// The simulated clients answer a phase on several threads; each has its own generators, so the round's
+    /// output (keys, noise, the decoded average) is the same with one worker or two.
+    @Test func answersDoNotDependOnTheNumberOfWorkers() throws {
+        var one = try Harness(workers: 1)
+        var two = try Harness(workers: 2)
+        defer {
+            try? FileManager.default.removeItem(at: one.directory)
+            try? FileManager.default.removeItem(at: two.directory)
+        }
+        let a = try one.runRound()
+        let b = try two.runRound()
+        #expect(a.outputHash == b.outputHash)
+        #expect(a.survivors == b.survivors)
+        #expect(two.clients.workers == 2)
     }
 }
