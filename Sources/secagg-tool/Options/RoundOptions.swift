@@ -49,7 +49,13 @@ struct RoundOptions: ParsableArguments {
     @Option(name: .customLong("colluding-clients"), help: "Security floor: clients assumed to collude with the server inside one neighbourhood (thresholds and quorums are raised against them; a worst-case count, default 0).")
     var colludingClients: Int = 0
 
-    @Option(name: .customLong("noise-colluders"), help: "Noise: clients whose noise shares the server is assumed to know (the noise counts M minus them). Default: ceil(adversarial-rate * cohort), at least --colluding-clients; a lower value is refused unless --adversarial-rate is lowered too.")
+    @Option(
+        name: .customLong("noise-colluders"),
+        help: """
+            Noise: clients whose noise shares the server is assumed to know (the noise counts M minus them). \
+            Default: ceil(adversarial-rate * cohort), at least --colluding-clients; a lower value is refused unless \
+            --adversarial-rate is lowered too.
+            """)
     var noiseColluders: Int?
 
     @Option(name: .customLong("adversarial-rate"), help: "Fraction of adversarial clients assumed by the SecAgg+ parameter finder; ceil(rate * cohort) is also the default --noise-colluders.")
