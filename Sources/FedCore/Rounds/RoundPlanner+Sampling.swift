@@ -25,18 +25,22 @@ extension RoundPlanner {
     /// divisor q·N — comes from the expected cohort ``CohortSampling/plannedCohort(population:rate:)``, never from
     /// `sample`, so every round is the same mechanism whatever its sample; only the graph (and the protocol's
     /// survivor floor, which only raises the noise) follows the sample. With q = 1 (or none) this is
-    /// ``plan(round:cohort:dimension:settings:noiseMultiplier:bits:roundSeed:)`` of the fixed cohort `sample`.
+    /// ``CohortSampling/requireEnough(_:round:settings:)`` and
+    /// ``plan(round:cohort:dimension:settings:noiseMultiplier:bits:roundSeed:)`` of the fixed cohort `sample`, so
+    /// a run loop can call this one function for every round.
     ///
     /// - Parameters:
     ///   - sample: the round's Poisson sample (sorted ids).
     ///   - population: N, the clients the sample was drawn from.
     /// - Throws: ``SimulationError`` for settings that cannot work for the expected cohort (never for a small
-    ///   sample: that is ``SampledRound/skip(_:reason:)``).
+    ///   sample: that is ``SampledRound/skip(_:reason:)``); for a fixed cohort, `.cohortTooSmall` as
+    ///   ``CohortSampling/requireEnough(_:round:settings:)``.
     public static func plan(
         round: Int, sample: [UInt32], population: Int, dimension: Int, settings: SimulationSettings,
         noiseMultiplier: Double?, bits: Int?, roundSeed: [UInt8]
     ) throws(SimulationError) -> SampledRound {
         guard let q = settings.samplingRate, q < 1 else {
+            try CohortSampling.requireEnough(sample, round: round, settings: settings)
             return .run(
                 try plan(
                     round: round, cohort: sample, dimension: dimension, settings: settings,
