@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPNoise
+import FedCore
 
 /// `secagg-tool privacy`: privacy accounting (ε for parameters, calibration, the ledger's spent budget).
 struct Privacy: AsyncParsableCommand {
@@ -61,11 +62,14 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Poisson client-sampling rate q in (0, 1]; 1 = fixed cohort (no amplification).")
     var samplingRate: Double = 1
 
-    @Option(help: "Distributed: minimum survivors M the noise is calibrated for (gaussian: clients for local_stddev).")
+    @Option(help: "Distributed: minimum survivors M the noise is calibrated for (default: what simulate plans for --cohort; gaussian: clients for local_stddev).")
     var clients: Int?
 
-    @Option(help: "Distributed: padded dimension d of the encoded vector.")
+    @Option(help: "Distributed: the model's dimension (number of parameters); padded exactly as the encoder pads it (blocks of --block-size) into the d the accountant uses.")
     var dimension: Int?
+
+    @Option(help: "Distributed: the encoder's rotation block size (a power of two; default 65536, as simulate and serve use).")
+    var blockSize: Int = SimulationSettings().blockSize
 
     @Option(help: "L2 clip c of each client's update (model units); distributed: required, gaussian: default 1.")
     var l2Clip: Double?
@@ -79,11 +83,23 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: per-coordinate modular clipping probability p in (0, 1) (default 1e-4).")
     var modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability
 
-    @Option(help: "Distributed: clients assumed to collude with the server (default 0).")
+    @Option(help: "Distributed: security-floor colluders per neighbourhood, as simulate's (default 0); the least --noise-colluders can be.")
     var colludingClients: Int = 0
 
-    @Option(help: "Distributed: most inputs that can be in one sum, i.e. the cohort size; sizes the scale (default: --clients).")
+    @Option(help: "Distributed: clients whose noise the server is assumed to know (M minus them honest shares). Default: ceil(--adversarial-rate * cohort), at least --colluding-clients, as simulate plans.")
+    var noiseColluders: Int?
+
+    @Option(help: "Distributed: the cohort per round, as simulate's --clients (with --sampling-rate q < 1: the expected cohort qN). Default: the smallest cohort simulate plans --clients survivors for.")
     var cohort: Int?
+
+    @Option(help: "Distributed: most inputs one sum may hold; sizes the scale. Default: as simulate plans it (the cohort, or for q < 1 a bound its Poisson sample exceeds with probability at most 2^-20).")
+    var maxSummands: Int?
+
+    @Option(help: "Distributed: dropout fraction F a run plans for (as simulate's --dropout; sets the default --clients or --cohort).")
+    var dropout: Double = SimulationSettings().dropoutFraction
+
+    @Option(help: "Distributed: adversarial client rate of the SecAgg+ parameter finder (as simulate's --adversarial-rate).")
+    var adversarialRate: Double = SimulationSettings().adversarialRate
 
     @Option(help: "Accountant: pld (privacy-loss distributions; default for gaussian / sampled-gaussian) or rdp (Rényi DP; always used for ddgauss / skellam).")
     var accountant: AccountantChoice?
@@ -134,17 +150,82 @@ struct PrivacyCommonOptions: ParsableArguments {
         guard colludingClients >= 0 else {
             throw ToolFailure.badInput("--colluding-clients must be ≥ 0, got \(colludingClients)")
         }
+        if let noiseColluders, noiseColluders < 0 {
+            throw ToolFailure.badInput("--noise-colluders must be ≥ 0, got \(noiseColluders)")
+        }
         if mechanism.distributed != nil {
-            guard let clients else { throw ToolFailure.badInput("--clients is required for \(mechanism.rawValue)") }
+            guard clients != nil || cohort != nil else {
+                throw ToolFailure.badInput("--clients or --cohort is required for \(mechanism.rawValue)")
+            }
             guard dimension != nil else { throw ToolFailure.badInput("--dimension is required for \(mechanism.rawValue)") }
             guard l2Clip != nil else { throw ToolFailure.badInput("--l2-clip is required for \(mechanism.rawValue)") }
-            if let cohort, cohort < clients {
+            guard blockSize >= 2, blockSize <= 1 << 24, blockSize.nonzeroBitCount == 1 else {
+                throw ToolFailure.badInput("--block-size must be a power of two in 2…2^24, got \(blockSize)")
+            }
+            guard dropout.isFinite, dropout >= 0, dropout < 1 else {
+                throw ToolFailure.badInput("--dropout must be in [0, 1), got \(dropout)")
+            }
+            guard adversarialRate.isFinite, adversarialRate >= 0, adversarialRate < 1 else {
+                throw ToolFailure.badInput("--adversarial-rate must be in [0, 1), got \(adversarialRate)")
+            }
+            if let cohort, cohort < 2 { throw ToolFailure.badInput("--cohort must be ≥ 2, got \(cohort)") }
+            if let cohort, let clients, cohort < clients {
                 throw ToolFailure.badInput("--cohort must be ≥ --clients (\(clients)), got \(cohort)")
             }
-            guard colludingClients < clients else {
-                throw ToolFailure.badInput("--colluding-clients must be < --clients (\(clients)), got \(colludingClients)")
+            if let clients {
+                guard colludingClients < clients else {
+                    throw ToolFailure.badInput("--colluding-clients must be < --clients (\(clients)), got \(colludingClients)")
+                }
             }
         }
+    }
+
+    /// The run settings these flags describe, for planning the defaults as `simulate` does.
+    var runSettings: SimulationSettings {
+        var s = SimulationSettings()
+        s.dropoutFraction = dropout
+        s.colludingClients = colludingClients
+        s.noiseColluders = noiseColluders
+        s.adversarialRate = adversarialRate
+        s.samplingRate = samplingRate < 1 ? samplingRate : nil
+        s.minSurvivors = clients
+        s.blockSize = blockSize
+        return s
+    }
+
+    /// What a distributed round of these flags is accounted with, planned exactly as `simulate` plans it: the
+    /// padded dimension, M, the colluders, the cohort and the largest number of summands.
+    func distributedPlan() throws -> (dimension: Int, minimumSurvivors: Int, colluders: Int, cohort: Int, summands: Int) {
+        let settings = runSettings
+        let padded = RoundPlanner.paddedDimension(dimension ?? 1, blockSize: blockSize)
+        let n: Int
+        if let cohort {
+            n = cohort
+        } else if let clients, let planned = RoundPlanner.cohort(plannedMinSurvivors: clients, settings: settings) {
+            n = planned
+        } else {
+            throw ToolFailure.badInput(
+                "--clients \(clients ?? 0): no cohort plans that many survivors at --dropout \(dropout); give --cohort")
+        }
+        let m: Int
+        if let clients {
+            m = clients
+        } else {
+            do { m = try RoundPlanner.noiseBasis(plannedCohort: n, summands: n, settings: settings).minSurvivors } catch {
+                throw ToolFailure.badInput("--cohort \(n): \(error.description)")
+            }
+        }
+        let summands = maxSummands ?? RoundPlanner.summands(plannedCohort: n, settings: settings)
+        let colluders: Int
+        do { colluders = try RoundPlanner.noiseColluders(cohort: n, settings: settings) } catch {
+            throw ToolFailure.badInput(error.description)
+        }
+        guard colluders < m else {
+            throw ToolFailure.badInput(
+                "--noise-colluders: \(colluders) colluding client(s) leave no honest noise share among the \(m) minimum "
+                    + "survivors (--clients); lower --adversarial-rate or raise --clients")
+        }
+        return (padded, m, colluders, n, max(summands, m))
     }
 
     /// Local stddev of the continuous Gaussian: z·c/√clients (c defaults to 1; without clients, z·c).
@@ -154,21 +235,20 @@ struct PrivacyCommonOptions: ParsableArguments {
         return z * c / Double(clients).squareRoot()
     }
 
-    /// A distributed configuration at noise multiplier z (bits chosen when not given).
+    /// A distributed configuration at noise multiplier z (bits chosen when not given), planned as `simulate` plans.
     func configuration(mechanism: DistributedMechanism, noiseMultiplier z: Double) throws -> DistributedDPConfiguration {
-        let clients = self.clients ?? 0
-        let dimension = self.dimension ?? 0
+        let plan = try distributedPlan()
         let c = l2Clip ?? 0
         return try PrivacyErrors.mapping {
             if let bits {
                 return try DistributedDPConfiguration(
-                    mechanism: mechanism, l2Clip: c, dimension: dimension, minimumSurvivors: clients,
-                    colludingClients: colludingClients, maximumSummands: cohort, noiseMultiplier: z, bits: bits, beta: beta,
-                    modClipProbability: modClipProbability)
+                    mechanism: mechanism, l2Clip: c, dimension: plan.dimension, minimumSurvivors: plan.minimumSurvivors,
+                    colludingClients: plan.colluders, maximumSummands: plan.summands, noiseMultiplier: z, bits: bits,
+                    beta: beta, modClipProbability: modClipProbability)
             }
             return try DistributedDPConfiguration.smallestAdequate(
-                mechanism: mechanism, l2Clip: c, dimension: dimension, minimumSurvivors: clients,
-                colludingClients: colludingClients, maximumSummands: cohort, noiseMultiplier: z, beta: beta,
+                mechanism: mechanism, l2Clip: c, dimension: plan.dimension, minimumSurvivors: plan.minimumSurvivors,
+                colludingClients: plan.colluders, maximumSummands: plan.summands, noiseMultiplier: z, beta: beta,
                 modClipProbability: modClipProbability)
         }
     }
@@ -179,7 +259,7 @@ enum PrivacyErrors {
     static let flags: [String: String] = [
         "noiseMultiplier": "--noise-multiplier", "samplingRate": "--sampling-rate", "steps": "--steps",
         "delta": "--delta", "l2Clip": "--l2-clip", "dimension": "--dimension", "minimumSurvivors": "--clients",
-        "colludingClients": "--colluding-clients", "bits": "--bits", "beta": "--beta",
+        "colludingClients": "--colluding-clients", "maximumSummands": "--max-summands", "bits": "--bits", "beta": "--beta",
         "modClipProbability": "--mod-clip-probability", "targetEpsilon": "--target-epsilon",
         "discretization": "--discretization",
     ]

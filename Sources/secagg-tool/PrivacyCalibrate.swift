@@ -83,12 +83,13 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         var output: Output
         let (accountant, note) = o.resolvedAccountant()
         if let distributed = o.mechanism.distributed {
+            let plan = try o.distributedPlan()
             let result = try PrivacyErrors.mapping {
                 try NoiseCalibration.distributed(
                     targetEpsilon: targetEpsilon, delta: o.delta, samplingRate: o.samplingRate, steps: o.steps,
-                    mechanism: distributed, l2Clip: o.l2Clip ?? 0, dimension: o.dimension ?? 0,
-                    minimumSurvivors: o.clients ?? 0, colludingClients: o.colludingClients, maximumSummands: o.cohort,
-                    bits: o.bits,
+                    mechanism: distributed, l2Clip: o.l2Clip ?? 0, dimension: plan.dimension,
+                    minimumSurvivors: plan.minimumSurvivors, colludingClients: plan.colluders,
+                    maximumSummands: plan.summands, bits: o.bits,
                     beta: o.beta, modClipProbability: o.modClipProbability)
             }
             let configuration = result.configuration

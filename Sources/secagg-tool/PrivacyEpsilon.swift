@@ -10,7 +10,10 @@ struct PrivacyEpsilon: AsyncParsableCommand {
             gaussian / sampled-gaussian use the PLD accountant by default (dp-accounting's PLDAccountant: \
             pessimistic connect-the-dots, grid --discretization) or, with --accountant rdp, dp-accounting's 156 \
             default RDP orders; ddgauss / skellam always use RDP with integer orders 2…128 and 256, the encoder's \
-            scale and rounded variance for M = --clients minimum survivors less --colluding-clients.
+            scale and rounded variance for M = --clients minimum survivors less --colluding-clients. The round is \
+            planned as simulate plans it: --dimension is the model's and is padded as the encoder pads it; \
+            --cohort is simulate's --clients, and whichever of --clients (M) and --cohort is not given is what \
+            simulate plans at --dropout, so the ε equals what a run with the same flags charges.
 
             Examples:
               privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
@@ -43,9 +46,17 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         let scale: Double?
         let inflatedL2: Double?
         let bits: Int?
+        /// Distributed only: what the round is accounted with (padded d, M, colluders, summands).
+        var dimension: Int?
+        var minSurvivors: Int?
+        var colludingClients: Int?
+        var maxSummands: Int?
 
         enum CodingKeys: String, CodingKey {
-            case epsilon, delta, accountant, order, discretization, mechanism, steps, bits, scale
+            case epsilon, delta, accountant, order, discretization, mechanism, steps, bits, scale, dimension
+            case minSurvivors = "min_survivors"
+            case colludingClients = "colluding_clients"
+            case maxSummands = "max_summands"
             case accountantNote = "accountant_note"
             case samplingRate = "sampling_rate"
             case noiseMultiplier = "noise_multiplier"
@@ -59,7 +70,7 @@ struct PrivacyEpsilon: AsyncParsableCommand {
             throw ToolFailure.badInput("--noise-multiplier must be a number > 0, got \(noiseMultiplier)")
         }
         try options.validateCommon()
-        let output: Output
+        var output: Output
         let (accountant, note) = options.resolvedAccountant()
         if let distributed = options.mechanism.distributed {
             let configuration = try options.configuration(mechanism: distributed, noiseMultiplier: noiseMultiplier)
@@ -73,6 +84,10 @@ struct PrivacyEpsilon: AsyncParsableCommand {
                             samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
                             localStddev: configuration.localStddev, scale: configuration.scale,
                             inflatedL2: configuration.inflatedL2, bits: configuration.bits)
+            output.dimension = configuration.dimension
+            output.minSurvivors = configuration.minimumSurvivors
+            output.colludingClients = configuration.colludingClients
+            output.maxSummands = configuration.maximumSummands
         } else {
             let guarantee = try PrivacyErrors.mapping {
                 try accountant.gaussianEpsilon(noiseMultiplier: noiseMultiplier, samplingRate: options.samplingRate,

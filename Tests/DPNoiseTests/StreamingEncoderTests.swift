@@ -23,10 +23,10 @@ import Testing
         for i in work.indices { work[i] *= p.scale }
         var noised = [Int64](repeating: 0, count: work.count)
         let noise = try NoiseSource(p.noise)
-        let bound = p.roundedNormBoundSquared
+        let check = RoundedNormCheck(parameters: p)
         while true {
             let key = rng.secureBytes(count: 32)
-            var norm = 0.0
+            var norm: UInt128 = 0
             var start = 0
             for (k, size) in p.blockSizes.enumerated() {
                 var index = UInt64(k).littleEndian
@@ -37,7 +37,7 @@ import Testing
                         let f = work[i].rounded(.down)
                         let r = Int64(f) + (Double(words.next() >> 11) < (work[i] - f) * 0x1p53 ? 1 : 0)
                         noised[i] = r
-                        norm += Double(r) * Double(r)
+                        norm += UInt128(r.magnitude) * UInt128(r.magnitude)
                     }
                     noised.withUnsafeMutableBufferPointer {
                         noise.add(to: UnsafeMutableBufferPointer(rebasing: $0[start..<start + size]), &words)
@@ -45,7 +45,7 @@ import Testing
                 }
                 start += size
             }
-            if norm <= bound { break }
+            if check.accepts(squaredNorm: norm) { break }
         }
         let mask = UInt64.max >> (64 - p.bits)
         return noised.map { UInt32(truncatingIfNeeded: UInt64(bitPattern: $0) & mask) }

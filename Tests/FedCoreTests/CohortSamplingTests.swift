@@ -36,24 +36,31 @@ import Testing
         #expect(CohortSampling.plannedCohort(population: 7, rate: 1) == 7)
     }
 
-    @Test func aSimulatedSampleSmallerThanTwoFailsTheRoundBeforeItIsPlanned() throws {
+    /// A sampled round whose sample cannot run is skipped, not failed: the run goes on, nothing is released,
+    /// and the round is charged (every round of the sampled mechanism counts) and recorded as failed.
+    @Test func aSimulatedSampleTooSmallIsSkippedChargedAndTheRunGoesOn() throws {
         let layout = try ModelLayout(tensors: [("w", .f32, [16])])
         let source = SyntheticUpdateSource(updates: SyntheticUpdates(layout: layout, seed: 5), clients: 4)
+        let directory = try TestFiles.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ledger = try PrivacyLedger.open(directory.appendingPathComponent("run.ledger"))
         var settings = SimulationSettings()
-        settings.rounds = 1
-        settings.noise = .none
+        settings.rounds = 2
+        settings.noise = .noiseMultiplier(2)
         settings.seed = 1
         settings.samplingRate = 1e-12  // a client is included with probability ≈ 1e-12
-        settings.dropoutFraction = 0  // the planned cohort of 2 is then safe; the realised sample is what fails
+        settings.dropoutFraction = 0
         var simulation = try FederatedSimulation(
-            settings: settings, model: [Double](repeating: 0, count: 16), source: source, ledger: nil)
-        #expect {
-            _ = try simulation.run()
-        } throws: { error in
-            guard let failure = error as? SimulationError,
-                case .cohortTooSmall(let round, let clients, let required) = failure
-            else { return false }
-            return round == 1 && clients < 2 && required == 2 && failure.exitCode == 1
+            settings: settings, model: [Double](repeating: 0, count: 16), source: source, ledger: ledger)
+        var skipped: [Int] = []
+        let reports = try simulation.run { event in
+            if case .roundSkipped(let round, _) = event { skipped.append(round) }
         }
+        #expect(reports.isEmpty)
+        #expect(skipped == [1, 2])
+        #expect(try ledger.chargedRounds.count == 2)
+        let failed = try ledger.records().compactMap { if case .roundFailed(let f) = $0 { f } else { nil } }
+        #expect(failed.count == 2 && failed.allSatisfy(\.charged))
+        #expect(simulation.model == [Double](repeating: 0, count: 16))
     }
 }

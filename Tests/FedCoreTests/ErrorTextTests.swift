@@ -24,6 +24,7 @@ import Testing
         .roundFailed(round: 1, .tooFewShares(client: 1, available: 0, required: 1)),
         .roundFailed(round: 2, .malformedMessage("wrong share kind for 1")),
         .unprotectedRoundRefused(round: 1, budget: 10), .tooFewSurvivors(round: 1, survivors: 2, required: 3),
+        .roundSkipped(round: 3, clients: 1, reason: "has fewer clients than the 18 survivors the noise is planned for"),
     ]
 
     /// A dump names a type (`DPNoise.SamplerError.parameterOutOfRange`) or a case with its labels

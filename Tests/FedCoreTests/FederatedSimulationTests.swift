@@ -107,7 +107,8 @@ import Testing
         let first = try #require(charged.first)
         let configuration = try DistributedDPConfiguration(
             mechanism: .ddgauss, l2Clip: first.clip, dimension: first.dimension, minimumSurvivors: first.minSurvivors,
-            maximumSummands: first.clients, noiseMultiplier: 1.2, bits: first.bits)
+            colludingClients: 1, maximumSummands: first.clients, noiseMultiplier: 1.2, bits: first.bits)
+        #expect(first.colludingClients == 1)  // ⌈0.05 · 10⌉: the parameter finder's adversarial rate
         for (t, record) in charged.enumerated() {
             let expected = try configuration.epsilon(samplingRate: 1, steps: t + 1, delta: settings.delta).epsilon
             #expect(abs(record.epsilonCumulative - expected) <= 1e-9 * expected)

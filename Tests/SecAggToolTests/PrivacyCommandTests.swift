@@ -53,7 +53,9 @@ import Testing
         let r = try CLIRunner.run([
             "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--clients", "100",
             "--dimension", "65536", "--l2-clip", "1", "--bits", "18", "--steps", "1500",
-            "--sampling-rate", "0.029411764705882353", "--delta", "0.0002941176470588235", "--json"])
+            "--sampling-rate", "0.029411764705882353", "--delta", "0.0002941176470588235", "--json",
+            // The reference sums exactly 100 inputs (a run would size its modulus for a larger Poisson sample).
+            "--cohort", "100", "--max-summands", "100", "--adversarial-rate", "0"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         let json = try r.json()
         let epsilon = try #require(json["epsilon"] as? Double)

@@ -6,10 +6,14 @@ import Testing
 /// every child process is killed when a test ends.
 @Suite(.serialized)
 struct LoopbackRoundTests {
-    /// Checks the averaged update the server wrote against the plain average of `survivors`' updates.
-    func expectAverage(_ fixture: LoopbackFixture, file: String, survivors: [Int], errorBound: Double) throws {
+    /// Checks the averaged update the server wrote against the plain average of `survivors`' updates, or, with
+    /// `divisor` (a sampled run's fixed q·N), their sum divided by it.
+    func expectAverage(
+        _ fixture: LoopbackFixture, file: String, survivors: [Int], errorBound: Double, divisor: Double? = nil
+    ) throws {
         let recovered = try fixture.readAverage(file)
-        let expected = fixture.plainAverage(of: survivors)
+        let scale = divisor.map { Double(survivors.count) / $0 } ?? 1
+        let expected = fixture.plainAverage(of: survivors).map { $0 * scale }
         #expect(recovered.count == expected.count)
         let worst = LoopbackFixture.worstError(recovered, expected, bound: errorBound)
         #expect(worst <= 1, "recovered average off by \(worst)× the allowed error")

@@ -33,8 +33,12 @@ extension DistributedDPConfiguration {
 
     /// RDP curve of one round on `DistributedDPConfiguration.orders`, with Poisson sampling of clients at rate q
     /// (Zhu–Wang Thm. 5, never above the unsampled value). q = 1 is a fixed cohort (no amplification).
+    ///
+    /// - Throws: `.invalidParameter` for q, or when the configuration is outside the privacy theorem's
+    ///   preconditions (``checkTheoremPreconditions()``): no bound is claimed there.
     public func rdpCurve(samplingRate q: Double) throws(AccountingError) -> [Double] {
         try Check.samplingRate(q)
+        try checkTheoremPreconditions()
         let maxOrder = 256
         var unsampled = [Double](repeating: .infinity, count: maxOrder + 1)
         let parameters = ddgaussParameters

@@ -59,7 +59,10 @@ public enum NoiseCalibration {
         func calibrate(bits b: Int) throws(AccountingError) -> CalibrationResult {
             _ = try make(1, b)  // surface parameter errors before searching
             let z = try smallestNoise(target: targetEpsilon) { z throws(AccountingError) in
-                try make(z, b).epsilon(samplingRate: samplingRate, steps: steps, delta: delta).epsilon
+                let c = try make(z, b)
+                // Below the theorem's minimum σ no ε is claimed: such a z never meets the target.
+                guard c.mechanism != .ddgauss || Self.meetsPrecondition(c) else { return .infinity }
+                return try c.epsilon(samplingRate: samplingRate, steps: steps, delta: delta).epsilon
             }
             let configuration = try make(z, b)
             let guarantee = try configuration.epsilon(samplingRate: samplingRate, steps: steps, delta: delta)
@@ -78,6 +81,10 @@ public enum NoiseCalibration {
             if result.configuration?.isAdequate() ?? true || b == 32 { return result }
             b += 1
         }
+    }
+
+    static func meetsPrecondition(_ c: DistributedDPConfiguration) -> Bool {
+        DistributedDPConfiguration.meetsDiscreteGaussianPrecondition(c.localScaledVariance)
     }
 
     /// Bisection for the smallest z in `searchRange` with epsilon(z) ≤ target, assuming ε decreases in z.

@@ -9,8 +9,8 @@ public struct DPEncoder: Sendable {
     public let parameters: EncodingParameters
     let rotation: HadamardRotation
     let noise: NoiseSource
-    /// Squared L2 bound for the rounded vector (+∞ when β = 0).
-    let normBoundSquared: Double
+    /// The exact integer acceptance test of the conditionally rounded vector.
+    let normCheck: RoundedNormCheck
 
     /// - Throws: ``EncodingError/invalidParameter(_:)`` or ``EncodingError/noise(_:)``.
     public init(parameters: EncodingParameters) throws(EncodingError) {
@@ -18,7 +18,7 @@ public struct DPEncoder: Sendable {
         self.parameters = parameters
         rotation = HadamardRotation(seed: parameters.roundSeed, blockSizes: parameters.blockSizes)
         noise = try NoiseSource(parameters.noise)
-        normBoundSquared = parameters.beta > 0 ? parameters.roundedNormBoundSquared : .infinity
+        normCheck = RoundedNormCheck(parameters: parameters)
     }
 
     /// Padded dimension (length of every encoded vector); the accountant's d.

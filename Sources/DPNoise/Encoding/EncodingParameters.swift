@@ -38,7 +38,8 @@ public struct EncodingParameters: Sendable, Equatable, Hashable, Codable {
     public var scale: Double
     /// Modulus exponent b in 1…32: encoded values lie in [0, 2^b).
     public var bits: Int
-    /// Conditional-rounding failure probability β in [0, 1): β = 0 turns the norm condition off.
+    /// Conditional-rounding failure probability β in [0, 1): β = 0 makes the norm bound the deterministic
+    /// c·s + √d (see ``RoundedNormCheck``).
     public var beta: Double
     /// Public 32-byte round seed for the rotation signs (never secret, never reused for another purpose).
     public var roundSeed: [UInt8]
@@ -96,7 +97,8 @@ public struct EncodingParameters: Sendable, Equatable, Hashable, Codable {
         return dimension / blockSize * blockSize + last
     }
 
-    /// Squared L2 bound of the conditionally rounded vector:
+    /// Squared L2 bound of the conditionally rounded vector, in floating point (for reports and tests; the
+    /// encoder checks ``RoundedNormCheck`` exactly):
     /// min((cs + √d)², (cs)² + d/4 + √(2 ln(1/β))·(cs + √d/2)) with d = padded dimension; β = 0: (cs + √d)².
     public var roundedNormBoundSquared: Double {
         let cs = l2Clip * scale

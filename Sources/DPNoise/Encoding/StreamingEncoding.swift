@@ -40,7 +40,7 @@ struct EncodedBlock: Sendable {
 struct LaneBuffers: @unchecked Sendable {
     let work: UnsafeMutableBufferPointer<Double>
     let encoded: UnsafeMutableBufferPointer<UInt32>
-    let norms: UnsafeMutableBufferPointer<Double>
+    let norms: UnsafeMutableBufferPointer<UInt128>
 }
 
 /// Running L2 norm over blocks with per-block scaling (max-abs of the block, then Σ (v/max)²), merged with
@@ -133,7 +133,7 @@ extension DPEncoder {
         let stride = parameters.blockSize
         let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: lanes * stride)
         let encoded = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: lanes * stride)
-        let norms = UnsafeMutableBufferPointer<Double>.allocate(capacity: lanes)
+        let norms = UnsafeMutableBufferPointer<UInt128>.allocate(capacity: lanes)
         defer {
             secureZero(UnsafeMutableRawBufferPointer(work))
             secureZero(UnsafeMutableRawBufferPointer(encoded))
@@ -167,7 +167,7 @@ extension DPEncoder {
             // own keyed stream), emit them in order.
             let attemptKey = rng.secureBytes(count: 32)
             var again = BlockNorm()
-            var normSquared = 0.0
+            var normSquared: UInt128 = 0
             for start in Swift.stride(from: 0, to: blocks.count, by: lanes) {
                 let group = Swift.min(lanes, blocks.count - start)
                 for lane in 0..<group {
@@ -188,7 +188,7 @@ extension DPEncoder {
                 }
             }
             guard again.norm == inputNorm else { throw .inputChangedBetweenPasses }
-            if normSquared <= normBoundSquared { break }
+            if normCheck.accepts(squaredNorm: normSquared) { break }
             if attempts >= parameters.maxRoundingAttempts {
                 throw .encoding(.roundingAttemptsExhausted(attempts: attempts))
             }
@@ -205,7 +205,7 @@ extension DPEncoder {
     /// Its randomness is ChaCha20 keyed by BLAKE2b(`key`, block index), so blocks are independent.
     private func transform(
         _ b: EncodedBlock, lane: Int, _ buffers: LaneBuffers, factor: Double, key: SecureBytes
-    ) -> Double {
+    ) -> UInt128 {
         let stride = parameters.blockSize
         let block = UnsafeMutableBufferPointer(rebasing: buffers.work[lane * stride..<lane * stride + b.size])
         let out = UnsafeMutableBufferPointer(rebasing: buffers.encoded[lane * stride..<lane * stride + b.size])
@@ -218,7 +218,7 @@ extension DPEncoder {
         let message = withUnsafeBytes(of: &index) { Array($0) }
         var blockRandom = ChaChaRandom.seeded(key: Blake2b.keyedHash(key: key, message: message, outputByteCount: 32))
         let mask = UInt32(truncatingIfNeeded: UInt64.max >> (64 - parameters.bits))
-        return withRandomWords(&blockRandom, capacity: 2048) { (words: inout RandomWords) -> Double in
+        return withRandomWords(&blockRandom, capacity: 2048) { (words: inout RandomWords) -> UInt128 in
             let normSquared = Self.randomizedRound(block, into: out, &words)
             noise.addWrapping(to: out, &words)
             for j in 0..<b.size { out[j] &= mask }
@@ -242,13 +242,13 @@ extension DPEncoder {
     }
 
     /// Rounds each v up with probability frac(v), down otherwise, storing the low 32 bits of the signed
-    /// result; returns the squared L2 norm of the (unwrapped) result. The up/down decision compares 53 random
-    /// bits with frac(v)·2^53 (exact in binary floating point).
+    /// result; returns the squared L2 norm of the (unwrapped) result, exactly. The up/down decision compares 53
+    /// random bits with frac(v)·2^53 (exact in binary floating point).
     static func randomizedRound(
         _ values: UnsafeMutableBufferPointer<Double>, into out: UnsafeMutableBufferPointer<UInt32>,
         _ words: inout RandomWords
-    ) -> Double {
-        var normSquared = 0.0
+    ) -> UInt128 {
+        var normSquared: UInt128 = 0
         for i in values.indices {
             let v = values[i]
             let f = v.rounded(.down)
@@ -256,8 +256,7 @@ extension DPEncoder {
             let u = Double(words.next() >> 11)
             let r = Int64(f) + (u < threshold ? 1 : 0)
             out[i] = UInt32(truncatingIfNeeded: r)
-            let rd = Double(r)
-            normSquared += rd * rd
+            normSquared += RoundedNormCheck.square(r)
         }
         return normSquared
     }

@@ -103,9 +103,11 @@ public struct RoundCharged: Codable, Sendable, Equatable {
     /// `ddgauss`, `skellam`, … (the CLI's mechanism names).
     public var mechanism: String
     public var noiseMultiplier: Double
-    /// Cohort size of the round.
+    /// The most inputs the round's sum was sized for (its scale and modulus): the cohort size of a fixed cohort;
+    /// for a sampled run (q < 1), the bound on the sample size planned from the expected cohort
+    /// (`CohortSampling.summandsBound`), the same in every round.
     public var clients: Int
-    /// The minimum number of survivors the noise is calibrated for.
+    /// The minimum number of survivors the noise is calibrated for (a sampled run: the expected cohort's).
     public var minSurvivors: Int
     /// Poisson sampling rate q (1 for a fixed cohort).
     public var samplingRate: Double
@@ -122,7 +124,8 @@ public struct RoundCharged: Codable, Sendable, Equatable {
     public var epsilonCumulative: Double
     /// Total budget the run was held to, if any.
     public var budgetEpsilon: Double?
-    /// Clients assumed to collude with the server (absent in older records: 0).
+    /// Clients whose noise shares the server is assumed to know, the noise colluders K (absent in older
+    /// records: 0).
     public var colludingClients: Int?
     /// Conditional-rounding β (absent: the default e^−0.5).
     public var beta: Double?

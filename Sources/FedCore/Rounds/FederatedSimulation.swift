@@ -86,7 +86,7 @@ public struct FederatedSimulation {
                 // Only the last round's average is kept: dropping the previous one keeps a round's peak memory
                 // the same in every round.
                 lastAverageParameters = nil
-                let report = try runRound(cohort: cohort, events: events)
+                guard let report = try runRound(cohort: cohort, events: events) else { continue }
                 reports.append(report)
                 events(.roundFinished(report))
             }
@@ -100,9 +100,10 @@ public struct FederatedSimulation {
 
     /// One round: the orchestrator's messages delivered to the simulated clients one after another and their
     /// answers handed back, phase by phase, then the sum decoded and measured against the true average.
+    /// Nil for a sampled round whose sample could not run (charged and recorded as skipped).
     private mutating func runRound(
         cohort: [UInt32], events: (SimulationEvent) -> Void
-    ) throws(SimulationError) -> RoundReport {
+    ) throws(SimulationError) -> RoundReport? {
         let roundStart = ContinuousClock.now
         let before = (read: clients.readTime, encode: clients.encodeTime, mask: clients.maskTime)
         var sum = Duration.zero
@@ -134,6 +135,10 @@ public struct FederatedSimulation {
             let start = ContinuousClock.now
             step = try orchestrator.endPhase()
             if phase == .unmasking { unmask += ContinuousClock.now - start }
+        }
+        if case .skipped(let reason) = step {
+            events(.roundSkipped(round: round, reason: reason.description))
+            return nil
         }
         let decodeStart = ContinuousClock.now
         var measure: AverageMeasurement

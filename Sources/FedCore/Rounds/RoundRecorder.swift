@@ -134,7 +134,7 @@ public struct RoundRecorder {
                     budgetEpsilon: settings.budgetEpsilon)))
         let record = RoundCharged(
             round: plan.round, mechanism: privacy.mechanism.rawValue, noiseMultiplier: z,
-            clients: plan.cohort.count, minSurvivors: plan.minSurvivors, samplingRate: plan.samplingRate,
+            clients: privacy.maximumSummands, minSurvivors: privacy.minimumSurvivors, samplingRate: plan.samplingRate,
             dimension: privacy.dimension, clip: privacy.l2Clip, bits: privacy.bits, scale: privacy.scale,
             localVarianceNumerator: privacy.localScaledVariance.numerator,
             localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
@@ -144,6 +144,24 @@ public struct RoundRecorder {
         do { try ledger?.append(.roundCharged(record)) } catch { throw .ledger(error) }
         round.charged = true
         spend = budget.spendAfter
+    }
+
+    /// Records a round of a sampled run whose sample could not run the protocol (``SampledRound/skip(_:reason:)``):
+    /// `round_planned`, then — with DP — the charge (the sampled mechanism's composition counts every round,
+    /// whatever its sample: charging it keeps the accounting a proof), then `round_failed` with `reason`. Refused
+    /// like any round when the charge would exceed the budget.
+    public mutating func skip(_ plan: RoundPlan, noiseMultiplier z: Double?, reason: SimulationError) throws(SimulationError) {
+        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
+        try audit?.appendEvent(
+            .roundPlanned(
+                RoundPlanned(
+                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
+                    colludingClients: settings.colludingClients)))
+        if audit != nil { plannedRounds += 1 }
+        var round = OpenRound(plan: plan, noiseMultiplier: z, budget: budget)
+        if plan.privacy != nil { try charge(&round) }
+        let recorded = fail(round, error: reason)
+        if case .output = recorded { throw recorded }
     }
 
     /// Closes a round whose average was recovered: `round_completed` and `round_closed` in the audit log, then

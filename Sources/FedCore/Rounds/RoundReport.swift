@@ -57,6 +57,8 @@ public enum SimulationEvent: Sendable {
     case phaseProgress(round: Int, phase: Phase, done: Int, of: Int)
     /// Every unmasking response is in; the server is reconstructing seeds and removing the masks.
     case serverUnmasking(round: Int)
+    /// A sampled round whose sample could not run the protocol: charged, recorded as skipped, nothing released.
+    case roundSkipped(round: Int, reason: String)
     case roundFinished(RoundReport)
 }
 

@@ -27,6 +27,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     /// The round's cohort (a Poisson sample, or whoever is still connected) has fewer than `required` clients:
     /// the round fails before it is planned (nothing advertised, charged or released).
     case cohortTooSmall(round: Int, clients: Int, required: Int)
+    /// A round of a sampled run whose sample cannot run the protocol safely (`reason` says why): nothing was
+    /// released, the round was charged as part of the sampled mechanism and recorded as skipped.
+    case roundSkipped(round: Int, clients: Int, reason: String)
     /// The secure-aggregation round failed (never a wrong sum).
     case roundFailed(round: Int, SecureAggError)
     /// Writing an output file failed.
@@ -34,7 +37,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .budgetExhausted, .runExceedsBudget, .unprotectedRoundRefused, .tooFewSurvivors, .cohortTooSmall, .roundFailed: return 1
+        case .budgetExhausted, .runExceedsBudget, .unprotectedRoundRefused, .tooFewSurvivors, .cohortTooSmall, .roundSkipped,
+             .roundFailed: return 1
         default: return 2
         }
     }
@@ -65,6 +69,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
         case let .cohortTooSmall(round, clients, required):
             return "round \(round) failed: its cohort has \(clients) client(s), at least \(required) required "
                 + "(2, or --min-survivors); the round was not started and no budget was charged"
+        case let .roundSkipped(round, clients, reason):
+            return "round \(round) skipped: its sample of \(clients) client(s) \(reason); nothing was released and the "
+                + "round was charged as part of the sampled mechanism (every round of a sampled run is)"
         case let .roundFailed(round, e): return "round \(round) failed: \(e)"
         case let .output(s): return s
         }

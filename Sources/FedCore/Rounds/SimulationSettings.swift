@@ -35,9 +35,16 @@ public struct SimulationSettings: Sendable {
     public var clip: Double = 1
     /// Bits b of the modular sum; nil = chosen (DP: smallest adequate; no DP: 32).
     public var bits: Int?
-    /// Clients assumed to collude with the server (their noise is not counted).
+    /// The security floor's colluders: clients assumed to collude with the server inside any one neighbourhood
+    /// (t > (k + c)/2, the consistency quorum, t > c; ``SecurityFloor``). A worst-case per-neighbourhood count,
+    /// not a rate: it is not scaled with the cohort. Also the least ``noiseColluders`` can be.
     public var colludingClients: Int = 0
-    /// SecAgg+ parameter-finder inputs.
+    /// The noise calibration's colluders c_dp: clients whose noise shares the server is assumed to know, so the
+    /// noise counts M − c_dp honest shares (recorded in the ledger and the audit log as `colluding_clients`).
+    /// nil: max(⌈γ·n⌉, ``colludingClients``), γ = ``adversarialRate`` and n the planned cohort — the adversarial
+    /// clients the SecAgg+ parameter finder assumes. An explicit value below ⌈γ·n⌉ is refused (lower γ too).
+    public var noiseColluders: Int?
+    /// SecAgg+ parameter-finder inputs (γ also sets the default ``noiseColluders``).
     public var adversarialRate: Double = 0.05
     public var adversary: AdversaryClass = .curious
     /// global += serverLearningRate · average.

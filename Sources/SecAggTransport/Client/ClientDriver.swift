@@ -151,6 +151,12 @@ struct ClientDriver {
         guard let body = message.body else { throw .malformed("empty server message") }
         try authenticate(message, body)
         if case .roundAborted(let a) = body {
+            // A sampled run's round whose sample could not run is skipped before it starts: between rounds, a
+            // non-final abort of a new round only moves the round counter on.
+            if case .betweenRounds = step, !a.lastRound, a.round > lastRound {
+                lastRound = a.round
+                return []
+            }
             throw .remote("the server aborted round \(a.round): \(a.reason)")
         }
         switch (step, body) {

@@ -59,7 +59,8 @@ extension SessionCoordinator {
                 }
                 cohort.sort()
                 lastAverage = nil  // only the last round's average is kept (a round's peak stays the same)
-                let (report, average) = try await runRound(cohort: cohort, roundSeed: random.bytes(count: 32), last: last)
+                guard let (report, average) = try await runRound(cohort: cohort, roundSeed: random.bytes(count: 32), last: last)
+                else { continue }
                 lastAverage = average
                 reports.append(report)
                 onRound(report)
@@ -85,10 +86,23 @@ extension SessionCoordinator {
     /// orchestrator, the code path `simulate` shares.
     private func runRound(
         cohort: [UInt32], roundSeed: [UInt8], last: Bool
-    ) async throws -> (ServedRound, FlatParameters) {
-        guard var step = try orchestrator?.startRound(cohort: cohort, roundSeed: roundSeed),
-            let plan = orchestrator?.currentRound
-        else { throw SimulationError.invalidSettings("the run was not planned") }
+    ) async throws -> (ServedRound, FlatParameters)? {
+        guard var step = try orchestrator?.startRound(cohort: cohort, roundSeed: roundSeed) else {
+            throw SimulationError.invalidSettings("the run was not planned")
+        }
+        if case .skipped(let reason) = step {
+            // Charged and recorded by the orchestrator; every member learns the round number moved on.
+            let round = (orchestrator?.firstRound ?? 1) + (orchestrator?.roundsStarted ?? 1) - 1
+            log("round \(round) skipped: \(reason)")
+            var aborted = Secagg_V1_RoundAborted()
+            aborted.version = 1
+            aborted.round = UInt64(round)
+            aborted.reason = reason.description
+            aborted.lastRound = last
+            for id in members.keys { send(id, .roundAborted(aborted)) }
+            return nil
+        }
+        guard let plan = orchestrator?.currentRound else { throw SimulationError.invalidSettings("no round started") }
         log(
             "round \(plan.round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
                 + "\(plan.encoding.bits) bits")

@@ -46,10 +46,19 @@ struct RoundOptions: ParsableArguments {
     @Option(help: "Noise mechanism: ddgauss (distributed discrete Gaussian) or skellam.")
     var mechanism: NoiseMechanismArgument = .ddgauss
 
-    @Option(name: .customLong("colluding-clients"), help: "Clients assumed to collude with the server (their noise is not counted).")
+    @Option(name: .customLong("colluding-clients"), help: "Security floor: clients assumed to collude with the server inside one neighbourhood (thresholds and quorums are raised against them; a worst-case count, default 0).")
     var colludingClients: Int = 0
 
-    @Option(name: .customLong("adversarial-rate"), help: "Fraction of adversarial clients assumed by the SecAgg+ parameter finder.")
+    @Option(
+        name: .customLong("noise-colluders"),
+        help: """
+            Noise: clients whose noise shares the server is assumed to know (the noise counts M minus them). \
+            Default: ceil(adversarial-rate * cohort), at least --colluding-clients; a lower value is refused unless \
+            --adversarial-rate is lowered too.
+            """)
+    var noiseColluders: Int?
+
+    @Option(name: .customLong("adversarial-rate"), help: "Fraction of adversarial clients assumed by the SecAgg+ parameter finder; ceil(rate * cohort) is also the default --noise-colluders.")
     var adversarialRate: Double = 0.05
 
     @Option(help: "Adversary class for the SecAgg+ parameter finder: curious, semi-malicious or none (default: semi-malicious for serve, curious for simulate). Every plan also meets the clients' security floor t > (k + colluders)/2.")
@@ -98,6 +107,7 @@ struct RoundOptions: ParsableArguments {
             throw ValidationError("--min-survivors must be in 1...clients")
         }
         guard colludingClients >= 0 else { throw ValidationError("--colluding-clients must be non-negative") }
+        if let c = noiseColluders, c < 0 { throw ValidationError("--noise-colluders must be non-negative") }
         guard adversarialRate >= 0, adversarialRate < 1 else { throw ValidationError("--adversarial-rate must be in [0, 1)") }
         guard serverLR.isFinite else { throw ValidationError("--server-lr must be finite") }
     }
@@ -131,6 +141,7 @@ extension RoundOptions {
         s.clip = clip
         s.bits = bits
         s.colludingClients = colludingClients
+        s.noiseColluders = noiseColluders
         s.adversarialRate = adversarialRate
         s.adversary = adversary ?? defaultAdversary
         s.serverLearningRate = serverLR

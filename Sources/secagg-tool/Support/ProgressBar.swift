@@ -43,6 +43,9 @@ final class ProgressBar {
                     "round \(round) \(Self.name(phase)): \(done)/\(total) clients, "
                         + String(format: "%.1f clients/s, about %.0f s left", rate, left), newline: true)
             }
+        case let .roundSkipped(round, reason):
+            phase = nil
+            write("round \(round) skipped: \(reason)", newline: true)
         case let .serverUnmasking(round):
             write("round \(round): the server is removing the masks", newline: !interactive)
             lastLine = .now

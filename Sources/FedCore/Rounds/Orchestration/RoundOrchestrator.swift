@@ -32,6 +32,8 @@ public struct RoundOrchestrator {
     private let runID: [UInt8]
     var recorder: RoundRecorder
     private var noise: (multiplier: Double?, bits: Int?)?
+    /// N, the clients the run was planned for (cohorts are drawn from them).
+    private var population = 0
     private var cohortSampler: ChaChaRandom
     var active: ActiveRound?
 
@@ -77,6 +79,7 @@ public struct RoundOrchestrator {
                     round: recorder.firstRound, clients: planned, dimension: dimension, settings: settings,
                     noiseMultiplier: z, bits: bits))
             noise = (z, bits)
+            self.population = population
         } catch {
             try? recorder.closeRun()
             throw error
@@ -100,6 +103,9 @@ public struct RoundOrchestrator {
     /// Plans and opens the next round over `cohort` (sorted ids) with the public rotation seed `roundSeed`
     /// (32 bytes), and returns phase 0: the announcement for every cohort member.
     ///
+    /// A sampled run's round whose sample cannot run the protocol comes back as ``RoundStep/skipped(_:)``, charged
+    /// and recorded; the run goes on with the next round.
+    ///
     /// - Throws: ``SimulationError`` when the run was not planned, the cohort is too small or unsafe, or the
     ///   budget refuses the round (nothing opened), or anything after the round opened (closed as failed).
     public mutating func startRound(cohort: [UInt32], roundSeed: [UInt8]) throws(SimulationError) -> RoundStep {
@@ -107,10 +113,18 @@ public struct RoundOrchestrator {
         guard active == nil else { throw .invalidSettings("a round is already in progress") }
         let round = firstRound + roundsStarted
         roundsStarted += 1
-        try CohortSampling.requireEnough(cohort, round: round, settings: settings)
-        let plan = try RoundPlanner.plan(
-            round: round, cohort: cohort, dimension: layout.parameterCount, settings: settings,
-            noiseMultiplier: noise.multiplier, bits: noise.bits, roundSeed: roundSeed)
+        let plan: RoundPlan
+        switch try RoundPlanner.plan(
+            round: round, sample: cohort, population: population, dimension: layout.parameterCount,
+            settings: settings, noiseMultiplier: noise.multiplier, bits: noise.bits, roundSeed: roundSeed)
+        {
+        case .run(let planned): plan = planned
+        case .skip(let planned, let reason):
+            // A sampled round whose sample cannot run: charged as planned (the sampled mechanism counts every
+            // round) and recorded as skipped; nothing is sent or released.
+            try recorder.skip(planned, noiseMultiplier: noise.multiplier, reason: reason)
+            return .skipped(reason)
+        }
         let open = try recorder.open(plan, noiseMultiplier: noise.multiplier)
         do throws(SimulationError) {
             let configuration: RoundConfiguration

@@ -8,6 +8,9 @@ public enum RoundStep: Sendable {
     case exchange(phase: Phase, messages: [ServerRoundMessage], expected: [UInt32])
     /// The sum is unmasked: call ``RoundOrchestrator/finishRound(inspect:)`` to decode and apply it.
     case unmasked
+    /// A sampled round whose sample could not run the protocol: charged, recorded as skipped, nothing sent or
+    /// released; go on with the next round.
+    case skipped(SimulationError)
 }
 
 /// A round whose average was recovered, charged and recorded.
