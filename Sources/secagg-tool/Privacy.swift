@@ -11,8 +11,8 @@ struct Privacy: AsyncParsableCommand {
             distributed discrete Gaussian / Skellam noise that secagg clients add).
 
             Example:
-              privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
-                --sampling-rate 0.01 --steps 10000 --delta 1e-5 --json
+              secagg-tool privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
+                --sampling-rate 0.01 --rounds 10000 --delta 1e-5 --json
             """,
         subcommands: [PrivacyEpsilon.self, PrivacyCalibrate.self, PrivacyLedgerCommand.self]
     )
@@ -52,23 +52,38 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "gaussian | sampled-gaussian | ddgauss | skellam.")
     var mechanism: PrivacyMechanism
 
-    @Option(help: "Rounds (compositions) T, ≥ 1.")
-    var steps: Int
+    @Option(name: .customLong("rounds"), help: "Rounds (compositions) T, ≥ 1 (required).")
+    var roundsOption: Int?
 
-    @Option(help: "δ of the (ε, δ) guarantee, in (0, 1).")
+    @Option(name: .customLong("steps"), help: ArgumentHelp("Old spelling of --rounds.", visibility: .hidden))
+    var stepsAlias: Int?
+
+    @Option(parsing: .unconditional, help: "δ of the (ε, δ) guarantee, in (0, 1).")
     var delta: Double
 
     @Option(help: "Poisson client-sampling rate q in (0, 1]; 1 = fixed cohort (no amplification).")
     var samplingRate: Double = 1
 
-    @Option(help: "Distributed: minimum survivors M the noise is calibrated for (gaussian: clients for local_stddev).")
-    var clients: Int?
+    @Option(
+        name: .customLong("min-survivors"),
+        help: "Distributed: minimum survivors M the noise is calibrated for (gaussian: clients for local_stddev).")
+    var minSurvivorsOption: Int?
+
+    @Option(
+        name: .customLong("clients"),
+        help: ArgumentHelp("Old spelling of --min-survivors (not the cohort: see --cohort).", visibility: .hidden))
+    var clientsAlias: Int?
 
     @Option(help: "Distributed: padded dimension d of the encoded vector.")
     var dimension: Int?
 
-    @Option(help: "L2 clip c of each client's update (model units); distributed: required, gaussian: default 1.")
-    var l2Clip: Double?
+    @Option(
+        name: .customLong("clip"), parsing: .unconditional,
+        help: "L2 clip c of each client's update (model units); distributed: required, gaussian: default 1.")
+    var clipOption: Double?
+
+    @Option(name: .customLong("l2-clip"), help: ArgumentHelp("Old spelling of --clip.", visibility: .hidden))
+    var l2ClipAlias: Double?
 
     @Option(help: "Distributed: bits per coordinate b (1–32); default: the smallest adequate width.")
     var bits: Int?
@@ -82,7 +97,7 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: clients assumed to collude with the server (default 0).")
     var colludingClients: Int = 0
 
-    @Option(help: "Distributed: most inputs that can be in one sum, i.e. the cohort size; sizes the scale (default: --clients).")
+    @Option(help: "Distributed: most inputs that can be in one sum, i.e. the cohort size; sizes the scale (default: --min-survivors).")
     var cohort: Int?
 
     @Option(help: "Accountant: pld (privacy-loss distributions; default for gaussian / sampled-gaussian) or rdp (Rényi DP; always used for ddgauss / skellam).")
@@ -93,6 +108,22 @@ struct PrivacyCommonOptions: ParsableArguments {
 
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
+
+    /// Rounds T (`--rounds`, or its old spelling `--steps`); 0 when neither was given (``validateCommon()``
+    /// refuses it).
+    var steps: Int { roundsOption ?? stepsAlias ?? 0 }
+
+    /// Minimum survivors M (`--min-survivors`, or its old spelling `--clients`).
+    var clients: Int? { minSurvivorsOption ?? clientsAlias }
+
+    /// L2 clip c (`--clip`, or its old spelling `--l2-clip`).
+    var l2Clip: Double? { clipOption ?? l2ClipAlias }
+
+    func validate() throws {
+        try OptionAlias.once(roundsOption, stepsAlias, canonical: "--rounds", old: "--steps")
+        try OptionAlias.once(minSurvivorsOption, clientsAlias, canonical: "--min-survivors", old: "--clients")
+        try OptionAlias.once(clipOption, l2ClipAlias, canonical: "--clip", old: "--l2-clip")
+    }
 
     /// The accountant to use and, when the requested one cannot account this mechanism soundly, why not.
     /// PLD is used for the continuous Gaussian mechanisms; the distributed mechanisms' privacy is proved in RDP
@@ -108,7 +139,10 @@ struct PrivacyCommonOptions: ParsableArguments {
 
     /// Checks the flags every mechanism shares; throws `ToolFailure.badInput` naming the flag.
     func validateCommon() throws {
-        guard steps >= 1 else { throw ToolFailure.badInput("--steps must be ≥ 1, got \(steps)") }
+        guard roundsOption != nil || stepsAlias != nil else {
+            throw ToolFailure.badInput("--rounds is required: the number of rounds (compositions) to account")
+        }
+        guard steps >= 1 else { throw ToolFailure.badInput("--rounds must be ≥ 1, got \(steps)") }
         guard delta.isFinite, delta > 0, delta < 1 else {
             throw ToolFailure.badInput("--delta must be in (0, 1), got \(delta)")
         }
@@ -118,10 +152,10 @@ struct PrivacyCommonOptions: ParsableArguments {
         if mechanism == .gaussian, samplingRate != 1 {
             throw ToolFailure.badInput("--sampling-rate: the gaussian mechanism has no sampling; use sampled-gaussian")
         }
-        if let clients, clients < 1 { throw ToolFailure.badInput("--clients must be ≥ 1, got \(clients)") }
+        if let clients, clients < 1 { throw ToolFailure.badInput("--min-survivors must be ≥ 1, got \(clients)") }
         if let dimension, dimension < 1 { throw ToolFailure.badInput("--dimension must be ≥ 1, got \(dimension)") }
         if let l2Clip, !(l2Clip.isFinite && l2Clip > 0) {
-            throw ToolFailure.badInput("--l2-clip must be a number > 0, got \(l2Clip)")
+            throw ToolFailure.badInput("--clip must be a number > 0, got \(l2Clip)")
         }
         if let bits, !(1...32).contains(bits) { throw ToolFailure.badInput("--bits must be in 1…32, got \(bits)") }
         guard beta.isFinite, beta >= 0, beta < 1 else { throw ToolFailure.badInput("--beta must be in [0, 1), got \(beta)") }
@@ -135,14 +169,17 @@ struct PrivacyCommonOptions: ParsableArguments {
             throw ToolFailure.badInput("--colluding-clients must be ≥ 0, got \(colludingClients)")
         }
         if mechanism.distributed != nil {
-            guard let clients else { throw ToolFailure.badInput("--clients is required for \(mechanism.rawValue)") }
+            guard let clients else {
+                throw ToolFailure.badInput("--min-survivors is required for \(mechanism.rawValue)")
+            }
             guard dimension != nil else { throw ToolFailure.badInput("--dimension is required for \(mechanism.rawValue)") }
-            guard l2Clip != nil else { throw ToolFailure.badInput("--l2-clip is required for \(mechanism.rawValue)") }
+            guard l2Clip != nil else { throw ToolFailure.badInput("--clip is required for \(mechanism.rawValue)") }
             if let cohort, cohort < clients {
-                throw ToolFailure.badInput("--cohort must be ≥ --clients (\(clients)), got \(cohort)")
+                throw ToolFailure.badInput("--cohort must be ≥ --min-survivors (\(clients)), got \(cohort)")
             }
             guard colludingClients < clients else {
-                throw ToolFailure.badInput("--colluding-clients must be < --clients (\(clients)), got \(colludingClients)")
+                throw ToolFailure.badInput(
+                    "--colluding-clients must be < --min-survivors (\(clients)), got \(colludingClients)")
             }
         }
     }
@@ -177,8 +214,8 @@ struct PrivacyCommonOptions: ParsableArguments {
 /// Maps library errors to the one-line, flag-naming failures of the CLI contract (exit 2).
 enum PrivacyErrors {
     static let flags: [String: String] = [
-        "noiseMultiplier": "--noise-multiplier", "samplingRate": "--sampling-rate", "steps": "--steps",
-        "delta": "--delta", "l2Clip": "--l2-clip", "dimension": "--dimension", "minimumSurvivors": "--clients",
+        "noiseMultiplier": "--noise-multiplier", "samplingRate": "--sampling-rate", "steps": "--rounds",
+        "delta": "--delta", "l2Clip": "--clip", "dimension": "--dimension", "minimumSurvivors": "--min-survivors",
         "colludingClients": "--colluding-clients", "bits": "--bits", "beta": "--beta",
         "modClipProbability": "--mod-clip-probability", "targetEpsilon": "--target-epsilon",
         "discretization": "--discretization",

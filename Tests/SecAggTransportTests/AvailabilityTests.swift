@@ -97,7 +97,7 @@ struct AvailabilityTests {
             ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.2"], clients: 5, group: group)
         let honest = try (1...4).map { try fixture.startClient($0, port: port, group: group) }
         let oversized = try fixture.startClient(
-            5, port: port, extra: ["--misbehave", "oversized-message"], name: "oversized", group: group)
+            5, port: port, hooks: ["--misbehave", "oversized-message"], name: "oversized", group: group)
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
         for c in honest { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
         #expect(oversized.wait(seconds: 30) == 1)

@@ -25,8 +25,8 @@ struct LoopbackRoundTests {
             clients: 5, group: group)
         var clients: [ToolProcess] = []
         for id in 1...5 {
-            let extra = id == 2 ? ["--exit-after", "share-keys"] : []
-            clients.append(try fixture.startClient(id, port: port, extra: extra, group: group))
+            let hooks = id == 2 ? ["--exit-after", "share-keys"] : []
+            clients.append(try fixture.startClient(id, port: port, hooks: hooks, group: group))
         }
         let serverCode = server.wait(seconds: 120)
         #expect(serverCode == 0, "serve failed: \(server.stderr)")
@@ -105,7 +105,7 @@ struct LoopbackRoundTests {
             ["--rounds", "1", "--no-dp", "--clip", "10", "--min-survivors", "4", "--audit-log", "audit.sqlite"],
             clients: 4, group: group)
         let clients = try (1...4).map {
-            try fixture.startClient($0, port: port, extra: $0 == 3 ? ["--exit-after", "share-keys"] : [], group: group)
+            try fixture.startClient($0, port: port, hooks: $0 == 3 ? ["--exit-after", "share-keys"] : [], group: group)
         }
         #expect(server.wait(seconds: 120) == 1, "serve should fail the round: \(server.stderr)")
         for c in clients { _ = c.wait(seconds: 30) }
@@ -182,7 +182,7 @@ struct LoopbackRoundTests {
         var honest: [ToolProcess] = []
         for id in 1...4 { honest.append(try fixture.startClient(id, port: port, group: group)) }
         let oversized = try fixture.startClient(
-            5, port: port, extra: ["--misbehave", "oversized-vector"], name: "oversized", group: group)
+            5, port: port, hooks: ["--misbehave", "oversized-vector"], name: "oversized", group: group)
 
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
         for c in honest { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }

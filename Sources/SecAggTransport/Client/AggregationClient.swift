@@ -7,16 +7,19 @@ import Synchronization
 
 /// `client`: connects to `serve`, authenticates, and takes part in every round until the last result.
 public enum AggregationClient {
-    /// How a session ended without error.
-    public enum Ending: Sendable, Equatable {
+    /// How a session ended without error (package access only: only a test hook makes it other than
+    /// `.completed`).
+    package enum Ending: Sendable, Equatable {
         /// The last round's result arrived.
         case completed
-        /// The client vanished on purpose after this phase (test hook `--exit-after`).
+        /// The client vanished on purpose after this phase (test hook ``ClientParticipant/exitAfter``).
         case vanished(after: Phase)
     }
 
+    /// What a session that ended without error saw.
     public struct Outcome: Sendable {
-        public var ending: Ending
+        package var ending: Ending
+        /// Every round this client saw the result of, in order (sampled or sat out).
         public var rounds: [ClientRoundOutcome]
     }
 
