@@ -171,7 +171,7 @@ struct Client: AsyncParsableCommand {
         } catch let failure as ToolFailure {
             throw failure
         } catch {
-            throw ToolFailure.badInput("\(update): \(error)")
+            throw ToolFailure.badFile(update, error)
         }
     }
 }

@@ -167,7 +167,7 @@ struct Keygen: AsyncParsableCommand {
                 try FileManager.default.createDirectory(
                     at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw ToolFailure.badInput("cannot create directory \(directory.path): \(error.localizedDescription)")
+                throw ToolFailure.badInput("cannot create directory \(directory.path): \(FileErrorText.reason(error))")
             }
         }
     }

@@ -137,13 +137,13 @@ struct Serve: AsyncParsableCommand {
                     outputs.audit = try AuditLog.create(
                         at: URL(fileURLWithPath: auditLog), signer: secret, pinned: true,
                         budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
-                } catch { throw ToolFailure.badInput("\(auditLog): \(error)") }
+                } catch { throw ToolFailure.badFile(auditLog, error) }
             }
             if let path = ledgerPath {
                 do { outputs.ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {
                     // The audit log just created would record a run that never started.
                     if let auditLog { try? FileManager.default.removeItem(atPath: auditLog) }
-                    throw ToolFailure.badInput("\(path): \(error)")
+                    throw ToolFailure.badFile(path, error)
                 }
             }
             return outputs

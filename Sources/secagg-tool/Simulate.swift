@@ -88,7 +88,7 @@ struct Simulate: AsyncParsableCommand {
         var ledger: PrivacyLedger?
         if let path = round.ledger {
             do { ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {
-                throw ToolFailure.badInput("\(path): \(error)")
+                throw ToolFailure.badFile(path, error)
             }
         }
         let audit = try openAuditLog(settings: settings)
@@ -137,12 +137,12 @@ struct Simulate: AsyncParsableCommand {
             } catch let failure as ToolFailure {
                 throw failure
             } catch {
-                throw ToolFailure.badInput("\(identity): \(error)")
+                throw ToolFailure.badFile(identity, error)
             }
             if let registry {
                 let loaded: Registry
                 do { loaded = try Registry.load(from: URL(fileURLWithPath: registry)) } catch {
-                    throw ToolFailure.badInput("\(registry): \(error)")
+                    throw ToolFailure.badFile(registry, error)
                 }
                 guard loaded.serverPublicKey == signer.publicKey else {
                     throw ToolFailure.badInput("\(identity): its public key is not the server key of \(registry)")
@@ -155,7 +155,7 @@ struct Simulate: AsyncParsableCommand {
                 at: URL(fileURLWithPath: auditLog), signer: signer, pinned: pinned,
                 budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
         } catch {
-            throw ToolFailure.badInput("\(auditLog): \(error)")
+            throw ToolFailure.badFile(auditLog, error)
         }
     }
 }

@@ -67,6 +67,10 @@ struct AvailabilityTests {
             1, port: try FreePort.pick(), extra: ["--join-timeout", "2"], group: group)
         #expect(client.wait(seconds: 20) == 1)
         #expect(client.stderr.contains("attempts in --join-timeout 2 s"), "\(client.stderr)")
+        // Said plainly, with what to do, instead of the transport's connection dump.
+        #expect(client.stderr.contains("nothing listens there (connection refused"), "\(client.stderr)")
+        #expect(client.stderr.contains("start serve first, or check --server"), "\(client.stderr)")
+        #expect(!client.stderr.contains("Could not establish a connection"), "\(client.stderr)")
     }
 
     @Test func aClientGivesUpWithinItsIdleLimitWhenTheServerGoesSilentAfterWelcome() throws {

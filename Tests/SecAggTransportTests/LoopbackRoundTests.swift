@@ -150,9 +150,31 @@ struct LoopbackRoundTests {
             group: group)
         #expect(plaintext.wait(seconds: 60) == 1, "\(plaintext.stderr)")
         #expect(wrongCA.wait(seconds: 60) == 1, "\(wrongCA.stderr)")
+        // Each is told the likely mismatch and the flag that fixes it.
+        #expect(plaintext.stderr.contains("if the server uses TLS (serve --tls-cert), pass --tls-ca"), "\(plaintext.stderr)")
+        #expect(
+            wrongCA.stderr.contains("the server's TLS certificate does not verify against --tls-ca"), "\(wrongCA.stderr)")
+        // The sentence replaces the transport's dump.
+        #expect(!wrongCA.stderr.contains("BoringSSLError"), "\(wrongCA.stderr)")
         // Nobody could join: the server gives up after --join-timeout with exit 1.
         #expect(server.wait(seconds: 60) == 1)
         #expect(server.stderr.contains("only 0 of 2 clients joined"), "\(server.stderr)")
+    }
+
+    @Test func aTLSClientOfAPlaintextServerIsToldToDropTLSCA() throws {
+        let fixture = try LoopbackFixture(clients: 2)
+        defer { fixture.remove() }
+        try fixture.makeDevCertificates("certs")
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(["--rounds", "1", "--no-dp"], clients: 2, joinTimeout: 10, group: group)
+        let client = try fixture.startClient(
+            1, port: port, extra: ["--tls-ca", "certs/ca.pem", "--join-timeout", "3"], name: "tls-client", group: group)
+        #expect(client.wait(seconds: 60) == 1, "\(client.stderr)")
+        #expect(client.stderr.contains("the server answered without TLS"), "\(client.stderr)")
+        #expect(client.stderr.contains("drop --tls-ca"), "\(client.stderr)")
+        #expect(!client.stderr.contains("BoringSSLError"), "\(client.stderr)")
+        #expect(server.wait(seconds: 60) == 1)
     }
 
     @Test func unknownBadlySignedAndOversizedClientsAreRefusedWhileTheRoundCompletes() throws {

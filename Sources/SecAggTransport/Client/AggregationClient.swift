@@ -81,9 +81,10 @@ public enum AggregationClient {
                 guard retryable, !progress.joined else { throw failure }
                 let delay = backoff.next()
                 guard ContinuousClock.now + delay - start < min(joinTimeout, sessionTimeout) else {
-                    throw .remote(
-                        "\(failure) (gave up after \(attempts) attempts in --join-timeout "
-                            + "\(PeerAddress.seconds(joinTimeout)) s)")
+                    throw JoinHint.finalFailure(
+                        failure, gaveUp: "gave up after \(attempts) attempts in --join-timeout "
+                            + "\(PeerAddress.seconds(joinTimeout)) s", host: host, port: port,
+                        tls: caCertificate != nil)
                 }
                 log("\(failure); retrying in \(Int((delay / .milliseconds(1)).rounded())) ms")
                 do { try await Task.sleep(for: delay) } catch { throw failure }

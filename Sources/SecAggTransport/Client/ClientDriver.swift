@@ -227,9 +227,12 @@ struct ClientDriver {
         let announced = try AnnouncedRound(proto: r, maxClients: max(participant.registry.clients.count, 2))
         guard announced.round > lastRound else { throw .malformed("round \(announced.round) is not new") }
         guard announced.layoutHash == participant.layoutHash else {
-            throw .malformed(
-                "the server's model layout \(announced.layoutHash.prefix(16))… differs from the update's "
-                    + "\(participant.layoutHash.prefix(16))…")
+            // A local mismatch (the wrong --update for this server's model), not a malformed message.
+            throw .configuration(
+                "--update does not have the layout of the server's model (its tensors, shapes or dtypes differ: "
+                    + "layout hash \(participant.layoutHash.prefix(16))…, the server's "
+                    + "\(announced.layoutHash.prefix(16))…); make the update from the model serve runs with "
+                    + "(serve --model; make-updates --model writes matching trial updates)")
         }
         guard announced.encoding.dimension == participant.update.count else {
             throw .malformed(

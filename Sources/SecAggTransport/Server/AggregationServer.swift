@@ -20,7 +20,7 @@ public enum AggregationServer {
 
     /// The files a run writes as it goes, opened only once the server listens (so a server that cannot listen
     /// leaves nothing behind).
-    public struct Outputs: Sendable {
+    public struct Outputs {
         /// The privacy ledger rounds are charged to before unmasking; nil: none.
         public var ledger: PrivacyLedger?
         /// A freshly created audit log (signed by the server's identity); nil: none.
