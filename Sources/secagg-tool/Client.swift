@@ -17,8 +17,9 @@ struct Client: AsyncParsableCommand {
             a round sends nothing and waits for the next one. It exits 0 after the last round's result.
 
             Example:
-              secagg-tool client --server 10.0.0.5:7443 --identity keys/client-0003.key \\
-                --registry keys/registry.json --update update.safetensors --tls-ca certs/ca.pem \\
+              secagg-tool client --server 10.0.0.5:7443 \\
+                --identity keys/client-0003.key --registry keys/registry.json \\
+                --update update.safetensors --tls-ca certs/ca.pem \\
                 --max-epsilon 8 --ledger client-0003.ledger
             """
     )

@@ -11,8 +11,9 @@ struct Privacy: AsyncParsableCommand {
             distributed discrete Gaussian / Skellam noise that secagg clients add).
 
             Example:
-              secagg-tool privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
-                --sampling-rate 0.01 --rounds 10000 --delta 1e-5 --json
+              secagg-tool privacy epsilon --mechanism sampled-gaussian \\
+                --noise-multiplier 1.1 --sampling-rate 0.01 --rounds 10000 \\
+                --delta 1e-5 --json
             """,
         subcommands: [PrivacyEpsilon.self, PrivacyCalibrate.self, PrivacyLedgerCommand.self]
     )

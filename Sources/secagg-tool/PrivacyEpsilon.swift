@@ -13,8 +13,9 @@ struct PrivacyEpsilon: AsyncParsableCommand {
             scale and rounded variance for M = --min-survivors less --colluding-clients.
 
             Examples:
-              secagg-tool privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
-                --sampling-rate 0.01 --rounds 10000 --delta 1e-5 --json
+              secagg-tool privacy epsilon --mechanism sampled-gaussian \\
+                --noise-multiplier 1.1 --sampling-rate 0.01 --rounds 10000 \\
+                --delta 1e-5 --json
               secagg-tool privacy epsilon --mechanism ddgauss --noise-multiplier 1 \\
                 --min-survivors 100 --dimension 65536 --clip 1 --bits 18 \\
                 --rounds 1500 --sampling-rate 0.0294 --delta 3e-4

@@ -30,8 +30,9 @@ struct Serve: AsyncParsableCommand {
             Use --tls-cert/--tls-key (PEM) outside loopback; see Docs/operations.md.
 
             Example:
-              secagg-tool serve --listen 0.0.0.0:7443 --clients 5 --rounds 3 --registry keys/registry.json \\
-                --identity keys/server.key --tls-cert certs/server.pem --tls-key certs/server.key --json
+              secagg-tool serve --listen 0.0.0.0:7443 --clients 5 --rounds 3 \\
+                --registry keys/registry.json --identity keys/server.key \\
+                --tls-cert certs/server.pem --tls-key certs/server.key --json
             """
     )
 

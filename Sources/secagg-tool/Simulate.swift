@@ -23,8 +23,10 @@ struct Simulate: AsyncParsableCommand {
             Examples:
               secagg-tool simulate
               secagg-tool simulate --no-dp --json
-              secagg-tool simulate --model model.safetensors --updates updates/ --out average.safetensors
-              secagg-tool simulate --rounds 10 --ledger run.ledger --budget-epsilon 4 --target-epsilon 4
+              secagg-tool simulate --model model.safetensors --updates updates/ \\
+                --out average.safetensors
+              secagg-tool simulate --rounds 10 --ledger run.ledger \\
+                --budget-epsilon 4 --target-epsilon 4
             """
     )
 

@@ -35,7 +35,7 @@ import Testing
                 "--listen", "--clients", "--rounds", "--registry", "--identity", "--tls-cert", "--tls-key", "--port-file",
                 "--phase-timeout", "--join-timeout", "--audit-log", "--ledger", "--clip", "--json",
             ],
-            teaching: ["as a gRPC server for `client` processes", "secagg-tool serve --listen 0.0.0.0:7443"],
+            teaching: ["Run masked, noised federated-averaging rounds as a gRPC server", "secagg-tool serve --listen 0.0.0.0:7443"],
             absent: ["--updates", "--l2-clip", "--steps", "--dropout-rate"]),
         Case(
             command: ["client"],
@@ -107,6 +107,35 @@ import Testing
         for flag in c.absent + Self.hooks {
             #expect(!Self.mentions(flag, in: r.stdout), "\(c): \(flag) must not be in --help")
         }
+    }
+
+    /// Every line of an "Example:"/"Examples:" block is indented: a command ArgumentParser wrapped at 80
+    /// columns would continue at column 0 and could not be copied.
+    static func wrappedExampleLines(_ help: String) -> [String] {
+        var inExample = false
+        var wrapped: [String] = []
+        for line in help.components(separatedBy: "\n") {
+            if line.hasPrefix("Example") && line.hasSuffix(":") {
+                inExample = true
+            } else if line.isEmpty {
+                inExample = false
+            } else if inExample && !line.hasPrefix("  ") {
+                wrapped.append(line)
+            }
+        }
+        return wrapped
+    }
+
+    @Test func wrappedExampleLinesAreFound() {
+        #expect(Self.wrappedExampleLines("Example:\n  tool a --b\nc\n\nUSAGE: x").count == 1)
+        #expect(Self.wrappedExampleLines("Example:\n  tool a \\\n    --b c\n\nUSAGE: x").isEmpty)
+    }
+
+    @Test(arguments: cases.map(\.command) + [["privacy"], ["audit"], []])
+    func examplesFitTheHelpWidth(_ command: [String]) throws {
+        let r = try CLIRunner.run(command + ["--help"])
+        #expect(r.exitCode == 0)
+        #expect(Self.wrappedExampleLines(r.stdout).isEmpty, "\(command): wrapped example: \(r.stdout)")
     }
 
     /// Even `--help-hidden` (which shows the hidden aliases) shows no test hook: they are not in the tool.
