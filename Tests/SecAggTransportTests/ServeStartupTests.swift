@@ -65,14 +65,15 @@ struct ServeStartupTests {
 @Suite(.serialized)
 struct ClientLayoutMismatchTests {
     @Test func anUpdateOfAnotherModelIsRefusedNamingTheFix() throws {
-        let fixture = try LoopbackFixture(clients: 2)
+        let fixture = try LoopbackFixture(clients: 3)
         defer { fixture.remove() }
         // Updates for the embedded default model: another layout than the fixture's tiny model.
         try fixture.runToCompletion(["make-updates", "--out", "other-updates", "--clients", "2"], name: "make-updates")
         let group = ProcessGroup()
         defer { group.killAll() }
-        let (server, port) = try fixture.startServer(["--rounds", "1", "--no-dp"], clients: 2, joinTimeout: 20, group: group)
-        let honest = try fixture.startClient(1, port: port, group: group)
+        let (server, port) = try fixture.startServer(
+            ["--rounds", "1", "--no-dp", "--dropout", "0"], clients: 3, joinTimeout: 20, group: group)
+        let honest = try [1, 3].map { try fixture.startClient($0, port: port, group: group) }
         let wrong = group.add(
             try ToolProcess(
                 [
@@ -85,6 +86,6 @@ struct ClientLayoutMismatchTests {
         #expect(wrong.stderr.contains("serve --model"), "\(wrong.stderr)")
         #expect(!wrong.stderr.contains("malformed message"), "\(wrong.stderr)")
         server.kill()
-        honest.kill()
+        for c in honest { c.kill() }
     }
 }

@@ -86,7 +86,9 @@ public enum AggregationClient {
                             + "\(PeerAddress.seconds(joinTimeout)) s", host: host, port: port,
                         tls: caCertificate != nil)
                 }
-                log("\(failure); retrying in \(Int((delay / .milliseconds(1)).rounded())) ms")
+                log(
+                    "\(JoinHint.attemptFailure(failure, host: host, port: port, tls: caCertificate != nil)); "
+                        + "retrying in \(Int((delay / .milliseconds(1)).rounded())) ms")
                 do { try await Task.sleep(for: delay) } catch { throw failure }
             }
         }

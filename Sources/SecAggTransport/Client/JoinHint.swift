@@ -19,6 +19,14 @@ enum JoinHint {
         return .remote("could not join \(host):\(port): \(cause.what) (\(gaveUp)); \(cause.fix)")
     }
 
+    /// A failed join attempt as a log line: the recognised cause in plain words, else the failure as it was.
+    static func attemptFailure(_ failure: TransportError, host: String, port: Int, tls: Bool) -> String {
+        guard case .remote(let text) = failure, let cause = cause(text, host: host, port: port, tls: tls) else {
+            return "\(failure)"
+        }
+        return "cannot join \(host):\(port) yet: \(cause.what)"
+    }
+
     /// What happened and what to do, for the causes recognised in the transport's `text`.
     static func cause(_ text: String, host: String, port: Int, tls: Bool) -> (what: String, fix: String)? {
         if text.contains(String(cString: strerror(ECONNREFUSED))) || text.contains("(errno: \(ECONNREFUSED))") {
