@@ -34,7 +34,13 @@ public enum AggregationServer {
     /// Runs the server until every round finished or one failed, with outputs opened before the call.
     ///
     /// Prefer ``run(host:port:tls:configuration:registry:identity:settings:layout:model:openOutputs:onListening:onRound:log:)``,
-    /// which opens them only once the server listens.
+    /// which opens them only once the server listens (so a start that fails leaves no file behind).
+    ///
+    /// - Parameters:
+    ///   - audit: a freshly created audit log (signed by `identity`); receives the same events as
+    ///     `simulate --audit-log` and is closed when the run ends, also when it fails.
+    ///   - onListening: called once with the bound port (useful with port 0).
+    /// - Throws: as the other overload.
     public static func run(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
         identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
