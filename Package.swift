@@ -87,10 +87,22 @@ let package = Package(
         .testTarget(name: "SecureAggTests", dependencies: ["SecureAgg", "Sodium", "SecAggTestSupport"], resources: [.copy("Resources")]),
         .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium"], resources: [.copy("Resources")]),
         .testTarget(name: "FedCoreTests", dependencies: ["FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport"]),
+        // A client that misbehaves on purpose, for the loopback tests (never shipped: in no product; its hooks
+        // are `package` API of SecAggTransport).
+        .executableTarget(
+            name: "secagg-test-client",
+            dependencies: [
+                "SecAggTransport", "FedCore", "SecureAgg",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/secagg-test-client"
+        ),
         .testTarget(name: "SecAggToolTests", dependencies: ["secagg-tool"]),
         .testTarget(
             name: "SecAggTransportTests",
-            dependencies: ["SecAggTransport", "FedCore", "SecureAgg", "DPNoise", "Sodium", "secagg-tool"]
+            dependencies: [
+                "SecAggTransport", "FedCore", "SecureAgg", "DPNoise", "Sodium", "secagg-tool", "secagg-test-client",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

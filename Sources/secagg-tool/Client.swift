@@ -17,8 +17,9 @@ struct Client: AsyncParsableCommand {
             a round sends nothing and waits for the next one. It exits 0 after the last round's result.
 
             Example:
-              secagg-tool client --server 10.0.0.5:7443 --identity keys/client-0003.key \\
-                --registry keys/registry.json --update update.safetensors --tls-ca certs/ca.pem \\
+              secagg-tool client --server 10.0.0.5:7443 \\
+                --identity keys/client-0003.key --registry keys/registry.json \\
+                --update update.safetensors --tls-ca certs/ca.pem \\
                 --max-epsilon 8 --ledger client-0003.ledger
             """
     )
@@ -56,18 +57,6 @@ struct Client: AsyncParsableCommand {
         name: .customLong("idle-timeout"),
         help: "Seconds without any server message before giving up (must exceed serve's --join-timeout).")
     var idleTimeout: Double = 600
-
-    @Option(
-        name: .customLong("exit-after"),
-        help: ArgumentHelp(
-            "Test hook: vanish after sending this phase's message (advertise-keys, share-keys, masked-input, "
-                + "consistency-check, unmasking).", visibility: .hidden))
-    var exitAfter: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "Test hook: misbehave on purpose (oversized-vector, oversized-message).", visibility: .hidden))
-    var misbehave: String?
 
     @Option(help: "Policy JSON file (format_version 1; colluders, max_epsilon, delta, min_noise_multiplier, min_survivors, allow_no_dp). Flags given on the command line override it.")
     var policy: String?
@@ -113,13 +102,6 @@ struct Client: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if let exitAfter, Phase(argument: exitAfter) == nil {
-            throw ValidationError(
-                "--exit-after must be advertise-keys, share-keys, masked-input, consistency-check or unmasking")
-        }
-        if let misbehave, ClientMisbehaviour(rawValue: misbehave) == nil {
-            throw ValidationError("--misbehave must be oversized-vector or oversized-message")
-        }
         guard timeout > 0, timeout <= 7 * 86_400 else { throw ValidationError("--timeout must be in (0, 604800]") }
         guard joinTimeout > 0, idleTimeout > 0 else {
             throw ValidationError("--join-timeout and --idle-timeout must be > 0")
@@ -138,9 +120,7 @@ struct Client: AsyncParsableCommand {
         let (values, layoutHash, exampleCount) = try loadUpdate()
         let participant = ClientParticipant(
             identity: secret, id: keyFile.id, registry: registry, update: values, layoutHash: layoutHash,
-            exampleCount: exampleCount, policy: try clientPolicy(), ledger: ledger.map(ClientLedger.init(path:)),
-            exitAfter: exitAfter.flatMap { Phase(argument: $0) },
-            misbehaviour: misbehave.flatMap(ClientMisbehaviour.init))
+            exampleCount: exampleCount, policy: try clientPolicy(), ledger: ledger.map(ClientLedger.init(path:)))
         let id = keyFile.id
         let outcome: AggregationClient.Outcome
         do {
@@ -158,8 +138,7 @@ struct Client: AsyncParsableCommand {
             client: id,
             rounds: outcome.rounds.map {
                 ClientOutput.Round(round: Int($0.round), survivorIDs: $0.survivors, sampled: $0.sampled)
-            },
-            vanishedAfter: { if case .vanished(let p) = outcome.ending { return "\(p)" } else { return nil } }())
+            })
         if json {
             try JSONOutput.print(output)
         } else {
@@ -193,7 +172,7 @@ struct Client: AsyncParsableCommand {
         } catch let failure as ToolFailure {
             throw failure
         } catch {
-            throw ToolFailure.badInput("\(update): \(error)")
+            throw ToolFailure.badFile(update, error)
         }
     }
 }
@@ -212,10 +191,4 @@ struct ClientOutput: Encodable {
     }
     let client: UInt32
     let rounds: [Round]
-    let vanishedAfter: String?
-
-    enum CodingKeys: String, CodingKey {
-        case client, rounds
-        case vanishedAfter = "vanished_after"
-    }
 }

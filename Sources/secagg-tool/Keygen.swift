@@ -23,7 +23,7 @@ struct Keygen: AsyncParsableCommand {
             Example:
               export KEY_PASS='correct horse battery staple'
               secagg-tool keygen --out keys --clients 8 --passphrase-env KEY_PASS
-              secagg-tool keygen --out keys --clients 8 --force --json   # plain, replaces all
+              secagg-tool keygen --out keys --clients 8 --force --json  # plain, replaces
             """
     )
 
@@ -167,7 +167,7 @@ struct Keygen: AsyncParsableCommand {
                 try FileManager.default.createDirectory(
                     at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw ToolFailure.badInput("cannot create directory \(directory.path): \(error.localizedDescription)")
+                throw ToolFailure.badInput("cannot create directory \(directory.path): \(FileErrorText.reason(error))")
             }
         }
     }

@@ -45,7 +45,7 @@ struct MakeUpdates: AsyncParsableCommand {
         let (_, layout) = try ModelFiles.load(model)
         let directory = URL(fileURLWithPath: out)
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw ToolFailure.badInput("\(out): cannot create directory (\(error.localizedDescription))")
+            throw ToolFailure.badInput("\(out): cannot create directory (\(FileErrorText.reason(error)))")
         }
         if !force {
             for id in 1...clients {

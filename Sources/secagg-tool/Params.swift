@@ -13,7 +13,7 @@ struct Params: AsyncParsableCommand {
 
             k (the degree: neighbours per client, not counting the client itself) is the smallest even value, and \
             t the smallest threshold, that give both guarantees below when a fraction --adversarial-rate of the \
-            clients colludes with the server and a fraction --dropout-rate drops out:
+            clients colludes with the server and a fraction --dropout drops out:
 
             Security, failure probability < 2^-40: the honest survivors stay connected and no client has t \
             adversarial neighbours (a semi-malicious server, which may lie about dropouts, also needs t above \
@@ -29,7 +29,7 @@ struct Params: AsyncParsableCommand {
 
             Example (prints degree 30, threshold 17):
               secagg-tool params --clients 1000 --adversarial-rate 0.05 \\
-                --dropout-rate 0.05 --adversary curious
+                --dropout 0.05 --adversary curious
             """)
 
     @Option(help: "Number of clients in the round (1 to 1000000).")
@@ -38,8 +38,14 @@ struct Params: AsyncParsableCommand {
     @Option(help: "Fraction of clients that may collude with the server, in [0, 1).")
     var adversarialRate: Double
 
-    @Option(help: "Fraction of clients expected to drop out during the round, in [0, 1).")
-    var dropoutRate: Double
+    @Option(name: .customLong("dropout"), help: "Fraction of clients expected to drop out during the round, in [0, 1) (required).")
+    var dropoutOption: Double?
+
+    @Option(name: .customLong("dropout-rate"), help: ArgumentHelp("Old spelling of --dropout.", visibility: .hidden))
+    var dropoutRateAlias: Double?
+
+    /// `--dropout` (or its old spelling `--dropout-rate`); validate() requires one.
+    var dropoutRate: Double { dropoutOption ?? dropoutRateAlias ?? 0 }
 
     @Option(help: "Server behaviour to protect against.")
     var adversary: AdversaryClass
@@ -52,6 +58,13 @@ struct Params: AsyncParsableCommand {
 
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
+
+    func validate() throws {
+        try OptionAlias.once(dropoutOption, dropoutRateAlias, canonical: "--dropout", old: "--dropout-rate")
+        guard dropoutOption != nil || dropoutRateAlias != nil else {
+            throw ValidationError("--dropout is required: the fraction of clients expected to drop out, in [0, 1)")
+        }
+    }
 
     func run() async throws {
         let parameters: GraphParameters
@@ -83,8 +96,8 @@ struct Params: AsyncParsableCommand {
         switch error {
         case .tooFewClients, .tooManyClients, .noParametersFound: return "--clients"
         case .adversarialRateOutOfRange, .adversarialRateWithoutAdversary: return "--adversarial-rate"
-        case .dropoutRateOutOfRange: return "--dropout-rate"
-        case .curiousRatesInfeasible, .semiMaliciousRatesInfeasible: return "--adversarial-rate/--dropout-rate"
+        case .dropoutRateOutOfRange: return "--dropout"
+        case .curiousRatesInfeasible, .semiMaliciousRatesInfeasible: return "--adversarial-rate/--dropout"
         case .securityBitsOutOfRange: return "--security-bits"
         case .correctnessBitsOutOfRange: return "--correctness-bits"
         }

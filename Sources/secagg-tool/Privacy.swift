@@ -12,8 +12,9 @@ struct Privacy: AsyncParsableCommand {
             distributed discrete Gaussian / Skellam noise that secagg clients add).
 
             Example:
-              privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
-                --sampling-rate 0.01 --steps 10000 --delta 1e-5 --json
+              secagg-tool privacy epsilon --mechanism sampled-gaussian \\
+                --noise-multiplier 1.1 --sampling-rate 0.01 --rounds 10000 \\
+                --delta 1e-5 --json
             """,
         subcommands: [PrivacyEpsilon.self, PrivacyCalibrate.self, PrivacyLedgerCommand.self]
     )
@@ -53,17 +54,27 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "gaussian | sampled-gaussian | ddgauss | skellam.")
     var mechanism: PrivacyMechanism
 
-    @Option(help: "Rounds (compositions) T, ≥ 1.")
-    var steps: Int
+    @Option(name: .customLong("rounds"), help: "Rounds (compositions) T, ≥ 1 (required).")
+    var roundsOption: Int?
 
-    @Option(help: "δ of the (ε, δ) guarantee, in (0, 1).")
+    @Option(name: .customLong("steps"), help: ArgumentHelp("Old spelling of --rounds.", visibility: .hidden))
+    var stepsAlias: Int?
+
+    @Option(parsing: .unconditional, help: "δ of the (ε, δ) guarantee, in (0, 1).")
     var delta: Double
 
     @Option(help: "Poisson client-sampling rate q in (0, 1]; 1 = fixed cohort (no amplification).")
     var samplingRate: Double = 1
 
-    @Option(help: "Distributed: minimum survivors M the noise is calibrated for (default: what simulate plans for --cohort; gaussian: clients for local_stddev).")
-    var clients: Int?
+    @Option(
+        name: .customLong("min-survivors"),
+        help: "Distributed: minimum survivors M the noise is calibrated for (gaussian: clients for local_stddev).")
+    var minSurvivorsOption: Int?
+
+    @Option(
+        name: .customLong("clients"),
+        help: ArgumentHelp("Old spelling of --min-survivors (not the cohort: see --cohort).", visibility: .hidden))
+    var clientsAlias: Int?
 
     @Option(help: "Distributed: the model's dimension (number of parameters); padded exactly as the encoder pads it (blocks of --block-size) into the d the accountant uses.")
     var dimension: Int?
@@ -71,8 +82,13 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: the encoder's rotation block size (a power of two; default 65536, as simulate and serve use).")
     var blockSize: Int = SimulationSettings().blockSize
 
-    @Option(help: "L2 clip c of each client's update (model units); distributed: required, gaussian: default 1.")
-    var l2Clip: Double?
+    @Option(
+        name: .customLong("clip"), parsing: .unconditional,
+        help: "L2 clip c of each client's update (model units); distributed: required, gaussian: default 1.")
+    var clipOption: Double?
+
+    @Option(name: .customLong("l2-clip"), help: ArgumentHelp("Old spelling of --clip.", visibility: .hidden))
+    var l2ClipAlias: Double?
 
     @Option(help: "Distributed: bits per coordinate b (1–32); default: the smallest adequate width.")
     var bits: Int?
@@ -89,13 +105,13 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: clients whose noise the server is assumed to know (M minus them honest shares). Default: ceil(--adversarial-rate * cohort), at least --colluding-clients, as simulate plans.")
     var noiseColluders: Int?
 
-    @Option(help: "Distributed: the cohort per round, as simulate's --clients (with --sampling-rate q < 1: the expected cohort qN). Default: the smallest cohort simulate plans --clients survivors for.")
+    @Option(help: "Distributed: the cohort per round, as simulate's --clients (with --sampling-rate q < 1: the expected cohort qN). Default: the smallest cohort simulate plans --min-survivors survivors for.")
     var cohort: Int?
 
     @Option(help: "Distributed: most inputs one sum may hold; sizes the scale. Default: as simulate plans it (the cohort, or for q < 1 a bound its Poisson sample exceeds with probability at most 2^-20).")
     var maxSummands: Int?
 
-    @Option(help: "Distributed: dropout fraction F a run plans for (as simulate's --dropout; sets the default --clients or --cohort).")
+    @Option(help: "Distributed: dropout fraction F a run plans for (as simulate's --dropout; sets the default --min-survivors or --cohort).")
     var dropout: Double = SimulationSettings().dropoutFraction
 
     @Option(help: "Distributed: adversarial client rate of the SecAgg+ parameter finder (as simulate's --adversarial-rate).")
@@ -109,6 +125,22 @@ struct PrivacyCommonOptions: ParsableArguments {
 
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
+
+    /// Rounds T (`--rounds`, or its old spelling `--steps`); 0 when neither was given (``validateCommon()``
+    /// refuses it).
+    var steps: Int { roundsOption ?? stepsAlias ?? 0 }
+
+    /// Minimum survivors M (`--min-survivors`, or its old spelling `--clients`).
+    var clients: Int? { minSurvivorsOption ?? clientsAlias }
+
+    /// L2 clip c (`--clip`, or its old spelling `--l2-clip`).
+    var l2Clip: Double? { clipOption ?? l2ClipAlias }
+
+    func validate() throws {
+        try OptionAlias.once(roundsOption, stepsAlias, canonical: "--rounds", old: "--steps")
+        try OptionAlias.once(minSurvivorsOption, clientsAlias, canonical: "--min-survivors", old: "--clients")
+        try OptionAlias.once(clipOption, l2ClipAlias, canonical: "--clip", old: "--l2-clip")
+    }
 
     /// The accountant to use and, when the requested one cannot account this mechanism soundly, why not.
     /// PLD is used for the continuous Gaussian mechanisms; the distributed mechanisms' privacy is proved in RDP
@@ -124,7 +156,10 @@ struct PrivacyCommonOptions: ParsableArguments {
 
     /// Checks the flags every mechanism shares; throws `ToolFailure.badInput` naming the flag.
     func validateCommon() throws {
-        guard steps >= 1 else { throw ToolFailure.badInput("--steps must be ≥ 1, got \(steps)") }
+        guard roundsOption != nil || stepsAlias != nil else {
+            throw ToolFailure.badInput("--rounds is required: the number of rounds (compositions) to account")
+        }
+        guard steps >= 1 else { throw ToolFailure.badInput("--rounds must be ≥ 1, got \(steps)") }
         guard delta.isFinite, delta > 0, delta < 1 else {
             throw ToolFailure.badInput("--delta must be in (0, 1), got \(delta)")
         }
@@ -134,10 +169,10 @@ struct PrivacyCommonOptions: ParsableArguments {
         if mechanism == .gaussian, samplingRate != 1 {
             throw ToolFailure.badInput("--sampling-rate: the gaussian mechanism has no sampling; use sampled-gaussian")
         }
-        if let clients, clients < 1 { throw ToolFailure.badInput("--clients must be ≥ 1, got \(clients)") }
+        if let clients, clients < 1 { throw ToolFailure.badInput("--min-survivors must be ≥ 1, got \(clients)") }
         if let dimension, dimension < 1 { throw ToolFailure.badInput("--dimension must be ≥ 1, got \(dimension)") }
         if let l2Clip, !(l2Clip.isFinite && l2Clip > 0) {
-            throw ToolFailure.badInput("--l2-clip must be a number > 0, got \(l2Clip)")
+            throw ToolFailure.badInput("--clip must be a number > 0, got \(l2Clip)")
         }
         if let bits, !(1...32).contains(bits) { throw ToolFailure.badInput("--bits must be in 1…32, got \(bits)") }
         guard beta.isFinite, beta >= 0, beta < 1 else { throw ToolFailure.badInput("--beta must be in [0, 1), got \(beta)") }
@@ -155,10 +190,10 @@ struct PrivacyCommonOptions: ParsableArguments {
         }
         if mechanism.distributed != nil {
             guard clients != nil || cohort != nil else {
-                throw ToolFailure.badInput("--clients or --cohort is required for \(mechanism.rawValue)")
+                throw ToolFailure.badInput("--min-survivors or --cohort is required for \(mechanism.rawValue)")
             }
             guard dimension != nil else { throw ToolFailure.badInput("--dimension is required for \(mechanism.rawValue)") }
-            guard l2Clip != nil else { throw ToolFailure.badInput("--l2-clip is required for \(mechanism.rawValue)") }
+            guard l2Clip != nil else { throw ToolFailure.badInput("--clip is required for \(mechanism.rawValue)") }
             guard blockSize >= 2, blockSize <= 1 << 24, blockSize.nonzeroBitCount == 1 else {
                 throw ToolFailure.badInput("--block-size must be a power of two in 2…2^24, got \(blockSize)")
             }
@@ -170,11 +205,11 @@ struct PrivacyCommonOptions: ParsableArguments {
             }
             if let cohort, cohort < 2 { throw ToolFailure.badInput("--cohort must be ≥ 2, got \(cohort)") }
             if let cohort, let clients, cohort < clients {
-                throw ToolFailure.badInput("--cohort must be ≥ --clients (\(clients)), got \(cohort)")
+                throw ToolFailure.badInput("--cohort must be ≥ --min-survivors (\(clients)), got \(cohort)")
             }
             if let clients {
                 guard colludingClients < clients else {
-                    throw ToolFailure.badInput("--colluding-clients must be < --clients (\(clients)), got \(colludingClients)")
+                    throw ToolFailure.badInput("--colluding-clients must be < --min-survivors (\(clients)), got \(colludingClients)")
                 }
             }
         }
@@ -205,7 +240,7 @@ struct PrivacyCommonOptions: ParsableArguments {
             n = planned
         } else {
             throw ToolFailure.badInput(
-                "--clients \(clients ?? 0): no cohort plans that many survivors at --dropout \(dropout); give --cohort")
+                "--min-survivors \(clients ?? 0): no cohort plans that many survivors at --dropout \(dropout); give --cohort")
         }
         let m: Int
         if let clients {
@@ -223,7 +258,7 @@ struct PrivacyCommonOptions: ParsableArguments {
         guard colluders < m else {
             throw ToolFailure.badInput(
                 "--noise-colluders: \(colluders) colluding client(s) leave no honest noise share among the \(m) minimum "
-                    + "survivors (--clients); lower --adversarial-rate or raise --clients")
+                    + "survivors (--min-survivors); lower --adversarial-rate or raise --min-survivors")
         }
         return (padded, m, colluders, n, max(summands, m))
     }
@@ -257,8 +292,8 @@ struct PrivacyCommonOptions: ParsableArguments {
 /// Maps library errors to the one-line, flag-naming failures of the CLI contract (exit 2).
 enum PrivacyErrors {
     static let flags: [String: String] = [
-        "noiseMultiplier": "--noise-multiplier", "samplingRate": "--sampling-rate", "steps": "--steps",
-        "delta": "--delta", "l2Clip": "--l2-clip", "dimension": "--dimension", "minimumSurvivors": "--clients",
+        "noiseMultiplier": "--noise-multiplier", "samplingRate": "--sampling-rate", "steps": "--rounds",
+        "delta": "--delta", "l2Clip": "--clip", "dimension": "--dimension", "minimumSurvivors": "--min-survivors",
         "colludingClients": "--colluding-clients", "maximumSummands": "--max-summands", "bits": "--bits", "beta": "--beta",
         "modClipProbability": "--mod-clip-probability", "targetEpsilon": "--target-epsilon",
         "discretization": "--discretization",

@@ -10,15 +10,15 @@ struct PrivacyCalibrate: AsyncParsableCommand {
             Bisection on the noise multiplier (relative 1e-7 with RDP, 1e-5 with PLD, each PLD step being a full \
             accountant run); the result always satisfies ε ≤ target. gaussian / sampled-gaussian default to \
             --accountant pld; ddgauss / skellam always use RDP. \
-            local_stddev is each client's noise stddev in model units (gaussian: z·c/√clients, or z·c).
+            local_stddev is each client's noise stddev in model units (gaussian: z·c/√M with M = --min-survivors, or z·c).
 
             Example:
-              privacy calibrate --target-epsilon 3 --delta 1e-5 \\
-                --mechanism ddgauss --clients 100 --dimension 65536 \\
-                --l2-clip 1 --steps 100 --json
+              secagg-tool privacy calibrate --target-epsilon 3 --delta 1e-5 \\
+                --mechanism ddgauss --min-survivors 100 --dimension 65536 \\
+                --clip 1 --rounds 100 --json
             """)
 
-    @Option(help: "Target ε, > 0.")
+    @Option(parsing: .unconditional, help: "Target ε, > 0.")
     var targetEpsilon: Double
 
     @Option(

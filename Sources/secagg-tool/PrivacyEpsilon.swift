@@ -5,25 +5,26 @@ import DPNoise
 struct PrivacyEpsilon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epsilon",
-        abstract: "ε for given noise, sampling rate, steps and δ.",
+        abstract: "ε for given noise, sampling rate, rounds and δ.",
         discussion: """
             gaussian / sampled-gaussian use the PLD accountant by default (dp-accounting's PLDAccountant: \
             pessimistic connect-the-dots, grid --discretization) or, with --accountant rdp, dp-accounting's 156 \
             default RDP orders; ddgauss / skellam always use RDP with integer orders 2…128 and 256, the encoder's \
-            scale and rounded variance for M = --clients minimum survivors less --colluding-clients. The round is \
+            scale and rounded variance for M = --min-survivors less --colluding-clients. The round is \
             planned as simulate plans it: --dimension is the model's and is padded as the encoder pads it; \
-            --cohort is simulate's --clients, and whichever of --clients (M) and --cohort is not given is what \
+            --cohort is simulate's --clients, and whichever of --min-survivors (M) and --cohort is not given is what \
             simulate plans at --dropout, so the ε equals what a run with the same flags charges.
 
             Examples:
-              privacy epsilon --mechanism sampled-gaussian --noise-multiplier 1.1 \\
-                --sampling-rate 0.01 --steps 10000 --delta 1e-5 --json
-              privacy epsilon --mechanism ddgauss --noise-multiplier 1 \\
-                --clients 100 --dimension 65536 --l2-clip 1 --bits 18 \\
-                --steps 1500 --sampling-rate 0.0294 --delta 3e-4
+              secagg-tool privacy epsilon --mechanism sampled-gaussian \\
+                --noise-multiplier 1.1 --sampling-rate 0.01 --rounds 10000 \\
+                --delta 1e-5 --json
+              secagg-tool privacy epsilon --mechanism ddgauss --noise-multiplier 1 \\
+                --min-survivors 100 --dimension 65536 --clip 1 --bits 18 \\
+                --rounds 1500 --sampling-rate 0.0294 --delta 3e-4
             """)
 
-    @Option(help: "Noise multiplier z = central noise stddev / L2 clip, > 0.")
+    @Option(parsing: .unconditional, help: "Noise multiplier z = central noise stddev / L2 clip, > 0.")
     var noiseMultiplier: Double
 
     @OptionGroup var options: PrivacyCommonOptions
@@ -106,7 +107,7 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         } else {
             if let note { printError("note: \(note)") }
             let how = output.order.map { "RDP, order \($0)" } ?? "PLD, h = \(output.discretization ?? .nan)"
-            print("ε = \(output.epsilon) at δ = \(output.delta) (\(how)) after \(output.steps) steps")
+            print("ε = \(output.epsilon) at δ = \(output.delta) (\(how)) after \(output.steps) rounds")
         }
     }
 }

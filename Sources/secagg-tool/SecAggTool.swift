@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// The `secagg-tool` command line. Each subcommand lives in its own file; this file only lists them and maps
-/// failures to the exit codes of the command-surface contract (0 success, 1 round/check failed, 2 bad input).
+/// failures to the exit codes of the command-surface contract (0 success, 1 round/check failed, 2 bad input);
+/// with --json a failure also prints `{"error": …, "exit_code": N}` on stdout (``JSONFailure``).
 @main
 struct SecAggTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +30,7 @@ struct SecAggTool: AsyncParsableCommand {
             }
         } catch let failure as ToolFailure {
             failure.report()
+            JSONFailure.printIfRequested(failure.message, exitCode: failure.exitCode)
             Foundation.exit(failure.exitCode)
         } catch {
             let code = exitCode(for: error)
@@ -38,7 +40,9 @@ struct SecAggTool: AsyncParsableCommand {
             }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             // Parse and validation errors are bad usage: exit 2 as cli.md says (ArgumentParser uses 64).
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+            let status = code == .validationFailure ? 2 : code.rawValue
+            JSONFailure.printIfRequested(message(for: error), exitCode: status)
+            Foundation.exit(status)
         }
     }
 }

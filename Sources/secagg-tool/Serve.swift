@@ -30,8 +30,9 @@ struct Serve: AsyncParsableCommand {
             Use --tls-cert/--tls-key (PEM) outside loopback; see Docs/operations.md.
 
             Example:
-              secagg-tool serve --listen 0.0.0.0:7443 --clients 5 --rounds 3 --registry keys/registry.json \\
-                --identity keys/server.key --tls-cert certs/server.pem --tls-key certs/server.key --json
+              secagg-tool serve --listen 0.0.0.0:7443 --clients 5 --rounds 3 \\
+                --registry keys/registry.json --identity keys/server.key \\
+                --tls-cert certs/server.pem --tls-key certs/server.key --json
             """
     )
 
@@ -116,11 +117,8 @@ struct Serve: AsyncParsableCommand {
             throw ToolFailure.badInput("\(identity): not the server key pinned in \(self.registry)")
         }
         let (flat, layout, modelMetadata) = try ModelFiles.loadParameters(files.model)
-        var ledger: PrivacyLedger?
-        if let path = round.ledger {
-            do { ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {
-                throw ToolFailure.badInput("\(path): \(error)")
-            }
+        if let auditLog, FileManager.default.fileExists(atPath: auditLog) {
+            throw ToolFailure.badInput("\(auditLog): the audit log already exists; choose a new --audit-log path")
         }
         let settings = round.settings(synthetic: false, defaultAdversary: .semiMalicious)
         let expected = round.clients ?? 2
@@ -130,22 +128,35 @@ struct Serve: AsyncParsableCommand {
         configuration.handshakeTimeout = NetworkSupport.seconds(handshakeTimeout)
         configuration.maxPendingConnections = maxPendingConnections
         configuration.maxPendingPerPeer = maxPendingPerPeer
-        var audit: AuditLog?
-        if let auditLog {
-            // --identity is the registry's server key (checked above), so the signer is pinned.
-            do {
-                audit = try AuditLog.create(
-                    at: URL(fileURLWithPath: auditLog), signer: secret, pinned: true,
-                    budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
-            } catch { throw ToolFailure.badInput("\(auditLog): \(error)") }
+        // Opened only once the server listens, so a start that fails (busy port, bad TLS files) leaves no file.
+        let (ledgerPath, auditLog) = (round.ledger, self.auditLog)
+        let openOutputs = { () throws -> AggregationServer.Outputs in
+            var outputs = AggregationServer.Outputs()
+            if let auditLog {
+                // --identity is the registry's server key (checked above), so the signer is pinned.
+                do {
+                    outputs.audit = try AuditLog.create(
+                        at: URL(fileURLWithPath: auditLog), signer: secret, pinned: true,
+                        budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
+                } catch { throw ToolFailure.badFile(auditLog, error) }
+            }
+            if let path = ledgerPath {
+                do { outputs.ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {
+                    // The audit log just created would record a run that never started.
+                    if let auditLog { try? FileManager.default.removeItem(atPath: auditLog) }
+                    throw ToolFailure.badFile(path, error)
+                }
+            }
+            return outputs
         }
+
         let tls = tlsCert.flatMap { cert in tlsKey.map { AggregationServer.TLS(certificate: cert, privateKey: $0) } }
         let portFile = self.portFile
         let outcome: ServeOutcome
         do {
             outcome = try await AggregationServer.run(
                 host: host, port: port, tls: tls, configuration: configuration, registry: registry, identity: secret,
-                settings: settings, layout: layout, model: flat, ledger: ledger, audit: audit,
+                settings: settings, layout: layout, model: flat, openOutputs: openOutputs,
                 onListening: { bound in
                     printError("listening on \(host):\(bound)\(tls == nil ? " (plaintext)" : " (TLS)")")
                     if let portFile { try? Data("\(bound)\n".utf8).write(to: URL(fileURLWithPath: portFile)) }

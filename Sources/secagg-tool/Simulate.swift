@@ -23,8 +23,10 @@ struct Simulate: AsyncParsableCommand {
             Examples:
               secagg-tool simulate
               secagg-tool simulate --no-dp --json
-              secagg-tool simulate --model model.safetensors --updates updates/ --out average.safetensors
-              secagg-tool simulate --rounds 10 --ledger run.ledger --budget-epsilon 4 --target-epsilon 4
+              secagg-tool simulate --model model.safetensors --updates updates/ \\
+                --out average.safetensors
+              secagg-tool simulate --rounds 10 --ledger run.ledger \\
+                --budget-epsilon 4 --target-epsilon 4
             """
     )
 
@@ -88,7 +90,7 @@ struct Simulate: AsyncParsableCommand {
         var ledger: PrivacyLedger?
         if let path = round.ledger {
             do { ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {
-                throw ToolFailure.badInput("\(path): \(error)")
+                throw ToolFailure.badFile(path, error)
             }
         }
         let audit = try openAuditLog(settings: settings)
@@ -142,12 +144,12 @@ struct Simulate: AsyncParsableCommand {
             } catch let failure as ToolFailure {
                 throw failure
             } catch {
-                throw ToolFailure.badInput("\(identity): \(error)")
+                throw ToolFailure.badFile(identity, error)
             }
             if let registry {
                 let loaded: Registry
                 do { loaded = try Registry.load(from: URL(fileURLWithPath: registry)) } catch {
-                    throw ToolFailure.badInput("\(registry): \(error)")
+                    throw ToolFailure.badFile(registry, error)
                 }
                 guard loaded.serverPublicKey == signer.publicKey else {
                     throw ToolFailure.badInput("\(identity): its public key is not the server key of \(registry)")
@@ -160,7 +162,7 @@ struct Simulate: AsyncParsableCommand {
                 at: URL(fileURLWithPath: auditLog), signer: signer, pinned: pinned,
                 budgetEpsilon: settings.budgetEpsilon, delta: settings.delta)
         } catch {
-            throw ToolFailure.badInput("\(auditLog): \(error)")
+            throw ToolFailure.badFile(auditLog, error)
         }
     }
 }

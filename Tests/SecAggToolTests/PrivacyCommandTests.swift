@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct PrivacyCommandTests {
     static let sampled = ["privacy", "epsilon", "--mechanism", "sampled-gaussian", "--noise-multiplier", "1.1",
-                          "--sampling-rate", "0.01", "--steps", "1000", "--delta", "1e-05", "--accountant", "rdp",
+                          "--sampling-rate", "0.01", "--rounds", "1000", "--delta", "1e-05", "--accountant", "rdp",
                           "--json"]
 
     @Test func epsilonEqualsTheReferenceAccountantValue() throws {
@@ -21,7 +21,7 @@ import Testing
     @Test func pldIsTheDefaultForTheSampledGaussianAndIsTighter() throws {
         // The cross-device example of issue 17: dp-accounting's PLDAccountant gives 0.20869, RDP 0.69.
         let r = try CLIRunner.run(["privacy", "epsilon", "--mechanism", "sampled-gaussian", "--noise-multiplier", "1",
-                                   "--sampling-rate", "0.001", "--steps", "2000", "--delta", "1e-5", "--json"])
+                                   "--sampling-rate", "0.001", "--rounds", "2000", "--delta", "1e-5", "--json"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         let json = try r.json()
         #expect(json["accountant"] as? String == "pld")
@@ -33,8 +33,8 @@ import Testing
 
     @Test func distributedMechanismsSayTheyFallBackToRDP() throws {
         let r = try CLIRunner.run([
-            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--clients", "100",
-            "--dimension", "1024", "--l2-clip", "1", "--bits", "20", "--steps", "10", "--delta", "1e-5",
+            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--min-survivors", "100",
+            "--dimension", "1024", "--clip", "1", "--bits", "20", "--rounds", "10", "--delta", "1e-5",
             "--accountant", "pld", "--json"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         let json = try r.json()
@@ -51,8 +51,8 @@ import Testing
     @Test func distributedEpsilonReproducesTheReferenceRow() throws {
         // dp_public.csv, ddg_fl "d=65536,z=1,bits=18,ddgauss": ε = 7.47546592486302 at order 3.
         let r = try CLIRunner.run([
-            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--clients", "100",
-            "--dimension", "65536", "--l2-clip", "1", "--bits", "18", "--steps", "1500",
+            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--min-survivors", "100",
+            "--dimension", "65536", "--clip", "1", "--bits", "18", "--rounds", "1500",
             "--sampling-rate", "0.029411764705882353", "--delta", "0.0002941176470588235", "--json",
             // The reference sums exactly 100 inputs (a run would size its modulus for a larger Poisson sample).
             "--cohort", "100", "--max-summands", "100", "--adversarial-rate", "0"])
@@ -67,9 +67,9 @@ import Testing
     @Test(arguments: ["sampled-gaussian", "skellam"])
     func calibrateMeetsTheTarget(mechanism: String) throws {
         var args = ["privacy", "calibrate", "--target-epsilon", "2", "--delta", "1e-5", "--mechanism", mechanism,
-                    "--steps", "50", "--json"]
+                    "--rounds", "50", "--json"]
         if mechanism == "skellam" {
-            args += ["--clients", "50", "--dimension", "4096", "--l2-clip", "1"]
+            args += ["--min-survivors", "50", "--dimension", "4096", "--clip", "1"]
         } else {
             args += ["--sampling-rate", "0.05"]
         }
@@ -88,7 +88,7 @@ import Testing
         ("--noise-multiplier", "1.1", "nan"),
         ("--sampling-rate", "0.01", "1.5"),
         ("--sampling-rate", "0.01", "0"),
-        ("--steps", "1000", "0"),
+        ("--rounds", "1000", "0"),
         ("--delta", "1e-05", "1"),
         ("--delta", "1e-05", "0"),
     ]
@@ -102,22 +102,23 @@ import Testing
         args[position + 1] = new
         let r = try CLIRunner.run(args)
         #expect(r.exitCode == 2)
-        #expect(r.stdout.isEmpty)
+        // With --json the failure is the one object on stdout (issue 16.4).
+        #expect(try r.json()["exit_code"] as? Int == 2, "\(r.stdout)")
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1 && r.stderr.contains(flag), "\(r.stderr)")
     }
 
     static let distributedNonsense: [(flag: String, value: String)] = [
-        ("--bits", "33"), ("--bits", "2"), ("--clients", "0"), ("--colluding-clients", "100"),
-        ("--dimension", "0"), ("--l2-clip", "0"), ("--beta", "1"), ("--mod-clip-probability", "0"),
+        ("--bits", "33"), ("--bits", "2"), ("--min-survivors", "0"), ("--colluding-clients", "100"),
+        ("--dimension", "0"), ("--clip", "0"), ("--beta", "1"), ("--mod-clip-probability", "0"),
     ]
 
     @Test(arguments: 0..<distributedNonsense.count)
     func nonsenseDistributedParameterExitsTwoNamingIt(index: Int) throws {
         let (flag, value) = Self.distributedNonsense[index]
-        var options = ["--clients": "100", "--dimension": "1024", "--l2-clip": "1", "--bits": "20"]
+        var options = ["--min-survivors": "100", "--dimension": "1024", "--clip": "1", "--bits": "20"]
         options[flag] = value
-        var args = ["privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--steps", "10",
+        var args = ["privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--rounds", "10",
                     "--delta", "1e-5"]
         for (key, v) in options.sorted(by: { $0.key < $1.key }) { args += [key, v] }
         let r = try CLIRunner.run(args)
@@ -127,7 +128,7 @@ import Testing
 
     @Test func calibrateRefusesANonPositiveTarget() throws {
         let r = try CLIRunner.run(["privacy", "calibrate", "--target-epsilon", "0", "--delta", "1e-5",
-                                   "--mechanism", "gaussian", "--steps", "10"])
+                                   "--mechanism", "gaussian", "--rounds", "10"])
         #expect(r.exitCode == 2)
         #expect(r.stderr.contains("--target-epsilon"))
     }
@@ -135,6 +136,6 @@ import Testing
     @Test func helpTeachesWithAnExample() throws {
         let r = try CLIRunner.run(["privacy", "epsilon", "--help"])
         #expect(r.exitCode == 0)
-        #expect(r.stdout.contains("--mechanism sampled-gaussian --noise-multiplier 1.1"))
+        #expect(r.stdout.contains("secagg-tool privacy epsilon --mechanism sampled-gaussian \\\n    --noise-multiplier 1.1"))
     }
 }

@@ -45,9 +45,9 @@ import Testing
         let last = try #require(charged.last)
         func value(_ key: String) throws -> String { "\(try #require(last[key]))" }
         let eps = try CLIRunner.run([
-            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "0.9", "--steps", "2",
-            "--delta", try value("delta"), "--clients", try value("min_survivors"), "--cohort", try value("clients"),
-            "--dimension", try value("dimension"), "--l2-clip", try value("clip"), "--bits", try value("bits"), "--json",
+            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "0.9", "--rounds", "2",
+            "--delta", try value("delta"), "--min-survivors", try value("min_survivors"), "--cohort", try value("clients"),
+            "--dimension", try value("dimension"), "--clip", try value("clip"), "--bits", try value("bits"), "--json",
         ])
         #expect(eps.exitCode == 0, "\(eps.stderr)")
         let expected = try #require(try eps.json()["epsilon"] as? Double)

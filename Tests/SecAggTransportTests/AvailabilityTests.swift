@@ -67,6 +67,10 @@ struct AvailabilityTests {
             1, port: try FreePort.pick(), extra: ["--join-timeout", "2"], group: group)
         #expect(client.wait(seconds: 20) == 1)
         #expect(client.stderr.contains("attempts in --join-timeout 2 s"), "\(client.stderr)")
+        // Said plainly, with what to do, instead of the transport's connection dump.
+        #expect(client.stderr.contains("nothing listens there (connection refused"), "\(client.stderr)")
+        #expect(client.stderr.contains("start serve first, or check --server"), "\(client.stderr)")
+        #expect(!client.stderr.contains("Could not establish a connection"), "\(client.stderr)")
     }
 
     @Test func aClientGivesUpWithinItsIdleLimitWhenTheServerGoesSilentAfterWelcome() throws {
@@ -97,7 +101,7 @@ struct AvailabilityTests {
             ["--rounds", "1", "--no-dp", "--clip", "10", "--dropout", "0.2"], clients: 5, group: group)
         let honest = try (1...4).map { try fixture.startClient($0, port: port, group: group) }
         let oversized = try fixture.startClient(
-            5, port: port, extra: ["--misbehave", "oversized-message"], name: "oversized", group: group)
+            5, port: port, hooks: ["--misbehave", "oversized-message"], name: "oversized", group: group)
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
         for c in honest { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
         #expect(oversized.wait(seconds: 30) == 1)

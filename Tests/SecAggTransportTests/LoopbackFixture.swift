@@ -77,20 +77,26 @@ struct LoopbackFixture {
         try #require(certs.terminationStatus == 0, "dev-certs.sh failed (is openssl installed?)")
     }
 
-    /// Starts `client` for `id`. `policy` are its policy flags: by default it takes rounds without noise
-    /// (the loopback rounds here check exact averages with `--no-dp`); policy tests pass their own.
+    /// Starts `secagg-tool client` for `id`. `policy` are its policy flags: by default it takes rounds without
+    /// noise (the loopback rounds here check exact averages with `--no-dp`); policy tests pass their own.
+    /// With `hooks` (`--exit-after PHASE`, `--misbehave KIND`), the test-only `secagg-test-client` runs
+    /// instead: the shipped tool has no such flags.
     func startClient(
-        _ id: Int, port: Int, key: String? = nil, extra: [String] = [], name: String? = nil,
+        _ id: Int, port: Int, key: String? = nil, extra: [String] = [], hooks: [String] = [], name: String? = nil,
         policy: [String] = ["--allow-no-dp"], group: ProcessGroup
     ) throws -> ToolProcess {
-        group.add(
-            try ToolProcess(
-                [
-                    "client", "--server", "127.0.0.1:\(port)", "--identity", key ?? keyFile(id),
-                    "--registry", "keys/registry.json", "--update", "updates/" + SyntheticUpdates.fileName(client: id),
-                    "--timeout", "120",
-                ] + policy + extra,
-                name: name ?? "client-\(id)", in: directory))
+        let common = [
+            "--server", "127.0.0.1:\(port)", "--identity", key ?? keyFile(id),
+            "--registry", "keys/registry.json", "--update", "updates/" + SyntheticUpdates.fileName(client: id),
+            "--timeout", "120",
+        ]
+        let process =
+            hooks.isEmpty
+            ? try ToolProcess(["client"] + common + policy + extra, name: name ?? "client-\(id)", in: directory)
+            : try ToolProcess(
+                common + policy + extra + hooks, name: name ?? "client-\(id)", in: directory,
+                executable: ToolProcess.testClient)
+        return group.add(process)
     }
 
     /// The plain average of the given clients' deltas (layout order).

@@ -29,8 +29,8 @@ struct LoopbackRoundTests {
             clients: 5, group: group)
         var clients: [ToolProcess] = []
         for id in 1...5 {
-            let extra = id == 2 ? ["--exit-after", "share-keys"] : []
-            clients.append(try fixture.startClient(id, port: port, extra: extra, group: group))
+            let hooks = id == 2 ? ["--exit-after", "share-keys"] : []
+            clients.append(try fixture.startClient(id, port: port, hooks: hooks, group: group))
         }
         let serverCode = server.wait(seconds: 120)
         #expect(serverCode == 0, "serve failed: \(server.stderr)")
@@ -109,7 +109,7 @@ struct LoopbackRoundTests {
             ["--rounds", "1", "--no-dp", "--clip", "10", "--min-survivors", "4", "--audit-log", "audit.sqlite"],
             clients: 4, group: group)
         let clients = try (1...4).map {
-            try fixture.startClient($0, port: port, extra: $0 == 3 ? ["--exit-after", "share-keys"] : [], group: group)
+            try fixture.startClient($0, port: port, hooks: $0 == 3 ? ["--exit-after", "share-keys"] : [], group: group)
         }
         #expect(server.wait(seconds: 120) == 1, "serve should fail the round: \(server.stderr)")
         for c in clients { _ = c.wait(seconds: 30) }
@@ -154,9 +154,31 @@ struct LoopbackRoundTests {
             group: group)
         #expect(plaintext.wait(seconds: 60) == 1, "\(plaintext.stderr)")
         #expect(wrongCA.wait(seconds: 60) == 1, "\(wrongCA.stderr)")
+        // Each is told the likely mismatch and the flag that fixes it.
+        #expect(plaintext.stderr.contains("if the server uses TLS (serve --tls-cert), pass --tls-ca"), "\(plaintext.stderr)")
+        #expect(
+            wrongCA.stderr.contains("the server's TLS certificate does not verify against --tls-ca"), "\(wrongCA.stderr)")
+        // The sentence replaces the transport's dump.
+        #expect(!wrongCA.stderr.contains("BoringSSLError"), "\(wrongCA.stderr)")
         // Nobody could join: the server gives up after --join-timeout with exit 1.
         #expect(server.wait(seconds: 60) == 1)
         #expect(server.stderr.contains("only 0 of 2 clients joined"), "\(server.stderr)")
+    }
+
+    @Test func aTLSClientOfAPlaintextServerIsToldToDropTLSCA() throws {
+        let fixture = try LoopbackFixture(clients: 2)
+        defer { fixture.remove() }
+        try fixture.makeDevCertificates("certs")
+        let group = ProcessGroup()
+        defer { group.killAll() }
+        let (server, port) = try fixture.startServer(["--rounds", "1", "--no-dp"], clients: 2, joinTimeout: 10, group: group)
+        let client = try fixture.startClient(
+            1, port: port, extra: ["--tls-ca", "certs/ca.pem", "--join-timeout", "3"], name: "tls-client", group: group)
+        #expect(client.wait(seconds: 60) == 1, "\(client.stderr)")
+        #expect(client.stderr.contains("the server answered without TLS"), "\(client.stderr)")
+        #expect(client.stderr.contains("drop --tls-ca"), "\(client.stderr)")
+        #expect(!client.stderr.contains("BoringSSLError"), "\(client.stderr)")
+        #expect(server.wait(seconds: 60) == 1)
     }
 
     @Test func unknownBadlySignedAndOversizedClientsAreRefusedWhileTheRoundCompletes() throws {
@@ -186,7 +208,7 @@ struct LoopbackRoundTests {
         var honest: [ToolProcess] = []
         for id in 1...4 { honest.append(try fixture.startClient(id, port: port, group: group)) }
         let oversized = try fixture.startClient(
-            5, port: port, extra: ["--misbehave", "oversized-vector"], name: "oversized", group: group)
+            5, port: port, hooks: ["--misbehave", "oversized-vector"], name: "oversized", group: group)
 
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
         for c in honest { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }

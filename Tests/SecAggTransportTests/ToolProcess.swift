@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A `secagg-tool` child process with stdout/stderr captured to files (no pipe can fill up), bounded waits,
+/// A `secagg-tool` (or test-only `secagg-test-client`) child process with stdout/stderr captured to files (no pipe can fill up), bounded waits,
 /// and a kill on every path so no test leaves a process behind.
 final class ToolProcess: @unchecked Sendable {
     let process = Process()
@@ -9,20 +9,28 @@ final class ToolProcess: @unchecked Sendable {
     let stdoutURL: URL
     let stderrURL: URL
 
-    static var toolURL: URL {
+    /// The shipped command line.
+    static let tool = "secagg-tool"
+    /// The test-only client with misbehaviour hooks (Tests/secagg-test-client).
+    static let testClient = "secagg-test-client"
+
+    /// The built executable `name`, next to the test bundle.
+    static func executableURL(_ name: String) -> URL {
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("secagg-tool")
+            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
         }
-        return Bundle.main.bundleURL.appendingPathComponent("secagg-tool")
+        return Bundle.main.bundleURL.appendingPathComponent(name)
     }
 
-    init(_ arguments: [String], name: String, in directory: URL) throws {
+    static var toolURL: URL { executableURL(tool) }
+
+    init(_ arguments: [String], name: String, in directory: URL, executable: String = ToolProcess.tool) throws {
         self.name = name
         stdoutURL = directory.appendingPathComponent("\(name).stdout")
         stderrURL = directory.appendingPathComponent("\(name).stderr")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = Self.toolURL
+        process.executableURL = Self.executableURL(executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)

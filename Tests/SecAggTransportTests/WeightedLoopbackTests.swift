@@ -16,8 +16,8 @@ struct WeightedLoopbackTests {
             clients: 4, group: group)
         var clients: [ToolProcess] = []
         for id in 1...4 {
-            let extra = id == 3 ? ["--exit-after", "share-keys"] : []
-            clients.append(try fixture.startClient(id, port: port, extra: extra, group: group))
+            let hooks = id == 3 ? ["--exit-after", "share-keys"] : []
+            clients.append(try fixture.startClient(id, port: port, hooks: hooks, group: group))
         }
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
         for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }

@@ -28,7 +28,7 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .io(path, reason): return "\(path): \(reason)"
+        case let .io(path, reason): return reason.hasPrefix(path) ? reason : "\(path): \(reason)"
         case let .fileExists(path): return "\(path) already exists (refusing to overwrite without force)"
         case let .malformed(source, reason): return "\(source) is not a valid registry: \(reason)"
         case let .unsupportedVersion(source, version):

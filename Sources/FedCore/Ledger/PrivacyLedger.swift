@@ -173,7 +173,7 @@ public struct PrivacyLedger: Sendable {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw .io(file: url.path, detail: "cannot read: \(error.localizedDescription)")
+            throw .io(file: url.path, detail: "cannot read: \(FileErrorText.readFailure(url.path, error))")
         }
     }
 

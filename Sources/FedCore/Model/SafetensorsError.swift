@@ -33,9 +33,13 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .io(let file, let detail): "\(file): \(detail)"
-        case .truncated(let file, let detail): "\(file): truncated safetensors file (\(detail))"
-        case .headerTooLarge(let file, let n): "\(file): safetensors header length \(n) exceeds the limit"
-        case .invalidHeader(let file, let detail): "\(file): invalid safetensors header (\(detail))"
+        case .truncated(let file, let detail):
+            "\(file): not a safetensors file, or a truncated one (\(detail)); give a complete .safetensors file"
+        case .headerTooLarge(let file, let n):
+            "\(file): not a safetensors file (its first 8 bytes would declare a \(n)-byte JSON header, over the "
+                + "\(SafetensorsFile.maxHeaderByteCount)-byte limit); give a .safetensors file"
+        case .invalidHeader(let file, let detail):
+            "\(file): not a safetensors file, or a damaged one: invalid header (\(detail))"
         case .invalidTensorEntry(let file, let t, let detail): "\(file): tensor '\(t)': invalid entry (\(detail))"
         case .unknownDType(let file, let t, let d): "\(file): tensor '\(t)': unknown dtype '\(d)'"
         case .invalidShape(let file, let t, let detail): "\(file): tensor '\(t)': invalid shape (\(detail))"

@@ -44,7 +44,7 @@ public struct SafetensorsFile: Sendable {
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw .io(file: url.path, detail: "cannot read: \(error.localizedDescription)")
+            throw .io(file: url.path, detail: "cannot read: \(FileErrorText.readFailure(url.path, error))")
         }
         try self.init(bytes: data, name: url.path)
     }

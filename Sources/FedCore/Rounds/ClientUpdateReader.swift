@@ -84,7 +84,7 @@ struct FileUpdateReader: ClientUpdateReader {
         }
         self.segments = segments
         do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw .invalidUpdate(path: url.path, detail: "cannot open: \(error.localizedDescription)")
+            throw .invalidUpdate(path: url.path, detail: "cannot open: \(FileErrorText.readFailure(url.path, error))")
         }
     }
 
@@ -100,7 +100,7 @@ struct FileUpdateReader: ClientUpdateReader {
                 try handle.seek(toOffset: s.fileOffset + UInt64((range.lowerBound - s.flatOffset) * size))
                 data = try handle.read(upToCount: range.count * size) ?? Data()
             } catch {
-                throw .invalidUpdate(path: path, detail: "\(path): read failed (\(error.localizedDescription))")
+                throw .invalidUpdate(path: path, detail: "\(path): read failed (\(FileErrorText.reason(error)))")
             }
             guard data.count == range.count * size else {
                 throw .invalidUpdate(path: path, detail: "\(path): tensor '\(s.name)' is truncated")

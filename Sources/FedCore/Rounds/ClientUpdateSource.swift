@@ -96,7 +96,7 @@ public struct DirectoryUpdateSource: ClientUpdateSource {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw .unreadableDirectory(path: directory.path, detail: error.localizedDescription)
+            throw .unreadableDirectory(path: directory.path, detail: FileErrorText.directoryFailure(directory.path, error))
         }
         var files: [UInt32: URL] = [:]
         for name in names where name.hasSuffix(".safetensors") {

@@ -7,16 +7,19 @@ import Synchronization
 
 /// `client`: connects to `serve`, authenticates, and takes part in every round until the last result.
 public enum AggregationClient {
-    /// How a session ended without error.
-    public enum Ending: Sendable, Equatable {
+    /// How a session ended without error (package access only: only a test hook makes it other than
+    /// `.completed`).
+    package enum Ending: Sendable, Equatable {
         /// The last round's result arrived.
         case completed
-        /// The client vanished on purpose after this phase (test hook `--exit-after`).
+        /// The client vanished on purpose after this phase (test hook ``ClientParticipant/exitAfter``).
         case vanished(after: Phase)
     }
 
+    /// What a session that ended without error saw.
     public struct Outcome: Sendable {
-        public var ending: Ending
+        package var ending: Ending
+        /// Every round this client saw the result of, in order (sampled or sat out).
         public var rounds: [ClientRoundOutcome]
     }
 
@@ -78,11 +81,14 @@ public enum AggregationClient {
                 guard retryable, !progress.joined else { throw failure }
                 let delay = backoff.next()
                 guard ContinuousClock.now + delay - start < min(joinTimeout, sessionTimeout) else {
-                    throw .remote(
-                        "\(failure) (gave up after \(attempts) attempts in --join-timeout "
-                            + "\(PeerAddress.seconds(joinTimeout)) s)")
+                    throw JoinHint.finalFailure(
+                        failure, gaveUp: "gave up after \(attempts) attempts in --join-timeout "
+                            + "\(PeerAddress.seconds(joinTimeout)) s", host: host, port: port,
+                        tls: caCertificate != nil)
                 }
-                log("\(failure); retrying in \(Int((delay / .milliseconds(1)).rounded())) ms")
+                log(
+                    "\(JoinHint.attemptFailure(failure, host: host, port: port, tls: caCertificate != nil)); "
+                        + "retrying in \(Int((delay / .milliseconds(1)).rounded())) ms")
                 do { try await Task.sleep(for: delay) } catch { throw failure }
             }
         }

@@ -4,8 +4,9 @@ import Foundation
 import SecureAgg
 import Sodium
 
-/// Test hooks of `client` (never used in a real deployment).
-public enum ClientMisbehaviour: String, Sendable, CaseIterable {
+/// Test hooks of a client (package access only: set by the test-only `secagg-test-client`, never reachable
+/// from the shipped `secagg-tool` command line or the public API).
+package enum ClientMisbehaviour: String, Sendable, CaseIterable {
     /// Sends a masked vector 1 MiB longer than the round allows.
     case oversizedVector = "oversized-vector"
     /// Sends its first masked-input chunk padded past the gRPC message limit (one message over 4 MiB), without
@@ -31,14 +32,15 @@ public struct ClientParticipant: Sendable {
     /// The client ledger (``ClientLedger``): earlier runs' rounds count against ``policy``, and each accepted
     /// round is appended before any key is advertised. Nil: only this run counts.
     public var ledger: ClientLedger?
-    /// Vanish (stop answering and drop the connection) after sending this phase's message.
-    public var exitAfter: Phase?
-    public var misbehaviour: ClientMisbehaviour?
+    /// Test hook (package access only): vanish (stop answering and drop the connection) after sending this
+    /// phase's message.
+    package var exitAfter: Phase?
+    /// Test hook (package access only): misbehave on purpose.
+    package var misbehaviour: ClientMisbehaviour?
 
     public init(
         identity: Ed25519.SecretKey, id: UInt32, registry: Registry, update: FlatParameters, layoutHash: String,
-        exampleCount: Int? = nil, policy: ClientPolicy = ClientPolicy(), ledger: ClientLedger? = nil,
-        exitAfter: Phase? = nil, misbehaviour: ClientMisbehaviour? = nil
+        exampleCount: Int? = nil, policy: ClientPolicy = ClientPolicy(), ledger: ClientLedger? = nil
     ) {
         self.policy = policy
         self.ledger = ledger
@@ -48,8 +50,6 @@ public struct ClientParticipant: Sendable {
         self.update = update
         self.layoutHash = layoutHash
         self.exampleCount = exampleCount
-        self.exitAfter = exitAfter
-        self.misbehaviour = misbehaviour
     }
 }
 
@@ -233,9 +233,12 @@ struct ClientDriver {
         let announced = try AnnouncedRound(proto: r, maxClients: max(participant.registry.clients.count, 2))
         guard announced.round > lastRound else { throw .malformed("round \(announced.round) is not new") }
         guard announced.layoutHash == participant.layoutHash else {
-            throw .malformed(
-                "the server's model layout \(announced.layoutHash.prefix(16))… differs from the update's "
-                    + "\(participant.layoutHash.prefix(16))…")
+            // A local mismatch (the wrong --update for this server's model), not a malformed message.
+            throw .configuration(
+                "--update does not have the layout of the server's model (its tensors, shapes or dtypes differ: "
+                    + "layout hash \(participant.layoutHash.prefix(16))…, the server's "
+                    + "\(announced.layoutHash.prefix(16))…); make the update from the model serve runs with "
+                    + "(serve --model; make-updates --model writes matching trial updates)")
         }
         guard announced.encoding.dimension == participant.update.count else {
             throw .malformed(

@@ -18,16 +18,29 @@ public enum AggregationServer {
         }
     }
 
-    /// Runs the server until every round finished or one failed.
+    /// The files a run writes as it goes, opened only once the server listens (so a server that cannot listen
+    /// leaves nothing behind).
+    public struct Outputs {
+        /// The privacy ledger rounds are charged to before unmasking; nil: none.
+        public var ledger: PrivacyLedger?
+        /// A freshly created audit log (signed by the server's identity); nil: none.
+        public var audit: AuditLog?
+        public init(ledger: PrivacyLedger? = nil, audit: AuditLog? = nil) {
+            self.ledger = ledger
+            self.audit = audit
+        }
+    }
+
+    /// Runs the server until every round finished or one failed, with outputs opened before the call.
+    ///
+    /// Prefer ``run(host:port:tls:configuration:registry:identity:settings:layout:model:openOutputs:onListening:onRound:log:)``,
+    /// which opens them only once the server listens (so a start that fails leaves no file behind).
     ///
     /// - Parameters:
     ///   - audit: a freshly created audit log (signed by `identity`); receives the same events as
     ///     `simulate --audit-log` and is closed when the run ends, also when it fails.
     ///   - onListening: called once with the bound port (useful with port 0).
-    ///   - onRound: called after each completed round.
-    ///   - log: human-readable progress lines (no secrets).
-    /// - Throws: ``TransportError/configuration(_:)`` for a bad address or TLS files; ``SimulationError`` when a
-    ///   round fails (exit 1 in the CLI).
+    /// - Throws: as the other overload.
     public static func run(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
         identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
@@ -36,23 +49,52 @@ public enum AggregationServer {
     ) async throws -> ServeOutcome {
         let trail = audit.map(ServedAuditTrail.init)
         do {
-            return try await start(
+            return try await run(
                 host: host, port: port, tls: tls, configuration: configuration, registry: registry,
-                identity: identity, settings: settings, layout: layout, model: model, ledger: ledger, audit: trail,
-                onListening: onListening, onRound: onRound, log: log)
+                identity: identity, settings: settings, layout: layout, model: model,
+                openOutputs: { Outputs(ledger: ledger, audit: audit) }, trail: trail, onListening: onListening,
+                onRound: onRound, log: log)
         } catch {
-            // Failed before any round was planned (bad TLS files, cannot listen, …) or during the rounds: the log
-            // still ends with run_closed (a no-op when the rounds already closed it).
             try? trail?.closeRun(epsilonCumulative: 0)
             throw error
         }
     }
 
-    private static func start(
+    /// Runs the server until every round finished or one failed.
+    ///
+    /// Order: checks the identity and TLS files, binds the listener, then calls `openOutputs` (creating the
+    /// ledger and audit log), then `onListening`, then waits for the clients. A failure before the listener is
+    /// up creates no file; a failure of `openOutputs` stops the listener before any client is served.
+    ///
+    /// - Parameters:
+    ///   - openOutputs: opens the run's ledger and audit log; called once, after the listener is bound. The
+    ///     audit log receives the same events as `simulate --audit-log` and is closed when the run ends, also
+    ///     when it fails. Its errors are rethrown unchanged.
+    ///   - onListening: called once with the bound port (useful with port 0), after `openOutputs`.
+    ///   - onRound: called after each completed round.
+    ///   - log: human-readable progress lines (no secrets).
+    /// - Throws: ``TransportError/configuration(_:)`` for a bad address, TLS files, or an address another
+    ///   process listens on (the message says so and what to do); ``SimulationError`` when a round fails (exit 1
+    ///   in the CLI); whatever `openOutputs` throws.
+    public static func run(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
         identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
-        ledger: PrivacyLedger?, audit trail: ServedAuditTrail?, onListening: @escaping @Sendable (Int) -> Void,
+        openOutputs: () throws -> Outputs, onListening: @escaping @Sendable (Int) -> Void,
         onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
+    ) async throws -> ServeOutcome {
+        try await run(
+            host: host, port: port, tls: tls, configuration: configuration, registry: registry, identity: identity,
+            settings: settings, layout: layout, model: model, openOutputs: openOutputs, trail: nil,
+            onListening: onListening, onRound: onRound, log: log)
+    }
+
+    /// `trail`: the audit trail of outputs opened by the caller (else the one `openOutputs` gives).
+    private static func run(
+        host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
+        identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
+        openOutputs: () throws -> Outputs, trail givenTrail: ServedAuditTrail?,
+        onListening: @escaping @Sendable (Int) -> Void, onRound: @escaping @Sendable (ServedRound) -> Void,
+        log: @escaping @Sendable (String) -> Void
     ) async throws -> ServeOutcome {
         guard registry.publicKey(for: Registry.serverId) == identity.publicKey else {
             throw TransportError.configuration("the server key does not match the registry's server entry")
@@ -77,13 +119,26 @@ public enum AggregationServer {
             })
         let coordinator = SessionCoordinator(
             configuration: configuration, registry: registry, identity: identity, log: log)
-        let inputs = ServedRunInputs(settings: settings, layout: layout, model: model, ledger: ledger, audit: trail)
         let server = GRPCServer(transport: transport, services: [AggregationService(coordinator: coordinator)])
         let serving = Task { try await server.serve() }
         let address: GRPCNIOTransportCore.SocketAddress
         do { address = try await transport.listeningAddress } catch {
+            // The listening address only says the server stopped; the serving task has the bind error.
+            var cause: any Error = error
+            do { try await serving.value } catch let serveError { cause = serveError }
+            throw ListenFailure.describe(cause, host: host, port: port)
+        }
+        let trail: ServedAuditTrail?
+        let inputs: ServedRunInputs
+        do {
+            let outputs = try openOutputs()
+            trail = givenTrail ?? outputs.audit.map(ServedAuditTrail.init)
+            inputs = ServedRunInputs(
+                settings: settings, layout: layout, model: model, ledger: outputs.ledger, audit: trail)
+        } catch {
+            server.beginGracefulShutdown()
             serving.cancel()
-            throw TransportError.configuration("cannot listen on \(host):\(port): \(error)")
+            throw error
         }
         if let ipv4 = address.ipv4 {
             onListening(ipv4.port)
@@ -92,6 +147,9 @@ public enum AggregationServer {
         }
         let result: Result<ServeOutcome, any Error>
         do { result = .success(try await coordinator.runRounds(inputs, onRound: onRound)) } catch {
+            // Failed around the rounds: the log still ends with run_closed (a no-op when the rounds already
+            // closed it).
+            try? trail?.closeRun(epsilonCumulative: 0)
             result = .failure(error)
         }
         // A failed round still shuts the server down gracefully, so every client receives RoundAborted and an

@@ -1,8 +1,7 @@
 import FedCore
 
 /// The audit log of a served run, handed to the session coordinator. ``AuditLog`` is a single-writer class;
-/// after ``AggregationServer/run(host:port:tls:configuration:registry:identity:settings:layout:model:ledger:audit:onListening:onRound:log:)``
-/// wraps it, only the coordinator actor (one round at a time, through its ``RoundRecorder``) and, after the
+/// after ``AggregationServer`` wraps it, only the coordinator actor (one round at a time, through its ``RoundRecorder``) and, after the
 /// server stopped, the same call touch it — never two at once — which is why the box may cross into the actor.
 final class ServedAuditTrail: RoundAuditTrail, @unchecked Sendable {
     private let log: AuditLog

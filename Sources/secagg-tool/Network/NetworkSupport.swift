@@ -34,17 +34,3 @@ enum NetworkSupport {
     /// A duration from a positive number of seconds.
     static func seconds(_ value: Double) -> Duration { .milliseconds(Int64((value * 1000).rounded())) }
 }
-
-extension Phase {
-    /// The command-line spelling (`advertise-keys`, `share-keys`, …).
-    init?(argument: String) {
-        switch argument {
-        case "advertise-keys": self = .advertiseKeys
-        case "share-keys": self = .shareKeys
-        case "masked-input": self = .maskedInput
-        case "consistency-check": self = .consistencyCheck
-        case "unmasking": self = .unmasking
-        default: return nil
-        }
-    }
-}

@@ -5,13 +5,13 @@ import SecureAgg
 
 /// Round options shared by `simulate` and `serve` (see the command-surface contract in Docs/cli.md).
 struct RoundOptions: ParsableArguments {
-    @Option(help: "Cohort size per round (default: 20 synthetic clients, or every update in --updates).")
+    @Option(help: "Cohort size per round (serve: required; simulate: default 20 synthetic clients, or one per update file).")
     var clients: Int?
 
     @Option(help: "Number of rounds.")
     var rounds: Int = 3
 
-    @Option(help: "Fraction of the cohort that drops after ShareKeys (simulate: exactly floor(F*N) clients, chosen with the seed).")
+    @Option(parsing: .unconditional, help: "Fraction of the cohort planned to drop after ShareKeys: sets the SecAgg+ threshold and the default --min-survivors. simulate drops exactly floor(F*N) clients (chosen with the seed); serve drops nobody itself.")
     var dropout: Double = 0.1
 
     @Option(
@@ -22,22 +22,22 @@ struct RoundOptions: ParsableArguments {
     @Flag(name: .customLong("no-dp"), help: "No noise: the recovered average equals the plain average within the quantization bound.")
     var noDP = false
 
-    @Option(name: .customLong("noise-multiplier"), help: "Noise multiplier z (central stddev = z * clip).")
+    @Option(name: .customLong("noise-multiplier"), parsing: .unconditional, help: "Noise multiplier z (central stddev = z * clip).")
     var noiseMultiplier: Double?
 
-    @Option(name: .customLong("target-epsilon"), help: "Calibrate z so that all rounds together spend this epsilon.")
+    @Option(name: .customLong("target-epsilon"), parsing: .unconditional, help: "Calibrate z so that all rounds together spend this epsilon.")
     var targetEpsilon: Double?
 
-    @Option(help: "Delta of the (epsilon, delta) guarantee.")
+    @Option(parsing: .unconditional, help: "Delta of the (epsilon, delta) guarantee.")
     var delta: Double = 1e-5
 
-    @Option(name: .customLong("budget-epsilon"), help: "Total epsilon allowed across the ledger; a round that would exceed it is refused (exit 1).")
+    @Option(name: .customLong("budget-epsilon"), parsing: .unconditional, help: "Total epsilon allowed across the ledger; a round that would exceed it is refused (exit 1).")
     var budgetEpsilon: Double?
 
     @Option(name: .customLong("sampling-rate"), help: "Poisson client-sampling rate q (default: fixed cohort, q = 1).")
     var samplingRate: Double?
 
-    @Option(help: "L2 clip of the whole flattened update, in model units.")
+    @Option(parsing: .unconditional, help: "L2 clip of the whole flattened update, in model units.")
     var clip: Double = 1.0
 
     @Option(help: "Bits per coordinate of the modular sum (1-32; default chosen by the encoder).")
@@ -64,7 +64,7 @@ struct RoundOptions: ParsableArguments {
     @Option(help: "Adversary class for the SecAgg+ parameter finder: curious, semi-malicious or none (default: semi-malicious for serve, curious for simulate). Every plan also meets the clients' security floor t > (k + colluders)/2.")
     var adversary: AdversaryClass?
 
-    @Option(name: .customLong("server-lr"), help: "Server learning rate L: global += L * average.")
+    @Option(name: .customLong("server-lr"), parsing: .unconditional, help: "Server learning rate L: global += L * average.")
     var serverLR: Double = 1.0
 
     @Flag(help: """
@@ -88,15 +88,23 @@ struct RoundOptions: ParsableArguments {
             guard clients <= 100_000 else { throw ValidationError("--clients must be at most 100000") }
         }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
-        guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
-        guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1)") }
-        guard clip > 0, clip.isFinite else { throw ValidationError("--clip must be positive") }
+        guard dropout >= 0, dropout < 1 else {
+            throw ValidationError("--dropout must be a fraction in [0, 1), got \(dropout)")
+        }
+        guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1), got \(delta)") }
+        guard clip > 0, clip.isFinite else {
+            throw ValidationError("--clip must be a positive L2 norm in model units, got \(clip)")
+        }
         if let bits, !(1...32).contains(bits) { throw ValidationError("--bits must be in 1...32") }
         if let q = samplingRate, !(q > 0 && q <= 1) { throw ValidationError("--sampling-rate must be in (0, 1]") }
         guard (1...(1 << 30)).contains(maxWeight) else { throw ValidationError("--max-weight must be in 1...2^30") }
-        if let z = noiseMultiplier, !(z > 0 && z.isFinite) { throw ValidationError("--noise-multiplier must be positive") }
-        if let e = targetEpsilon, !(e > 0 && e.isFinite) { throw ValidationError("--target-epsilon must be positive") }
-        if let b = budgetEpsilon, !(b > 0) { throw ValidationError("--budget-epsilon must be positive") }
+        if let z = noiseMultiplier, !(z > 0 && z.isFinite) {
+            throw ValidationError("--noise-multiplier must be a positive number, got \(z); for rounds without noise use --no-dp")
+        }
+        if let e = targetEpsilon, !(e > 0 && e.isFinite) {
+            throw ValidationError("--target-epsilon must be a positive number, got \(e)")
+        }
+        if let b = budgetEpsilon, !(b > 0) { throw ValidationError("--budget-epsilon must be a positive number, got \(b)") }
         if noiseMultiplier != nil && targetEpsilon != nil {
             throw ValidationError("give either --noise-multiplier or --target-epsilon, not both")
         }

@@ -8,6 +8,14 @@ struct ToolFailure: Error {
 
     /// Bad usage or bad input (exit 2); `message` names the file or parameter.
     static func badInput(_ message: String) -> ToolFailure { ToolFailure(exitCode: 2, message: message) }
+    /// Bad input about the file at `path` (exit 2): the error's sentence, prefixed with the path unless the
+    /// sentence already names the file (library errors usually do, with its absolute path).
+    static func badFile(_ path: String, _ error: any Error) -> ToolFailure {
+        let text = "\(error)"
+        let name = (path as NSString).lastPathComponent
+        return badInput(!name.isEmpty && text.contains(name) ? text : "\(path): \(text)")
+    }
+
     /// The round or check failed (exit 1).
     static func failed(_ message: String) -> ToolFailure { ToolFailure(exitCode: 1, message: message) }
 
