@@ -105,7 +105,7 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: clients whose noise the server is assumed to know (M minus them honest shares). Default: ceil(--adversarial-rate * cohort), at least --colluding-clients, as simulate plans.")
     var noiseColluders: Int?
 
-    @Option(help: "Distributed: the cohort per round, as simulate's --clients (with --sampling-rate q < 1: the expected cohort qN). Default: the smallest cohort simulate plans --min-survivors survivors for.")
+    @Option(help: "Distributed: the cohort per round (simulate's cohort size; with --sampling-rate q < 1 the expected cohort qN). Default: the smallest cohort simulate plans --min-survivors survivors for.")
     var cohort: Int?
 
     @Option(help: "Distributed: most inputs one sum may hold; sizes the scale. Default: as simulate plans it (the cohort, or for q < 1 a bound its Poisson sample exceeds with probability at most 2^-20).")

@@ -12,7 +12,7 @@ struct PrivacyEpsilon: AsyncParsableCommand {
             default RDP orders; ddgauss / skellam always use RDP with integer orders 2…128 and 256, the encoder's \
             scale and rounded variance for M = --min-survivors less --colluding-clients. The round is \
             planned as simulate plans it: --dimension is the model's and is padded as the encoder pads it; \
-            --cohort is simulate's --clients, and whichever of --min-survivors (M) and --cohort is not given is what \
+            --cohort is the cohort simulate runs, and whichever of --min-survivors (M) and --cohort is not given is what \
             simulate plans at --dropout, so the ε equals what a run with the same flags charges.
 
             Examples:

@@ -132,10 +132,18 @@ import Testing
                 Self.isPermissionDenied(forged, containing: "does not verify"),
                 "\(body.name): \(String(describing: forged))")
         }
-        // A signed abort is the server's word: the client stops with its reason.
+        // A signed final abort is the server's word: the client stops with its reason.
+        var final = aborted
+        final.lastRound = true
         var driver = try setup.joinedDriver(setup.participant(1))
-        let error = Self.failure { _ = try driver.handle(try setup.signed(.roundAborted(aborted))) }
+        let error = Self.failure { _ = try driver.handle(try setup.signed(.roundAborted(final))) }
         #expect(error == .remote("the server aborted round 1: forged"))
+        // A signed non-final abort of a new round, between rounds, is a skipped sampled round: the client waits
+        // for the next round, and the skipped round's number cannot be started afterwards.
+        var waiting = try setup.joinedDriver(setup.participant(1))
+        #expect(try waiting.handle(try setup.signed(.roundAborted(aborted))).isEmpty)
+        let replay = Self.failure { _ = try waiting.handle(try setup.signed(.roundStart(start(setup)))) }
+        #expect(replay != nil, "round 1 started after it was skipped")
     }
 
     /// Welcome fixes the run id: it must be version 2, carry 32 bytes and be signed for this session.
