@@ -61,8 +61,16 @@ struct Client: AsyncParsableCommand {
     @Option(help: "Policy JSON file (format_version 1; colluders, max_epsilon, delta, min_noise_multiplier, min_survivors, allow_no_dp). Flags given on the command line override it.")
     var policy: String?
 
-    @Option(help: "Colluding clients this client assumes (default 0): raises the threshold it accepts and the signature quorum, and their noise is not counted.")
-    var colluders: Int?
+    @Option(
+        name: .customLong("colluding-clients"),
+        help: "Colluding clients this client assumes (default 0): raises the threshold it accepts and the signature quorum, and their noise is not counted (policy key colluders).")
+    var colludingClients: Int?
+
+    @Option(name: .customLong("colluders"), help: ArgumentHelp("Old spelling of --colluding-clients.", visibility: .hidden))
+    var colludersAlias: Int?
+
+    /// `--colluding-clients`, or its old spelling `--colluders`.
+    var colluders: Int? { colludingClients ?? colludersAlias }
 
     @Option(name: .customLong("max-epsilon"), help: "Most epsilon this client spends over the run and the rounds in --ledger (default 10).")
     var maxEpsilon: Double?
@@ -91,6 +99,7 @@ struct Client: AsyncParsableCommand {
         if let policy {
             do { p = try ClientPolicy.load(from: policy) } catch { throw ToolFailure.badInput(error.description) }
         }
+        try OptionAlias.once(colludingClients, colludersAlias, canonical: "--colluding-clients", old: "--colluders")
         if let colluders { p.colluders = colluders }
         if let maxEpsilon { p.maxEpsilon = maxEpsilon }
         if let delta { p.delta = delta }

@@ -41,7 +41,7 @@ import Testing
             command: ["client"],
             flags: [
                 "--server", "--identity", "--registry", "--update", "--tls-ca", "--insecure", "--join-timeout",
-                "--idle-timeout", "--max-epsilon", "--colluders", "--allow-no-dp", "--ledger", "--json",
+                "--idle-timeout", "--max-epsilon", "--colluding-clients", "--allow-no-dp", "--ledger", "--json",
             ],
             teaching: ["Take part in the rounds of a `serve` process", "secagg-tool client --server 10.0.0.5:7443"],
             absent: hooks),
