@@ -78,16 +78,17 @@ import Testing
         for old in ["--steps", "--l2-clip", "--dropout-rate"] { #expect(!text.contains(old), "README uses \(old)") }
     }
 
-    /// "Keys, a signed audit log, and proof of the privacy spent", as written, with `tool` set to the built tool.
-    @Test func theAuditLogBlockRunsVerbatim() throws {
-        let block = try #require(
-            try Self.shellBlocks().first { $0.contains { $0.contains("$tool keygen") } }, "no keygen block")
-        let directory = try CLIRunner.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let script = "set -e\ntool='\(CLIRunner.toolURL.path)'\n" + block.joined(separator: "\n") + "\n"
+    /// Runs `lines` with bash in `directory` (`tool` set to the built tool, `Scripts/` linked in), at most
+    /// `seconds`; returns the exit status and the combined output.
+    static func runVerbatim(_ lines: [String], in directory: URL, seconds: Int = 300) throws -> (Int32, String) {
+        let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts")
+        try? FileManager.default.createSymbolicLink(
+            at: directory.appendingPathComponent("Scripts"), withDestinationURL: scripts)
+        let script = "set -e\ntool='\(CLIRunner.toolURL.path)'\n" + lines.joined(separator: "\n") + "\n"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["\(seconds)", "/bin/bash", "-c", script]
         process.currentDirectoryURL = directory
         let log = directory.appendingPathComponent("block.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -97,8 +98,31 @@ import Testing
         try process.run()
         process.waitUntilExit()
         try handle.close()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "README block failed:\n\(output)")
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
+    /// "The same rounds between processes (gRPC, TLS)", as written (after the keygen line it relies on): the
+    /// clients start right after the server, retry until it listens, and all finish.
+    @Test func theNetworkedBlockRunsVerbatim() throws {
+        let blocks = try Self.shellBlocks()
+        let keygen = try #require(
+            blocks.flatMap { $0 }.first { $0.hasPrefix("$tool keygen") }, "no keygen line")
+        let block = try #require(blocks.first { $0.contains { $0.contains("$tool serve") } }, "no serve block")
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (status, output) = try Self.runVerbatim([keygen] + block, in: directory)
+        #expect(status == 0, "README block failed:\n\(output)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("average.safetensors").path))
+    }
+
+    /// "Keys, a signed audit log, and proof of the privacy spent", as written, with `tool` set to the built tool.
+    @Test func theAuditLogBlockRunsVerbatim() throws {
+        let block = try #require(
+            try Self.shellBlocks().first { $0.contains { $0.contains("$tool keygen") } }, "no keygen block")
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (status, output) = try Self.runVerbatim(block, in: directory)
+        #expect(status == 0, "README block failed:\n\(output)")
         for file in ["keys/registry.json", "run.ledger", "audit.db", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file) missing")
         }
