@@ -125,4 +125,33 @@ struct CoordinatorDropRuleTests {
             }
         }
     }
+
+    /// A joined client's round message while no round collects anything is outside its phase.
+    @Test func aRoundMessageBetweenRoundsIsRefusedWithFailedPrecondition() async throws {
+        let cohort = try InMemoryCohort(clients: 3)
+        let coordinator = cohort.coordinator(InMemoryCohort.configuration(expected: 3))
+        var session = try await RawSession.open(coordinator, peer: "ipv4:10.0.0.1:1")
+        #expect(try await session.handshake(cohort.participant(1), on: coordinator)?.isWelcome == true)
+        var advertisement = Secagg_V1_AdvertiseKeysMessage()
+        advertisement.version = 1
+        advertisement.round = 1
+        advertisement.sender = 1
+        await coordinator.receive(session.token, ClientDriver.envelope(.advertiseKeys(advertisement)))
+        let status = await session.end().status
+        #expect(status?.code == .failedPrecondition)
+        #expect(status?.message.contains("outside its phase") == true, "\(String(describing: status))")
+        #expect(await coordinator.members.isEmpty)
+    }
+
+    /// The transport reports a joined client's message over the size limit: the client is closed with
+    /// RESOURCE_EXHAUSTED and leaves the run.
+    @Test func anOversizedMessageClosesTheClientWithResourceExhausted() async throws {
+        let cohort = try InMemoryCohort(clients: 3)
+        let coordinator = cohort.coordinator(InMemoryCohort.configuration(expected: 3))
+        var session = try await RawSession.open(coordinator, peer: "ipv4:10.0.0.1:1")
+        #expect(try await session.handshake(cohort.participant(1), on: coordinator)?.isWelcome == true)
+        await coordinator.oversizedMessage(session.token)
+        #expect(await session.end().status?.code == .resourceExhausted)
+        #expect(await coordinator.members.isEmpty)
+    }
 }

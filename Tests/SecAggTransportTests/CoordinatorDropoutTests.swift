@@ -9,27 +9,28 @@ import Testing
 /// dropout; the round completes with the others and reports it.
 @Suite(.timeLimit(.minutes(1)))
 struct CoordinatorDropoutTests {
-    /// Client 2 of 5 leaves after ShareKeys. Silent, it is dropped with DEADLINE_EXCEEDED at the masked-input
-    /// deadline; disconnected, it simply stops counting. Either way the round completes over the other four,
-    /// whose clipped average it recovers, and reports client 2 in `dropped_ids`.
+    /// Client 2 of 5 leaves after ShareKeys in round 1. Silent, it is dropped with DEADLINE_EXCEEDED at the
+    /// masked-input deadline; disconnected, it simply stops counting. Either way round 1 completes over the other
+    /// four and reports client 2 in `dropped_ids`, and round 2 runs over whoever is still connected: those four.
     @Test(arguments: [InMemoryClient.Leave.staySilent, .disconnect])
     func aClientThatLeavesAfterShareKeysIsDroppedAndTheRoundCompletes(leave: InMemoryClient.Leave) async throws {
         let cohort = try InMemoryCohort(clients: 5)
-        let settings = InMemoryCohort.settings(dropout: 0.2)
+        let settings = InMemoryCohort.settings(rounds: 2, dropout: 0.2)
         let clients = cohort.ids.map { id in
             id == 2
                 ? InMemoryClient(cohort.participant(id, exitAfter: .shareKeys), leave: leave)
                 : InMemoryClient(cohort.participant(id))
         }
         let run = await ServedRun.run(
-            cohort, settings: settings, configuration: InMemoryCohort.configuration(expected: 5), clients: clients)
+            cohort, settings: settings, configuration: InMemoryCohort.configuration(expected: 5, phaseTimeout: .seconds(2)),
+            clients: clients)
         let outcome = try run.served()
 
-        let round = try #require(outcome.rounds.first)
         let survivors: [UInt32] = [1, 3, 4, 5]
-        #expect(round.clients == 5)
-        #expect(round.survivorIDs == survivors)
-        #expect(round.droppedIDs == [2])
+        #expect(outcome.rounds.map(\.clients) == [5, 4])
+        #expect(outcome.rounds.map(\.survivorIDs) == [survivors, survivors])
+        #expect(outcome.rounds.map(\.droppedIDs) == [[2], []])
+        let round = try #require(outcome.rounds.last)
         let average = try #require(outcome.lastAverage).doubles
         let worst = InMemoryCohort.worstError(average, cohort.clippedAverage(of: survivors, clip: settings.clip), bound: round.errorBound)
         #expect(worst <= 1, "recovered average off by \(worst)× the allowed error")
@@ -50,8 +51,8 @@ struct CoordinatorDropoutTests {
         for id in survivors {
             let record = try #require(run.records[id])
             #expect(record.closedNormally, "client \(id) ended with \(String(describing: record.end))")
-            #expect(record.outcomes.map(\.survivors) == [survivors])
-            #expect(record.outcomes.map(\.outputHash) == [round.outputHash])
+            #expect(record.outcomes.map(\.survivors) == [survivors, survivors])
+            #expect(record.outcomes.map(\.outputHash) == outcome.rounds.map(\.outputHash))
         }
     }
 }
