@@ -191,7 +191,8 @@ struct Serve: AsyncParsableCommand {
             for r in outcome.rounds {
                 print(
                     "round \(r.round): \(r.survivors)/\(r.clients) survivors \(r.survivorIDs), epsilon "
-                        + String(format: "%.4f", r.epsilon) + ", error bound " + String(format: "%.3e", r.errorBound))
+                        + String(format: "%.4f", r.epsilon) + ", error bound " + String(format: "%.3e", r.errorBound)
+                        + (r.examplesTotal.map { ", weighted by \($0) examples (counts clamped to [1, --max-weight])" } ?? ""))
             }
             if let out = files.out { print("averaged update written to \(out)") }
         }

@@ -179,6 +179,11 @@ extension RunOutput where Round == RoundReport {
                     + pad("\(r.bits)", 6) + pad(format(r.epsilon), 11) + pad(format(r.maxAbsError), 13)
                     + pad(format(r.noiseStddev), 13) + format(r.errorBound))
         }
+        for r in rounds {
+            if let total = r.examplesTotal {
+                lines.append("round \(r.round): weighted by \(total) examples in total (counts clamped to [1, --max-weight])")
+            }
+        }
         lines.append("epsilon spent: \(format(epsilon)) at delta \(delta)")
         lines.append(
             "max|err| is measured against the true average of the survivors' clipped updates; it is the DP noise "

@@ -76,6 +76,8 @@ import Testing
         var simulation = try FederatedSimulation(
             settings: settings, model: .init(repeating: 0, count: layout.parameterCount), source: source, ledger: nil)
         let report = try #require(try simulation.run().first)
+        let counts = try report.survivorIDs.map { min(max(try source.update(for: $0).exampleCount, 1), 300) }
+        #expect(report.examplesTotal == counts.reduce(0, +))
         let oracle = try Self.plainAverage(
             of: report.survivorIDs, source: source, clip: settings.clip, weighted: true, maxWeight: 300)
         let unweighted = try Self.plainAverage(of: report.survivorIDs, source: source, clip: settings.clip)

@@ -50,9 +50,11 @@ struct InMemoryCohort {
     func participant(_ id: UInt32, identity: Ed25519.SecretKey? = nil, exitAfter: Phase? = nil) -> ClientParticipant {
         var policy = ClientPolicy()
         policy.allowNoDP = true
-        return ClientParticipant(
+        var participant = ClientParticipant(
             identity: identity ?? identities[id] ?? stranger, id: id, registry: registry,
-            update: .float(updates[id] ?? []), layoutHash: layout.layoutHash, policy: policy, exitAfter: exitAfter)
+            update: .float(updates[id] ?? []), layoutHash: layout.layoutHash, policy: policy)
+        participant.exitAfter = exitAfter  // a test hook (package access)
+        return participant
     }
 
     /// `--no-dp --clip 1` rounds over 64-value blocks; `minSurvivors` nil: max(t, n − ⌈dropout · n⌉).

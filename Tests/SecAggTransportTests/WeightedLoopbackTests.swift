@@ -28,6 +28,8 @@ struct WeightedLoopbackTests {
         let survivors = [1, 2, 4]
         let counts = survivors.map { Double(fixture.updates.exampleCount(client: $0)) }
         #expect(Set(counts).count > 1, "the fixture's counts must differ, or weighting is not tested")
+        // The summary reports the only thing the server learns of the counts: their clamped total.
+        #expect(round["examples_total"] as? Int == Int(counts.map { min(max($0, 1), 1000) }.reduce(0, +)))
         let expected = try FedAvg.weightedMean(
             survivors.map { fixture.updates.delta(client: $0) }, rawWeights: counts, maxWeight: 1000)
         let unweighted = fixture.plainAverage(of: survivors)

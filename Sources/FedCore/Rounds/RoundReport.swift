@@ -33,6 +33,9 @@ public struct RoundReport: Sendable, Codable, Equatable {
     public var noiseNorm: Double = 0
     /// ``noiseNorm`` / clip: above 1 the average is mostly noise (the average of clipped updates has norm ≤ clip).
     public var noiseToSignal: Double = 0
+    /// Weighted rounds: Σ of the survivors' example counts, each clamped to [1, --max-weight] (the divisor is
+    /// this over --max-weight); absent from JSON for unweighted rounds.
+    public var examplesTotal: Int?
 
     enum CodingKeys: String, CodingKey {
         case round, clients, survivors, degree, threshold, bits, scale, epsilon
@@ -47,6 +50,7 @@ public struct RoundReport: Sendable, Codable, Equatable {
         case outputHash = "output_hash"
         case noiseNorm = "noise_norm"
         case noiseToSignal = "noise_to_signal"
+        case examplesTotal = "examples_total"
     }
 }
 
@@ -71,6 +75,7 @@ extension RoundReport {
             bits: c.plan.encoding.bits, scale: c.plan.encoding.scale, noiseMultiplier: c.noiseMultiplier,
             epsilonRound: c.epsilonRound, epsilon: c.epsilon, errorBound: c.errorBound, maxAbsError: maxAbsError,
             rmsError: rmsError, noiseStddev: c.noiseStddev, outputHash: c.outputHash,
-            noiseNorm: c.noiseToSignal.noiseNorm, noiseToSignal: c.noiseToSignal.ratio)
+            noiseNorm: c.noiseToSignal.noiseNorm, noiseToSignal: c.noiseToSignal.ratio,
+            examplesTotal: c.examplesTotal)
     }
 }

@@ -58,12 +58,16 @@ public struct ServedRound: Sendable, Codable, Equatable {
     public var noiseNorm: Double = 0
     /// ``noiseNorm`` / clip: above 1 the average is mostly noise.
     public var noiseToSignal: Double = 0
+    /// Weighted rounds: Σ of the survivors' example counts, each clamped to [1, --max-weight] (the divisor is
+    /// this over --max-weight); absent from JSON for unweighted rounds.
+    public var examplesTotal: Int?
 
     enum CodingKeys: String, CodingKey {
         case round, clients, survivors, degree, threshold, bits, scale, epsilon
         case noiseStddev = "noise_stddev"
         case noiseNorm = "noise_norm"
         case noiseToSignal = "noise_to_signal"
+        case examplesTotal = "examples_total"
         case survivorIDs = "survivor_ids"
         case droppedIDs = "dropped_ids"
         case minSurvivors = "min_survivors"
@@ -92,6 +96,7 @@ extension ServedRound {
             minSurvivors: c.plan.minSurvivors, bits: c.plan.encoding.bits, scale: c.plan.encoding.scale,
             noiseMultiplier: c.noiseMultiplier, epsilonRound: c.epsilonRound, epsilon: c.epsilon,
             errorBound: c.errorBound, outputHash: c.outputHash, noiseStddev: c.noiseStddev,
-            noiseNorm: c.noiseToSignal.noiseNorm, noiseToSignal: c.noiseToSignal.ratio)
+            noiseNorm: c.noiseToSignal.noiseNorm, noiseToSignal: c.noiseToSignal.ratio,
+            examplesTotal: c.examplesTotal)
     }
 }

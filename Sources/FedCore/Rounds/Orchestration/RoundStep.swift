@@ -31,6 +31,11 @@ public struct RoundCompletion: Sendable {
     public let outputHash: String
     /// The recovered average (model units, layout order) in the model's precision.
     public let average: FlatParameters
+    /// A weighted round's Σ c over the survivors (each example count clamped to [1, W]): the only thing the
+    /// server learns of the counts. Nil for an unweighted round.
+    public var examplesTotal: Int? {
+        plan.weights.map { Int((divisor * Double($0.maxWeight)).rounded()) }
+    }
     /// Cohort members that are not in the sum (sorted).
     public var dropped: [UInt32] { plan.cohort.filter { !survivors.contains($0) } }
     /// Expected stddev of the DP noise per coordinate of the average (model units; 0 without DP).
