@@ -1,6 +1,7 @@
 import ArgumentParser
 import FedCore
 import Foundation
+import Synchronization
 import SecAggTransport
 
 /// `secagg-tool serve`: the aggregation server of real rounds over gRPC.
@@ -152,6 +153,14 @@ struct Serve: AsyncParsableCommand {
 
         let tls = tlsCert.flatMap { cert in tlsKey.map { AggregationServer.TLS(certificate: cert, privateKey: $0) } }
         let portFile = self.portFile
+        // Rounds completed so far, for the one JSON object of a run that fails later.
+        let completed = Mutex<[ServedRound]>([])
+        let json = self.json
+        func partial(_ failure: ToolFailure) -> ToolFailure {
+            let rounds = completed.withLock { $0 }
+            return PartialRunFailure.report(
+                failure, json: json, rounds: rounds, epsilon: rounds.last?.epsilon ?? 0, delta: settings.delta)
+        }
         let outcome: ServeOutcome
         do {
             outcome = try await AggregationServer.run(
@@ -162,16 +171,17 @@ struct Serve: AsyncParsableCommand {
                     if let portFile { try? Data("\(bound)\n".utf8).write(to: URL(fileURLWithPath: portFile)) }
                 },
                 onRound: { r in
+                    completed.withLock { $0.append(r) }
                     printError(
                         "round \(r.round): \(r.survivors)/\(r.clients) survivors, epsilon "
                             + String(format: "%.4f", r.epsilon))
                 },
                 log: { printError($0) })
         } catch let error as SimulationError {
-            throw ToolFailure(exitCode: error.exitCode, message: error.description)
+            throw partial(ToolFailure(exitCode: error.exitCode, message: error.description))
         } catch let error as TransportError {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
-            throw ToolFailure.failed(error.description)
+            throw partial(ToolFailure.failed(error.description))
         }
         try ModelFiles.writeOutputs(
             files, layout: layout, modelMetadata: modelMetadata, lastAverage: outcome.lastAverage,

@@ -97,15 +97,21 @@ struct Simulate: AsyncParsableCommand {
 
         var simulation: FederatedSimulation
         var reports: [RoundReport] = []
+        var completed: [RoundReport] = []
         let progress = ProgressBar(enabled: true)
         do {
             // `consume`: the simulation must hold the only reference, or its first update copies the model.
             simulation = try FederatedSimulation(
                 settings: settings, parameters: consume parameters, source: source, ledger: ledger, audit: audit)
-            reports = try simulation.run { event in progress.handle(event) }
+            reports = try simulation.run { event in
+                if case .roundFinished(let r) = event { completed.append(r) }
+                progress.handle(event)
+            }
         } catch {
             progress.finish()
-            throw ToolFailure(exitCode: error.exitCode, message: error.description)
+            throw PartialRunFailure.report(
+                ToolFailure(exitCode: error.exitCode, message: error.description), json: json, rounds: completed,
+                epsilon: completed.last?.epsilon ?? 0, delta: settings.delta)
         }
         progress.finish()
 

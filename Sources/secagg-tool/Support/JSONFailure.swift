@@ -24,3 +24,34 @@ struct JSONFailure: Encodable {
         try? JSONOutput.print(JSONFailure(error: message, exitCode: exitCode))
     }
 }
+
+/// The one JSON object of a run (`simulate`, `serve`) that failed after some rounds completed: the failure and
+/// what those rounds did (the same `rounds[]` entries as a successful run), so a script still learns what was
+/// released and charged before the failure.
+struct PartialRunFailure<Round: Encodable>: Encodable {
+    let error: String
+    let exitCode: Int32
+    /// The rounds that completed before the failure.
+    let rounds: [Round]
+    /// Cumulative ε after the last completed round.
+    let epsilon: Double
+    let delta: Double
+
+    enum CodingKeys: String, CodingKey {
+        case error, rounds, epsilon, delta
+        case exitCode = "exit_code"
+    }
+
+    /// Prints the object (with `--json`, when some rounds completed) and returns the failure to throw; the
+    /// generic ``JSONFailure`` object is then not printed.
+    static func report(
+        _ failure: ToolFailure, json: Bool, rounds: [Round], epsilon: Double, delta: Double
+    ) -> ToolFailure {
+        if json, !rounds.isEmpty {
+            try? JSONOutput.print(
+                PartialRunFailure(
+                    error: failure.message, exitCode: failure.exitCode, rounds: rounds, epsilon: epsilon, delta: delta))
+        }
+        return failure
+    }
+}
