@@ -36,6 +36,9 @@ struct AuditReportCommand: AsyncParsableCommand {
     @Option(help: "Write the report to this file and print its path instead of the report.")
     var out: String?
 
+    @Flag(help: "Overwrite an existing --out file (without it an existing file is refused).")
+    var force = false
+
     func validate() throws {
         if json, let format, format != .json {
             throw ValidationError("--json conflicts with --format \(format.rawValue)")
@@ -55,6 +58,7 @@ struct AuditReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let out { try OutputFile.refuseExisting(out, flag: "--out", force: force) }
         let serverKey = try registry.map { path throws(ToolFailure) in try AuditRegistryKey.serverKey(path) }
         let url = URL(fileURLWithPath: file)
         let text: String

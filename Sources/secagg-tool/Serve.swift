@@ -111,6 +111,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try files.checkOutputs()
         let (host, port) = try NetworkSupport.hostPort(listen, option: "--listen")
         let registry = try NetworkSupport.loadRegistry(self.registry)
         let (keyFile, secret) = try NetworkSupport.loadIdentity(identity, passphraseEnv: passphraseEnv)

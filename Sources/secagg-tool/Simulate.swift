@@ -60,6 +60,7 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try files.checkOutputs()
         // The model in its storage precision (Float for F32/F16/BF16 models), read without a Double copy; the
         // file is reopened only if --model-out needs its other tensors.
         let (parameters, layout, modelMetadata) = try ModelFiles.loadParameters(files.model)

@@ -68,7 +68,7 @@ import Testing
           secagg-tool audit report run/audit.sqlite --out report.html
           secagg-tool audit report run/audit.sqlite --json
 
-        USAGE: secagg-tool audit report <file> [--format <format>] [--json] [--registry <registry>] [--out <out>]
+        USAGE: secagg-tool audit report <file> [--format <format>] [--json] [--registry <registry>] [--out <out>] [--force]
 
         ARGUMENTS:
           <file>                  Audit log file (SQLite).
@@ -79,6 +79,7 @@ import Testing
           --json                  Same as --format json.
           --registry <registry>   registry.json whose server key must have signed the log.
           --out <out>             Write the report to this file and print its path instead of the report.
+          --force                 Overwrite an existing --out file (without it an existing file is refused).
           --version               Show the version.
           -h, --help              Show help information.
 

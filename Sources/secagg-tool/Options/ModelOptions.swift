@@ -10,4 +10,19 @@ struct ModelOptions: ParsableArguments {
 
     @Option(name: .customLong("model-out"), help: "Write the updated global model here (safetensors).")
     var modelOut: String?
+
+    @Flag(help: "Overwrite existing --out / --model-out files (without it an existing file is refused before the run).")
+    var force = false
+
+    /// The one overwrite policy of every command: an existing output file is refused before any work starts,
+    /// unless `--force`.
+    func checkOutputs() throws {
+        for (flag, path) in [("--out", out), ("--model-out", modelOut)] {
+            guard let path else { continue }
+            try OutputFile.refuseExisting(path, flag: flag, force: force)
+        }
+        if let out, let modelOut, out == modelOut {
+            throw ToolFailure.badInput("--out and --model-out are the same file (\(out)); give two paths")
+        }
+    }
 }
