@@ -14,11 +14,14 @@ struct ClientContext: Sendable {
     let colluders: Int
     /// Fewest survivors the round announced (the DP noise was sized for it); the survivor list must reach it.
     let minimumSurvivors: Int
+    /// Counts the valid signatures on the survivor list (phase 4).
+    let quorumVerifier: any QuorumVerifier
 
     init(
         configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, colluders: Int,
-        minimumSurvivors: Int
+        minimumSurvivors: Int, quorumVerifier: any QuorumVerifier = DirectQuorumVerifier()
     ) {
+        self.quorumVerifier = quorumVerifier
         self.configuration = configuration
         self.id = id
         self.identity = identity

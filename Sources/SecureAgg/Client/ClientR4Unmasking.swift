@@ -24,12 +24,8 @@ struct ClientR4Unmasking: Sendable {
         }
         let quorum = context.quorum
         let signed = ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors)
-        var signers = Set<UInt32>()
-        for entry in request.signatures {
-            guard survivorSet.contains(entry.signer), let key = config.registry[entry.signer] else { continue }
-            if key.isValidSignature(entry.signature, for: signed) { signers.insert(entry.signer) }
-            if signers.count >= quorum { break }  // the quorum on this list suffices
-        }
+        let signers = context.quorumVerifier.validSigners(
+            request.signatures, eligible: survivorSet, registry: config.registry, message: signed, needed: quorum)
         guard signers.count >= quorum else { throw .tooFewSignatures(valid: signers.count, required: quorum) }
         var droppedSet = Set<UInt32>()
         for d in request.dropped {

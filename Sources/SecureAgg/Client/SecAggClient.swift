@@ -49,13 +49,16 @@ public struct SecAggClient: Sendable {
     ///     ⌊(k + c)/2⌋ + 1 and above c, and unmasking needs ⌊(n + c)/2⌋ + 1 signatures on one survivor list.
     ///   - minimumSurvivors: the round's announced minimum survivors (the noise was sized for it); the client
     ///     signs no survivor list shorter than it. Nil: the threshold.
+    ///   - quorumVerifier: counts the valid signatures on the survivor list; ``DirectQuorumVerifier`` (every
+    ///     signature verified) unless the caller is an in-process simulation sharing one (``QuorumVerifier``).
     /// - Throws: ``SecureAggError/belowSecurityFloor(threshold:required:degree:colluders:)``;
     ///   ``SecureAggError/unknownClient(_:)`` if `id` is not in the cohort;
     ///   ``SecureAggError/invalidParameter(_:)`` if `identity` is not the registry's key for `id` or
     ///   `minimumSurvivors` exceeds the cohort.
     public init(
         configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, colluders: Int = 0,
-        minimumSurvivors: Int? = nil, using rng: inout some SecureRandom
+        minimumSurvivors: Int? = nil, quorumVerifier: any QuorumVerifier = DirectQuorumVerifier(),
+        using rng: inout some SecureRandom
     ) throws(SecureAggError) {
         guard configuration.contains(id), let registered = configuration.registry[id] else { throw .unknownClient(id) }
         guard registered == identity.publicKey else { throw .invalidParameter("identity key does not match registry") }
@@ -67,7 +70,7 @@ public struct SecAggClient: Sendable {
         self.id = id
         let context = ClientContext(
             configuration: configuration, id: id, identity: identity, colluders: colluders,
-            minimumSurvivors: minimumSurvivors)
+            minimumSurvivors: minimumSurvivors, quorumVerifier: quorumVerifier)
         state = .r0AdvertiseKeys(ClientR0AdvertiseKeys(context: context, using: &rng))
     }
 

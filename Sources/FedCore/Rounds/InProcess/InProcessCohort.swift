@@ -20,6 +20,8 @@ struct InProcessCohort {
     let workers: Int
     /// Keys, shares and the dropout draw (seeded with `--seed`; not secure then).
     private let rng: ChaChaRandom
+    /// Every simulated client checks the quorum through it: each signature is verified once per run.
+    private let quorumVerifier = SharedQuorumVerifier()
     private var round: SimulatedRound?
     /// Summed over clients: time reading updates, encoding them (reads excluded) and masking them.
     private(set) var readTime = Duration.zero
@@ -105,7 +107,7 @@ struct InProcessCohort {
             do {
                 let client = try SecAggClient(
                     configuration: configuration, id: id, identity: identity, colluders: settings.colludingClients,
-                    minimumSurvivors: announcement.minSurvivors, using: &keys)
+                    minimumSurvivors: announcement.minSurvivors, quorumVerifier: quorumVerifier, using: &keys)
                 clients[id] = SimulatedClient(
                     protocolState: client, keys: keys, encoding: rng.fork(label: "client \(id) encoding round \(number)"))
             } catch { throw .roundFailed(round: number, error) }

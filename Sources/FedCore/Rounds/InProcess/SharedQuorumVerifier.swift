@@ -1,0 +1,39 @@
+import SecureAgg
+import Sodium
+import Synchronization
+
+/// One ``QuorumVerifier`` for all the simulated clients of an in-process run: every client checks the same
+/// ≈ n/2 signatures on the same survivor list, so each (list, signer, signature) is verified once and the
+/// result remembered, which turns the round's O(n²) signature verifications into O(n). Sound only because the
+/// simulated clients share this process (a networked client always verifies itself). Safe from several
+/// worker threads.
+final class SharedQuorumVerifier: QuorumVerifier {
+    /// BLAKE2b-256 of the signed list → signer → (signature, valid).
+    private let verified = Mutex<[[UInt8]: [UInt32: (signature: [UInt8], valid: Bool)]]>([:])
+
+    func validSigners(
+        _ entries: [SurvivorSignature], eligible: Set<UInt32>, registry: [UInt32: Ed25519.PublicKey],
+        message: [UInt8], needed: Int
+    ) -> Set<UInt32> {
+        let list = Blake2b.hash(message, outputByteCount: 32)
+        let known = verified.withLock { $0[list] ?? [:] }
+        var signers = Set<UInt32>()
+        var learned: [UInt32: (signature: [UInt8], valid: Bool)] = [:]
+        for entry in entries {
+            guard eligible.contains(entry.signer), let key = registry[entry.signer] else { continue }
+            let valid: Bool
+            if let seen = known[entry.signer], seen.signature == entry.signature {
+                valid = seen.valid
+            } else {
+                valid = key.isValidSignature(entry.signature, for: message)
+                learned[entry.signer] = (entry.signature, valid)
+            }
+            if valid { signers.insert(entry.signer) }
+            if signers.count >= needed { break }
+        }
+        if !learned.isEmpty {
+            verified.withLock { cache in cache[list, default: [:]].merge(learned) { _, new in new } }
+        }
+        return signers
+    }
+}
