@@ -101,6 +101,20 @@ import Testing
         return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
+    /// "The tool", as written, except its first two lines (`swift build -c release` and `tool=…`): `tool` is the
+    /// tool under test, already built.
+    @Test func theToolBlockRunsVerbatim() throws {
+        let block = try #require(
+            try Self.shellBlocks().first { $0.contains { $0.contains("$tool params") } }, "no tool block")
+        let commands = block.filter { !$0.hasPrefix("swift build") && !$0.hasPrefix("tool=") }
+        #expect(commands.count == block.count - 2, "the tool block no longer starts with the build and tool= lines")
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (status, output) = try Self.runVerbatim(commands, in: directory)
+        #expect(status == 0, "README block failed:\n\(output)")
+        #expect(output.contains("\"epsilon\""), "no JSON result in:\n\(output)")
+    }
+
     /// "The same rounds between processes (gRPC, TLS)", as written (after the keygen line it relies on): the
     /// clients start right after the server, retry until it listens, and all finish.
     @Test func theNetworkedBlockRunsVerbatim() throws {
