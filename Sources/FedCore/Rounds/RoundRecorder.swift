@@ -78,10 +78,16 @@ public struct RoundRecorder {
     /// Opens `plan`'s round: refuses it before anything starts if it could push the total past the budget or
     /// its cohort is too small, then writes `round_planned`.
     public mutating func open(_ plan: RoundPlan, noiseMultiplier z: Double?) throws(SimulationError) -> OpenRound {
-        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
         guard plan.cohort.count >= 2 else {
+            _ = try RoundBudget.check(plan, after: spend, settings: settings)
             throw .tooFewSurvivors(round: plan.round, survivors: plan.cohort.count, required: plan.minSurvivors)
         }
+        return try planned(plan, noiseMultiplier: z)
+    }
+
+    /// The budget check, then `round_planned` in the audit log: the start of every round, run or skipped.
+    private mutating func planned(_ plan: RoundPlan, noiseMultiplier z: Double?) throws(SimulationError) -> OpenRound {
+        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
         try audit?.appendEvent(
             .roundPlanned(
                 RoundPlanned(
@@ -151,14 +157,7 @@ public struct RoundRecorder {
     /// whatever its sample: charging it keeps the accounting a proof), then `round_failed` with `reason`. Refused
     /// like any round when the charge would exceed the budget.
     public mutating func skip(_ plan: RoundPlan, noiseMultiplier z: Double?, reason: SimulationError) throws(SimulationError) {
-        let budget = try RoundBudget.check(plan, after: spend, settings: settings)
-        try audit?.appendEvent(
-            .roundPlanned(
-                RoundPlanned(
-                    plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
-                    colludingClients: settings.colludingClients)))
-        if audit != nil { plannedRounds += 1 }
-        var round = OpenRound(plan: plan, noiseMultiplier: z, budget: budget)
+        var round = try planned(plan, noiseMultiplier: z)
         if plan.privacy != nil { try charge(&round) }
         let recorded = fail(round, error: reason)
         if case .output = recorded { throw recorded }
