@@ -1,0 +1,209 @@
+/// The table path of ``PoissonSampler``: exact rejection sampling of Poisson(λ), λ = N/D, from a piecewise-constant
+/// envelope with integer bucket weights, an exact alias table and acceptance coins almost always decided by 32
+/// random bits — the shape of ``GaussianTable``. Expected cost O(1) per sample, independent of λ. Exactness
+/// argument: Docs/samplers.md.
+///
+/// With m = ⌊λ⌋ (a mode) and h(k) = P(k)/P(m) ≤ 1, a product of rational factors (λ/k above m, k/λ below):
+/// - right buckets [a, a + w) with a = m + b·w (b < B_R), left buckets (a − w, a] with a = m − 1 − b·w (b < B_L),
+///   w = max(1, ⌊√m / widthDivisor⌋); the buckets reach Δ = ⌈cover·√λ⌉ + cover past m on each side (or 0); beyond
+///   them a right tail k ≥ T = m + B_R·w and a left tail k ≤ L′ = m − 1 − B_L·w (when L′ ≥ 0).
+/// - bucket weights W_b ≥ C·h(a) (C a scale), tail weights W ≥ C·h(T)/(w·(1 − ρ)) with the tail's geometric ratio ρ;
+///   a reject entry takes the rest of 2^32. The top 32 bits of a word pick the entry (P = W/2^32).
+/// - in a bucket: k = a ± j, j uniform in [0, w); accepted with κ_b · e^{−E(j)} · s(j), where κ_b = C·h(a)/W_b
+///   (decided by the word's low 32 bits against thresholds, exact otherwise), e^{−E(j)} an exact Bernoulli with a
+///   rational exponent that dominates h(k)/h(a), and s(j) = (h(k)/h(a))·e^{E(j)} ≤ 1 (decided by 32 more bits
+///   against a per-bucket lower bound, exact otherwise).
+/// - in a tail: a geometric offset x with rational ratio ρ and an exact acceptance (rare: ~2^-32 of the draws).
+/// Every accepted k then has probability C·h(k)/(2^32·w), ∝ λ^k/k!.
+struct PoissonTable: Sendable, Equatable {
+    let numerator: UInt64
+    let denominator: UInt64
+    let mode: UInt64
+    let width: UInt64
+    let rightCount: Int
+    let leftCount: Int
+    /// T: the first value of the right tail.
+    let tailStart: UInt64
+    /// L′: the first value of the left tail, or nil when the left buckets reach 0.
+    let leftTailStart: UInt64?
+    let scale: UInt64
+    /// W for the right buckets, the left buckets, the right tail and the left tail (0 when there is none).
+    let weights: [UInt64]
+    /// Per bucket: κ thresholds t_lo = ⌊κ_lo·2^32⌋ (saturated) and t_hi = ⌈κ_hi·2^32⌉ (may be 2^32).
+    let acceptBelow: [UInt32]
+    let rejectFrom: [UInt64]
+    /// Per bucket (w > 1): ⌊s_lo·2^32⌋ for a lower bound s_lo ≤ s(j) over the bucket.
+    let shapeBelow: [UInt64]
+    let alias: AliasTable32
+
+    /// Largest value returned (proposals beyond it are rejected; their Poisson mass is below e^{−2^61}).
+    static let maximumValue: UInt64 = 1 << 62
+
+    /// - Parameters: λ = `n`/`d` in lowest terms, `n` > 0; `cover`, `widthDivisor`: see the type (tests lower
+    ///   `cover` to exercise the tails and `widthDivisor` to get wide buckets at small λ); `slowCoins`: every κ
+    ///   and shape coin takes its exact path (tests).
+    /// - Throws: ``SamplerError/parameterOutOfRange`` when λ > 2^40 or D·(T + 1) ≥ 2^63.
+    init(
+        numerator n: UInt64, denominator d: UInt64, cover: UInt64 = 12, widthDivisor: UInt64 = 256,
+        slowCoins: Bool = false
+    ) throws(SamplerError) {
+        let m = n / d
+        guard n > 0, d > 0, m <= 1 << 40 else { throw .parameterOutOfRange }
+        let w = max(1, integerSquareRoot(m) / widthDivisor)
+        let reach = ceilingSquareRoot(numerator: UInt128(cover * cover) * UInt128(n), denominator: UInt128(d)) + cover
+        let rightCount = (reach + w - 1) / w
+        let t = m + rightCount * w
+        let (dt, overflow) = d.multipliedReportingOverflow(by: t + 1)
+        guard !overflow, dt < 1 << 63, t < Self.maximumValue else { throw .parameterOutOfRange }
+        var leftCount = (reach + w - 1) / w
+        if leftCount * w >= m { leftCount = (m + w - 1) / w }
+        let leftTail: UInt64? = leftCount * w < m ? m - 1 - leftCount * w : nil
+        numerator = n
+        denominator = d
+        mode = m
+        width = w
+        self.rightCount = Int(rightCount)
+        self.leftCount = Int(leftCount)
+        tailStart = t
+        leftTailStart = leftTail
+
+        // h at every bucket anchor and far end, and at the tail starts (outward-rounded products).
+        let bounds = Self.anchorBounds(n: n, d: d, m: m, w: w, rightCount: Int(rightCount), leftCount: Int(leftCount))
+        let anchors = Array(bounds.rightAnchors.dropLast()) + Array(bounds.leftAnchors.prefix(Int(leftCount)))
+        let tails = (right: bounds.rightAnchors[Int(rightCount)], left: leftTail == nil ? nil : bounds.leftAnchors.last)
+        // Scale: the first guess makes Σ W_b ≈ 2^32·(1 − 2^-12); lowered by 1/64 until everything fits 2^32.
+        let budget = UInt128(1) << UInt128(AliasTable32.totalBits)
+        let sumQ64 = anchors.reduce(UInt128(0)) { $0 + $1.upper(times: 1, shiftedBy: 64) }
+        var c = min(((budget - (budget >> 12)) << 64) / (sumQ64 + 1), budget)
+        var w8: [UInt64]
+        while true {
+            w8 = anchors.map { UInt64(max(1, $0.upper(times: c))) }
+            let dT = UInt128(dt)
+            w8.append(UInt64(Self.tailWeight(tails.right, c: c, ratioNumerator: dT, ratioDenominator: dT - UInt128(n), w: w)))
+            if let left = tails.left, let l = leftTail {
+                let nn = UInt128(n)
+                w8.append(UInt64(Self.tailWeight(left, c: c, ratioNumerator: nn, ratioDenominator: nn - UInt128(l) * UInt128(d), w: w)))
+            } else {
+                w8.append(0)
+            }
+            if w8.reduce(UInt128(0), { $0 + UInt128($1) }) <= budget { break }
+            c -= c / 64 + 1
+        }
+        scale = UInt64(c)
+        weights = w8
+        // κ_b = C·h(a)/W_b ∈ [C·h_lo/W_b, C·h_hi/W_b].
+        var below: [UInt32] = []
+        var from: [UInt64] = []
+        for (k, anchor) in anchors.enumerated() {
+            let wk = UInt128(w8[k])
+            let lo = anchor.lower(times: c, shiftedBy: 32) / wk
+            let hiScaled = anchor.upper(times: c, shiftedBy: 32)
+            let hi = (hiScaled + wk - 1) / wk
+            below.append(slowCoins ? 0 : UInt32(min(lo, UInt128(UInt32.max))))
+            from.append(slowCoins ? 1 << 32 : UInt64(min(hi, budget)))
+        }
+        acceptBelow = below
+        rejectFrom = from
+        // s(j) is non-increasing in j (each factor ≤ 1), so s_lo bounds s at the bucket's far end:
+        // h_lo(far)/h_hi(a) · (1 + E + E²/2) ≤ h(far)/h(a) · e^E.
+        var shape: [UInt64] = []
+        let fars = bounds.rightFars + bounds.leftFars
+        for k in 0..<anchors.count where w > 1 {
+            let j = k < Int(rightCount) ? w - 1 : min(w - 1, m - 1 - UInt64(k - Int(rightCount)) * w)
+            if slowCoins || j == 0 {
+                shape.append(0)
+                continue
+            }
+            let ratio = Self.ratioLowerQ64(fars[k], over: anchors[k])
+            let (en, ed) = Self.shapeExponent(n: n, d: d, m: m, w: w, rightCount: Int(rightCount), bucket: k, offset: j)
+            let e = en >= ed ? UInt128(UInt64.max) : ed.dividingFullWidth((high: en >> 64, low: en << 64)).quotient
+            let poly = (UInt128(1) << 64) + e + ((e * e) >> 65)  // ≤ 2^64·(1 + E + E²/2), E ≤ 1
+            let s = ((ratio >> 2) * (poly >> 2)) >> 60  // Q64, rounded down
+            shape.append(UInt64(min(s, UInt128(1) << 64) >> 32))
+        }
+        shapeBelow = shape
+        let masses = w8.map { UInt128($0) }
+        alias = AliasTable32(masses: masses + [budget - masses.reduce(0, +)])
+    }
+
+    /// The within-bucket exponent E(j) = en/ed with e^{−E(j)} ≥ h(k)/h(a) for the bucket's k = a ± j:
+    /// right (a ≥ m): λ/(a+i) ≤ exp(−(a+i−λ)/(a+i)) ≤ exp(−(a+i−λ)/(a+w)), so
+    /// E = Σ_{i≤j} (a+i−λ)/(a+w) = j·(2(a+1)D − 2N + (j−1)D) / (2D(a+w));
+    /// left (a < m): (a−i)/λ ≤ exp((a−i)/λ − 1), so E = Σ_{i<j} (λ−a+i)/λ = j·(2(N − aD) + (j−1)D) / (2N).
+    @inline(__always)
+    static func shapeExponent(
+        n: UInt64, d: UInt64, m: UInt64, w: UInt64, rightCount: Int, bucket: Int, offset j: UInt64
+    ) -> (UInt128, UInt128) {
+        let dd = UInt128(d)
+        let jj = UInt128(j)
+        if bucket < rightCount {
+            let a = m &+ UInt64(bucket) &* w
+            let linear = 2 * UInt128(a + 1) * dd - 2 * UInt128(n)
+            return (jj * (linear + (jj - 1) * dd), 2 * dd * UInt128(a + w))
+        }
+        let a = m &- 1 &- UInt64(bucket - rightCount) &* w
+        let linear = 2 * (UInt128(n) - UInt128(a) * dd)
+        return (jj * (linear + (jj - 1) * dd), 2 * UInt128(n))
+    }
+
+    /// Outward-rounded bounds on h at every bucket anchor (right: a_0…a_{B_R}, the last being T; left:
+    /// a_0…a_{B_L−1}, plus L′ when the left tail exists) and at every bucket's far end (right: a + w − 1; left:
+    /// max(0, a − w + 1)). One ``ProductBound`` step per value of k between the two ends: O(Δ) work.
+    static func anchorBounds(n: UInt64, d: UInt64, m: UInt64, w: UInt64, rightCount: Int, leftCount: Int) -> (
+        rightAnchors: [ProductBound], rightFars: [ProductBound], leftAnchors: [ProductBound], leftFars: [ProductBound]
+    ) {
+        var rightAnchors = [ProductBound()]
+        var rightFars: [ProductBound] = []
+        var h = ProductBound()
+        var a = m
+        for _ in 0..<rightCount {
+            for i in 1...w {
+                if i == w { rightFars.append(h) }  // h(a + w − 1)
+                h.multiply(n, d * (a + i))  // h(k) = h(k − 1)·λ/k
+            }
+            a += w
+            rightAnchors.append(h)
+        }
+        var leftAnchors: [ProductBound] = []
+        var leftFars: [ProductBound] = []
+        guard m > 0, leftCount > 0 else { return (rightAnchors, rightFars, leftAnchors, leftFars) }
+        h = ProductBound()
+        h.multiply(d * m, n)  // h(m − 1) = m/λ
+        a = m - 1
+        var reachedZero = false
+        for _ in 0..<leftCount {
+            leftAnchors.append(h)
+            let far = min(w - 1, a)
+            for i in 0..<w {
+                if i == far { leftFars.append(h) }  // h(a − far)
+                if a - i == 0 {
+                    reachedZero = true
+                    break
+                }
+                h.multiply(d * (a - i), n)  // h(k − 1) = h(k)·k/λ
+            }
+            if reachedZero { break }
+            a -= w
+        }
+        if !reachedZero { leftAnchors.append(h) }  // h(L′)
+        return (rightAnchors, rightFars, leftAnchors, leftFars)
+    }
+
+    /// A tail weight ⌈C·h_hi·rN/(w·rD)⌉ ≥ C·h/(w·(1 − ρ)) with 1/(1 − ρ) = rN/rD (rN/rD ≤ 2^62), capped at 2^32 + 1
+    /// (the scale loop then lowers C).
+    static func tailWeight(_ h: ProductBound, c: UInt128, ratioNumerator rN: UInt128, ratioDenominator rD: UInt128, w: UInt64)
+        -> UInt128
+    {
+        let x = h.upper(times: c, shiftedBy: 32)  // ⌈C·h_hi·2^32⌉ < 2^66
+        let den = UInt128(w) * rD << 32
+        let (q, r) = den.dividingFullWidth(x.multipliedFullWidth(by: rN))
+        let up = r == 0 ? q : q + 1
+        return min(max(up, 1), (UInt128(1) << 32) + 1)
+    }
+
+    /// ⌊(h_lo(far) / h_hi(anchor))·2^64⌋.
+    static func ratioLowerQ64(_ far: ProductBound, over anchor: ProductBound) -> UInt128 {
+        let q = (UInt128(far.mantissa) << 64) / anchor.upperMantissa
+        return ProductBound.shift(q, by: far.exponent - anchor.exponent, roundingUp: false)
+    }
+}
