@@ -3,10 +3,11 @@ import Dispatch
 import Sodium
 
 /// The Skellam variances timed by ``skellamResults(repetitions:)``: (name, μ = numerator / denominator).
-/// "minilm" is the discrete-Gaussian variance the planner chose for a 10-client MiniLM round (σ ≈ 5327).
+/// "minilm" is the discrete-Gaussian variance the planner chose for a 10-client MiniLM round (σ ≈ 5327); 2^41 is
+/// the end of the supported range.
 let skellamCases: [(name: String, numerator: UInt64, denominator: UInt64)] = [
     ("1", 1, 1), ("100", 100, 1), ("1e4", 10_000, 1), ("1e6", 1_000_000, 1), ("2p20", 1 << 20, 1),
-    ("minilm", 1_859_534_548_496, 65_536), ("1e10", 10_000_000_000, 1),
+    ("minilm", 1_859_534_548_496, 65_536), ("1e10", 10_000_000_000, 1), ("2p41", 1 << 41, 1),
 ]
 
 /// Raw ChaCha20 keystream (libsodium, one key, 16 KiB at a time into a reused buffer, nothing else done with

@@ -67,7 +67,7 @@ struct PoissonTable: Sendable, Equatable {
         tailStart = t
         leftTailStart = leftTail
 
-        // h at every bucket anchor and far end, and at the tail starts (outward-rounded products).
+        // h at every bucket anchor and far end, and at the tail starts (certified estimates).
         let bounds = Self.anchorBounds(n: n, d: d, m: m, w: w, rightCount: Int(rightCount), leftCount: Int(leftCount))
         let anchors = Array(bounds.rightAnchors.dropLast()) + Array(bounds.leftAnchors.prefix(Int(leftCount)))
         let tails = (right: bounds.rightAnchors[Int(rightCount)], left: leftTail == nil ? nil : bounds.leftAnchors.last)
@@ -146,52 +146,53 @@ struct PoissonTable: Sendable, Equatable {
         return (jj * (linear + (jj - 1) * dd), 2 * UInt128(n))
     }
 
-    /// Outward-rounded bounds on h at every bucket anchor (right: a_0…a_{B_R}, the last being T; left:
-    /// a_0…a_{B_L−1}, plus L′ when the left tail exists) and at every bucket's far end (right: a + w − 1; left:
-    /// max(0, a − w + 1)). One ``ProductBound`` step per value of k between the two ends: O(Δ) work.
+    /// Certified estimates (``BoundedFloat``) of h at every bucket anchor (right: a_0…a_{B_R}, the last being T;
+    /// left: a_0…a_{B_L−1}, plus L′ when the left tail exists) and at every bucket's far end (right: a + w − 1;
+    /// left: max(0, a − w + 1)). Bucket to bucket, h(a + w)/h(a) = N^w / Π_{i=1..w} D(a+i) (right) and
+    /// h(a − w)/h(a) = Π_{i<w} D(a−i) / N^w (left): one 64-bit multiplication per value of k, O(Δ) in all.
     static func anchorBounds(n: UInt64, d: UInt64, m: UInt64, w: UInt64, rightCount: Int, leftCount: Int) -> (
-        rightAnchors: [ProductBound], rightFars: [ProductBound], leftAnchors: [ProductBound], leftFars: [ProductBound]
+        rightAnchors: [BoundedFloat], rightFars: [BoundedFloat], leftAnchors: [BoundedFloat], leftFars: [BoundedFloat]
     ) {
-        var rightAnchors = [ProductBound()]
-        var rightFars: [ProductBound] = []
-        var h = ProductBound()
+        let nw = BoundedFloat.power(n, w)
+        let nwFar = BoundedFloat.power(n, w - 1)
+        var rightAnchors = [BoundedFloat.one]
+        var rightFars: [BoundedFloat] = []
+        var h = BoundedFloat.one
         var a = m
         for _ in 0..<rightCount {
+            var product = BoundedFloat.one
             for i in 1...w {
-                if i == w { rightFars.append(h) }  // h(a + w − 1)
-                h.multiply(n, d * (a + i))  // h(k) = h(k − 1)·λ/k
+                if i == w { rightFars.append(h * nwFar / product) }  // h(a + w − 1)
+                product.multiply(byInteger: d * (a + i))
             }
+            h = h * nw / product
             a += w
             rightAnchors.append(h)
         }
-        var leftAnchors: [ProductBound] = []
-        var leftFars: [ProductBound] = []
+        var leftAnchors: [BoundedFloat] = []
+        var leftFars: [BoundedFloat] = []
         guard m > 0, leftCount > 0 else { return (rightAnchors, rightFars, leftAnchors, leftFars) }
-        h = ProductBound()
-        h.multiply(d * m, n)  // h(m − 1) = m/λ
+        h = BoundedFloat(d * m) / BoundedFloat(n)  // h(m − 1) = m/λ
         a = m - 1
-        var reachedZero = false
         for _ in 0..<leftCount {
             leftAnchors.append(h)
             let far = min(w - 1, a)
+            var product = BoundedFloat.one
             for i in 0..<w {
-                if i == far { leftFars.append(h) }  // h(a − far)
-                if a - i == 0 {
-                    reachedZero = true
-                    break
-                }
-                h.multiply(d * (a - i), n)  // h(k − 1) = h(k)·k/λ
+                if i == far { leftFars.append(h * product / (far == w - 1 ? nwFar : BoundedFloat.power(n, far))) }
+                if a - i == 0 { return (rightAnchors, rightFars, leftAnchors, leftFars) }  // the last bucket reaches 0
+                product.multiply(byInteger: d * (a - i))
             }
-            if reachedZero { break }
+            h = h * product / nw
             a -= w
         }
-        if !reachedZero { leftAnchors.append(h) }  // h(L′)
+        leftAnchors.append(h)  // h(L′)
         return (rightAnchors, rightFars, leftAnchors, leftFars)
     }
 
     /// A tail weight ⌈C·h_hi·rN/(w·rD)⌉ ≥ C·h/(w·(1 − ρ)) with 1/(1 − ρ) = rN/rD (rN/rD ≤ 2^62), capped at 2^32 + 1
     /// (the scale loop then lowers C).
-    static func tailWeight(_ h: ProductBound, c: UInt128, ratioNumerator rN: UInt128, ratioDenominator rD: UInt128, w: UInt64)
+    static func tailWeight(_ h: BoundedFloat, c: UInt128, ratioNumerator rN: UInt128, ratioDenominator rD: UInt128, w: UInt64)
         -> UInt128
     {
         let x = h.upper(times: c, shiftedBy: 32)  // ⌈C·h_hi·2^32⌉ < 2^66
@@ -201,9 +202,8 @@ struct PoissonTable: Sendable, Equatable {
         return min(max(up, 1), (UInt128(1) << 32) + 1)
     }
 
-    /// ⌊(h_lo(far) / h_hi(anchor))·2^64⌋.
-    static func ratioLowerQ64(_ far: ProductBound, over anchor: ProductBound) -> UInt128 {
-        let q = (UInt128(far.mantissa) << 64) / anchor.upperMantissa
-        return ProductBound.shift(q, by: far.exponent - anchor.exponent, roundingUp: false)
+    /// A lower bound on (h(far) / h(anchor))·2^64.
+    static func ratioLowerQ64(_ far: BoundedFloat, over anchor: BoundedFloat) -> UInt128 {
+        (far / anchor).lower(times: 1, shiftedBy: 64)
     }
 }
