@@ -60,6 +60,7 @@ import Testing
         PathCase(numerator: 1000, denominator: 1, cover: 2, widthDivisor: 4, slow: false, count: 40_000),  // w = 7
         PathCase(numerator: 10_001, denominator: 2, cover: 1, widthDivisor: 8, slow: true, count: 5_000),  // w = 8
         PathCase(numerator: 33, denominator: 1, cover: 12, widthDivisor: 1, slow: false, count: 40_000),  // w = 5, partial
+        PathCase(numerator: 400, denominator: 1, cover: 12, widthDivisor: 1, slow: false, count: 100_000),  // w = 20
         PathCase(numerator: 33, denominator: 1, cover: 12, widthDivisor: 1, slow: true, count: 10_000),
         PathCase(numerator: 1 << 19, denominator: 1, cover: 12, widthDivisor: 256, slow: true, count: 2_000),  // w = 2
     ])
