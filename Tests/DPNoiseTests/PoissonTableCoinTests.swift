@@ -5,7 +5,7 @@ import Testing
 @testable import DPNoise
 
 /// Each acceptance step of ``PoissonTable`` alone, against the exact probability it must have (computed here
-/// independently in floating point): the κ coin C·h(a)/W_b, the within-bucket acceptance h(a ± j)/h(a), and a
+/// independently in floating point): the κ coin C·h(a)/W_b, the within-bucket acceptance r(j) = h(a ± j)/h(a), and a
 /// tail's acceptance C·h(k)/(w·W) — on the fast paths and with every coin forced through its exact comparison.
 @Suite struct PoissonTableCoinTests {
     struct Config: Sendable, CustomTestStringConvertible {
@@ -85,7 +85,9 @@ import Testing
             let right = entry < t.rightCount
             for j in Set([1, t.width / 2, t.width - 1]) where right || j <= a {
                 let p = Self.h(right ? a + j : a - j, t, c.lambda) / Self.h(a, t, c.lambda)
-                let f = Self.frequency(seed: 20 + UInt64(entry) * 100 + j, draws: draws) { t.withinBucket(entry, j, &$0) }
+                let f = Self.frequency(seed: 20 + UInt64(entry) * 100 + j, draws: draws) { words in
+                    t.withCursor { $0.withinBucket(entry, a, j, right, &words) }
+                }
                 Self.expectFrequency(f, p, draws: draws, "bucket \(entry), j = \(j)")
             }
         }

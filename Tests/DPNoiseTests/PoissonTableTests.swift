@@ -157,18 +157,4 @@ import Testing
         }
         Self.expectFrequency(f, p, draws: draws)
     }
-
-    /// V < r·e^{+γ} (the shape coin's exact path), r·e^γ ≤ 1.
-    @Test(arguments: 0..<3)
-    func lessThanScaledExpPlusHasFrequencyRExpGamma(_ index: Int) {
-        let cases: [(UInt128, UInt128, UInt128, UInt128)] = [(1, 3, 1, 2), (9, 10, 1, 10), (1, 4, 13, 10)]
-        let (rn, rd, a, b) = cases[index]
-        let draws = 20_000
-        let f = Self.frequency(seed: 650 + UInt64(index), draws: draws) { words in
-            words.lessThanScaledExpPlus(
-                rNumerator: BigUInt(rn), rDenominator: BigUInt(rd), gammaNumerator: BigUInt(a),
-                gammaDenominator: BigUInt(b), prefix: BigUInt(0), prefixWords: 0)
-        }
-        Self.expectFrequency(f, Double(rn) / Double(rd) * exp(Double(a) / Double(b)), draws: draws)
-    }
 }

@@ -10,6 +10,10 @@ struct AliasTable32: Sendable, Equatable {
     /// p: the number of column bits.
     let columnBits: Int
 
+    /// Per column, `threshold | alias << 32` — one load per draw instead of two (``PoissonTable``'s hot loop).
+    /// Precondition for using it: at least two masses (so p ≥ 1 and every threshold is below 2^32).
+    var packed: [UInt64] { zip(threshold, alias).map { t, a in t | UInt64(a) << 32 } }
+
     /// Precondition: the masses sum to exactly 2^32 and there are at most 2^31 of them.
     init(masses input: [UInt128]) {
         let budget = UInt128(1) << UInt128(Self.totalBits)

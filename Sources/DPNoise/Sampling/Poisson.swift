@@ -89,7 +89,13 @@ public struct PoissonSampler: Sendable, Equatable {
     /// Fills `out` with independent samples.
     public func fill<R: SecureRandom>(_ out: UnsafeMutableBufferPointer<Int64>, using rng: inout R) {
         withRandomWords(&rng, capacity: 1024) { words in
-            for i in out.indices { out[i] = next(&words) }
+            if let table {
+                table.withCursor { cursor in
+                    for i in out.indices { out[i] = cursor.next(&words) }
+                }
+            } else {
+                for i in out.indices { out[i] = next(&words) }
+            }
         }
     }
 

@@ -1,71 +1,98 @@
 /// The sampling loop of ``PoissonTable`` and its exact slow paths.
 extension PoissonTable {
+    /// The hot tables opened once for a batch of draws (valid only inside ``withCursor(_:)``), so a batch pays no
+    /// per-draw array access or reference counting.
+    struct Cursor {
+        let table: PoissonTable
+        let columns: UnsafeBufferPointer<UInt64>
+        let acceptBelow: UnsafeBufferPointer<UInt32>
+        let shapeBelow: UnsafeBufferPointer<UInt64>
+        let alpha: UnsafeBufferPointer<UInt64>
+        let beta: UnsafeBufferPointer<UInt64>
+
+        /// One Poisson(λ) draw.
+        @inline(__always)
+        func next(_ words: inout RandomWords) -> Int64 {
+            let t = table
+            let w = t.width
+            let shift = UInt64(64 - t.columnBits)
+            let thresholdShift = UInt64(64 - AliasTable32.totalBits)
+            let capacityMask = (UInt64(1) << UInt64(AliasTable32.totalBits - t.columnBits)) - 1
+            let bucketCount = t.rightCount + t.leftCount
+            while true {
+                let x = words.next()
+                let column = Int(truncatingIfNeeded: x >> shift)
+                let u = (x >> thresholdShift) & capacityMask
+                let v = UInt32(truncatingIfNeeded: x)  // the κ coin's first 32 bits
+                let packed = columns[column]
+                let entry = u < packed & 0xFFFF_FFFF ? column : Int(truncatingIfNeeded: packed >> 32)
+                if entry >= bucketCount {
+                    if entry == bucketCount, let k = t.rightTail(&words) { return Int64(k) }
+                    if entry == bucketCount + 1, let k = t.leftTail(&words) { return Int64(k) }
+                    continue
+                }
+                if v >= acceptBelow[entry] && !t.kappa(entry, v, &words) { continue }
+                let right = entry < t.rightCount
+                let anchor = right ? t.mode &+ UInt64(entry) &* w : t.mode &- 1 &- UInt64(entry &- t.rightCount) &* w
+                if w == 1 { return Int64(anchor) }
+                let j = UInt64(words.uniform(below: UInt32(truncatingIfNeeded: w)))
+                if j == 0 { return Int64(anchor) }
+                if !right && j > anchor { continue }  // below 0
+                if !withinBucket(entry, anchor, j, right, &words) { continue }
+                return Int64(right ? anchor &+ j : anchor &- j)
+            }
+        }
+
+        /// Bernoulli(r(j)), r(j) = h(a ± j)/h(a), for offset j ≥ 1, from 32 random bits v: with E_lo ≤ E ≤ E_hi
+        /// (Q64, from α and β), r ≤ e^{−E} ≤ 1 − E_lo + E_hi²/2 and r ≥ s_b·e^{−E} ≥ s_b·(1 − E_hi + E_lo²/2 − E_hi³/6)
+        /// (alternating Taylor bounds, E ≤ 1), so v below the lower bound accepts and v at or above the upper bound
+        /// rejects; otherwise the exact comparison of V with the product of j rational factors.
+        @inline(__always)
+        func withinBucket(_ entry: Int, _ anchor: UInt64, _ j: UInt64, _ right: Bool, _ words: inout RandomWords) -> Bool {
+            let v = UInt64(words.next32())
+            let jj = UInt128(j)
+            let eLo = jj &* UInt128(alpha[entry]) &+ jj &* (jj &- 1) &* UInt128(beta[entry])
+            let eHi = eLo &+ jj &* jj
+            let one = UInt128(1) << 64
+            if eHi < one && shapeBelow[entry] != 0 {  // s_b = 0: forced exact (tests), or a far bucket
+                let squareHi = (eHi &* eHi) >> 64 &+ 1  // ≥ E_hi²
+                let upper = one &- eLo &+ (squareHi >> 1) &+ 1  // ≥ 2^64·e^{−E}
+                if v >= UInt64(truncatingIfNeeded: (upper &+ 0xFFFF_FFFF) >> 32) { return false }
+                let cubeHi = (squareHi &* eHi) >> 64 &+ 1
+                let lower = one &- eHi &+ ((eLo &* eLo) >> 65) &- (cubeHi / 6 &+ 1)  // ≤ 2^64·e^{−E}
+                if v < UInt64(truncatingIfNeeded: ((lower >> 32) &* UInt128(shapeBelow[entry])) >> 32) { return true }
+            }
+            let prefix = v << 32 | UInt64(words.next32())
+            let t = table
+            let (n, d) = (t.numerator, t.denominator)
+            return words.lessThanProduct(prefix: prefix, count: Int(j), decreasingFrom: 0) { i in
+                right ? (n, d &* (anchor &+ UInt64(i) &+ 1)) : (d &* (anchor &- UInt64(i)), n)
+            }
+        }
+    }
+
+    /// Runs `body` with the hot tables opened (see ``Cursor``).
     @inline(__always)
-    func next(_ words: inout RandomWords) -> Int64 {
-        let w = width
-        let shift = UInt64(64 - alias.columnBits)
-        let thresholdShift = UInt64(64 - AliasTable32.totalBits)
-        let capacityMask = (UInt64(1) << UInt64(AliasTable32.totalBits - alias.columnBits)) - 1
-        let bucketCount = rightCount + leftCount
-        return alias.threshold.withUnsafeBufferPointer { threshold in
-            alias.alias.withUnsafeBufferPointer { aliasEntries in
-                acceptBelow.withUnsafeBufferPointer { acceptBelow in
-                    while true {
-                        let x = words.next()
-                        let column = Int(truncatingIfNeeded: x >> shift)
-                        let u = (x >> thresholdShift) & capacityMask
-                        let v = UInt32(truncatingIfNeeded: x)  // the κ coin's first 32 bits
-                        let entry = u < threshold[column] ? column : Int(aliasEntries[column])
-                        if entry >= bucketCount {
-                            if entry == bucketCount, let k = rightTail(&words) { return Int64(k) }
-                            if entry == bucketCount + 1, let k = leftTail(&words) { return Int64(k) }
-                            continue
+    func withCursor<T>(_ body: (Cursor) -> T) -> T {
+        columns.withUnsafeBufferPointer { columns in
+            acceptBelow.withUnsafeBufferPointer { acceptBelow in
+                shapeBelow.withUnsafeBufferPointer { shapeBelow in
+                    alpha.withUnsafeBufferPointer { alpha in
+                        beta.withUnsafeBufferPointer { beta in
+                            body(
+                                Cursor(
+                                    table: self, columns: columns, acceptBelow: acceptBelow, shapeBelow: shapeBelow,
+                                    alpha: alpha, beta: beta))
                         }
-                        if v >= acceptBelow[entry] && !kappa(entry, v, &words) { continue }
-                        let right = entry < rightCount
-                        let anchor = right ? mode &+ UInt64(entry) &* w : mode &- 1 &- UInt64(entry &- rightCount) &* w
-                        if w == 1 { return Int64(anchor) }
-                        let j = UInt64(words.uniform(below: UInt32(truncatingIfNeeded: w)))
-                        if j == 0 { return Int64(anchor) }
-                        if !right && j > anchor { continue }  // below 0
-                        if !withinBucket(entry, j, &words) { continue }
-                        return Int64(right ? anchor &+ j : anchor &- j)
                     }
                 }
             }
         }
     }
 
-    /// The within-bucket acceptance for offset j ≥ 1: Bernoulli(e^{−E(j)}) (CKS, 32-bit lazy draws), then the
-    /// shape coin s(j) against its 32-bit lower bound, exactly when that cannot decide.
-    @inline(__always)
-    func withinBucket(_ entry: Int, _ j: UInt64, _ words: inout RandomWords) -> Bool {
-        let (en, ed) = Self.shapeExponent(
-            n: numerator, d: denominator, m: mode, w: width, rightCount: rightCount, bucket: entry, offset: j)
-        let passed = en < ed ? words.bernoulliExpMinusFraction32(en, ed) : words.bernoulliExpMinus(en, ed)
-        if !passed { return false }
-        let r = words.next32()
-        if UInt64(r) < shapeBelow[entry] { return true }
-        return shapeExact(entry, j, r, en, ed, &words)
-    }
-
-    /// s(j) = (h(k)/h(a))·e^{E} exactly, V's first 32 bits being `r`: V < rNum/rDen · e^{en/ed} with
-    /// right rNum/rDen = N^j / Π_{i=1..j} D(a+i), left Π_{i<j} D(a−i) / N^j.
-    func shapeExact(_ entry: Int, _ j: UInt64, _ r: UInt32, _ en: UInt128, _ ed: UInt128, _ words: inout RandomWords)
-        -> Bool
-    {
-        let right = entry < rightCount
-        let a = right ? mode + UInt64(entry) * width : mode - 1 - UInt64(entry - rightCount) * width
-        var power = BigUInt(1)
-        var product = BigUInt(1)
-        for i in 0..<j {
-            power.multiply(bySmall: numerator)
-            product.multiply(bySmall: denominator * (right ? a + i + 1 : a - i))
-        }
-        let prefix = BigUInt(UInt128(UInt64(r) << 32 | UInt64(words.next32())))
-        return words.lessThanScaledExpPlus(
-            rNumerator: right ? power : product, rDenominator: right ? product : power, gammaNumerator: BigUInt(en),
-            gammaDenominator: BigUInt(ed), prefix: prefix, prefixWords: 1)
+    /// One draw (opens the tables for it; batches use ``withCursor(_:)``).
+    func next(_ words: inout RandomWords) -> Int64 {
+        withCursor { $0.next(&words) }
     }
 
     /// The κ coin of bucket `entry` once its first 32 bits v are ≥ t_lo: v ≥ t_hi rejects, otherwise the exact

@@ -9,10 +9,11 @@
 ///   them a right tail k ≥ T = m + B_R·w and a left tail k ≤ L′ = m − 1 − B_L·w (when L′ ≥ 0).
 /// - bucket weights W_b ≥ C·h(a) (C a scale), tail weights W ≥ C·h(T)/(w·(1 − ρ)) with the tail's geometric ratio ρ;
 ///   a reject entry takes the rest of 2^32. The top 32 bits of a word pick the entry (P = W/2^32).
-/// - in a bucket: k = a ± j, j uniform in [0, w); accepted with κ_b · e^{−E(j)} · s(j), where κ_b = C·h(a)/W_b
-///   (decided by the word's low 32 bits against thresholds, exact otherwise), e^{−E(j)} an exact Bernoulli with a
-///   rational exponent that dominates h(k)/h(a), and s(j) = (h(k)/h(a))·e^{E(j)} ≤ 1 (decided by 32 more bits
-///   against a per-bucket lower bound, exact otherwise).
+/// - in a bucket: k = a ± j, j uniform in [0, w); accepted with κ_b · r(j), where κ_b = C·h(a)/W_b and
+///   r(j) = h(k)/h(a) ≤ 1. κ_b is decided by the word's low 32 bits against precomputed thresholds; r(j) by 32 more
+///   bits against rigorous bounds e^{−E}·s_b ≤ r(j) ≤ e^{−E} — E(j) = j·(α_b + (j−1)·β_b) a rational exponent, s_b
+///   a per-bucket lower bound, e^{−E} bracketed by its Taylor polynomials. Both fall back to an exact comparison
+///   (interval refinement of the rational products) when the bits cannot decide.
 /// - in a tail: a geometric offset x with rational ratio ρ and an exact acceptance (rare: ~2^-32 of the draws).
 /// Every accepted k then has probability C·h(k)/(2^32·w), ∝ λ^k/k!.
 struct PoissonTable: Sendable, Equatable {
@@ -32,9 +33,14 @@ struct PoissonTable: Sendable, Equatable {
     /// Per bucket: κ thresholds t_lo = ⌊κ_lo·2^32⌋ (saturated) and t_hi = ⌈κ_hi·2^32⌉ (may be 2^32).
     let acceptBelow: [UInt32]
     let rejectFrom: [UInt64]
-    /// Per bucket (w > 1): ⌊s_lo·2^32⌋ for a lower bound s_lo ≤ s(j) over the bucket.
+    /// Per bucket (w > 1): ⌊s_b·2^32⌋ for a lower bound s_b ≤ r(j)·e^{E(j)} over the bucket.
     let shapeBelow: [UInt64]
-    let alias: AliasTable32
+    /// Per bucket (w > 1): ⌊α_b·2^64⌋ and ⌊β_b·2^64⌋, the coefficients of E(j) (see ``exponentCoefficients``).
+    let alpha: [UInt64]
+    let beta: [UInt64]
+    /// The alias table (``AliasTable32/packed``) over the entries above and a reject entry, and its column bits.
+    let columns: [UInt64]
+    let columnBits: Int
 
     /// Largest value returned (proposals beyond it are rejected; their Poisson mass is below e^{−2^61}).
     static let maximumValue: UInt64 = 1 << 62
@@ -104,46 +110,55 @@ struct PoissonTable: Sendable, Equatable {
         }
         acceptBelow = below
         rejectFrom = from
-        // s(j) is non-increasing in j (each factor ≤ 1), so s_lo bounds s at the bucket's far end:
+        // s(j) = r(j)·e^{E(j)} is non-increasing in j (each factor ≤ 1), so s_b bounds it at the bucket's far end:
         // h_lo(far)/h_hi(a) · (1 + E + E²/2) ≤ h(far)/h(a) · e^E.
         var shape: [UInt64] = []
+        var alphas: [UInt64] = []
+        var betas: [UInt64] = []
         let fars = bounds.rightFars + bounds.leftFars
         for k in 0..<anchors.count where w > 1 {
-            let j = k < Int(rightCount) ? w - 1 : min(w - 1, m - 1 - UInt64(k - Int(rightCount)) * w)
+            let right = k < Int(rightCount)
+            let a = right ? m + UInt64(k) * w : m - 1 - UInt64(k - Int(rightCount)) * w
+            let (alphaQ, betaQ) = Self.exponentCoefficients(n: n, d: d, anchor: a, w: w, right: right)
+            alphas.append(alphaQ)
+            betas.append(betaQ)
+            let j = right ? w - 1 : min(w - 1, a)
             if slowCoins || j == 0 {
                 shape.append(0)
                 continue
             }
             let ratio = Self.ratioLowerQ64(fars[k], over: anchors[k])
-            let (en, ed) = Self.shapeExponent(n: n, d: d, m: m, w: w, rightCount: Int(rightCount), bucket: k, offset: j)
-            let e = en >= ed ? UInt128(UInt64.max) : ed.dividingFullWidth((high: en >> 64, low: en << 64)).quotient
-            let poly = (UInt128(1) << 64) + e + ((e * e) >> 65)  // ≤ 2^64·(1 + E + E²/2), E ≤ 1
+            let jj = UInt128(j)
+            let e = min(jj * UInt128(alphaQ) + jj * (jj - 1) * UInt128(betaQ), UInt128(UInt64.max))  // ≤ E·2^64
+            let poly = (UInt128(1) << 64) + e + ((e * e) >> 65)  // ≤ 2^64·(1 + E + E²/2)
             let s = ((ratio >> 2) * (poly >> 2)) >> 60  // Q64, rounded down
             shape.append(UInt64(min(s, UInt128(1) << 64) >> 32))
         }
+        alpha = alphas
+        beta = betas
         shapeBelow = shape
         let masses = w8.map { UInt128($0) }
-        alias = AliasTable32(masses: masses + [budget - masses.reduce(0, +)])
+        let alias = AliasTable32(masses: masses + [budget - masses.reduce(0, +)])  // ≥ 3 entries
+        columns = alias.packed
+        columnBits = alias.columnBits
     }
 
-    /// The within-bucket exponent E(j) = en/ed with e^{−E(j)} ≥ h(k)/h(a) for the bucket's k = a ± j:
-    /// right (a ≥ m): λ/(a+i) ≤ exp(−(a+i−λ)/(a+i)) ≤ exp(−(a+i−λ)/(a+w)), so
-    /// E = Σ_{i≤j} (a+i−λ)/(a+w) = j·(2(a+1)D − 2N + (j−1)D) / (2D(a+w));
-    /// left (a < m): (a−i)/λ ≤ exp((a−i)/λ − 1), so E = Σ_{i<j} (λ−a+i)/λ = j·(2(N − aD) + (j−1)D) / (2N).
-    @inline(__always)
-    static func shapeExponent(
-        n: UInt64, d: UInt64, m: UInt64, w: UInt64, rightCount: Int, bucket: Int, offset j: UInt64
-    ) -> (UInt128, UInt128) {
-        let dd = UInt128(d)
-        let jj = UInt128(j)
-        if bucket < rightCount {
-            let a = m &+ UInt64(bucket) &* w
-            let linear = 2 * UInt128(a + 1) * dd - 2 * UInt128(n)
-            return (jj * (linear + (jj - 1) * dd), 2 * dd * UInt128(a + w))
+    /// ⌊α·2^64⌋ and ⌊β·2^64⌋ for the within-bucket exponent E(j) = j·(α + (j−1)·β), which satisfies
+    /// e^{−E(j)} ≥ r(j) = h(k)/h(a) for the bucket's k = a ± j:
+    /// right (a ≥ m): λ/(a+i) ≤ exp(−(a+i−λ)/(a+i)) ≤ exp(−(a+i−λ)/(a+w)), so E = Σ_{i≤j} (a+i−λ)/(a+w), i.e.
+    /// α = ((a+1)D − N)/(D(a+w)), β = 1/(2(a+w));
+    /// left (a < m): (a−i)/λ ≤ exp((a−i)/λ − 1), so E = Σ_{i<j} (λ−a+i)/λ, i.e. α = (N − aD)/N, β = D/(2N).
+    /// Rounding both down makes j·(α' + (j−1)·β') ≤ E·2^64 ≤ that + j².
+    static func exponentCoefficients(n: UInt64, d: UInt64, anchor a: UInt64, w: UInt64, right: Bool) -> (UInt64, UInt64) {
+        if right {
+            let denominator = d * (a + w)  // < 2^63
+            let numerator = d * (a + 1) - n  // (a + 1)·D > N, and < denominator
+            let alpha = denominator.dividingFullWidth((high: numerator, low: 0)).quotient
+            return (alpha, (UInt64(1) << 63) / (a + w))
         }
-        let a = m &- 1 &- UInt64(bucket - rightCount) &* w
-        let linear = 2 * (UInt128(n) - UInt128(a) * dd)
-        return (jj * (linear + (jj - 1) * dd), 2 * UInt128(n))
+        let alpha = n.dividingFullWidth((high: n - a * d, low: 0)).quotient  // N − aD < N
+        let beta = n.dividingFullWidth((high: d >> 1, low: d << 63)).quotient  // D ≤ N on this side
+        return (alpha, beta)
     }
 
     /// Certified estimates (``BoundedFloat``) of h at every bucket anchor (right: a_0…a_{B_R}, the last being T;

@@ -1,5 +1,5 @@
-/// Exact comparisons of a uniform V ∈ [0, 1) against long products of rationals (the rare, exact paths of
-/// ``PoissonTable``). Both refine V 64 bits at a time and terminate with probability 1.
+/// Exact comparison of a uniform V ∈ [0, 1) against a long product of rationals (the rare, exact paths of
+/// ``PoissonTable``): refines V 64 bits at a time and terminates with probability 1.
 
 extension BigUInt {
     /// self ← self·k.
@@ -66,44 +66,6 @@ extension RandomWords {
             if !(lo < v + BigUInt(1)) { return true }
             if !(v < hi) { return false }
             precision *= 2
-        }
-    }
-
-    /// Whether V < (rNumerator / rDenominator) · exp(+γ), γ = a/b ≥ 0, for V uniform in [0, 1) whose first
-    /// 64·`prefixWords` bits are `prefix` (further bits drawn here). The mirror of
-    /// ``lessThanScaledExp(rNumerator:rDenominator:gammaNumerator:gammaDenominator:prefix:prefixWords:)`` with
-    /// the same bounds L_n ≤ e^γ ≤ U_n: with V ∈ [v/2^P, (v+1)/2^P), (v+1)·rDen ≤ rNum·L_n·2^P decides true and
-    /// v·rDen ≥ rNum·U_n·2^P decides false; otherwise n grows by 4 and V by 64 bits. Exact, arbitrary precision.
-    mutating func lessThanScaledExpPlus(
-        rNumerator: BigUInt, rDenominator: BigUInt, gammaNumerator a: BigUInt, gammaDenominator b: BigUInt,
-        prefix: BigUInt, prefixWords: Int
-    ) -> Bool {
-        var v = prefix
-        var words = prefixWords
-        var sum = BigUInt(1)  // A_n: L_n = A_n / D_n
-        var denominator = BigUInt(1)  // D_n = b^n · n!
-        var power = BigUInt(1)  // a^n
-        var n: UInt128 = 0
-        while true {
-            for _ in 0..<4 {
-                n += 1
-                power = power * a
-                let bn = b * BigUInt(n)
-                sum = sum * bn + power
-                denominator = denominator * bn
-            }
-            let lowerScaled = (rNumerator * sum).shiftedLeft(words: words)
-            if !(lowerScaled < (v + BigUInt(1)) * rDenominator * denominator) { return true }
-            let nb = b * BigUInt(n + 2)
-            if a < nb {
-                let g = nb - a
-                let upperNumerator = sum * BigUInt(n + 1) * g + power * a * BigUInt(n + 2)
-                let upperDenominator = denominator * BigUInt(n + 1) * g
-                let upperScaled = (rNumerator * upperNumerator).shiftedLeft(words: words)
-                if !(v * rDenominator * upperDenominator < upperScaled) { return false }
-            }
-            v = v.shiftedLeft(words: 1) + BigUInt(UInt128(next()))
-            words += 1
         }
     }
 }

@@ -37,13 +37,26 @@ public struct SkellamSampler: Sendable, Equatable {
     /// Fills `out` with independent samples.
     public func fill<R: SecureRandom>(_ out: UnsafeMutableBufferPointer<Int64>, using rng: inout R) {
         withRandomWords(&rng, capacity: 1024) { words in
-            for i in out.indices { out[i] = next(&words) }
+            forEachSample(out.count, &words) { out[$0] = $1 }
         }
     }
 
-    @inline(__always)
+    /// One sample.
     func next(_ words: inout RandomWords) -> Int64 {
         poisson.next(&words) - poisson.next(&words)
+    }
+
+    /// Calls `body(i, sample)` for i in 0..<count with independent samples, opening the Poisson table once for
+    /// the whole batch (the encoder's noise loop; per-draw table access costs about as much as the draw).
+    @inline(__always)
+    func forEachSample(_ count: Int, _ words: inout RandomWords, _ body: (Int, Int64) -> Void) {
+        guard let table = poisson.table else {
+            for i in 0..<count { body(i, next(&words)) }
+            return
+        }
+        table.withCursor { cursor in
+            for i in 0..<count { body(i, cursor.next(&words) - cursor.next(&words)) }
+        }
     }
 }
 
