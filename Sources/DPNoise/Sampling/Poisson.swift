@@ -76,7 +76,8 @@ public struct PoissonSampler: Sendable, Equatable {
         centralWeight = c2
         rightWeight = r1
         leftWeight = l1
-        table = useTable && n > 0
+        table =
+            useTable && n > 0
             ? try PoissonTable(numerator: n, denominator: d, cover: cover, widthDivisor: widthDivisor, slowCoins: slowCoins)
             : nil
     }
