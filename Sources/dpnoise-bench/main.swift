@@ -2,6 +2,7 @@
 //
 //   swift build -c release --product dpnoise-bench && .build/release/dpnoise-bench [--json] [--repetitions N]
 //   … dpnoise-bench --pld [--json]   (only the PLD accountant timings; see Benchmarks/pld-vs-dp-accounting.sh)
+//   … dpnoise-bench --skellam [--json]   (only the Skellam rates against the raw ChaCha20 keystream; SkellamBench.swift)
 //
 // Timings are the median of N repetitions (default 5). The masking baseline stands in for SecureAgg's masking
 // (not written yet): 31 ChaCha20 keystreams of d UInt32 words (1 self mask + k = 30 pairwise masks), each
@@ -16,6 +17,7 @@ struct Options {
     var repetitions = 5
     var dimension = 1 << 20
     var pldOnly = false
+    var skellamOnly = false
 
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
@@ -24,6 +26,7 @@ struct Options {
             switch argument {
             case "--json": options.json = true
             case "--pld": options.pldOnly = true
+            case "--skellam": options.skellamOnly = true
             case "--repetitions":
                 guard let value = iterator.next().flatMap(Int.init), value > 0 else { return nil }
                 options.repetitions = value
@@ -91,7 +94,7 @@ var blackHole: Int64 = 0
 }
 
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: dpnoise-bench [--json] [--pld] [--repetitions N] [--dimension D]\n".utf8))
+    FileHandle.standardError.write(Data("usage: dpnoise-bench [--json] [--pld | --skellam] [--repetitions N] [--dimension D]\n".utf8))
     exit(2)
 }
 
@@ -109,6 +112,16 @@ func report(_ result: [String: Double], json: Bool) throws {
 if options.pldOnly {
     do {
         try report(try pldResults(repetitions: options.repetitions), json: options.json)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("dpnoise-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+if options.skellamOnly {
+    do {
+        try report(try skellamResults(repetitions: options.repetitions), json: options.json)
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("dpnoise-bench: \(error)\n".utf8))
@@ -157,6 +170,7 @@ do {
         result["encode_to_mask_ratio"] = encodeSeconds / maskSeconds
     }
     result.merge(try pldResults(repetitions: r)) { a, _ in a }
+    result.merge(try skellamResults(repetitions: r)) { a, _ in a }
     try report(result, json: options.json)
     if !options.json {
         print("(mask baseline = 31 ChaCha20 keystreams of d UInt32 words added with &+; SecureAgg masking stand-in)")

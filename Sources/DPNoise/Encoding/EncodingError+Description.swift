@@ -21,8 +21,8 @@ extension SamplerError: CustomStringConvertible {
         case .nonPositiveParameter: return "a variance or scale is zero"
         case .probabilityAboveOne: return "a probability exceeds 1"
         case .parameterOutOfRange:
-            return "the parameter is beyond the exact sampler's integer range (discrete Gaussian σ ≤ 2^21 integer "
-                + "units): use fewer bits or more noise per client"
+            return "the parameter is beyond the exact sampler's integer range (discrete Gaussian σ ≤ 2^21, Skellam "
+                + "variance ≤ 2^41 integer units): use fewer bits or more noise per client"
         }
     }
 }

@@ -25,7 +25,7 @@ enum NoiseSource: Sendable {
         case .discreteGaussian(let sampler):
             for i in values.indices { values[i] &+= sampler.next(&words) }
         case .skellam(let sampler):
-            for i in values.indices { values[i] &+= sampler.next(&words) }
+            sampler.forEachSample(values.count, &words) { values[$0] &+= $1 }
         }
     }
 }

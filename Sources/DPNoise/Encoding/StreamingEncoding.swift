@@ -270,7 +270,7 @@ extension NoiseSource {
         case .discreteGaussian(let sampler):
             for i in values.indices { values[i] &+= UInt32(truncatingIfNeeded: sampler.next(&words)) }
         case .skellam(let sampler):
-            for i in values.indices { values[i] &+= UInt32(truncatingIfNeeded: sampler.next(&words)) }
+            sampler.forEachSample(values.count, &words) { values[$0] &+= UInt32(truncatingIfNeeded: $1) }
         }
     }
 }

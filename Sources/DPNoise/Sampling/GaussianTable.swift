@@ -112,39 +112,11 @@ struct GaussianTable: Sendable, Equatable {
         acceptBelow = below
         rejectFrom = from
         // Exact alias table over 2^p columns of capacity 2^(32 − p); entries: buckets, tail, reject.
-        var masses = weights.map { UInt128($0) }
-        let used = masses.reduce(0, +)
-        masses.append(budget - used)
-        var p = 0
-        while (1 << p) < masses.count { p += 1 }
-        columnBits = p
-        let columns = 1 << p
-        masses += [UInt128](repeating: 0, count: columns - masses.count)
-        let capacity = budget >> UInt128(p)
-        var threshold = [UInt64](repeating: 0, count: columns)
-        var alias = [UInt32](repeating: 0, count: columns)
-        var small: [Int] = []
-        var large: [Int] = []
-        for (i, m) in masses.enumerated() { if m < capacity { small.append(i) } else { large.append(i) } }
-        while let s = small.popLast() {
-            guard let l = large.last else {
-                small.append(s)
-                break
-            }
-            threshold[s] = UInt64(masses[s])
-            alias[s] = UInt32(l)
-            masses[l] -= capacity - masses[s]
-            if masses[l] < capacity {
-                large.removeLast()
-                small.append(l)
-            }
-        }
-        for i in small + large {  // exactly full columns (the masses sum to columns·capacity)
-            threshold[i] = UInt64(capacity)
-            alias[i] = UInt32(i)
-        }
-        columnThreshold = threshold
-        columnAlias = alias
+        let masses = weights.map { UInt128($0) }
+        let table = AliasTable32(masses: masses + [budget - masses.reduce(0, +)])
+        columnThreshold = table.threshold
+        columnAlias = table.alias
+        columnBits = table.columnBits
     }
 
     @inline(__always)

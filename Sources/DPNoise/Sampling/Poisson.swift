@@ -2,17 +2,21 @@ import Sodium
 
 /// Exact Poisson(λ) for rational λ = numerator / denominator ≥ 0 (integer arithmetic only).
 ///
-/// Algorithm (ours; exact rejection sampling, documented in Docs/samplers.md). With m = ⌊λ⌋ (a mode) and
-/// r(k) = P(k)/P(m) ≤ 1, which is a product of rational factors (λ/(m+i) above the mode, i/λ below it), the
-/// envelope is h(k) = 1 on the window [max(0, m−W), m+W] (W = 2(⌊√m⌋+1)), and a geometric tail beyond each end
-/// with ratio ρ₊ = λ/(m+W+1) (right) and ρ₋ = (m−W)/λ (left), which dominates r there. A component is chosen by
-/// its exact rational mass, then k within it, then k is accepted with probability r(k)/h(k) — again a product of
-/// rational factors ≤ 1, drawn as a product of Bernoullis (``RationalProductBernoulli``).
+/// Algorithm: the exact table sampler ``PoissonTable`` (an integer alias table over buckets of values around the
+/// mode, acceptance coins decided by 32-bit thresholds with exact fallbacks, geometric tails; exactness argument
+/// in Docs/samplers.md). Expected cost O(1) per sample whatever λ: about one random word per sample for
+/// λ < 2^18, two to three above; building the table takes O(√λ) (≈ 0.1 ms at λ = 10^6).
 ///
-/// - Expected cost: O(1) rounds (acceptance ≈ √(2πλ)/(5√λ) ≈ 0.5 for large λ), each
-///   O(√λ) factor multiplications and O(√λ/6) 128-bit Bernoulli draws: ≈ 6 µs per sample at λ = 5·10^5,
-///   ≈ 0.1 µs at λ = 50.
-/// - Supported: denominator D ≥ 1, λ ≤ 2^40, and D·(⌊λ⌋ + 2⌊√⌊λ⌋⌋ + 3) < 2^63; otherwise `init` throws.
+/// The one-off ``Poisson/sample(rateNumerator:rateDenominator:using:)`` keeps the window rejection sampler (ours;
+/// no table to build): with m = ⌊λ⌋ and r(k) = P(k)/P(m) ≤ 1 (a product of rational factors, λ/(m+i) above the
+/// mode, i/λ below it), the envelope is 1 on [max(0, m−W), m+W] (W = 2(⌊√m⌋+1)) and a geometric tail beyond
+/// each end with ratio ρ₊ = λ/(m+W+1) (right) and ρ₋ = (m−W)/λ (left); a component is chosen by its exact
+/// rational mass, then k within it, then k is accepted with probability r(k)/h(k), a product of rational
+/// factors ≤ 1 drawn as a product of Bernoullis (``RationalProductBernoulli``). O(√λ) per sample.
+///
+/// - Supported: denominator D ≥ 1, λ ≤ 2^40, D·(T + 1) < 2^63 with T = ⌊λ⌋ + ⌈12√λ⌉ + 12 + w (w ≤ 4096 the
+///   bucket width) and D·(⌊λ⌋ + 2⌊√⌊λ⌋⌋ + 3) < 2^63; otherwise `init` throws. Outputs are at most 2^62.
+/// - Thread-safety: immutable and `Sendable`; the generator passed in is not shared.
 public struct PoissonSampler: Sendable, Equatable {
     /// λ = numerator / denominator, reduced.
     public let rateNumerator: UInt64
@@ -28,9 +32,20 @@ public struct PoissonSampler: Sendable, Equatable {
     /// ρ₊ = rateNumerator / rightRatioDenominator and ρ₋ = leftRatioNumerator / rateNumerator (reduced λ = N/D).
     let rightRatioDenominator: UInt64
     let leftRatioNumerator: UInt64
+    /// The exact table sampler (nil for λ = 0 and for the window path).
+    let table: PoissonTable?
 
     /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/parameterOutOfRange`` outside the range above.
     public init(rateNumerator: UInt64, rateDenominator: UInt64) throws(SamplerError) {
+        try self.init(rateNumerator: rateNumerator, rateDenominator: rateDenominator, table: true)
+    }
+
+    /// `table: false` keeps the window rejection sampler (one-off draws, and tests comparing the two paths);
+    /// `cover`, `widthDivisor`, `slowCoins` are passed to ``PoissonTable`` (tests force its rare paths with them).
+    init(
+        rateNumerator: UInt64, rateDenominator: UInt64, table useTable: Bool, cover: UInt64 = 12,
+        widthDivisor: UInt64 = 256, slowCoins: Bool = false
+    ) throws(SamplerError) {
         guard rateDenominator > 0 else { throw .zeroDenominator }
         let g = rateNumerator == 0 ? rateDenominator : greatestCommonDivisor(rateNumerator, rateDenominator)
         let n = rateNumerator / g
@@ -61,6 +76,10 @@ public struct PoissonSampler: Sendable, Equatable {
         centralWeight = c2
         rightWeight = r1
         leftWeight = l1
+        table =
+            useTable && n > 0
+            ? try PoissonTable(numerator: n, denominator: d, cover: cover, widthDivisor: widthDivisor, slowCoins: slowCoins)
+            : nil
     }
 
     /// One sample.
@@ -71,11 +90,24 @@ public struct PoissonSampler: Sendable, Equatable {
     /// Fills `out` with independent samples.
     public func fill<R: SecureRandom>(_ out: UnsafeMutableBufferPointer<Int64>, using rng: inout R) {
         withRandomWords(&rng, capacity: 1024) { words in
-            for i in out.indices { out[i] = next(&words) }
+            if let table {
+                table.withCursor { cursor in
+                    for i in out.indices { out[i] = cursor.next(&words) }
+                }
+            } else {
+                for i in out.indices { out[i] = next(&words) }
+            }
         }
     }
 
+    @inline(__always)
     func next(_ words: inout RandomWords) -> Int64 {
+        if let table { return table.next(&words) }
+        return nextWindow(&words)
+    }
+
+    /// The window rejection sampler (O(√λ)).
+    func nextWindow(_ words: inout RandomWords) -> Int64 {
         if rateNumerator == 0 { return 0 }
         let n = rateNumerator
         let d = rateDenominator
@@ -139,12 +171,15 @@ public struct PoissonSampler: Sendable, Equatable {
     }
 }
 
-/// Exact Poisson(λ) for rational λ; see ``PoissonSampler`` for the algorithm, range and cost.
+/// Exact Poisson(λ) for rational λ; see ``PoissonSampler`` for the algorithms, range and cost.
 public enum Poisson {
-    /// One sample with λ = `rateNumerator / rateDenominator`.
+    /// One sample with λ = `rateNumerator / rateDenominator` (the window sampler: no table to build).
+    ///
+    /// - Throws: see ``PoissonSampler/init(rateNumerator:rateDenominator:)``.
     public static func sample<R: SecureRandom>(
         rateNumerator: UInt64, rateDenominator: UInt64, using rng: inout R
     ) throws(SamplerError) -> Int64 {
-        try PoissonSampler(rateNumerator: rateNumerator, rateDenominator: rateDenominator).sample(using: &rng)
+        try PoissonSampler(rateNumerator: rateNumerator, rateDenominator: rateDenominator, table: false)
+            .sample(using: &rng)
     }
 }
