@@ -87,11 +87,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Fakes and generators shared by the test targets (never shipped).
+        // Fakes, generators, scratch directories and the wire-vector loader shared by the test targets (never shipped).
         .target(name: "SecAggTestSupport", dependencies: ["Sodium"], path: "Tests/SecAggTestSupport"),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("TestVectors")]),
         .testTarget(name: "SecureAggTests", dependencies: ["SecureAgg", "Sodium", "SecAggTestSupport"], resources: [.copy("Resources")]),
-        .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium"], resources: [.copy("Resources")]),
+        .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium", "SecAggTestSupport"], resources: [.copy("Resources")]),
         // RoundRecorderTests verify what the recorder wrote with FedAudit's verifier.
         .testTarget(
             name: "FedCoreTests", dependencies: ["FedCore", "FedAudit", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport"]
@@ -111,7 +111,8 @@ let package = Package(
         .testTarget(
             name: "SecAggTransportTests",
             dependencies: [
-                "SecAggTransport", "FedCore", "SecureAgg", "DPNoise", "Sodium", "secagg-tool", "secagg-test-client",
+                "SecAggTransport", "FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport", "secagg-tool",
+                "secagg-test-client",
             ]
         ),
     ],

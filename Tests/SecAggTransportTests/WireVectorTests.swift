@@ -1,4 +1,5 @@
 import Foundation
+import SecAggTestSupport
 import Sodium
 import Testing
 
@@ -39,41 +40,33 @@ struct WireVectorTests {
         let server_messages: ServerMessages
     }
 
-    static func load() throws -> Vector {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../SecureAggTests/Resources/Vectors/registry_hashes.json").standardized
-        return try JSONDecoder().decode(Vector.self, from: Data(contentsOf: url))
-    }
-
-    static func bytes(_ hex: String) throws -> [UInt8] { try #require(Hex.decode(hex)) }
-
     @Test("Server and client transcripts over H_file, and their Ed25519 signatures")
     func transcripts() throws {
-        let v = try Self.load()
+        let v = try WireVectors.load("registry_hashes", as: Vector.self)
         let a = v.auth
-        let hash = try Self.bytes(v.registry_file_hash)
-        let clientNonce = try Self.bytes(a.client_nonce)
-        let serverNonce = try Self.bytes(a.server_nonce)
+        let hash = try WireVectors.bytes(v.registry_file_hash)
+        let clientNonce = try WireVectors.bytes(a.client_nonce)
+        let serverNonce = try WireVectors.bytes(a.server_nonce)
         let server = SessionAuthentication.serverTranscript(
             registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce)
         let client = SessionAuthentication.clientTranscript(
             registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce)
         #expect(Hex.encode(server) == a.server_transcript)
         #expect(Hex.encode(client) == a.client_transcript)
-        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(v.server_seed)))
-        let clientKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(a.client_seed)))
+        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(v.server_seed)))
+        let clientKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(a.client_seed)))
         #expect(Hex.encode(serverKey.sign(server)) == a.server_signature)
         #expect(Hex.encode(clientKey.sign(client)) == a.client_signature)
     }
 
     @Test("Server message signatures (§ 4.1): canonical encodings, transcripts, signatures")
     func serverMessages() throws {
-        let v = try Self.load()
+        let v = try WireVectors.load("registry_hashes", as: Vector.self)
         let a = v.auth
-        let runID = try Self.bytes(v.server_messages.run_id)
+        let runID = try WireVectors.bytes(v.server_messages.run_id)
         let signing = ServerMessageAuthentication(
-            registryHash: try Self.bytes(v.registry_file_hash), client: a.client,
-            clientNonce: try Self.bytes(a.client_nonce), serverNonce: try Self.bytes(a.server_nonce), runID: runID)
+            registryHash: try WireVectors.bytes(v.registry_file_hash), client: a.client,
+            clientNonce: try WireVectors.bytes(a.client_nonce), serverNonce: try WireVectors.bytes(a.server_nonce), runID: runID)
         var welcome = Secagg_V1_Welcome()
         welcome.version = 2
         welcome.rounds = 3
@@ -89,7 +82,7 @@ struct WireVectorTests {
         let bodies: [String: Secagg_V1_ServerMessage.OneOf_Body] = [
             "welcome": .welcome(welcome), "round_result": .roundResult(result),
         ]
-        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(v.server_seed)))
+        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(v.server_seed)))
         #expect(v.server_messages.messages.count == 2)
         for m in v.server_messages.messages {
             let body = try #require(bodies[m.message])
@@ -100,7 +93,7 @@ struct WireVectorTests {
             var envelope = Secagg_V1_ServerMessage()
             envelope.protocolVersion = WireProtocol.version
             envelope.body = body
-            envelope.serverSignature = Data(try Self.bytes(m.signature))
+            envelope.serverSignature = Data(try WireVectors.bytes(m.signature))
             try signing.verify(envelope, serverKey: serverKey.publicKey)
         }
     }
