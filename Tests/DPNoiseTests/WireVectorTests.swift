@@ -32,33 +32,6 @@ struct WireVectorTests {
         let cases: [Case]
     }
 
-    struct EncoderVectors: Decodable {
-        struct BlockRandomness: Decodable {
-            let index: Int
-            let key: String
-            let first_words: [String]
-        }
-        struct Case: Decodable {
-            let name: String
-            let dimension: Int
-            let block_size: Int
-            let l2_clip: Double
-            let scale: Double
-            let bits: Int
-            let beta: Double
-            let round_seed: String
-            let max_rounding_attempts: Int
-            let input: [String]
-            let input_norm: String
-            let encoder_seed: UInt64
-            let attempt_key: String
-            let block_randomness: [BlockRandomness]
-            let encoded: [UInt32]
-            let decoded: [String]
-        }
-        let cases: [Case]
-    }
-
     @Test("Rotation signs: bit i of ChaChaRandom(round seed), indexed by padded coordinate")
     func rotationSigns() throws {
         let v = try WireVectors.load("rotation_signs", as: RotationVectors.self, in: .dpNoise)
@@ -88,7 +61,7 @@ struct WireVectorTests {
 
     @Test("Encoder: attempt key, per-block keyed randomness, the exact encoding (noise none, beta 0) and its decoding")
     func encoderRandomness() throws {
-        let v = try WireVectors.load("encoder_randomness", as: EncoderVectors.self, in: .dpNoise)
+        let v = try WireVectors.load("encoder_randomness", as: EncoderRandomnessVectors.self, in: .dpNoise)
         #expect(v.cases.count >= 2)
         for c in v.cases {
             var keyStream = ChaChaRandom.seeded(c.encoder_seed)

@@ -12,13 +12,6 @@ import Testing
 /// and are read from the source tree.
 @Suite("Wire vectors (registry hashes)")
 struct WireVectorTests {
-    struct Vector: Decodable {
-        let registry_json: String
-        let registry_file_hash: String
-        let secureagg_registry_hash: String
-        let active_ids: [UInt32]
-    }
-
     struct LimbVectors: Decodable {
         struct Count: Decodable {
             let examples: Int
@@ -37,24 +30,9 @@ struct WireVectorTests {
         let cases: [Case]
     }
 
-    struct EncoderVectors: Decodable {
-        struct Case: Decodable {
-            let name: String
-            let dimension: Int
-            let block_size: Int
-            let l2_clip: Double
-            let scale: Double
-            let bits: Int
-            let round_seed: String
-            let encoded: [UInt32]
-            let output_hash: String
-        }
-        let cases: [Case]
-    }
-
     @Test("H_file covers every listed client (revoked too); H_round only the active ones")
     func registryHashes() throws {
-        let v = try WireVectors.load("registry_hashes", as: Vector.self)
+        let v = try WireVectors.load("registry_hashes", as: RegistryHashVectors.self)
         let registry = try Registry.decode(Data(v.registry_json.utf8))
         #expect(registry.registryHash == v.registry_file_hash)
         #expect(registry.activeClientIds == v.active_ids)
@@ -84,7 +62,7 @@ struct WireVectorTests {
 
     @Test("output_hash: BLAKE2b-256 of the decoded average as little-endian doubles")
     func outputHash() throws {
-        let v: EncoderVectors = try WireVectors.load("encoder_randomness", in: .dpNoise)
+        let v: EncoderRandomnessVectors = try WireVectors.load("encoder_randomness", in: .dpNoise)
         for c in v.cases {
             let parameters = EncodingParameters(
                 dimension: c.dimension, blockSize: c.block_size, l2Clip: c.l2_clip, scale: c.scale, bits: c.bits,

@@ -10,39 +10,9 @@ import Testing
 /// the other wire vectors in Tests/SecureAggTests/Resources/Vectors and is read from the source tree.
 @Suite("Wire vectors (session authentication)")
 struct WireVectorTests {
-    struct Vector: Decodable {
-        struct Auth: Decodable {
-            let client: UInt32
-            let client_seed: String
-            let client_nonce: String
-            let server_nonce: String
-            let server_transcript: String
-            let server_signature: String
-            let client_transcript: String
-            let client_signature: String
-        }
-        struct ServerMessages: Decodable {
-            struct Signed: Decodable {
-                let message: String
-                let kind: UInt32
-                let round: UInt64
-                let canonical_bytes: String
-                let transcript: String
-                let signature: String
-            }
-            let run_id: String
-            let output_hash: String
-            let messages: [Signed]
-        }
-        let server_seed: String
-        let registry_file_hash: String
-        let auth: Auth
-        let server_messages: ServerMessages
-    }
-
     @Test("Server and client transcripts over H_file, and their Ed25519 signatures")
     func transcripts() throws {
-        let v = try WireVectors.load("registry_hashes", as: Vector.self)
+        let v = try WireVectors.load("registry_hashes", as: RegistryHashVectors.self)
         let a = v.auth
         let hash = try WireVectors.bytes(v.registry_file_hash)
         let clientNonce = try WireVectors.bytes(a.client_nonce)
@@ -61,7 +31,7 @@ struct WireVectorTests {
 
     @Test("Server message signatures (§ 4.1): canonical encodings, transcripts, signatures")
     func serverMessages() throws {
-        let v = try WireVectors.load("registry_hashes", as: Vector.self)
+        let v = try WireVectors.load("registry_hashes", as: RegistryHashVectors.self)
         let a = v.auth
         let runID = try WireVectors.bytes(v.server_messages.run_id)
         let signing = ServerMessageAuthentication(

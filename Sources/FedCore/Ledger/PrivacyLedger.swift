@@ -129,7 +129,7 @@ public struct PrivacyLedger: Sendable {
     /// `O_APPEND` descriptor, then `fsync`. If the file ends in a torn line (an earlier crash), that tail is cut
     /// off first. The file must exist (``open(_:createIfMissing:)`` wrote its header).
     /// - Throws: ``LedgerError/invalidRecord(detail:)`` when the record cannot be encoded (non-finite
-    ///   number); ``LedgerError/io(file:detail:)`` on failure (including a short write).
+    ///   number); ``LedgerError/io(file:detail:)`` naming the POSIX call that failed.
     public func append(_ record: LedgerRecord) throws(LedgerError) {
         let line: [UInt8]
         do {
