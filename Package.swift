@@ -2,12 +2,15 @@
 import PackageDescription
 
 // Layers (dependencies point downwards only; a layer may also use any layer below the next one):
-//   secagg-tool, grpc-bench        →  SecAggTransport (gRPC, SwiftProtobuf)
-//   SecAggTransport, fedcore-bench →  FedCore (GRDB)
+//   secagg-tool                    →  SecAggTransport, FedAudit
+//   grpc-bench                     →  SecAggTransport
+//   SecAggTransport (gRPC, SwiftProtobuf), FedAudit (GRDB), fedcore-bench  →  FedCore
 //   FedCore                        →  SecureAgg, DPNoise
 //   secagg-bench → SecureAgg;  dpnoise-bench → DPNoise
 //   SecureAgg, DPNoise             →  Sodium  →  CSodium (libsodium, the only C boundary)
-// Only secagg-tool and the benches use ArgumentParser; only SecAggTransport sees gRPC.
+// Only secagg-tool and the benches use ArgumentParser; only SecAggTransport sees gRPC; only FedAudit sees GRDB
+// (SecAggTransport takes the audit log as FedCore's RoundAuditTrail, so a library user of FedCore or of the
+// transport never links SQLite).
 let package = Package(
     name: "secagg",
     platforms: [.macOS(.v15)],
@@ -15,6 +18,7 @@ let package = Package(
         .library(name: "SecureAgg", targets: ["SecureAgg"]),
         .library(name: "DPNoise", targets: ["DPNoise"]),
         .library(name: "FedCore", targets: ["FedCore"]),
+        .library(name: "FedAudit", targets: ["FedAudit"]),
         // Exposed for the libFuzzer targets of Fuzz/ (a separate package); links gRPC.
         .library(name: "SecAggTransport", targets: ["SecAggTransport"]),
         .executable(name: "secagg-tool", targets: ["secagg-tool"]),
@@ -41,9 +45,11 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "SecureAgg", dependencies: ["Sodium"]),
         .target(name: "DPNoise", dependencies: ["Sodium"]),
+        .target(name: "FedCore", dependencies: ["SecureAgg", "DPNoise", "Sodium"]),
+        // The tamper-evident audit log (SQLite through GRDB), its verifier and its reports.
         .target(
-            name: "FedCore",
-            dependencies: ["SecureAgg", "DPNoise", "Sodium", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "FedAudit",
+            dependencies: ["FedCore", "DPNoise", "Sodium", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // gRPC transport for `serve` / `client` (the only target that sees gRPC; libraries never do).
         .target(
@@ -60,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "secagg-tool",
             dependencies: [
-                "FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTransport",
+                "FedCore", "FedAudit", "SecureAgg", "DPNoise", "Sodium", "SecAggTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,12 +87,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Fakes and generators shared by the test targets (never shipped).
+        // Fakes, generators, scratch directories and the wire-vector loader shared by the test targets (never shipped).
         .target(name: "SecAggTestSupport", dependencies: ["Sodium"], path: "Tests/SecAggTestSupport"),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("TestVectors")]),
         .testTarget(name: "SecureAggTests", dependencies: ["SecureAgg", "Sodium", "SecAggTestSupport"], resources: [.copy("Resources")]),
-        .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium"], resources: [.copy("Resources")]),
-        .testTarget(name: "FedCoreTests", dependencies: ["FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport"]),
+        .testTarget(name: "DPNoiseTests", dependencies: ["DPNoise", "Sodium", "SecAggTestSupport"], resources: [.copy("Resources")]),
+        // RoundRecorderTests verify what the recorder wrote with FedAudit's verifier.
+        .testTarget(
+            name: "FedCoreTests", dependencies: ["FedCore", "FedAudit", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport"]
+        ),
+        .testTarget(name: "FedAuditTests", dependencies: ["FedAudit", "FedCore", "DPNoise", "Sodium", "SecAggTestSupport"]),
         // A client that misbehaves on purpose, for the loopback tests (never shipped: in no product; its hooks
         // are `package` API of SecAggTransport).
         .executableTarget(
@@ -101,7 +111,8 @@ let package = Package(
         .testTarget(
             name: "SecAggTransportTests",
             dependencies: [
-                "SecAggTransport", "FedCore", "SecureAgg", "DPNoise", "Sodium", "secagg-tool", "secagg-test-client",
+                "SecAggTransport", "FedCore", "SecureAgg", "DPNoise", "Sodium", "SecAggTestSupport", "secagg-tool",
+                "secagg-test-client",
             ]
         ),
     ],

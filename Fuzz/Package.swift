@@ -30,7 +30,7 @@ let package = Package(
         fuzzTarget("FuzzKeyFile", "FedCore"),
         fuzzTarget("FuzzRegistry", "FedCore"),
         fuzzTarget("FuzzLedger", "FedCore"),
-        fuzzTarget("FuzzAuditRecord", "FedCore"),
+        fuzzTarget("FuzzAuditRecord", "FedAudit"),
         // gRPC wire messages: protobuf bytes → SecAggTransport's proto → SecureAgg conversions (client side:
         // every server message it decodes; server side: every client message and the masked-input chunks).
         wireTarget("FuzzRoundStart"),

@@ -1,3 +1,4 @@
+import FedAudit
 import FedCore
 import Foundation
 

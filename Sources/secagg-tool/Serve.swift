@@ -1,4 +1,5 @@
 import ArgumentParser
+import FedAudit
 import FedCore
 import Foundation
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import SecAggTestSupport
 import Sodium
 import Testing
 
@@ -31,47 +32,12 @@ struct WireVectorTests {
         let cases: [Case]
     }
 
-    struct EncoderVectors: Decodable {
-        struct BlockRandomness: Decodable {
-            let index: Int
-            let key: String
-            let first_words: [String]
-        }
-        struct Case: Decodable {
-            let name: String
-            let dimension: Int
-            let block_size: Int
-            let l2_clip: Double
-            let scale: Double
-            let bits: Int
-            let beta: Double
-            let round_seed: String
-            let max_rounding_attempts: Int
-            let input: [String]
-            let input_norm: String
-            let encoder_seed: UInt64
-            let attempt_key: String
-            let block_randomness: [BlockRandomness]
-            let encoded: [UInt32]
-            let decoded: [String]
-        }
-        let cases: [Case]
-    }
-
-    static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
-        let url = try #require(
-            Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/Vectors"))
-        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
-    }
-
-    static func bytes(_ hex: String) throws -> [UInt8] { try #require(Hex.decode(hex)) }
-
     @Test("Rotation signs: bit i of ChaChaRandom(round seed), indexed by padded coordinate")
     func rotationSigns() throws {
-        let v = try Self.load("rotation_signs", as: RotationVectors.self)
+        let v = try WireVectors.load("rotation_signs", as: RotationVectors.self, in: .dpNoise)
         #expect(v.cases.count >= 3)
         for c in v.cases {
-            let seed = try Self.bytes(c.round_seed)
+            let seed = try WireVectors.bytes(c.round_seed)
             let parameters = EncodingParameters(
                 dimension: c.dimension, blockSize: c.block_size, l2Clip: 1, scale: 1, bits: 16, roundSeed: seed,
                 noise: .none)
@@ -95,7 +61,7 @@ struct WireVectorTests {
 
     @Test("Encoder: attempt key, per-block keyed randomness, the exact encoding (noise none, beta 0) and its decoding")
     func encoderRandomness() throws {
-        let v = try Self.load("encoder_randomness", as: EncoderVectors.self)
+        let v = try WireVectors.load("encoder_randomness", as: EncoderRandomnessVectors.self, in: .dpNoise)
         #expect(v.cases.count >= 2)
         for c in v.cases {
             var keyStream = ChaChaRandom.seeded(c.encoder_seed)
@@ -112,7 +78,7 @@ struct WireVectorTests {
             let input = try c.input.map { try #require(Double($0)) }
             let parameters = EncodingParameters(
                 dimension: c.dimension, blockSize: c.block_size, l2Clip: c.l2_clip, scale: c.scale, bits: c.bits,
-                beta: c.beta, roundSeed: try Self.bytes(c.round_seed), noise: .none,
+                beta: c.beta, roundSeed: try WireVectors.bytes(c.round_seed), noise: .none,
                 maxRoundingAttempts: c.max_rounding_attempts)
             let encoder = try DPEncoder(parameters: parameters)
             var out = [UInt32](repeating: 0, count: encoder.paddedDimension)

@@ -1,4 +1,5 @@
 import Foundation
+import SecAggTestSupport
 import Testing
 @testable import FedCore
 

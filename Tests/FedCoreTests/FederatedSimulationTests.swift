@@ -1,5 +1,6 @@
 import DPNoise
 import Foundation
+import SecAggTestSupport
 import Testing
 
 @testable import FedCore
@@ -32,9 +33,9 @@ import Testing
         let vectors = try ids.map { VectorNorms.clipped(try source.update(for: $0).delta, toNorm: clip) }
         if weighted {
             let counts = try ids.map { Double(try source.update(for: $0).exampleCount) }
-            return try FedAvg.weightedMean(vectors, rawWeights: counts, maxWeight: maxWeight)
+            return PlainFedAvg.weightedMean(vectors, rawWeights: counts, maxWeight: maxWeight)
         }
-        return try FedAvg.mean(vectors)
+        return PlainFedAvg.mean(vectors)
     }
 
     @Test func noDPRoundRecoversThePlainAverageOfSurvivorsWithinTheProvenBound() throws {

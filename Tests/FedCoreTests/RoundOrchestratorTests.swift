@@ -1,4 +1,5 @@
 import DPNoise
+import FedAudit
 import Foundation
 import SecureAgg
 import Sodium

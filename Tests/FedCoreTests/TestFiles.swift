@@ -1,14 +1,10 @@
 import Foundation
+import SecAggTestSupport
 
 /// Helpers shared by FedCore tests: temporary directories and hand-built safetensors images.
 enum TestFiles {
     /// A fresh empty directory under the system temporary directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fedcore-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory() throws -> URL { try TemporaryFiles.directory(prefix: "fedcore-tests") }
 
     /// A safetensors image with a literal header and data section (length field computed unless given).
     static func safetensors(header: String, data: [UInt8], declaredLength: UInt64? = nil) -> Data {

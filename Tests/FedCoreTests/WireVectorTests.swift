@@ -1,6 +1,7 @@
 import DPNoise
 import FedCore
 import Foundation
+import SecAggTestSupport
 import SecureAgg
 import Sodium
 import Testing
@@ -11,13 +12,6 @@ import Testing
 /// and are read from the source tree.
 @Suite("Wire vectors (registry hashes)")
 struct WireVectorTests {
-    struct Vector: Decodable {
-        let registry_json: String
-        let registry_file_hash: String
-        let secureagg_registry_hash: String
-        let active_ids: [UInt32]
-    }
-
     struct LimbVectors: Decodable {
         struct Count: Decodable {
             let examples: Int
@@ -36,32 +30,9 @@ struct WireVectorTests {
         let cases: [Case]
     }
 
-    struct EncoderVectors: Decodable {
-        struct Case: Decodable {
-            let name: String
-            let dimension: Int
-            let block_size: Int
-            let l2_clip: Double
-            let scale: Double
-            let bits: Int
-            let round_seed: String
-            let encoded: [UInt32]
-            let output_hash: String
-        }
-        let cases: [Case]
-    }
-
-    static func load<T: Decodable>(_ path: String, as type: T.Type = T.self) throws -> T {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../\(path)").standardized
-        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
-    }
-
-    static func load() throws -> Vector { try load("SecureAggTests/Resources/Vectors/registry_hashes.json") }
-
     @Test("H_file covers every listed client (revoked too); H_round only the active ones")
     func registryHashes() throws {
-        let v = try Self.load()
+        let v = try WireVectors.load("registry_hashes", as: RegistryHashVectors.self)
         let registry = try Registry.decode(Data(v.registry_json.utf8))
         #expect(registry.registryHash == v.registry_file_hash)
         #expect(registry.activeClientIds == v.active_ids)
@@ -74,7 +45,7 @@ struct WireVectorTests {
 
     @Test("Weighted rounds: limb width and count, clamped count, weight, limbs")
     func countLimbs() throws {
-        let v: LimbVectors = try Self.load("SecureAggTests/Resources/Vectors/weighted_limbs.json")
+        let v: LimbVectors = try WireVectors.load("weighted_limbs")
         #expect(v.cases.count >= 3)
         for c in v.cases {
             let limbs = try ExampleCountLimbs(clients: c.clients, bits: c.bits, maxWeight: c.max_weight)
@@ -91,11 +62,11 @@ struct WireVectorTests {
 
     @Test("output_hash: BLAKE2b-256 of the decoded average as little-endian doubles")
     func outputHash() throws {
-        let v: EncoderVectors = try Self.load("DPNoiseTests/Resources/Vectors/encoder_randomness.json")
+        let v: EncoderRandomnessVectors = try WireVectors.load("encoder_randomness", in: .dpNoise)
         for c in v.cases {
             let parameters = EncodingParameters(
                 dimension: c.dimension, blockSize: c.block_size, l2Clip: c.l2_clip, scale: c.scale, bits: c.bits,
-                beta: 0, roundSeed: try #require(Hex.decode(c.round_seed)), noise: .none)
+                beta: 0, roundSeed: try WireVectors.bytes(c.round_seed), noise: .none)
             let decoder = try DPDecoder(parameters: parameters)
             let decoded = try c.encoded.withUnsafeBufferPointer { sum in
                 try decoder.decodeAverage(

@@ -1,4 +1,5 @@
 import DPNoise
+import FedAudit
 import FedCore
 import Foundation
 import Sodium

@@ -1,5 +1,6 @@
 import FedCore
 import Foundation
+import SecAggTestSupport
 import Testing
 
 /// Keys, a tiny model and client updates in a temporary directory, and helpers to start `serve`/`client`.
@@ -100,14 +101,7 @@ struct LoopbackFixture {
     }
 
     /// The plain average of the given clients' deltas (layout order).
-    func plainAverage(of ids: [Int]) -> [Double] {
-        var sum = [Double](repeating: 0, count: layout.parameterCount)
-        for id in ids {
-            let d = updates.delta(client: id)
-            for i in sum.indices { sum[i] += d[i] }
-        }
-        return sum.map { $0 / Double(ids.count) }
-    }
+    func plainAverage(of ids: [Int]) -> [Double] { PlainFedAvg.mean(ids.map { updates.delta(client: $0) }) }
 
     /// The largest |actual − expected| over the allowed error, per coordinate `bound` plus the float32
     /// rounding of a value written to a safetensors file: ≤ 1 means every coordinate is within it.

@@ -1,5 +1,6 @@
 import FedCore
 import Foundation
+import SecAggTestSupport
 import Testing
 
 /// `serve --weighted`: every client's example count travels as masked limbs after its update, so the server
@@ -30,7 +31,7 @@ struct WeightedLoopbackTests {
         #expect(Set(counts).count > 1, "the fixture's counts must differ, or weighting is not tested")
         // The summary reports the only thing the server learns of the counts: their clamped total.
         #expect(round["examples_total"] as? Int == Int(counts.map { min(max($0, 1), 1000) }.reduce(0, +)))
-        let expected = try FedAvg.weightedMean(
+        let expected = PlainFedAvg.weightedMean(
             survivors.map { fixture.updates.delta(client: $0) }, rawWeights: counts, maxWeight: 1000)
         let unweighted = fixture.plainAverage(of: survivors)
         let recovered = try fixture.readAverage("average.safetensors")

@@ -1,4 +1,5 @@
 import Foundation
+import SecAggTestSupport
 import Sodium
 import Testing
 
@@ -9,71 +10,33 @@ import Testing
 /// the other wire vectors in Tests/SecureAggTests/Resources/Vectors and is read from the source tree.
 @Suite("Wire vectors (session authentication)")
 struct WireVectorTests {
-    struct Vector: Decodable {
-        struct Auth: Decodable {
-            let client: UInt32
-            let client_seed: String
-            let client_nonce: String
-            let server_nonce: String
-            let server_transcript: String
-            let server_signature: String
-            let client_transcript: String
-            let client_signature: String
-        }
-        struct ServerMessages: Decodable {
-            struct Signed: Decodable {
-                let message: String
-                let kind: UInt32
-                let round: UInt64
-                let canonical_bytes: String
-                let transcript: String
-                let signature: String
-            }
-            let run_id: String
-            let output_hash: String
-            let messages: [Signed]
-        }
-        let server_seed: String
-        let registry_file_hash: String
-        let auth: Auth
-        let server_messages: ServerMessages
-    }
-
-    static func load() throws -> Vector {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../SecureAggTests/Resources/Vectors/registry_hashes.json").standardized
-        return try JSONDecoder().decode(Vector.self, from: Data(contentsOf: url))
-    }
-
-    static func bytes(_ hex: String) throws -> [UInt8] { try #require(Hex.decode(hex)) }
-
     @Test("Server and client transcripts over H_file, and their Ed25519 signatures")
     func transcripts() throws {
-        let v = try Self.load()
+        let v = try WireVectors.load("registry_hashes", as: RegistryHashVectors.self)
         let a = v.auth
-        let hash = try Self.bytes(v.registry_file_hash)
-        let clientNonce = try Self.bytes(a.client_nonce)
-        let serverNonce = try Self.bytes(a.server_nonce)
+        let hash = try WireVectors.bytes(v.registry_file_hash)
+        let clientNonce = try WireVectors.bytes(a.client_nonce)
+        let serverNonce = try WireVectors.bytes(a.server_nonce)
         let server = SessionAuthentication.serverTranscript(
             registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce)
         let client = SessionAuthentication.clientTranscript(
             registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce)
         #expect(Hex.encode(server) == a.server_transcript)
         #expect(Hex.encode(client) == a.client_transcript)
-        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(v.server_seed)))
-        let clientKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(a.client_seed)))
+        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(v.server_seed)))
+        let clientKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(a.client_seed)))
         #expect(Hex.encode(serverKey.sign(server)) == a.server_signature)
         #expect(Hex.encode(clientKey.sign(client)) == a.client_signature)
     }
 
     @Test("Server message signatures (§ 4.1): canonical encodings, transcripts, signatures")
     func serverMessages() throws {
-        let v = try Self.load()
+        let v = try WireVectors.load("registry_hashes", as: RegistryHashVectors.self)
         let a = v.auth
-        let runID = try Self.bytes(v.server_messages.run_id)
+        let runID = try WireVectors.bytes(v.server_messages.run_id)
         let signing = ServerMessageAuthentication(
-            registryHash: try Self.bytes(v.registry_file_hash), client: a.client,
-            clientNonce: try Self.bytes(a.client_nonce), serverNonce: try Self.bytes(a.server_nonce), runID: runID)
+            registryHash: try WireVectors.bytes(v.registry_file_hash), client: a.client,
+            clientNonce: try WireVectors.bytes(a.client_nonce), serverNonce: try WireVectors.bytes(a.server_nonce), runID: runID)
         var welcome = Secagg_V1_Welcome()
         welcome.version = 2
         welcome.rounds = 3
@@ -89,7 +52,7 @@ struct WireVectorTests {
         let bodies: [String: Secagg_V1_ServerMessage.OneOf_Body] = [
             "welcome": .welcome(welcome), "round_result": .roundResult(result),
         ]
-        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(v.server_seed)))
+        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(v.server_seed)))
         #expect(v.server_messages.messages.count == 2)
         for m in v.server_messages.messages {
             let body = try #require(bodies[m.message])
@@ -100,7 +63,7 @@ struct WireVectorTests {
             var envelope = Secagg_V1_ServerMessage()
             envelope.protocolVersion = WireProtocol.version
             envelope.body = body
-            envelope.serverSignature = Data(try Self.bytes(m.signature))
+            envelope.serverSignature = Data(try WireVectors.bytes(m.signature))
             try signing.verify(envelope, serverKey: serverKey.publicKey)
         }
     }

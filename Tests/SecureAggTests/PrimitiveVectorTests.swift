@@ -1,4 +1,5 @@
 import Foundation
+import SecAggTestSupport
 @testable import Sodium
 import Testing
 
@@ -85,9 +86,8 @@ struct PrimitiveVectorTests {
         let bit_packing: [Packing]
     }
 
-    static func vectors() throws -> Vectors { try WireVectorTests.load("primitives", as: Vectors.self) }
-    static func bytes(_ hex: String) throws -> [UInt8] { try WireVectorTests.bytes(hex) }
-    static func secret(_ hex: String) throws -> SecureBytes { SecureBytes(copying: try bytes(hex)) }
+    static func vectors() throws -> Vectors { try WireVectors.load("primitives", as: Vectors.self) }
+    static func secret(_ hex: String) throws -> SecureBytes { SecureBytes(copying: try WireVectors.bytes(hex)) }
     static func hex(_ s: SecureBytes) -> String { s.withUnsafeBytes { Hex.encode($0) } }
 
     @Test("Share-encryption key and pairwise seed: raw X25519 secret, pair context, keyed BLAKE2b")
@@ -95,11 +95,11 @@ struct PrimitiveVectorTests {
         let v = try Self.vectors()
         #expect(v.pairs.count == 3)
         for p in v.pairs {
-            let sid = try Self.bytes(p.session_id)
+            let sid = try WireVectors.bytes(p.session_id)
             let cU = try X25519.SecretKey(secretBytes: Self.secret(p.c_sk_u))
             let sU = try X25519.SecretKey(secretBytes: Self.secret(p.s_sk_u))
-            let cV = try X25519.PublicKey(bytes: Self.bytes(p.c_pk_v))
-            let sV = try X25519.PublicKey(bytes: Self.bytes(p.s_pk_v))
+            let cV = try X25519.PublicKey(bytes: WireVectors.bytes(p.c_pk_v))
+            let sV = try X25519.PublicKey(bytes: WireVectors.bytes(p.s_pk_v))
             #expect(Hex.encode(cU.publicKey.bytes) == p.c_pk_u, "c_pk of \(p.u)")
             #expect(Hex.encode(sU.publicKey.bytes) == p.s_pk_u, "s_pk of \(p.u)")
             let raw = try X25519.sharedSecret(secretKey: cU, peer: cV)
@@ -128,7 +128,7 @@ struct PrimitiveVectorTests {
         for c in v.self_masks {
             let seed = MaskSeed(key: try Self.secret(c.b_u))
             #expect(Hex.encode(seed.commitment) == c.commitment)
-            #expect(Self.hex(seed.selfMaskSeed(sessionID: try Self.bytes(c.session_id)).key) == c.self_mask_key)
+            #expect(Self.hex(seed.selfMaskSeed(sessionID: try WireVectors.bytes(c.session_id)).key) == c.self_mask_key)
         }
         #expect(Set(v.self_masks.map(\.self_mask_key)).count == v.self_masks.count)
     }
@@ -137,16 +137,16 @@ struct PrimitiveVectorTests {
     func sessionID() throws {
         let s = try Self.vectors().session
         var registry = [UInt32: Ed25519.PublicKey]()
-        for e in s.registry { registry[e.id] = try Ed25519.PublicKey(bytes: Self.bytes(e.key)) }
+        for e in s.registry { registry[e.id] = try Ed25519.PublicKey(bytes: WireVectors.bytes(e.key)) }
         let config = try RoundConfiguration(
             round: s.round, cohort: s.cohort, degree: s.degree, threshold: s.threshold, bits: s.bits,
             vectorLength: s.vector_length, registry: registry)
         #expect(Hex.encode(config.contextBytes) == s.context_bytes)
         let ads = try s.advertisements.map { a in
             AdvertiseKeys(
-                round: s.round, sender: a.sender, encryptionKey: try X25519.PublicKey(bytes: Self.bytes(a.c_pk)),
-                maskingKey: try X25519.PublicKey(bytes: Self.bytes(a.s_pk)), selfSeedCommitment: try Self.bytes(a.commitment),
-                signature: try Self.bytes(a.signature))
+                round: s.round, sender: a.sender, encryptionKey: try X25519.PublicKey(bytes: WireVectors.bytes(a.c_pk)),
+                maskingKey: try X25519.PublicKey(bytes: WireVectors.bytes(a.s_pk)), selfSeedCommitment: try WireVectors.bytes(a.commitment),
+                signature: try WireVectors.bytes(a.signature))
         }
         #expect(ads.map(\.sender) == [1, 2, 4, 5])
         #expect(Hex.encode(SessionID.compute(configuration: config, advertisements: ads)) == s.session_id)
@@ -189,7 +189,7 @@ struct PrimitiveVectorTests {
         #expect(Set(cases.map(\.bits)).isSuperset(of: [1, 32]))
         for c in cases {
             #expect(Hex.encode(BitPacking.pack(c.values, bits: c.bits)) == c.packed, "b = \(c.bits), m = \(c.values.count)")
-            #expect(try BitPacking.unpack(Self.bytes(c.packed)) == c.values, "b = \(c.bits), m = \(c.values.count)")
+            #expect(try BitPacking.unpack(WireVectors.bytes(c.packed)) == c.values, "b = \(c.bits), m = \(c.values.count)")
             #expect(BitPacking.encodedByteCount(count: c.values.count, bits: c.bits) == c.packed.count / 2)
         }
     }

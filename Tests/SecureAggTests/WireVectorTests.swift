@@ -1,4 +1,5 @@
 import Foundation
+import SecAggTestSupport
 import Sodium
 import Testing
 
@@ -64,14 +65,6 @@ struct WireVectorTests {
         let raw_seed_cases: [RawCase]
     }
 
-    static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
-        let url = try #require(
-            Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/Vectors"))
-        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
-    }
-
-    static func bytes(_ hex: String) throws -> [UInt8] { try #require(Hex.decode(hex)) }
-
     /// Counts the 64-bit draws (rejections included) of the Fisher–Yates shuffle of `n` ids, as Docs/wire.md
     /// states it: for i = n − 1 … 1, draw until v < 2^64 − 1 − ((2^64 − 1) mod (i + 1)).
     static func shuffleDraws(count n: Int, seed: [UInt8]) -> Int {
@@ -91,8 +84,8 @@ struct WireVectorTests {
 
     @Test("ChaChaRandom: 64-bit words, the 4096-byte buffer boundary, seeded(UInt64)")
     func prgStream() throws {
-        let v = try Self.load("prg_stream", as: PRGVectors.self)
-        let key = try Self.bytes(v.key)
+        let v = try WireVectors.load("prg_stream", as: PRGVectors.self)
+        let key = try WireVectors.bytes(v.key)
         let rng = ChaChaRandom.seeded(key: SecureBytes(copying: key))
         var index = 0
         for word in v.words {
@@ -116,17 +109,17 @@ struct WireVectorTests {
 
     @Test("Registry hash, round context, permutation seed, ring and neighbours")
     func hararyPermutation() throws {
-        let v = try Self.load("harary_permutation", as: HararyVectors.self)
+        let v = try WireVectors.load("harary_permutation", as: HararyVectors.self)
         #expect(v.cases.count >= 5)
         for c in v.cases {
             var registry = [UInt32: Ed25519.PublicKey]()
-            for e in c.registry where !e.revoked { registry[e.id] = try Ed25519.PublicKey(bytes: Self.bytes(e.key)) }
+            for e in c.registry where !e.revoked { registry[e.id] = try Ed25519.PublicKey(bytes: WireVectors.bytes(e.key)) }
             let config = try RoundConfiguration(
                 round: c.round, cohort: c.cohort, degree: c.degree, threshold: c.threshold, bits: c.bits,
-                vectorLength: c.vector_length, registry: registry, runID: Self.bytes(c.run_id))
+                vectorLength: c.vector_length, registry: registry, runID: WireVectors.bytes(c.run_id))
             #expect(Hex.encode(config.registryHash) == c.registry_hash, "\(c.name)")
             #expect(Hex.encode(config.contextBytes) == c.context_bytes, "\(c.name)")
-            let sessionID = try Self.bytes(c.session_id)
+            let sessionID = try WireVectors.bytes(c.session_id)
             let seed = HararyGraph.permutationSeed(sessionID: sessionID)
             #expect(Hex.encode(seed) == c.permutation_seed, "\(c.name)")
             let rng = ChaChaRandom.seeded(key: SecureBytes(copying: seed))
@@ -139,7 +132,7 @@ struct WireVectorTests {
             }
         }
         for c in v.raw_seed_cases {
-            let seed = try Self.bytes(c.seed)
+            let seed = try WireVectors.bytes(c.seed)
             let graph = try HararyGraph(cohort: c.cohort, degree: c.degree, seed: seed)
             #expect(graph.ring == c.ring, "\(c.name)")
             #expect(Self.shuffleDraws(count: c.cohort.count, seed: seed) == c.words_used, "\(c.name)")
@@ -197,18 +190,18 @@ struct WireVectorTests {
 
     @Test("A whole round: advertisements, session id, sealed share plaintexts, masked vectors, signatures, reveals")
     func wholeRound() throws {
-        let v = try Self.load("secagg_round", as: RoundVectors.self)
+        let v = try WireVectors.load("secagg_round", as: RoundVectors.self)
         var identities = [UInt32: Ed25519.SecretKey]()
         var registry = [UInt32: Ed25519.PublicKey]()
         for c in v.clients {
-            let key = try Ed25519.SecretKey(seed: SecureBytes(copying: Self.bytes(c.identity_seed)))
+            let key = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(c.identity_seed)))
             #expect(Hex.encode(key.publicKey.bytes) == c.identity_key, "identity of \(c.id)")
             identities[c.id] = key
             registry[c.id] = key.publicKey
         }
         let config = try RoundConfiguration(
             round: v.round, cohort: v.cohort, degree: v.degree, threshold: v.threshold, bits: v.bits,
-            vectorLength: v.vector_length, registry: registry, runID: Self.bytes(v.run_id))
+            vectorLength: v.vector_length, registry: registry, runID: WireVectors.bytes(v.run_id))
         #expect(Hex.encode(config.registryHash) == v.registry_hash)
         #expect(Hex.encode(config.contextBytes) == v.context_bytes)
         let byID = Dictionary(uniqueKeysWithValues: v.clients.map { ($0.id, $0) })
@@ -239,13 +232,13 @@ struct WireVectorTests {
         // The derivations of § 12.2–12.3 from the pinned secrets (the ciphertexts and masked vectors below pin
         // them only through their effects).
         for c in v.clients {
-            let selfKey = MaskSeed(key: SecureBytes(copying: try Self.bytes(c.b_u))).selfMaskSeed(sessionID: sessionID)
+            let selfKey = MaskSeed(key: SecureBytes(copying: try WireVectors.bytes(c.b_u))).selfMaskSeed(sessionID: sessionID)
             #expect(selfKey.key.withUnsafeBytes { Hex.encode($0) } == c.self_mask_key, "self-mask key of \(c.id)")
-            let sSK = try X25519.SecretKey(secretBytes: SecureBytes(copying: try Self.bytes(c.s_sk)))
+            let sSK = try X25519.SecretKey(secretBytes: SecureBytes(copying: try WireVectors.bytes(c.s_sk)))
             #expect(Hex.encode(sSK.publicKey.bytes) == c.s_pk)
             #expect(c.pairwise_seeds.count == c.neighbours.count)
             for peer in c.neighbours {
-                let peerKey = try X25519.PublicKey(bytes: Self.bytes(try #require(byID[peer]).s_pk))
+                let peerKey = try X25519.PublicKey(bytes: WireVectors.bytes(try #require(byID[peer]).s_pk))
                 let seed = try KeyDerivation.pairwiseSeed(
                     sessionID: sessionID, me: c.id, secretKey: sSK, peer: peer, peerKey: peerKey)
                 #expect(
@@ -264,7 +257,7 @@ struct WireVectorTests {
             #expect(client.neighbours == c.neighbours, "neighbours of \(b.receiver)")
             for share in message.shares {
                 // Python's share key opens the Swift ciphertext under the documented additional data.
-                let key = try Self.bytes(try #require(c.share_keys[String(share.receiver)]))
+                let key = try WireVectors.bytes(try #require(c.share_keys[String(share.receiver)]))
                 var ad = sessionID
                 withUnsafeBytes(of: share.sender.littleEndian) { ad.append(contentsOf: $0) }
                 withUnsafeBytes(of: share.receiver.littleEndian) { ad.append(contentsOf: $0) }

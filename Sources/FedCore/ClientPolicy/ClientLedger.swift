@@ -1,14 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A client's own privacy ledger: JSON lines of ``ClientLedgerRecord``, appended (one `write(2)` + `fsync`)
+/// A client's own privacy ledger: JSON lines of ``ClientLedgerRecord``, appended durably (`write(2)` + `fsync`)
 /// before the client advertises any key for a round, so its budget holds across runs and crashes. A torn last
 /// line (a crash mid-write) is ignored on read and cut off before the next append; any other malformed line,
 /// or an unknown format version, is refused.
@@ -41,29 +33,14 @@ public struct ClientLedger: Sendable {
         return records
     }
 
-    /// Appends `record` durably.
+    /// Appends `record` durably (creating the file, mode 0600, if needed); a torn last line is cut off first.
     /// - Throws: ``ClientPolicyError/ledger(_:)`` on any I/O failure (the round must then not be taken).
     public func append(_ record: ClientLedgerRecord) throws(ClientPolicyError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let encoded = try? encoder.encode(record) else { throw .ledger("round \(record.round) cannot be encoded") }
-        let line = Array(encoded) + [UInt8(ascii: "\n")]
-        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .ledger("\(path) cannot be opened for writing") }
-        defer { close(fd) }
-        // Cut a torn tail back to the last newline so the new line starts clean.
-        let size = lseek(fd, 0, SEEK_END)
-        if size > 0 {
-            var offset = size
-            var byte: UInt8 = 0
-            while offset > 0 {
-                guard pread(fd, &byte, 1, offset - 1) == 1 else { throw .ledger("\(path) cannot be read") }
-                if byte == UInt8(ascii: "\n") { break }
-                offset -= 1
-            }
-            if offset < size, ftruncate(fd, offset) != 0 { throw .ledger("\(path) cannot be repaired") }
-        }
-        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(fd) == 0 else { throw .ledger("\(path): write failed") }
+        do {
+            try DurableFile.appendLine(Array(encoded) + [UInt8(ascii: "\n")], to: path, creatingWith: 0o600)
+        } catch { throw .ledger("\(path) cannot be appended to (\(error.detail))") }
     }
 }

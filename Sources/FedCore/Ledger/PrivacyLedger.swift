@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The first line of a ledger file.
 public struct LedgerHeader: Codable, Sendable, Equatable {
     /// Always ``PrivacyLedger/format``.
@@ -133,10 +125,11 @@ public struct PrivacyLedger: Sendable {
     /// `epsilon_cumulative` of the last `round_charged` record, nil when nothing was charged.
     public var lastCumulativeEpsilon: Double? { get throws(LedgerError) { try read().lastCumulativeEpsilon } }
 
-    /// Appends `record` as one line: a single `write(2)` on an `O_APPEND` descriptor, then `fsync`.
-    /// If the file ends in a torn line (an earlier crash), that tail is removed first.
+    /// Appends `record` as one line with ``DurableFile/appendLine(_:to:creatingWith:)``: `write(2)` on an
+    /// `O_APPEND` descriptor, then `fsync`. If the file ends in a torn line (an earlier crash), that tail is cut
+    /// off first. The file must exist (``open(_:createIfMissing:)`` wrote its header).
     /// - Throws: ``LedgerError/invalidRecord(detail:)`` when the record cannot be encoded (non-finite
-    ///   number); ``LedgerError/io(file:detail:)`` on failure (including a short write).
+    ///   number); ``LedgerError/io(file:detail:)`` naming the POSIX call that failed.
     public func append(_ record: LedgerRecord) throws(LedgerError) {
         let line: [UInt8]
         do {
@@ -144,15 +137,9 @@ public struct PrivacyLedger: Sendable {
         } catch {
             throw .invalidRecord(detail: "\(record.kind.rawValue) for round \(record.round) cannot be encoded as JSON")
         }
-        if try !Self.endsWithNewline(url) { _ = try Self.repairTornTail(url) }
-        let fd = posixOpen(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(file: url.path, detail: Self.errnoText("open")) }
-        defer { close(fd) }
-        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else {
-            throw .io(file: url.path, detail: written < 0 ? Self.errnoText("write") : "short write (\(written) of \(line.count) bytes)")
+        do { try DurableFile.appendLine(line, to: url.path, creatingWith: nil) } catch {
+            throw .io(file: url.path, detail: error.detail)
         }
-        guard fsync(fd) == 0 else { throw .io(file: url.path, detail: Self.errnoText("fsync")) }
     }
 
     // MARK: - Helpers
@@ -196,22 +183,4 @@ public struct PrivacyLedger: Sendable {
             throw .io(file: url.path, detail: "\(error)")
         }
     }
-
-    private static func endsWithNewline(_ url: URL) throws(LedgerError) -> Bool {
-        let fd = posixOpen(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(file: url.path, detail: errnoText("open")) }
-        defer { close(fd) }
-        let size = lseek(fd, 0, SEEK_END)
-        guard size > 0 else { return false }
-        var last: UInt8 = 0
-        guard pread(fd, &last, 1, size - 1) == 1 else { throw .io(file: url.path, detail: errnoText("pread")) }
-        return last == UInt8(ascii: "\n")
-    }
-
-    private static func errnoText(_ operation: String) -> String {
-        "\(operation) failed: \(String(cString: strerror(errno)))"
-    }
 }
-
-/// `open(2)` without the name clash with ``PrivacyLedger/open(_:createIfMissing:)``.
-private func posixOpen(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }

@@ -1,5 +1,6 @@
-/// Where a run's signed audit events go: the ``AuditLog`` itself (`simulate`), or a wrapper that lets it
+/// Where a run's signed audit events go: FedAudit's `AuditLog` itself (`simulate`), or a wrapper that lets it
 /// cross into the gRPC server's actor (`serve`). ``RoundRecorder`` is the only writer of round events.
+/// FedCore defines the events; it never stores them (so it does not link SQLite).
 public protocol RoundAuditTrail: AnyObject {
     /// Appends a round event. Throws ``SimulationError/output(_:)`` when the write fails.
     func appendEvent(_ event: AuditEvent) throws(SimulationError)
@@ -7,21 +8,4 @@ public protocol RoundAuditTrail: AnyObject {
     func closeAuditedRound(_ round: Int) throws(SimulationError) -> String
     /// Writes `run_closed` for `rounds` planned rounds (failed ones included); later calls do nothing.
     func closeAuditedRun(rounds: Int, epsilonCumulative: Double) throws(SimulationError)
-}
-
-extension AuditLog: RoundAuditTrail {
-    public func appendEvent(_ event: AuditEvent) throws(SimulationError) {
-        do { try append(event) } catch { throw .output("audit log: \(error)") }
-    }
-
-    public func closeAuditedRound(_ round: Int) throws(SimulationError) -> String {
-        do { return try closeRound(round) } catch { throw .output("audit log: \(error)") }
-    }
-
-    public func closeAuditedRun(rounds: Int, epsilonCumulative: Double) throws(SimulationError) {
-        guard !isClosed else { return }
-        do { try closeRun(rounds: rounds, epsilonCumulative: epsilonCumulative) } catch {
-            throw .output("audit log: \(error)")
-        }
-    }
 }

@@ -23,9 +23,9 @@ public enum AggregationServer {
     public struct Outputs {
         /// The privacy ledger rounds are charged to before unmasking; nil: none.
         public var ledger: PrivacyLedger?
-        /// A freshly created audit log (signed by the server's identity); nil: none.
-        public var audit: AuditLog?
-        public init(ledger: PrivacyLedger? = nil, audit: AuditLog? = nil) {
+        /// A freshly created audit log (FedAudit's `AuditLog`, signed by the server's identity); nil: none.
+        public var audit: (any RoundAuditTrail)?
+        public init(ledger: PrivacyLedger? = nil, audit: (any RoundAuditTrail)? = nil) {
             self.ledger = ledger
             self.audit = audit
         }
@@ -44,7 +44,7 @@ public enum AggregationServer {
     public static func run(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,
         identity: Ed25519.SecretKey, settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
-        ledger: PrivacyLedger?, audit: AuditLog? = nil, onListening: @escaping @Sendable (Int) -> Void,
+        ledger: PrivacyLedger?, audit: (any RoundAuditTrail)? = nil, onListening: @escaping @Sendable (Int) -> Void,
         onRound: @escaping @Sendable (ServedRound) -> Void, log: @escaping @Sendable (String) -> Void
     ) async throws -> ServeOutcome {
         let trail = audit.map(ServedAuditTrail.init)

@@ -1,14 +1,15 @@
 import FedCore
 
-/// The audit log of a served run, handed to the session coordinator. ``AuditLog`` is a single-writer class;
-/// after ``AggregationServer`` wraps it, only the coordinator actor (one round at a time, through its ``RoundRecorder``) and, after the
-/// server stopped, the same call touch it — never two at once — which is why the box may cross into the actor.
+/// The audit trail of a served run (FedAudit's `AuditLog` in `serve`), handed to the session coordinator. The log
+/// is a single-writer class; after ``AggregationServer`` wraps it, only the coordinator actor (one round at a time,
+/// through its ``RoundRecorder``) and, after the server stopped, the same call touch it — never two at once — which
+/// is why the box may cross into the actor.
 final class ServedAuditTrail: RoundAuditTrail, @unchecked Sendable {
-    private let log: AuditLog
+    private let log: any RoundAuditTrail
     /// Rounds opened with `round_planned` (completed or failed): what `run_closed` must count.
     private(set) var plannedRounds = 0
 
-    init(_ log: AuditLog) { self.log = log }
+    init(_ log: any RoundAuditTrail) { self.log = log }
 
     func appendEvent(_ event: AuditEvent) throws(SimulationError) {
         try log.appendEvent(event)

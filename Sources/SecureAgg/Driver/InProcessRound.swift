@@ -1,18 +1,5 @@
 import Sodium
 
-/// One participant of an in-process round.
-public struct InProcessParticipant: Sendable {
-    public var id: UInt32
-    public var identity: Ed25519.SecretKey
-    public var input: [UInt32]
-
-    public init(id: UInt32, identity: Ed25519.SecretKey, input: [UInt32]) {
-        self.id = id
-        self.identity = identity
-        self.input = input
-    }
-}
-
 /// The outcome of ``InProcessRound/run(configuration:identities:dropouts:using:input:)``.
 public struct RoundResult: Sendable, Equatable {
     /// Σ x_u mod 2^b over `survivors`.
@@ -160,23 +147,5 @@ public enum InProcessRound {
         try report(.unmasking)
         return RoundResult(sum: result.sum, survivors: result.survivors, dropped: result.dropped,
                            clientFailures: failures, serverRejections: rejections)
-    }
-
-    /// Convenience form with the inputs given up front.
-    public static func run(
-        configuration: RoundConfiguration, participants: [InProcessParticipant], dropouts: [UInt32: Phase] = [:],
-        using rng: inout some SecureRandom
-    ) throws(SecureAggError) -> RoundResult {
-        var identities = [UInt32: Ed25519.SecretKey]()
-        var inputs = [UInt32: [UInt32]]()
-        for p in participants {
-            identities[p.id] = p.identity
-            inputs[p.id] = p.input
-        }
-        return try run(configuration: configuration, identities: identities, dropouts: dropouts, using: &rng) {
-            (id) throws(SecureAggError) -> [UInt32] in
-            guard let v = inputs[id] else { throw .unknownClient(id) }
-            return v
-        }
     }
 }

@@ -1,3 +1,4 @@
+import FedCore
 import Foundation
 
 /// The HTML audit report: one self-contained page (inline CSS, no scripts, no external assets) a privacy officer

@@ -1,3 +1,5 @@
+import FedCore
+
 /// Recomputes the ε of charged rounds from the parameters recorded in their `round_planned` records, so the
 /// verifier can check every `round_charged` record against the accountant instead of trusting it.
 public protocol AuditAccountant: Sendable {

@@ -1,4 +1,4 @@
-/// L2 norms and distances of flat parameter vectors (model units).
+/// L2 norms and distances of flat parameter vectors (model units), for the tests' plain-arithmetic oracles.
 public enum VectorNorms {
     /// ‖v‖₂, computed with scaling so it neither overflows nor underflows for finite input.
     public static func l2Norm(_ v: [Double]) -> Double {

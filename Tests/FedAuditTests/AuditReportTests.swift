@@ -1,7 +1,8 @@
+import FedCore
 import Foundation
 import Testing
 
-@testable import FedCore
+@testable import FedAudit
 
 #if canImport(FoundationXML)
     import FoundationXML

@@ -1,8 +1,10 @@
+import FedCore
 import Foundation
+import SecAggTestSupport
 import Sodium
 import Testing
 
-@testable import FedCore
+@testable import FedAudit
 
 @Suite struct AuditLogTests {
     typealias Fixture = AuditLogFixture
@@ -239,7 +241,7 @@ import Testing
     }
 
     @Test func filesThatAreNotAuditLogsAreRefused() throws {
-        let directory = try TestFiles.temporaryDirectory()
+        let directory = try TemporaryFiles.directory(prefix: "fedaudit-tests")
         defer { try? FileManager.default.removeItem(at: directory) }
         let ledger = directory.appendingPathComponent("ledger.jsonl")
         try Data(#"{"format":"secagg-ledger","version":1}"#.utf8).write(to: ledger)

@@ -1,3 +1,4 @@
+import FedCore
 import Foundation
 
 /// The plain-language statement at the top of every audit report: what guarantee the run's released sums carry,

@@ -1,3 +1,5 @@
+import FedCore
+
 /// What one round of an audit log did, gathered from its records (for reports). Counts are numbers of clients.
 public struct AuditRoundSummary: Sendable, Equatable, Codable {
     public var round: Int

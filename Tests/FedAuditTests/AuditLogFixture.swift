@@ -1,7 +1,9 @@
+import FedCore
 import Foundation
+import SecAggTestSupport
 import Sodium
 
-@testable import FedCore
+@testable import FedAudit
 
 /// Builds small valid audit logs for tests. The fake accountant charges ε = T·base/z after T identical rounds
 /// (linear in T, so the tests can predict every value).
@@ -79,7 +81,7 @@ enum AuditLogFixture {
     }
 
     static func temporaryLog() throws -> (directory: URL, url: URL) {
-        let directory = try TestFiles.temporaryDirectory()
+        let directory = try TemporaryFiles.directory(prefix: "fedaudit-tests")
         return (directory, directory.appendingPathComponent("audit.sqlite"))
     }
 

@@ -1,3 +1,4 @@
+import FedCore
 import Foundation
 
 /// One record of an audit log as read (not verified): its position, kind, round, decoded event and hash.

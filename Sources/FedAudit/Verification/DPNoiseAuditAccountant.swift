@@ -1,4 +1,5 @@
 import DPNoise
+import FedCore
 
 /// The audit verifier's accountant backed by DPNoise: rebuilds each round's ``DistributedDPConfiguration`` from
 /// its recorded `round_planned` parameters, checks that the recorded `scale` and rational local variance are

@@ -1,3 +1,4 @@
+import FedCore
 import Foundation
 
 /// The report's inline SVG charts, scaled to the page by their viewBox. Both have labelled axes with tick values

@@ -8,7 +8,8 @@ import Musl
 import Darwin
 #endif
 
-/// Crash-safe file primitives shared by the safetensors writer and the privacy ledger.
+/// Crash-safe file primitives shared by the safetensors writer and the two ledgers (the server's privacy ledger
+/// and a client's own ledger).
 enum DurableFile {
     /// A POSIX failure: operation and `strerror` text (never file contents).
     struct Failure: Error {
@@ -43,8 +44,40 @@ enum DurableFile {
         syncDirectory(directory)
     }
 
+    /// Appends `line` (one complete JSON line, ending in a newline) to the file at `path` so that it is durable
+    /// when the call returns: a torn tail (bytes after the last newline, left by a crash mid-append) is cut off
+    /// first, so the new line starts clean; then the line is written on an `O_APPEND` descriptor (short writes
+    /// retried) and the file is `fsync`ed. A crash leaves at most a torn final line, never a damaged earlier one.
+    /// - Parameters:
+    ///   - permissions: the mode of a file created by this call, or nil when the file must already exist.
+    /// - Returns: the number of torn-tail bytes removed (0 for a clean file).
+    /// - Throws: ``Failure`` naming the POSIX operation that failed (never the file's contents).
+    @discardableResult
+    static func appendLine(_ line: [UInt8], to path: String, creatingWith permissions: mode_t?) throws(Failure) -> Int {
+        let flags = O_RDWR | O_APPEND | O_CLOEXEC | (permissions == nil ? 0 : O_CREAT)
+        let fd = open(path, flags, permissions ?? 0)
+        guard fd >= 0 else { throw Failure("open") }
+        defer { close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        guard size >= 0 else { throw Failure("lseek") }
+        var end = size
+        var byte: UInt8 = 0
+        while end > 0 {
+            guard pread(fd, &byte, 1, end - 1) == 1 else { throw Failure("pread") }
+            if byte == UInt8(ascii: "\n") { break }
+            end -= 1
+        }
+        if end < size {
+            guard ftruncate(fd, end) == 0 else { throw Failure("ftruncate") }
+            guard fsync(fd) == 0 else { throw Failure("fsync") }
+        }
+        try line.withUnsafeBytes { bytes in Result { () throws(Failure) in try writeAll(fd, bytes) } }.get()
+        guard fsync(fd) == 0 else { throw Failure("fsync") }
+        return Int(size - end)
+    }
+
     /// Writes every byte of `chunk` to `fd`, retrying short writes and EINTR.
-    static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer) throws {
+    static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer) throws(Failure) {
         guard let base = chunk.baseAddress else { return }
         var written = 0
         while written < chunk.count {

@@ -1,8 +1,9 @@
 import DPNoise
+import FedCore
 import Foundation
 import Testing
 
-@testable import FedCore
+@testable import FedAudit
 
 /// The audit verifier with the real DPNoise accountant.
 @Suite struct AuditAccountingTests {

@@ -1,4 +1,0 @@
-/// Errors of the DP layer (placeholder; extended by the DP implementation).
-public enum DPNoiseError: Error, Equatable, Sendable {
-    case invalidParameter(String)
-}
