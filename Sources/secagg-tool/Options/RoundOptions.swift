@@ -11,7 +11,10 @@ struct RoundOptions: ParsableArguments {
     @Option(help: "Number of rounds.")
     var rounds: Int = 3
 
-    @Option(parsing: .unconditional, help: "Fraction of the cohort planned to drop after ShareKeys: sets the SecAgg+ threshold and the default --min-survivors. simulate drops exactly floor(F*N) clients (chosen with the seed); serve drops nobody itself.")
+    @Option(
+        parsing: .unconditional,
+        help: "Fraction of the cohort planned to drop after ShareKeys: sets the SecAgg+ threshold and the default "
+            + "--min-survivors. simulate drops exactly floor(F*N) clients (chosen with the seed); serve drops nobody itself.")
     var dropout: Double = 0.1
 
     @Option(
