@@ -13,8 +13,10 @@ struct RoundOptions: ParsableArguments {
 
     @Option(
         parsing: .unconditional,
-        help: "Fraction of the cohort planned to drop after ShareKeys: sets the SecAgg+ threshold and the default "
-            + "--min-survivors. simulate drops exactly floor(F*N) clients (chosen with the seed); serve drops nobody itself.")
+        help: ArgumentHelp(
+            "Fraction of the cohort planned to drop after ShareKeys: sets the SecAgg+ threshold and the default "
+                + "--min-survivors. simulate drops exactly floor(F*N) clients (chosen with the seed); serve drops nobody "
+                + "itself."))
     var dropout: Double = 0.1
 
     @Option(
