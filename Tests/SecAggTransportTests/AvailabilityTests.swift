@@ -103,7 +103,7 @@ struct AvailabilityTests {
         let oversized = try fixture.startClient(
             5, port: port, hooks: ["--misbehave", "oversized-message"], name: "oversized", group: group)
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
-        for c in honest { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        for c in honest { #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)") }
         #expect(oversized.wait(seconds: 30) == 1)
         let limit = WireProtocol.maxMessageBytes
         #expect(

@@ -35,7 +35,7 @@ struct LoopbackRoundTests {
         let serverCode = server.wait(seconds: 120)
         #expect(serverCode == 0, "serve failed: \(server.stderr)")
         for c in clients {
-            #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)")
+            #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)")
         }
         let json = try server.json()
         let rounds = try #require(json["rounds"] as? [[String: Any]])
@@ -66,7 +66,7 @@ struct LoopbackRoundTests {
             try fixture.startClient($0, port: port, extra: ["--tls-ca", "certs/ca.pem"], group: group)
         }
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
-        for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        for c in clients { #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)") }
         let rounds = try #require(try server.json()["rounds"] as? [[String: Any]])
         #expect(rounds.map { $0["survivor_ids"] as? [Int] } == [[1, 2, 3], [1, 2, 3]])
         let bound = try #require(rounds.last?["error_bound"] as? Double)
@@ -83,7 +83,7 @@ struct LoopbackRoundTests {
             clients: 3, group: group)
         let clients = try (1...3).map { try fixture.startClient($0, port: port, group: group) }
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
-        for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        for c in clients { #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)") }
         let served = try server.json()
         #expect(served["dp"] as? Bool == true)
         let epsilon = try #require(served["epsilon"] as? Double)
@@ -211,7 +211,7 @@ struct LoopbackRoundTests {
             5, port: port, hooks: ["--misbehave", "oversized-vector"], name: "oversized", group: group)
 
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
-        for c in honest { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        for c in honest { #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)") }
         #expect(oversized.wait(seconds: 30) == 1)
         #expect(oversized.stderr.contains("limit exceeded"), "\(oversized.stderr)")
 

@@ -42,7 +42,7 @@ extension LoopbackRoundTests {
             ], clients: 6, group: group)
         let clients = try members.map { try fixture.startClient(Int($0), port: port, extra: ["--json"], group: group) }
         #expect(server.wait(seconds: 180) == 0, "serve failed: \(server.stderr)")
-        for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        for c in clients { #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)") }
 
         let rounds = try #require(try server.json()["rounds"] as? [[String: Any]])
         try #require(rounds.count == 3)

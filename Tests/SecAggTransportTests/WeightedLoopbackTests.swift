@@ -21,7 +21,7 @@ struct WeightedLoopbackTests {
             clients.append(try fixture.startClient(id, port: port, hooks: hooks, group: group))
         }
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
-        for c in clients { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        for c in clients { #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)") }
         let round = try #require((try server.json()["rounds"] as? [[String: Any]])?.first)
         #expect(round["survivor_ids"] as? [Int] == [1, 2, 4])
         let bound = try #require(round["error_bound"] as? Double)
@@ -57,7 +57,7 @@ struct WeightedLoopbackTests {
             clients: 4, group: group)
         let clients = try (1...4).map { try fixture.startClient($0, port: port, group: group) }
         #expect(server.wait(seconds: 120) == 0, "serve failed: \(server.stderr)")
-        for c in clients.prefix(3) { #expect(c.wait(seconds: 30) == 0, "\(c.name) failed: \(c.stderr)") }
+        for c in clients.prefix(3) { #expect(c.wait(seconds: 90) == 0, "\(c.name) failed: \(c.stderr)") }
         #expect(clients[3].wait(seconds: 30) == 2)
         #expect(clients[3].stderr.contains("num_examples"))
         let round = try #require((try server.json()["rounds"] as? [[String: Any]])?.first)
