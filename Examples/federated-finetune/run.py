@@ -68,6 +68,7 @@ def parse_args(argv=None):
     p.add_argument("--keep-updates", action="store_true", help="keep every round's update files")
     p.add_argument("--name", default=None, help="run name (default: from the flags)")
     p.add_argument("--out", type=Path, default=None, help="result JSON (default: results/NAME.json)")
+    p.add_argument("--skip-existing", action="store_true", help="do nothing when the result JSON exists")
     args = p.parse_args(argv)
     if args.mode == "fedavg" and (args.epsilon is not None or args.no_dp):
         p.error("fedavg is never private: drop --epsilon / --no-dp")
@@ -94,6 +95,9 @@ def run_name(a) -> str:
     return "-".join(parts)
 
 
+_warned = set()
+
+
 def tool_json(tool: Path, args, log) -> dict:
     cmd = [str(tool), *map(str, args), "--json"]
     log.append(shlex.join(cmd))
@@ -101,8 +105,9 @@ def tool_json(tool: Path, args, log) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"run: {shlex.join(cmd[:2])} failed (exit {proc.returncode}):\n{proc.stderr.strip()}")
     for line in proc.stderr.splitlines():
-        if "warning" in line.lower():
-            print(f"  secagg-tool: {line.strip()}", file=sys.stderr)
+        if "warning" in line.lower() and args[0] not in _warned:
+            _warned.add(args[0])
+            print(f"  (first warning of the run) {line.strip()}", file=sys.stderr)
     return json.loads(proc.stdout)
 
 
@@ -135,6 +140,9 @@ def main(argv=None):
     name = a.name or run_name(a)
     out = a.out or HERE / "results" / f"{name}.json"
     work = a.work or default_cache() / "runs" / name
+    if a.skip_existing and out.exists():
+        print(f"run: {name}: {out} exists; skipped", file=sys.stderr)
+        return
     emb = a.embeddings or default_cache() / "bbc-minilm.npz"
     if not emb.exists():
         raise SystemExit(f"run: no cached embeddings at {emb}; run prepare.py first (see README.md)")
