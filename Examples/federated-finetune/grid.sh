@@ -25,15 +25,22 @@ for n in 100 1000; do
 done
 if [ "${1:-}" = quick ]; then "$py" report.py; exit 0; fi
 
-# 2. ε = 3; central calibrated with PLD (tighter than RDP: less noise at the same ε).
-for n in 100 1000; do
-    run --mode central --cohort "$n" --epsilon 3
-    for e in 8 3 1; do run --mode central --cohort "$n" --epsilon "$e" --accountant pld; done
-done
-run --mode secagg --cohort 100 --epsilon 3 --bits 16
-run --mode secagg --cohort 1000 --epsilon 3 --bits 16
+# 2. The networked path: serve + one client process per client, against simulate on the same updates.
+run --mode secagg --cohort 20 --rounds 3 --no-dp --transport serve
+run --mode secagg --cohort 20 --rounds 3 --no-dp
+run --mode fedavg --cohort 20 --rounds 3
+run --mode secagg --cohort 20 --rounds 3 --epsilon 8 --bits 16 --transport serve
+run --mode secagg --cohort 20 --rounds 3 --epsilon 8 --bits 16
 
-# 3. Cohort 100: every bit width, and two more seeds of every row (partition, local SGD and noise).
+# 3. Label-skewed split (each client holds at most two of the five topics).
+for n in 100 1000; do
+    run --mode fedavg --cohort "$n" --partition label-skew
+    run --mode central --cohort "$n" --partition label-skew --epsilon 8
+done
+run --mode secagg --cohort 100 --partition label-skew --no-dp
+run --mode secagg --cohort 100 --partition label-skew --epsilon 8 --bits 16
+
+# 4. Cohort 100: every bit width, and two more seeds of every row (partition, local SGD and noise).
 for seed in 1 2 3; do
     run --mode fedavg --cohort 100 --seed "$seed"
     run --mode secagg --cohort 100 --no-dp --seed "$seed"
@@ -43,22 +50,18 @@ for seed in 1 2 3; do
     done
 done
 
-# 4. The networked path: serve + one client process per client, against simulate on the same updates.
-run --mode secagg --cohort 20 --rounds 3 --no-dp --transport serve
-run --mode secagg --cohort 20 --rounds 3 --no-dp
-run --mode fedavg --cohort 20 --rounds 3
-
-# 5. Label-skewed split (each client holds at most two of the five topics).
+# 5. ε = 3; central calibrated with PLD (tighter than RDP: less noise at the same ε).
 for n in 100 1000; do
-    run --mode fedavg --cohort "$n" --partition label-skew
-    run --mode central --cohort "$n" --partition label-skew --epsilon 8
+    run --mode central --cohort "$n" --epsilon 3
+    for e in 8 3 1; do run --mode central --cohort "$n" --epsilon "$e" --accountant pld; done
 done
-run --mode secagg --cohort 100 --partition label-skew --no-dp
-run --mode secagg --cohort 100 --partition label-skew --epsilon 8 --bits 16
+run --mode secagg --cohort 100 --epsilon 3 --bits 16
+run --mode secagg --cohort 1000 --epsilon 3 --bits 16
 
-# 6. Cohort 1,000 at b = 12 and 20.
-for b in 12 20; do
-    for e in 8 1 3; do run --mode secagg --cohort 1000 --epsilon "$e" --bits "$b"; done
-done
+# 6. Cohort 1,000 at b = 12, the label-skewed split at 1,000, then b = 20.
+for e in 8 1; do run --mode secagg --cohort 1000 --epsilon "$e" --bits 12; done
 run --mode secagg --cohort 1000 --partition label-skew --epsilon 8 --bits 16
+run --mode secagg --cohort 1000 --partition label-skew --no-dp
+run --mode secagg --cohort 1000 --epsilon 3 --bits 12
+for e in 8 1 3; do run --mode secagg --cohort 1000 --epsilon "$e" --bits 20; done
 "$py" report.py

@@ -40,11 +40,12 @@ def label(r) -> str:
     a = r["args"]
     if a["mode"] == "fedavg":
         return "FedAvg, plain numpy mean (non-private)"
+    via = " via `serve` + `client`" if a["transport"] == "serve" else ""
     if a["mode"] == "secagg" and a["no_dp"]:
-        return "secagg `--no-dp`" + (" via `serve` + `client`" if a["transport"] == "serve" else "")
+        return "secagg `--no-dp`" + via
     if a["mode"] == "secagg":
         bits = a["bits"] if a["bits"] else f"{r['history'][-1].get('bits')} (default)"
-        return f"secagg DDGauss ε = {a['epsilon']:g}, b = {bits}"
+        return f"secagg DDGauss ε = {a['epsilon']:g}, b = {bits}" + via
     return f"central Gaussian ε = {a['epsilon']:g}" + (", PLD" if a.get("accountant") == "pld" else ", RDP")
 
 
@@ -102,9 +103,13 @@ def table(runs, rounds_shown):
 
 
 def serve_table(runs):
-    lines = ["| run | accuracy after rounds 1, 2, 3 | max \\|released − plain mean\\| per round | command |",
+    lines = ["| run | accuracy after rounds 1, 2, 3 | max \\|released − plain mean\\| per round (noise included when private) | command |",
              "|---|---|---|---|"]
-    for r in sorted(runs, key=order_key):
+    def serve_key(r):
+        a = r["args"]
+        return (a["mode"] != "fedavg", not a.get("no_dp"), a["transport"] == "serve")
+
+    for r in sorted(runs, key=serve_key):
         accs = ", ".join(f"{h['accuracy']:.4f}" for h in r["history"][1:])
         diffs = ", ".join(f"{h['released_minus_plain_max_abs']:.1e}" for h in r["history"][1:]
                           if "released_minus_plain_max_abs" in h) or "– (it is the plain mean)"
