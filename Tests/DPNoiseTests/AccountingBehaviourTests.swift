@@ -56,10 +56,10 @@ import Testing
     }
 
     /// (parameter, M, K, z, bits) that must be refused, naming `parameter`.
-    static let nonsense: [(String, Int, Int, Double, Int)] = [
-        ("minimumSurvivors", 0, 0, 1, 18), ("colludingClients", 5, 5, 1, 18), ("colludingClients", 5, -1, 1, 18),
-        ("noiseMultiplier", 100, 0, 0, 18), ("noiseMultiplier", 100, 0, .nan, 18),
-        ("bits", 100, 0, 1, 33), ("bits", 100, 0, 1, 0), ("bits", 100, 0, 1, 4),
+    static let nonsense: [(AccountingParameter, Int, Int, Double, Int)] = [
+        (.minimumSurvivors, 0, 0, 1, 18), (.colludingClients, 5, 5, 1, 18), (.colludingClients, 5, -1, 1, 18),
+        (.noiseMultiplier, 100, 0, 0, 18), (.noiseMultiplier, 100, 0, .nan, 18),
+        (.bits, 100, 0, 1, 33), (.bits, 100, 0, 1, 0), (.bits, 100, 0, 1, 4),
     ]
 
     @Test(arguments: 0..<nonsense.count)
@@ -76,20 +76,20 @@ import Testing
     }
 
     @Test func nonsenseAccountingInputsAreRefused() throws {
-        func parameter(_ body: () throws -> Void) -> String? {
+        func parameter(_ body: () throws -> Void) -> AccountingParameter? {
             do { try body(); return nil } catch let error as AccountingError { return error.parameter } catch { return nil }
         }
         #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: -1, steps: 1, delta: 1e-5) }
-                == "noiseMultiplier")
+                == .noiseMultiplier)
         #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, samplingRate: 0, steps: 1,
-                                                                delta: 1e-5) } == "samplingRate")
+                                                                delta: 1e-5) } == .samplingRate)
         #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, samplingRate: 1.5, steps: 1,
-                                                                delta: 1e-5) } == "samplingRate")
-        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 0, delta: 1e-5) } == "steps")
-        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 1) } == "delta")
-        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 0) } == "delta")
+                                                                delta: 1e-5) } == .samplingRate)
+        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 0, delta: 1e-5) } == .steps)
+        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 1) } == .delta)
+        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 0) } == .delta)
         #expect(parameter { _ = try NoiseCalibration.gaussian(targetEpsilon: 0, delta: 1e-5, steps: 1) }
-                == "targetEpsilon")
+                == .targetEpsilon)
     }
 
     @Test func smallestAdequateBitsIsAdequateAndOneLessIsNot() throws {

@@ -165,10 +165,10 @@ import Testing
         let tooFine = #expect(throws: AccountingError.self) {
             try PrivacyLossDistribution(event: .gaussian(noiseMultiplier: 1e-3), discretization: 1e-4)
         }
-        #expect(tooFine?.parameter == "discretization")
+        #expect(tooFine?.parameter == .discretization)
         let tooManyRounds = #expect(throws: AccountingError.self) {
             try PLDAccountant.epsilon(noiseMultiplier: 0.3, samplingRate: 0.5, steps: 1_000_000, delta: 1e-5)
         }
-        #expect(tooManyRounds?.parameter == "discretization")
+        #expect(tooManyRounds?.parameter == .discretization)
     }
 }

@@ -19,7 +19,7 @@ import Testing
         .belowSecurityFloor(threshold: 1, required: 2, degree: 2, colluders: 0), .aborted(reason: "r"),
     ]
 
-    static let simulation: [SimulationError] = [
+    static let simulation: [FedCoreError] = [
         .encoding(.noise(.parameterOutOfRange)), .encoding(.roundingAttemptsExhausted(attempts: 3)),
         .roundFailed(round: 1, .tooFewShares(client: 1, available: 0, required: 1)),
         .roundFailed(round: 2, .malformedMessage("wrong share kind for 1")),
@@ -46,6 +46,6 @@ import Testing
         for e in Self.simulation {
             #expect(!Self.looksLikeADump(e.description), "\(e.description)")
         }
-        #expect(SimulationError.encoding(.noise(.parameterOutOfRange)).description.contains("2^21"))
+        #expect(FedCoreError.encoding(.noise(.parameterOutOfRange)).description.contains("2^21"))
     }
 }

@@ -1,9 +1,10 @@
 /// Errors of the privacy accountant, the distributed-DP parameter derivation and the calibration.
 ///
-/// Every case names the offending parameter so a command line can report it in one line.
+/// Every case names the offending quantity (an ``AccountingParameter``, never a string) so the text stands alone
+/// and a command line can point at its flag.
 public enum AccountingError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A parameter is outside its domain (`name` is the API parameter name, `reason` says what is expected).
-    case invalidParameter(name: String, reason: String)
+    /// A parameter is outside its domain (`reason` says what is expected and what was given).
+    case invalidParameter(AccountingParameter, reason: String)
     /// The configured bit width cannot hold the k-standard-deviation bound of the modular sum.
     /// `bits` is the configured width, `requiredBits` the smallest width that would fit (0 when none ≤ 32 does).
     case insufficientBits(bits: Int, requiredBits: Int)
@@ -11,18 +12,18 @@ public enum AccountingError: Error, Equatable, Sendable, CustomStringConvertible
     case calibrationFailed(reason: String)
 
     /// The parameter the error is about (for `invalidParameter` and `insufficientBits`), or nil.
-    public var parameter: String? {
+    public var parameter: AccountingParameter? {
         switch self {
-        case .invalidParameter(let name, _): name
-        case .insufficientBits: "bits"
+        case .invalidParameter(let parameter, _): parameter
+        case .insufficientBits: .bits
         case .calibrationFailed: nil
         }
     }
 
     public var description: String {
         switch self {
-        case .invalidParameter(let name, let reason):
-            "invalid \(name): \(reason)"
+        case .invalidParameter(let parameter, let reason):
+            "invalid \(parameter): \(reason)"
         case .insufficientBits(let bits, let requiredBits):
             requiredBits > 0
                 ? "bits: \(bits) bits cannot hold the modular sum; at least \(requiredBits) needed"
@@ -35,43 +36,43 @@ public enum AccountingError: Error, Equatable, Sendable, CustomStringConvertible
 
 /// Boundary checks shared by the accountant's entry points; each throws `invalidParameter` naming the value.
 enum Check {
-    static func positive(_ value: Double, _ name: String) throws(AccountingError) {
+    static func positive(_ value: Double, _ name: AccountingParameter) throws(AccountingError) {
         guard value.isFinite, value > 0 else {
-            throw .invalidParameter(name: name, reason: "must be a finite number > 0, got \(value)")
+            throw .invalidParameter(name, reason: "must be a finite number > 0, got \(value)")
         }
     }
 
-    static func nonNegative(_ value: Double, _ name: String) throws(AccountingError) {
+    static func nonNegative(_ value: Double, _ name: AccountingParameter) throws(AccountingError) {
         guard value.isFinite, value >= 0 else {
-            throw .invalidParameter(name: name, reason: "must be a finite number ≥ 0, got \(value)")
+            throw .invalidParameter(name, reason: "must be a finite number ≥ 0, got \(value)")
         }
     }
 
-    static func samplingRate(_ q: Double, _ name: String = "samplingRate") throws(AccountingError) {
+    static func samplingRate(_ q: Double, _ name: AccountingParameter = .samplingRate) throws(AccountingError) {
         guard q.isFinite, q > 0, q <= 1 else {
-            throw .invalidParameter(name: name, reason: "must be in (0, 1], got \(q)")
+            throw .invalidParameter(name, reason: "must be in (0, 1], got \(q)")
         }
     }
 
-    static func delta(_ delta: Double, _ name: String = "delta") throws(AccountingError) {
+    static func delta(_ delta: Double, _ name: AccountingParameter = .delta) throws(AccountingError) {
         guard delta.isFinite, delta > 0, delta < 1 else {
-            throw .invalidParameter(name: name, reason: "must be in (0, 1), got \(delta)")
+            throw .invalidParameter(name, reason: "must be in (0, 1), got \(delta)")
         }
     }
 
-    static func steps(_ steps: Int, _ name: String = "steps") throws(AccountingError) {
-        guard steps >= 1 else { throw .invalidParameter(name: name, reason: "must be ≥ 1, got \(steps)") }
+    static func steps(_ steps: Int, _ name: AccountingParameter = .steps) throws(AccountingError) {
+        guard steps >= 1 else { throw .invalidParameter(name, reason: "must be ≥ 1, got \(steps)") }
     }
 
-    static func atLeast(_ value: Int, _ minimum: Int, _ name: String) throws(AccountingError) {
+    static func atLeast(_ value: Int, _ minimum: Int, _ name: AccountingParameter) throws(AccountingError) {
         guard value >= minimum else {
-            throw .invalidParameter(name: name, reason: "must be ≥ \(minimum), got \(value)")
+            throw .invalidParameter(name, reason: "must be ≥ \(minimum), got \(value)")
         }
     }
 
-    static func orders(_ orders: [Double], _ name: String = "orders") throws(AccountingError) {
+    static func orders(_ orders: [Double], _ name: AccountingParameter = .orders) throws(AccountingError) {
         guard !orders.isEmpty, orders.allSatisfy({ $0.isFinite && $0 > 1 }) else {
-            throw .invalidParameter(name: name, reason: "must be a non-empty list of finite orders > 1")
+            throw .invalidParameter(name, reason: "must be a non-empty list of finite orders > 1")
         }
     }
 }

@@ -18,10 +18,10 @@ extension NoiseCalibration {
                                        orders: [Double] = RDPOrders.dpAccountingDefault) throws(AccountingError)
         -> ClientsPerRoundResult
     {
-        try Check.atLeast(totalClients, 1, "totalClients")
-        try Check.positive(baseNoiseMultiplier, "baseNoiseMultiplier")
-        try Check.atLeast(baseClientsPerRound, 1, "baseClientsPerRound")
-        try Check.positive(targetEpsilon, "targetEpsilon")
+        try Check.atLeast(totalClients, 1, .totalClients)
+        try Check.positive(baseNoiseMultiplier, .baseNoiseMultiplier)
+        try Check.atLeast(baseClientsPerRound, 1, .baseClientsPerRound)
+        try Check.positive(targetEpsilon, .targetEpsilon)
         func evaluate(_ clients: Int) throws(AccountingError) -> ClientsPerRoundResult {
             guard clients <= totalClients else {
                 throw .calibrationFailed(reason: "needs more than totalClients (\(totalClients)) clients per round")

@@ -23,10 +23,10 @@ extension DistributedDPConfiguration {
     /// fits in b bits signed, i.e. n·(c·s + √d/2) ≤ 2^{b−1} − 1 (may exceed 32: the caller must refuse then).
     public static func worstCaseBits(noDPClients n: Int, l2Clip c: Double, scale s: Double,
                                      dimension d: Int) throws(AccountingError) -> Int {
-        try Check.atLeast(n, 1, "clients")
-        try Check.positive(c, "l2Clip")
-        try Check.positive(s, "scale")
-        try Check.atLeast(d, 1, "dimension")
+        try Check.atLeast(n, 1, .clients)
+        try Check.positive(c, .l2Clip)
+        try Check.positive(s, .scale)
+        try Check.atLeast(d, 1, .dimension)
         let bound = Double(n) * (c * s + Double(d).squareRoot() / 2)
         var bits = 1
         while Foundation.pow(2.0, Double(bits - 1)) - 1 < bound { bits += 1 }
@@ -39,11 +39,11 @@ extension DistributedDPConfiguration {
     public static func noDPScale(bits: Int, clients n: Int, l2Clip c: Double,
                                  dimension d: Int) throws(AccountingError) -> Double {
         guard (1...32).contains(bits) else {
-            throw .invalidParameter(name: "bits", reason: "must be in 1…32, got \(bits)")
+            throw .invalidParameter(.bits, reason: "must be in 1…32, got \(bits)")
         }
-        try Check.atLeast(n, 1, "clients")
-        try Check.positive(c, "l2Clip")
-        try Check.atLeast(d, 1, "dimension")
+        try Check.atLeast(n, 1, .clients)
+        try Check.positive(c, .l2Clip)
+        try Check.atLeast(d, 1, .dimension)
         let perClient = (Foundation.pow(2.0, Double(bits - 1)) - 1) / Double(n) - Double(d).squareRoot() / 2
         guard perClient > 0 else { throw .insufficientBits(bits: bits, requiredBits: 0) }
         return perClient / c

@@ -74,28 +74,26 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
                 modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability)
         throws(AccountingError)
     {
-        try Check.positive(l2Clip, "l2Clip")
-        try Check.atLeast(dimension, 1, "dimension")
-        try Check.atLeast(minimumSurvivors, 1, "minimumSurvivors")
-        try Check.atLeast(colludingClients, 0, "colludingClients")
+        try Check.positive(l2Clip, .l2Clip)
+        try Check.atLeast(dimension, 1, .dimension)
+        try Check.atLeast(minimumSurvivors, 1, .minimumSurvivors)
+        try Check.atLeast(colludingClients, 0, .colludingClients)
         guard colludingClients < minimumSurvivors else {
-            throw .invalidParameter(name: "colludingClients",
-                                    reason: "must be < minimumSurvivors (\(minimumSurvivors)), got \(colludingClients)")
+            throw .invalidParameter(.colludingClients, reason: "must be < minimumSurvivors (\(minimumSurvivors)), got \(colludingClients)")
         }
         let summands = maximumSummands ?? minimumSurvivors
         guard summands >= minimumSurvivors else {
-            throw .invalidParameter(name: "maximumSummands",
-                                    reason: "must be ≥ minimumSurvivors (\(minimumSurvivors)), got \(summands)")
+            throw .invalidParameter(.maximumSummands, reason: "must be ≥ minimumSurvivors (\(minimumSurvivors)), got \(summands)")
         }
-        try Check.positive(noiseMultiplier, "noiseMultiplier")
+        try Check.positive(noiseMultiplier, .noiseMultiplier)
         guard (1...32).contains(bits) else {
-            throw .invalidParameter(name: "bits", reason: "must be in 1…32, got \(bits)")
+            throw .invalidParameter(.bits, reason: "must be in 1…32, got \(bits)")
         }
         guard beta.isFinite, beta >= 0, beta < 1 else {
-            throw .invalidParameter(name: "beta", reason: "must be in [0, 1), got \(beta)")
+            throw .invalidParameter(.beta, reason: "must be in [0, 1), got \(beta)")
         }
         guard modClipProbability.isFinite, modClipProbability > 0, modClipProbability < 1 else {
-            throw .invalidParameter(name: "modClipProbability", reason: "must be in (0, 1), got \(modClipProbability)")
+            throw .invalidParameter(.modClipProbability, reason: "must be in (0, 1), got \(modClipProbability)")
         }
         self.mechanism = mechanism
         self.l2Clip = l2Clip
@@ -140,7 +138,7 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
         let spread = l2Clip * l2Clip * nn * nn / Double(dimension) + nn * localStddev * localStddev
         let scale = room.squareRoot() / (2 * k * spread.squareRoot())
         guard scale.isFinite, scale > 0 else {
-            throw .invalidParameter(name: "bits", reason: "gives no finite positive scale")
+            throw .invalidParameter(.bits, reason: "gives no finite positive scale")
         }
         return scale
     }

@@ -11,7 +11,7 @@ public enum GaussianAccountant {
     public static func epsilon(noiseMultiplier: Double, samplingRate: Double = 1, steps: Int, delta: Double,
                                orders: [Double] = RDPOrders.dpAccountingDefault,
                                rule: RDPConversion.Rule = .improved) throws(AccountingError) -> PrivacyGuarantee {
-        try Check.positive(noiseMultiplier, "noiseMultiplier")
+        try Check.positive(noiseMultiplier, .noiseMultiplier)
         try Check.samplingRate(samplingRate)
         try Check.steps(steps)
         try Check.delta(delta)

@@ -22,7 +22,7 @@ public enum NoiseCalibration {
                                 orders: [Double] = RDPOrders.dpAccountingDefault) throws(AccountingError)
         -> CalibrationResult
     {
-        try Check.positive(targetEpsilon, "targetEpsilon")
+        try Check.positive(targetEpsilon, .targetEpsilon)
         try Check.samplingRate(samplingRate)
         try Check.steps(steps)
         try Check.delta(delta)
@@ -46,7 +46,7 @@ public enum NoiseCalibration {
                                    modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability)
         throws(AccountingError) -> CalibrationResult
     {
-        try Check.positive(targetEpsilon, "targetEpsilon")
+        try Check.positive(targetEpsilon, .targetEpsilon)
         try Check.samplingRate(samplingRate)
         try Check.steps(steps)
         try Check.delta(delta)

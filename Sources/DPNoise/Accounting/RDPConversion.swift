@@ -33,7 +33,7 @@ public enum RDPConversion {
         try Check.delta(delta)
         try Check.orders(orders)
         guard orders.count == rdp.count else {
-            throw .invalidParameter(name: "rdp", reason: "needs one value per order (\(orders.count)), got \(rdp.count)")
+            throw .invalidParameter(.rdp, reason: "needs one value per order (\(orders.count)), got \(rdp.count)")
         }
         var bestIndex = 0
         var best = Double.infinity

@@ -17,7 +17,7 @@ public struct ScaledVariance: Sendable, Equatable, Codable {
     /// An exact variance `numerator / denominator` (denominator > 0).
     public init(numerator: UInt64, denominator: UInt64) throws(AccountingError) {
         guard denominator > 0 else {
-            throw .invalidParameter(name: "denominator", reason: "must be > 0")
+            throw .invalidParameter(.denominator, reason: "must be > 0")
         }
         self.numerator = numerator
         self.denominator = denominator
@@ -27,7 +27,7 @@ public struct ScaledVariance: Sendable, Equatable, Codable {
     /// would not fit in 62 bits). Throws for negative, non-finite or astronomically large (≥ 2^62) variances.
     public init(roundingUp variance: Double) throws(AccountingError) {
         guard variance.isFinite, variance >= 0, variance < 0x1p62 else {
-            throw .invalidParameter(name: "variance", reason: "must be finite, ≥ 0 and < 2^62, got \(variance)")
+            throw .invalidParameter(.variance, reason: "must be finite, ≥ 0 and < 2^62, got \(variance)")
         }
         var denominator = Self.preferredDenominator
         while denominator > 1, variance * Double(denominator) >= 0x1p62 { denominator /= 2 }

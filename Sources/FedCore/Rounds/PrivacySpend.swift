@@ -40,7 +40,7 @@ public struct PrivacySpend: Sendable, Equatable {
     /// Rebuilds the accounting configuration a ledger record was charged with.
     public static func configuration(of record: RoundCharged) throws(AccountingError) -> DistributedDPConfiguration {
         guard let mechanism = DistributedMechanism(rawValue: record.mechanism) else {
-            throw .invalidParameter(name: "mechanism", reason: "unknown mechanism \(record.mechanism) in ledger")
+            throw .invalidParameter(.mechanism, reason: "unknown mechanism \(record.mechanism) in ledger")
         }
         return try DistributedDPConfiguration(
             mechanism: mechanism, l2Clip: record.clip, dimension: record.dimension,
@@ -62,9 +62,7 @@ public struct PrivacySpend: Sendable, Equatable {
             guard abs(c.scale - record.scale) <= 1e-9 * max(abs(c.scale), 1),
                 v.numerator == record.localVarianceNumerator, v.denominator == record.localVarianceDenominator
             else {
-                throw .invalidParameter(
-                    name: "ledger",
-                    reason: "round \(record.round) records scale \(record.scale) and variance "
+                throw .invalidParameter(.ledger, reason: "round \(record.round) records scale \(record.scale) and variance "
                         + "\(record.localVarianceNumerator)/\(record.localVarianceDenominator), but its parameters give "
                         + "scale \(c.scale) and variance \(v.numerator)/\(v.denominator)")
             }

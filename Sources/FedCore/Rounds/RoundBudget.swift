@@ -10,11 +10,11 @@ public struct RoundBudget: Sendable {
     /// ε of this round on its own.
     public let epsilonRound: Double
 
-    /// - Throws: ``SimulationError/budgetExhausted(round:spent:needed:budget:)`` when `settings.budgetEpsilon`
+    /// - Throws: ``FedCoreError/budgetExhausted(round:spent:needed:budget:)`` when `settings.budgetEpsilon`
     ///   would be exceeded; `.accounting` when the parameters cannot be accounted.
     public static func check(
         _ plan: RoundPlan, after spend: PrivacySpend, settings: SimulationSettings
-    ) throws(SimulationError) -> RoundBudget {
+    ) throws(FedCoreError) -> RoundBudget {
         var after = spend
         var alone = PrivacySpend()
         let budget: RoundBudget

@@ -14,7 +14,7 @@ extension GaussianPrivacyLoss {
         // Grid indices as Double first: a tiny h or σ must give an error, not an Int overflow.
         let (lowestScaled, upperScaled) = ((range.lower / h).rounded(.down), (range.upper / h).rounded(.up))
         guard lowestScaled.isFinite, upperScaled.isFinite, upperScaled - lowestScaled < 1e15 else {
-            throw .invalidParameter(name: "discretization", reason: "the loss range is too wide for the grid step \(h)")
+            throw .invalidParameter(.discretization, reason: "the loss range is too wide for the grid step \(h)")
         }
         let lowest = Int(lowestScaled)
         var upper = Int(upperScaled)

@@ -65,7 +65,7 @@ public enum PLDAccountant {
     public static func delta(events: [RepeatedEvent], epsilon: Double,
                              discretization: Double = defaultDiscretization) throws(AccountingError) -> Double
     {
-        try Check.nonNegative(epsilon, "epsilon")
+        try Check.nonNegative(epsilon, .epsilon)
         return try distribution(events: events, discretization: discretization).delta(epsilon: epsilon)
     }
 
@@ -75,10 +75,10 @@ public enum PLDAccountant {
     public static func distribution(events: [RepeatedEvent], discretization: Double = defaultDiscretization)
         throws(AccountingError) -> PrivacyLossDistribution
     {
-        try Check.positive(discretization, "discretization")
+        try Check.positive(discretization, .discretization)
         var result: PrivacyLossDistribution? = nil
         for repeated in events {
-            try Check.steps(repeated.count, "count")
+            try Check.steps(repeated.count, .count)
             try repeated.event.validate()
             let pld: PrivacyLossDistribution
             switch repeated.event {
@@ -97,7 +97,7 @@ public enum PLDAccountant {
     }
 
     static func gaussianRounds(_ z: Double, _ q: Double, _ steps: Int) throws(AccountingError) -> RepeatedEvent {
-        try Check.positive(z, "noiseMultiplier")
+        try Check.positive(z, .noiseMultiplier)
         try Check.samplingRate(q)
         try Check.steps(steps)
         return RepeatedEvent(q == 1 ? .gaussian(noiseMultiplier: z) : .sampledGaussian(noiseMultiplier: z,

@@ -21,8 +21,8 @@ extension NoiseCalibration {
                                    relativeTolerance: Double = pldRelativeTolerance) throws(AccountingError)
         -> PLDCalibrationResult
     {
-        try Check.positive(targetEpsilon, "targetEpsilon")
-        try Check.positive(relativeTolerance, "relativeTolerance")
+        try Check.positive(targetEpsilon, .targetEpsilon)
+        try Check.positive(relativeTolerance, .relativeTolerance)
         func epsilon(_ z: Double) throws(AccountingError) -> Double {
             try PLDAccountant.epsilon(noiseMultiplier: z, samplingRate: samplingRate, steps: steps, delta: delta,
                                       discretization: discretization).epsilon

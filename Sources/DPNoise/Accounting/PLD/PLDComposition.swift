@@ -14,8 +14,7 @@ enum PLDComposition {
     /// Throws `invalidParameter(discretization)` when `count` grid points exceed `maximumPoints`.
     static func checkSize(_ count: Int) throws(AccountingError) {
         guard count <= maximumPoints else {
-            throw .invalidParameter(name: "discretization",
-                                    reason: "the loss grid would need \(count) points (limit 2^24); use a coarser grid")
+            throw .invalidParameter(.discretization, reason: "the loss grid would need \(count) points (limit 2^24); use a coarser grid")
         }
     }
 

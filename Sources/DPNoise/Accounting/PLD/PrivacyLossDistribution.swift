@@ -24,7 +24,7 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
 
     /// The PLD of no mechanism (all mass on loss 0): the identity of composition.
     public static func identity(discretization: Double) throws(AccountingError) -> PrivacyLossDistribution {
-        try Check.positive(discretization, "discretization")
+        try Check.positive(discretization, .discretization)
         return PrivacyLossDistribution(
             remove: PrivacyLossPMF(discretization: discretization, lowerIndex: 0, masses: [1], infinityMass: 0),
             add: nil)
@@ -35,7 +35,7 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     /// Continuous Gaussian cases use connect-the-dots (δ(ε) at every grid point); discrete cases use privacy
     /// buckets (each integer outcome's exact loss rounded up).
     public init(event: PrivacyEvent, discretization: Double) throws(AccountingError) {
-        try Check.positive(discretization, "discretization")
+        try Check.positive(discretization, .discretization)
         try event.validate()
         func gaussian(_ sigma: Double, _ q: Double, _ adjacency: Adjacency) throws(AccountingError) -> PrivacyLossPMF {
             try GaussianPrivacyLoss(sigma: sigma, samplingRate: q, adjacency: adjacency)
@@ -72,10 +72,9 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
         -> PrivacyLossDistribution
     {
         guard other.discretization == discretization else {
-            throw .invalidParameter(name: "discretization",
-                                    reason: "compositions need equal grids, got \(discretization) and \(other.discretization)")
+            throw .invalidParameter(.discretization, reason: "compositions need equal grids, got \(discretization) and \(other.discretization)")
         }
-        try Check.nonNegative(tailBound, "tailBound")
+        try Check.nonNegative(tailBound, .tailBound)
         let removed = try PLDComposition.compose(remove, other.remove, tailBound: tailBound)
         if add == nil, other.add == nil { return PrivacyLossDistribution(remove: removed, add: nil) }
         let added = try PLDComposition.compose(add ?? remove, other.add ?? other.remove, tailBound: tailBound)
@@ -87,8 +86,8 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     public func selfComposed(_ times: Int, tailBound: Double = defaultTailBound)
         throws(AccountingError) -> PrivacyLossDistribution
     {
-        try Check.steps(times, "times")
-        try Check.nonNegative(tailBound, "tailBound")
+        try Check.steps(times, .times)
+        try Check.nonNegative(tailBound, .tailBound)
         let composed = try PLDComposition.selfCompose(add.map { [remove, $0] } ?? [remove], times: times,
                                                   tailBound: tailBound)
         return PrivacyLossDistribution(remove: composed[0], add: composed.count > 1 ? composed[1] : nil)
@@ -104,7 +103,7 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
 
     /// δ(ε), the larger hockey-stick divergence of the two directions, for ε ≥ 0.
     public func delta(epsilon: Double) throws(AccountingError) -> Double {
-        try Check.nonNegative(epsilon, "epsilon")
+        try Check.nonNegative(epsilon, .epsilon)
         let d = remove.delta(epsilon: epsilon)
         guard let add else { return d }
         return max(d, add.delta(epsilon: epsilon))

@@ -10,7 +10,7 @@ struct ClientJob {
     var client: SimulatedClient?
     var reply: ClientRoundMessage?
     /// A local failure the run cannot go on from.
-    var failure: SimulationError?
+    var failure: FedCoreError?
     /// Clip factor × weight of the update it encoded (phase 2 only).
     var inputScale: Double?
     var reading = Duration.zero
@@ -39,7 +39,7 @@ struct ClientJob {
     /// vector exists), then its example-count limbs in a weighted round. Nil: it aborted on bad shares.
     private mutating func maskedInput(
         _ c: inout SimulatedClient, _ broadcast: ShareBroadcast, shared: RoundInputs, source: any ClientUpdateSource
-    ) throws(SimulationError) -> ClientRoundMessage? {
+    ) throws(FedCoreError) -> ClientRoundMessage? {
         let id = broadcast.receiver
         let number = shared.round
         let reader: any ClientUpdateReader
@@ -61,8 +61,8 @@ struct ClientJob {
         }
         var summary: EncodingSummary?
         let message: MaskedInput
-        do throws(MaskedInputFailure<SimulationError>) {
-            message = try c.protocolState.maskedInput(shares: broadcast) { (writer) throws(SimulationError) in
+        do throws(MaskedInputFailure<FedCoreError>) {
+            message = try c.protocolState.maskedInput(shares: broadcast) { (writer) throws(FedCoreError) in
                 let inputStart = ContinuousClock.now
                 defer { inputTime = ContinuousClock.now - inputStart }
                 summary = try Self.encode(
@@ -91,13 +91,13 @@ struct ClientJob {
     private static func encode(
         _ reader: any ClientUpdateReader, weight: Double, encoder: DPEncoder, into writer: MaskedInputWriter,
         using rng: inout ChaChaRandom, reading: inout Duration, masking: inout Duration, round: Int, client id: UInt32
-    ) throws(SimulationError) -> EncodingSummary {
+    ) throws(FedCoreError) -> EncodingSummary {
         do {
             return try encoder.encode(weight: weight, using: &rng) {
                 (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(ClientInputFailure) in
                 let start = ContinuousClock.now
                 defer { reading += ContinuousClock.now - start }
-                do throws(ClientUpdateError) { try reader.read(offset: offset, into: block) } catch { throw .update(error) }
+                do throws(FedCoreError.Update) { try reader.read(offset: offset, into: block) } catch { throw .update(error) }
             } emitting: { (offset: Int, block: UnsafeBufferPointer<UInt32>) throws(ClientInputFailure) in
                 let start = ContinuousClock.now
                 defer { masking += ContinuousClock.now - start }
@@ -117,6 +117,6 @@ struct ClientJob {
 
 /// What can stop a client's streamed input: reading its update, or the masking writer refusing a block.
 enum ClientInputFailure: Error {
-    case update(ClientUpdateError)
+    case update(FedCoreError.Update)
     case masking(SecureAggError)
 }

@@ -43,7 +43,7 @@ struct InProcessCohort {
     }
 
     /// Client `message.receiver`'s answer, or nil when it has dropped out (see ``respond(to:)``).
-    mutating func respond(to message: ServerRoundMessage) throws(SimulationError) -> ClientRoundMessage? {
+    mutating func respond(to message: ServerRoundMessage) throws(FedCoreError) -> ClientRoundMessage? {
         try respond(to: [message])[0]
     }
 
@@ -51,9 +51,9 @@ struct InProcessCohort {
     /// dropout, or a client that aborted on a bad message and, as a real one does, goes silent), computed on up
     /// to ``workers`` threads.
     ///
-    /// - Throws: ``SimulationError`` for a local failure the run cannot go on from (an unreadable update, an
+    /// - Throws: ``FedCoreError`` for a local failure the run cannot go on from (an unreadable update, an
     ///   announcement no client could accept).
-    mutating func respond(to messages: [ServerRoundMessage]) throws(SimulationError) -> [ClientRoundMessage?] {
+    mutating func respond(to messages: [ServerRoundMessage]) throws(FedCoreError) -> [ClientRoundMessage?] {
         for case .roundStart(let announcement, _) in messages where round?.number != announcement.configuration.round {
             try begin(announcement)
         }
@@ -82,7 +82,7 @@ struct InProcessCohort {
         }
         var replies = [ClientRoundMessage?]()
         replies.reserveCapacity(work.count)
-        var failure: SimulationError?
+        var failure: FedCoreError?
         for job in work {
             readTime += job.reading
             encodeTime += job.encoding
@@ -97,7 +97,7 @@ struct InProcessCohort {
         return replies
     }
 
-    private mutating func begin(_ announcement: RoundAnnouncement) throws(SimulationError) {
+    private mutating func begin(_ announcement: RoundAnnouncement) throws(FedCoreError) {
         let configuration = announcement.configuration
         let number = Int(configuration.round)
         var clients = [UInt32: SimulatedClient]()
