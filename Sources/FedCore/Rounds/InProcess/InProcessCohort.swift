@@ -112,8 +112,7 @@ struct InProcessCohort {
                     protocolState: client, keys: keys, encoding: rng.fork(label: "client \(id) encoding round \(number)"))
             } catch { throw .roundFailed(round: number, error) }
         }
-        let encoder: DPEncoder
-        do { encoder = try DPEncoder(parameters: announcement.encoding) } catch { throw .encoding(error) }
+        let input = try ClientRoundInput(round: number, encoding: announcement.encoding, weights: announcement.weights)
         var order = configuration.cohort
         for i in order.indices.reversed() where i > 0 {
             order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
@@ -121,7 +120,7 @@ struct InProcessCohort {
         let dropCount = Int((settings.dropoutFraction * Double(order.count)).rounded(.down))
         round = SimulatedRound(
             number: configuration.round, clients: clients, dropouts: Set(order.prefix(dropCount)),
-            shared: RoundInputs(round: number, encoder: encoder, weights: announcement.weights),
+            shared: input,
             expectedInputs: order.count - dropCount)
     }
 }
@@ -135,20 +134,13 @@ struct SimulatedClient {
     var encoding: ChaChaRandom
 }
 
-/// What every client of a round encodes with.
-struct RoundInputs: Sendable {
-    let round: Int
-    let encoder: DPEncoder
-    let weights: ExampleCountLimbs?
-}
-
 /// One round as the simulated clients see it.
 private struct SimulatedRound {
     let number: UInt64
     var clients: [UInt32: SimulatedClient]
     /// Clients that vanish after ShareKeys.
     let dropouts: Set<UInt32>
-    let shared: RoundInputs
+    let shared: ClientRoundInput
     let expectedInputs: Int
     var inputScales: [UInt32: Double] = [:]
 }
