@@ -59,20 +59,7 @@ public struct RoundRecorder {
     /// Refuses a run whose planned rounds cannot all fit the budget, before round 1 starts: `plan` is a round
     /// planned for the expected cohort, repeated `settings.rounds` times on top of what the ledger holds.
     public func checkRunFitsBudget(_ plan: RoundPlan) throws(FedCoreError) {
-        guard let limit = settings.budgetEpsilon else { return }
-        guard let privacy = plan.privacy else {
-            throw .unprotectedRoundRefused(round: firstRound, budget: limit)
-        }
-        var projected = spend
-        let needed: Double
-        do {
-            for _ in 0..<settings.rounds { try projected.add(privacy, samplingRate: plan.samplingRate) }
-            needed = try projected.epsilon(delta: settings.delta)
-        } catch { throw .accounting(error) }
-        let spent = (try? spend.epsilon(delta: settings.delta)) ?? 0
-        if needed > limit * (1 + 1e-9) {
-            throw .runExceedsBudget(rounds: settings.rounds, spent: spent, needed: needed, budget: limit)
-        }
+        try RoundBudget.checkRun(plan, after: spend, settings: settings)
     }
 
     /// Opens `plan`'s round: refuses it before anything starts if it could push the total past the budget or

@@ -111,7 +111,7 @@ struct AnnouncedRound: Sendable, Equatable {
 extension RoundEncoding {
     init(proto m: Secagg_V1_EncodingParameters) throws(TransportError) {
         guard m.formatVersion == UInt32(RoundEncoding.formatVersion) else {
-            throw .unsupportedMessageVersion(what: "RoundEncoding", version: m.formatVersion)
+            throw .unsupportedMessageVersion(what: "EncodingParameters", version: m.formatVersion)
         }
         guard m.dimension >= 1, m.dimension <= UInt64(RoundConfiguration.maxVectorLength) else {
             throw .malformed("dimension \(m.dimension)")
