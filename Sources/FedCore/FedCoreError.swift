@@ -17,11 +17,11 @@ public enum FedCoreError: Error, Sendable, CustomStringConvertible {
     /// The model file could not be used.
     case model(String)
     /// Accounting refused the parameters (names the parameter).
-    case accounting(AccountingError)
+    case accounting(DPNoiseError.Accounting)
     /// The ledger file is unreadable or malformed.
     case ledger(FedCoreError.Ledger)
     /// The encoder refused an update or its parameters.
-    case encoding(EncodingError)
+    case encoding(DPNoiseError.Encoding)
     /// The round would exceed the budget: `spent` so far, `needed` after this round, `budget`.
     case budgetExhausted(round: Int, spent: Double, needed: Double, budget: Double)
     /// The run's planned rounds together would exceed the budget: found before round 1.

@@ -319,7 +319,7 @@ enum PrivacyErrors {
     static func mapping<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as AccountingError {
+        } catch let error as DPNoiseError.Accounting {
             switch error {
             case .invalidParameter(let parameter, let reason):
                 guard let flag = flag(for: parameter) else { throw ToolFailure.badInput(error.description) }

@@ -30,8 +30,8 @@ import Testing
         }
         let huge = try ScaledVariance(roundingUp: 1e17)
         #expect(huge.value >= 1e17 && huge.denominator < ScaledVariance.preferredDenominator)
-        #expect(throws: AccountingError.self) { try ScaledVariance(roundingUp: -1) }
-        #expect(throws: AccountingError.self) { try ScaledVariance(roundingUp: .nan) }
+        #expect(throws: DPNoiseError.Accounting.self) { try ScaledVariance(roundingUp: -1) }
+        #expect(throws: DPNoiseError.Accounting.self) { try ScaledVariance(roundingUp: .nan) }
     }
 
     @Test func accountantUsesTheRoundedVariance() throws {
@@ -68,7 +68,7 @@ import Testing
         do {
             _ = try Self.ddgauss(minimumSurvivors: m, colluding: k, z: z, bits: bits)
             Issue.record("accepted nonsense \(parameter)")
-        } catch let error as AccountingError {
+        } catch let error as DPNoiseError.Accounting {
             #expect(error.parameter == parameter, "\(error)")
         } catch {
             Issue.record("unexpected error \(error)")
@@ -77,7 +77,7 @@ import Testing
 
     @Test func nonsenseAccountingInputsAreRefused() throws {
         func parameter(_ body: () throws -> Void) -> AccountingParameter? {
-            do { try body(); return nil } catch let error as AccountingError { return error.parameter } catch { return nil }
+            do { try body(); return nil } catch let error as DPNoiseError.Accounting { return error.parameter } catch { return nil }
         }
         #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: -1, steps: 1, delta: 1e-5) }
                 == .noiseMultiplier)
@@ -109,7 +109,7 @@ import Testing
         let scale = try DistributedDPConfiguration.noDPScale(bits: 16, clients: 10, l2Clip: 1, dimension: 4)
         #expect(try DistributedDPConfiguration.worstCaseBits(noDPClients: 10, l2Clip: 1, scale: scale, dimension: 4)
                 <= 16)
-        #expect(throws: AccountingError.self) {
+        #expect(throws: DPNoiseError.Accounting.self) {
             try DistributedDPConfiguration.noDPScale(bits: 4, clients: 10, l2Clip: 1, dimension: 4)
         }
     }

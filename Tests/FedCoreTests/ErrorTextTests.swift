@@ -27,7 +27,7 @@ import Testing
         .roundSkipped(round: 3, clients: 1, reason: "has fewer clients than the 18 survivors the noise is planned for"),
     ]
 
-    /// A dump names a type (`DPNoise.SamplerError.parameterOutOfRange`) or a case with its labels
+    /// A dump names a type (`DPNoise.DPNoiseError.Sampler.parameterOutOfRange`) or a case with its labels
     /// (`tooFewShares(client: 1, …)`).
     static func looksLikeADump(_ text: String) -> Bool {
         text.contains("Error.") || text.contains("(client:") || text.contains("(phase:") || text.contains("(valid:")

@@ -20,9 +20,9 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
     private let scale: Double
     private let localVariance: Double
 
-    /// - Throws: ``AccountingError/invalidParameter(_:reason:)`` when the round has no noise, c ≥ M, or a
+    /// - Throws: ``DPNoiseError.Accounting/invalidParameter(_:reason:)`` when the round has no noise, c ≥ M, or a
     ///   parameter is out of range.
-    public init(encoding: EncodingParameters, minimumSurvivors m: Int, colluders c: Int) throws(AccountingError) {
+    public init(encoding: EncodingParameters, minimumSurvivors m: Int, colluders c: Int) throws(DPNoiseError.Accounting) {
         let variance: Double
         switch encoding.noise {
         case .none:
@@ -75,7 +75,7 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
     }
 
     /// (ε, δ) of several rounds composed (their RDP curves added), on ``DistributedDPConfiguration/orders``.
-    public static func epsilon(composing rounds: [AnnouncedRoundPrivacy], delta: Double) throws(AccountingError)
+    public static func epsilon(composing rounds: [AnnouncedRoundPrivacy], delta: Double) throws(DPNoiseError.Accounting)
         -> PrivacyGuarantee
     {
         var total = [Double](repeating: 0, count: DistributedDPConfiguration.orders.count)

@@ -66,13 +66,13 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
     /// Default per-coordinate modular clipping probability.
     public static let defaultModClipProbability = 1e-4
 
-    /// Derives the configuration; throws `AccountingError` naming the first parameter out of range, or
+    /// Derives the configuration; throws `DPNoiseError.Accounting` naming the first parameter out of range, or
     /// `.insufficientBits` when `bits` cannot hold the noisy sum.
     public init(mechanism: DistributedMechanism, l2Clip: Double, dimension: Int, minimumSurvivors: Int,
                 colludingClients: Int = 0, maximumSummands: Int? = nil, noiseMultiplier: Double, bits: Int,
                 beta: Double = DistributedDPConfiguration.defaultBeta,
                 modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability)
-        throws(AccountingError)
+        throws(DPNoiseError.Accounting)
     {
         try Check.positive(l2Clip, .l2Clip)
         try Check.atLeast(dimension, 1, .dimension)
@@ -128,7 +128,7 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
     /// 2^b = 2k·√(c²s²n²/d + n/4 + n·σ_l²s²), i.e. s = √(2^{2b} − nk²) / (2k·√(c²n²/d + nσ_l²)).
     /// Throws `.insufficientBits` when 2^{2b} ≤ nk² (no scale fits).
     public static func heuristicScale(localStddev: Double, l2Clip: Double, bits: Int, summands n: Int,
-                                      dimension: Int, kStddevs k: Double) throws(AccountingError) -> Double {
+                                      dimension: Int, kStddevs k: Double) throws(DPNoiseError.Accounting) -> Double {
         let nn = Double(n)
         let room = Foundation.pow(2.0, 2.0 * Double(bits)) - nn * k * k
         guard room > 0 else {

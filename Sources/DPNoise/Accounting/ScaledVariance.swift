@@ -15,7 +15,7 @@ public struct ScaledVariance: Sendable, Equatable, Codable {
     public static let preferredDenominator: UInt64 = 1 << 16
 
     /// An exact variance `numerator / denominator` (denominator > 0).
-    public init(numerator: UInt64, denominator: UInt64) throws(AccountingError) {
+    public init(numerator: UInt64, denominator: UInt64) throws(DPNoiseError.Accounting) {
         guard denominator > 0 else {
             throw .invalidParameter(.denominator, reason: "must be > 0")
         }
@@ -25,7 +25,7 @@ public struct ScaledVariance: Sendable, Equatable, Codable {
 
     /// The smallest rational ≥ `variance` with denominator 2^16 (or a smaller power of two when the numerator
     /// would not fit in 62 bits). Throws for negative, non-finite or astronomically large (≥ 2^62) variances.
-    public init(roundingUp variance: Double) throws(AccountingError) {
+    public init(roundingUp variance: Double) throws(DPNoiseError.Accounting) {
         guard variance.isFinite, variance >= 0, variance < 0x1p62 else {
             throw .invalidParameter(.variance, reason: "must be finite, ≥ 0 and < 2^62, got \(variance)")
         }

@@ -64,7 +64,7 @@ public struct RoundBudget: Sendable {
         } catch { throw .accounting(error) }
     }
 
-    private static func add(_ plan: RoundPlan, to spend: inout PrivacySpend) throws(AccountingError) {
+    private static func add(_ plan: RoundPlan, to spend: inout PrivacySpend) throws(DPNoiseError.Accounting) {
         if let privacy = plan.privacy {
             try spend.add(privacy, samplingRate: plan.samplingRate)
         } else {

@@ -82,7 +82,7 @@ extension RoundPlanner {
     ) throws(FedCoreError) -> (EncodingParameters, DistributedDPConfiguration?) {
         do {
             if let z = noiseMultiplier {
-                let make = { (b: Int) throws(AccountingError) -> DistributedDPConfiguration in
+                let make = { (b: Int) throws(DPNoiseError.Accounting) -> DistributedDPConfiguration in
                     try DistributedDPConfiguration(
                         mechanism: settings.mechanism, l2Clip: settings.clip, dimension: padded,
                         minimumSurvivors: basis.minSurvivors, colludingClients: basis.colluders,
@@ -119,7 +119,7 @@ extension RoundPlanner {
             return (encoding, nil)
         } catch let error as FedCoreError {
             throw error
-        } catch let error as AccountingError {
+        } catch let error as DPNoiseError.Accounting {
             throw .accounting(error)
         } catch {
             throw .invalidSettings("\(error)")
@@ -136,7 +136,7 @@ extension RoundPlanner {
 
     /// The largest b below `c.bits` whose configuration (from `make`) the exact samplers can draw, if any.
     static func largestSamplableBits(
-        below c: DistributedDPConfiguration, make: (Int) throws(AccountingError) -> DistributedDPConfiguration
+        below c: DistributedDPConfiguration, make: (Int) throws(DPNoiseError.Accounting) -> DistributedDPConfiguration
     ) -> Int? {
         var b = c.bits - 1
         while b >= 2 {

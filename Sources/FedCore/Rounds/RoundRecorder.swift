@@ -51,7 +51,7 @@ public struct RoundRecorder {
             firstRound = (try ledger?.records().map(\.round).max()).map { $0 + 1 } ?? 1
         } catch let e as FedCoreError.Ledger {
             throw .ledger(e)
-        } catch let e as AccountingError {
+        } catch let e as DPNoiseError.Accounting {
             throw .accounting(e)
         } catch { throw .invalidSettings("\(error)") }
     }

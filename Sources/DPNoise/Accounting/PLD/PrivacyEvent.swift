@@ -17,7 +17,7 @@ public enum PrivacyEvent: Sendable, Equatable, Hashable {
     case discreteLaplace(parameter: Double, sensitivity: Int, samplingRate: Double = 1)
 
     /// Throws `invalidParameter` naming the offending value.
-    func validate() throws(AccountingError) {
+    func validate() throws(DPNoiseError.Accounting) {
         switch self {
         case .gaussian(let z):
             try Check.positive(z, .noiseMultiplier)
