@@ -137,4 +137,17 @@ import Testing
         #expect(RDPOrders.dpAccountingDefault.count == 156)
         #expect(RDPOrders.integer2to128And256.count == 128)
     }
+
+    /// An accounting error names its quantity in words (never an API identifier such as `noiseMultiplier`), so
+    /// its text stands alone; no two quantities share a name.
+    @Test func everyParameterIsNamedInWords() {
+        for parameter in AccountingParameter.allCases {
+            let words = parameter.description
+            #expect(words.range(of: "[a-z][A-Z]", options: .regularExpression) == nil, "\(words)")
+            let text = DPNoiseError.Accounting.invalidParameter(parameter, reason: "must be > 0, got -1").description
+            #expect(text == "invalid \(words): must be > 0, got -1")
+            #expect(DPNoiseError.accounting(.invalidParameter(parameter, reason: "r")).description.contains(words))
+        }
+        #expect(Set(AccountingParameter.allCases.map(\.description)).count == AccountingParameter.allCases.count)
+    }
 }

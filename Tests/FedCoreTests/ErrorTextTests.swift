@@ -48,4 +48,32 @@ import Testing
         }
         #expect(FedCoreError.encoding(.noise(.parameterOutOfRange)).description.contains("2^21"))
     }
+
+    /// A file's reason reads the same wrapped in ``FedCoreError`` as alone (no prefix, no type name), and bad
+    /// files are bad input (exit 2) while refused or failed rounds are exit 1.
+    @Test func wrappedReasonsReadAsThemselvesWithTheirExitCode() {
+        let reasons: [(FedCoreError, String)] = [
+            (.ledger(.missingHeader(file: "l.jsonl")), FedCoreError.Ledger.missingHeader(file: "l.jsonl").description),
+            (.layout(.wrongParameterCount(expected: 9, actual: 8)),
+             FedCoreError.Layout.wrongParameterCount(expected: 9, actual: 8).description),
+            (.safetensors(.unknownDType(file: "m", tensor: "w", dtype: "Q4")),
+             FedCoreError.Safetensors.unknownDType(file: "m", tensor: "w", dtype: "Q4").description),
+            (.keyFile(.passphraseRequired(path: "k.json")), FedCoreError.KeyFile.passphraseRequired(path: "k.json").description),
+            (.registry(.noClients(source: "r.json")), FedCoreError.RegistryFile.noClients(source: "r.json").description),
+            (.policy(.noNoise(round: 3)), FedCoreError.Policy.noNoise(round: 3).description),
+            (.update(.noUpdates(path: "u")), FedCoreError.Update.noUpdates(path: "u").description),
+        ]
+        for (wrapped, alone) in reasons {
+            #expect(wrapped.description == alone)
+            #expect(!Self.looksLikeADump(wrapped.description), "\(wrapped.description)")
+            #expect(wrapped.exitCode == 2, "\(wrapped.description)")
+        }
+        let failedRounds: [FedCoreError] = [
+            .roundFailed(round: 1, .sessionIDMismatch), .unprotectedRoundRefused(round: 1, budget: 10),
+            .tooFewSurvivors(round: 1, survivors: 2, required: 3), .cohortTooSmall(round: 1, clients: 1, required: 2),
+            .budgetExhausted(round: 2, spent: 1, needed: 3, budget: 2), .runExceedsBudget(rounds: 5, spent: 0, needed: 3, budget: 2),
+            .roundSkipped(round: 3, clients: 1, reason: "has fewer clients than its minimum"),
+        ]
+        for failed in failedRounds { #expect(failed.exitCode == 1, "\(failed.description)") }
+    }
 }

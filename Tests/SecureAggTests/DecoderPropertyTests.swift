@@ -10,7 +10,7 @@ import Testing
 /// typed error (a trap would crash the test process), what it accepts is canonical (re-encodes to the same
 /// bytes), and valid encodings round-trip.
 @Suite struct SecureAggDecoderPropertyTests {
-    /// The error's case name (payload-free cases of ``SecureAggError.Sharing`` print their description, so name them here).
+    /// The error's case name (payload-free cases of ``SecureAggError/Sharing`` print their description, so name them here).
     static func caseName(_ error: some Error) -> String {
         switch error as? SecureAggError.Sharing {
         case .zeroX: "zeroX"

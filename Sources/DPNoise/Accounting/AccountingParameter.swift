@@ -1,4 +1,4 @@
-/// The quantity an ``DPNoiseError.Accounting/invalidParameter(_:reason:)`` is about. Each case is named as the API
+/// The quantity an ``DPNoiseError/Accounting/invalidParameter(_:reason:)`` is about. Each case is named as the API
 /// parameter it checks; ``description`` names the quantity in words, so the error text stands alone and a command
 /// line can map each case to its flag with an exhaustive `switch`.
 public enum AccountingParameter: Sendable, Equatable, Hashable, CaseIterable, CustomStringConvertible {

@@ -20,7 +20,7 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
     private let scale: Double
     private let localVariance: Double
 
-    /// - Throws: ``DPNoiseError.Accounting/invalidParameter(_:reason:)`` when the round has no noise, c ≥ M, or a
+    /// - Throws: ``DPNoiseError/Accounting/invalidParameter(_:reason:)`` when the round has no noise, c ≥ M, or a
     ///   parameter is out of range.
     public init(encoding: EncodingParameters, minimumSurvivors m: Int, colluders c: Int) throws(DPNoiseError.Accounting) {
         let variance: Double

@@ -16,7 +16,7 @@ extension DistributedDPConfiguration {
     /// client's rounded variance must give σ ≥ ``minimumDiscreteGaussianSigma`` integer units (Skellam has no
     /// such precondition in Agarwal, Kairouz, Liu 2021).
     ///
-    /// - Throws: ``DPNoiseError.Accounting/invalidParameter(_:reason:)`` for `noiseMultiplier`, a sentence naming the
+    /// - Throws: ``DPNoiseError/Accounting/invalidParameter(_:reason:)`` for `noiseMultiplier`, a sentence naming the
     ///   minimum and what to change.
     public func checkTheoremPreconditions() throws(DPNoiseError.Accounting) {
         guard mechanism == .ddgauss, !Self.meetsDiscreteGaussianPrecondition(localScaledVariance) else { return }

@@ -4,7 +4,7 @@ public struct DPDecoder: Sendable {
     public let parameters: EncodingParameters
     let rotation: HadamardRotation
 
-    /// - Throws: ``DPNoiseError.Encoding/invalidParameter(_:)``.
+    /// - Throws: ``DPNoiseError/Encoding/invalidParameter(_:)``.
     public init(parameters: EncodingParameters) throws(DPNoiseError.Encoding) {
         try parameters.validate()
         self.parameters = parameters
@@ -20,8 +20,8 @@ public struct DPDecoder: Sendable {
     /// Exact (up to the rounding error of ``roundingErrorBound(clients:divisor:)`` and the noise) when the true
     /// integer sum of every coordinate lies in [−2^(b−1), 2^(b−1)).
     ///
-    /// - Throws: ``DPNoiseError.Encoding/dimensionMismatch(expected:actual:)``, ``DPNoiseError.Encoding/valueOutOfRange(index:)``
-    ///   (a value ≥ 2^b), ``DPNoiseError.Encoding/invalidParameter(_:)`` (count not finite and > 0).
+    /// - Throws: ``DPNoiseError/Encoding/dimensionMismatch(expected:actual:)``, ``DPNoiseError/Encoding/valueOutOfRange(index:)``
+    ///   (a value ≥ 2^b), ``DPNoiseError/Encoding/invalidParameter(_:)`` (count not finite and > 0).
     public func decode(sum: [UInt32], count: Double) throws(DPNoiseError.Encoding) -> [Double] {
         var out = [Double](repeating: 0, count: parameters.dimension)
         try out.withUnsafeMutableBufferPointer { (buffer) throws(DPNoiseError.Encoding) in

@@ -12,7 +12,7 @@ public struct DPEncoder: Sendable {
     /// The exact integer acceptance test of the conditionally rounded vector.
     let normCheck: RoundedNormCheck
 
-    /// - Throws: ``DPNoiseError.Encoding/invalidParameter(_:)`` or ``DPNoiseError.Encoding/noise(_:)``.
+    /// - Throws: ``DPNoiseError/Encoding/invalidParameter(_:)`` or ``DPNoiseError/Encoding/noise(_:)``.
     public init(parameters: EncodingParameters) throws(DPNoiseError.Encoding) {
         try parameters.validate()
         self.parameters = parameters
@@ -38,8 +38,8 @@ public struct DPEncoder: Sendable {
     /// Encodes `x` into the caller's `output` (count = ``paddedDimension``). Works block by block (see
     /// ``encode(weight:into:using:reading:)``): besides `output` it allocates one rotation block.
     ///
-    /// - Throws: ``DPNoiseError.Encoding/dimensionMismatch(expected:actual:)`` (input or output length),
-    ///   ``DPNoiseError.Encoding/nonFiniteInput(index:)``, ``DPNoiseError.Encoding/roundingAttemptsExhausted(attempts:)``.
+    /// - Throws: ``DPNoiseError/Encoding/dimensionMismatch(expected:actual:)`` (input or output length),
+    ///   ``DPNoiseError/Encoding/nonFiniteInput(index:)``, ``DPNoiseError/Encoding/roundingAttemptsExhausted(attempts:)``.
     public func encode<R: SecureRandom>(
         _ x: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<UInt32>, using rng: inout R
     ) throws(DPNoiseError.Encoding) {

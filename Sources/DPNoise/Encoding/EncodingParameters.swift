@@ -45,7 +45,7 @@ public struct EncodingParameters: Sendable, Equatable, Hashable, Codable {
     public var roundSeed: [UInt8]
     /// Local noise (integer units).
     public var noise: LocalNoise
-    /// Maximum number of conditional-rounding attempts before ``DPNoiseError.Encoding/roundingAttemptsExhausted(attempts:)``.
+    /// Maximum number of conditional-rounding attempts before ``DPNoiseError/Encoding/roundingAttemptsExhausted(attempts:)``.
     public var maxRoundingAttempts: Int
 
     public init(

@@ -34,7 +34,7 @@ extension LocalNoise {
     /// Checks that the exact samplers can draw this noise (σ of a discrete Gaussian at most 2^21 integer units,
     /// Skellam within the Poisson sampler's range), so a planner can refuse a round up front instead of failing
     /// inside it.
-    /// - Throws: ``DPNoiseError.Encoding/noise(_:)`` naming the sampler's refusal.
+    /// - Throws: ``DPNoiseError/Encoding/noise(_:)`` naming the sampler's refusal.
     public func checkSamplable() throws(DPNoiseError.Encoding) {
         _ = try NoiseSource(self)
     }

@@ -80,7 +80,7 @@ extension DPEncoder {
     /// encoding as ``encode(weight:using:reading:emitting:)``, collected into `output`.
     ///
     /// - Throws: as ``encode(weight:using:reading:emitting:)``, plus
-    ///   ``DPNoiseError.Encoding/dimensionMismatch(expected:actual:)`` for the output length.
+    ///   ``DPNoiseError/Encoding/dimensionMismatch(expected:actual:)`` for the output length.
     @discardableResult
     public func encode<R: SecureRandom, E: Error>(
         weight: Double = 1, into output: UnsafeMutableBufferPointer<UInt32>, using rng: inout R,
@@ -116,8 +116,8 @@ extension DPEncoder {
     /// - Parameters:
     ///   - weight: multiplies the clipped input, in [0, 1] (a FedAvg weight; it never increases the norm).
     ///   - rng: secret rounding and noise randomness (`ChaChaRandom.system()` for real clients).
-    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with ``DPNoiseError.Encoding/nonFiniteInput(index:)``,
-    ///   ``DPNoiseError.Encoding/invalidParameter(_:)`` (weight) or ``DPNoiseError.Encoding/roundingAttemptsExhausted(attempts:)``;
+    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with ``DPNoiseError/Encoding/nonFiniteInput(index:)``,
+    ///   ``DPNoiseError/Encoding/invalidParameter(_:)`` (weight) or ``DPNoiseError/Encoding/roundingAttemptsExhausted(attempts:)``;
     ///   ``StreamingEncodingError/reader(_:)`` (from `read` or `emit`);
     ///   ``StreamingEncodingError/inputChangedBetweenPasses``.
     @discardableResult

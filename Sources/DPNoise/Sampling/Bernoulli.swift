@@ -4,7 +4,7 @@ import Sodium
 public enum Bernoulli {
     /// True with probability exactly `numerator / denominator`.
     ///
-    /// - Throws: ``DPNoiseError.Sampler/zeroDenominator``; ``DPNoiseError.Sampler/probabilityAboveOne`` if numerator > denominator.
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/probabilityAboveOne`` if numerator > denominator.
     public static func sample<R: SecureRandom>(
         numerator: UInt64, denominator: UInt64, using rng: inout R
     ) throws(DPNoiseError.Sampler) -> Bool {
@@ -22,7 +22,7 @@ public enum Bernoulli {
 public enum BernoulliExp {
     /// True with probability exactly exp(−`numerator / denominator`).
     ///
-    /// - Throws: ``DPNoiseError.Sampler/zeroDenominator``.
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``.
     public static func sample<R: SecureRandom>(
         numerator: UInt64, denominator: UInt64, using rng: inout R
     ) throws(DPNoiseError.Sampler) -> Bool {

@@ -47,8 +47,8 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// For σ ≥ 1: the exact table sampler (``GaussianTable``); nil for σ < 1 (the CKS path).
     let table: GaussianTable?
 
-    /// - Throws: ``DPNoiseError.Sampler/zeroDenominator``; ``DPNoiseError.Sampler/nonPositiveParameter`` for σ² = 0;
-    ///   ``DPNoiseError.Sampler/parameterOutOfRange`` outside the supported range.
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/nonPositiveParameter`` for σ² = 0;
+    ///   ``DPNoiseError/Sampler/parameterOutOfRange`` outside the supported range.
     public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(DPNoiseError.Sampler) {
         try self.init(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: true)
     }

@@ -34,8 +34,8 @@ extension RandomWords {
 public enum DiscreteLaplace {
     /// One sample with scale `scaleNumerator / scaleDenominator`.
     ///
-    /// - Throws: ``DPNoiseError.Sampler/zeroDenominator``, ``DPNoiseError.Sampler/nonPositiveParameter`` (zero scale),
-    ///   ``DPNoiseError.Sampler/parameterOutOfRange`` (numerator > 2^62).
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``, ``DPNoiseError/Sampler/nonPositiveParameter`` (zero scale),
+    ///   ``DPNoiseError/Sampler/parameterOutOfRange`` (numerator > 2^62).
     public static func sample<R: SecureRandom>(
         scaleNumerator: UInt64, scaleDenominator: UInt64, using rng: inout R
     ) throws(DPNoiseError.Sampler) -> Int64 {

@@ -35,7 +35,7 @@ public struct PoissonSampler: Sendable, Equatable {
     /// The exact table sampler (nil for λ = 0 and for the window path).
     let table: PoissonTable?
 
-    /// - Throws: ``DPNoiseError.Sampler/zeroDenominator``; ``DPNoiseError.Sampler/parameterOutOfRange`` outside the range above.
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/parameterOutOfRange`` outside the range above.
     public init(rateNumerator: UInt64, rateDenominator: UInt64) throws(DPNoiseError.Sampler) {
         try self.init(rateNumerator: rateNumerator, rateDenominator: rateDenominator, table: true)
     }

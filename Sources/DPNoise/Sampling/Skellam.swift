@@ -12,8 +12,8 @@ public struct SkellamSampler: Sendable, Equatable {
     public let varianceDenominator: UInt64
     let poisson: PoissonSampler
 
-    /// - Throws: ``DPNoiseError.Sampler/zeroDenominator``; ``DPNoiseError.Sampler/nonPositiveParameter`` for μ = 0;
-    ///   ``DPNoiseError.Sampler/parameterOutOfRange`` if 2·denominator overflows or λ = μ/2 is outside the Poisson range.
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/nonPositiveParameter`` for μ = 0;
+    ///   ``DPNoiseError/Sampler/parameterOutOfRange`` if 2·denominator overflows or λ = μ/2 is outside the Poisson range.
     public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(DPNoiseError.Sampler) {
         try self.init(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: true)
     }

@@ -10,7 +10,7 @@ public protocol AuditAccountant: Sendable {
 
 /// An accountant from a function giving the cumulative ε after T rounds with identical parameters (the T-fold
 /// composition). It cannot compose rounds whose privacy parameters differ and throws
-/// ``AuditError.Accounting/differentParameters(round:)`` for them; an accountant that sums per-round RDP curves
+/// ``AuditError/Accounting/differentParameters(round:)`` for them; an accountant that sums per-round RDP curves
 /// (``RDPAuditAccountant``) has no such limit.
 public struct IdenticalRoundsAccountant: AuditAccountant {
     private let epsilonForRounds: @Sendable (RoundPlanned, Int) throws -> Double

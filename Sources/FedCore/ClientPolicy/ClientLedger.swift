@@ -10,7 +10,7 @@ public struct ClientLedger: Sendable {
     public init(path: String) { self.path = path }
 
     /// Every complete record in order (none when the file does not exist yet).
-    /// - Throws: ``FedCoreError.Policy/ledger(_:)`` naming the line that is malformed.
+    /// - Throws: ``FedCoreError/Policy/ledger(_:)`` naming the line that is malformed.
     public func records() throws(FedCoreError.Policy) -> [ClientLedgerRecord] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let data: Data
@@ -34,7 +34,7 @@ public struct ClientLedger: Sendable {
     }
 
     /// Appends `record` durably (creating the file, mode 0600, if needed); a torn last line is cut off first.
-    /// - Throws: ``FedCoreError.Policy/ledger(_:)`` on any I/O failure (the round must then not be taken).
+    /// - Throws: ``FedCoreError/Policy/ledger(_:)`` on any I/O failure (the round must then not be taken).
     public func append(_ record: ClientLedgerRecord) throws(FedCoreError.Policy) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

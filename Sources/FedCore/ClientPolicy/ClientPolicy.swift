@@ -67,7 +67,7 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
     }
 
     /// Checks every field's range.
-    /// - Throws: ``FedCoreError.Policy/invalid(_:)`` naming the field.
+    /// - Throws: ``FedCoreError/Policy/invalid(_:)`` naming the field.
     public func validate() throws(FedCoreError.Policy) {
         guard colluders >= 0 else { throw .invalid("colluders must be ≥ 0, got \(colluders)") }
         guard maxEpsilon > 0, !maxEpsilon.isNaN else { throw .invalid("max_epsilon must be > 0, got \(maxEpsilon)") }
@@ -79,7 +79,7 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
     }
 
     /// Reads a policy JSON file.
-    /// - Throws: ``FedCoreError.Policy/invalid(_:)`` for an unreadable file, bad JSON, an unknown version or a
+    /// - Throws: ``FedCoreError/Policy/invalid(_:)`` for an unreadable file, bad JSON, an unknown version or a
     ///   field out of range.
     public static func load(from path: String) throws(FedCoreError.Policy) -> ClientPolicy {
         let data: Data

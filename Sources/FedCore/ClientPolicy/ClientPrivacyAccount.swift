@@ -10,7 +10,7 @@ public struct ClientPrivacyAccount: Sendable {
     private var tookRoundWithoutNoise: Bool
 
     /// - Parameter history: the client ledger's records (earlier runs); empty without a ledger.
-    /// - Throws: ``FedCoreError.Policy`` for an invalid policy or a record that cannot be re-accounted.
+    /// - Throws: ``FedCoreError/Policy`` for an invalid policy or a record that cannot be re-accounted.
     public init(policy: ClientPolicy, history: [ClientLedgerRecord] = []) throws(FedCoreError.Policy) {
         try policy.validate()
         self.policy = policy
@@ -35,7 +35,7 @@ public struct ClientPrivacyAccount: Sendable {
     /// Decides whether to take `round` with the announced `encoding` and `minSurvivors`; on success records it
     /// in the account and returns the ledger record to persist (before any key is advertised).
     ///
-    /// - Throws: the ``FedCoreError.Policy`` naming the violated rule and the values; the account is unchanged.
+    /// - Throws: the ``FedCoreError/Policy`` naming the violated rule and the values; the account is unchanged.
     public mutating func admit(
         round: UInt64, encoding: EncodingParameters, minSurvivors: Int, now: Date = Date()
     ) throws(FedCoreError.Policy) -> ClientLedgerRecord {

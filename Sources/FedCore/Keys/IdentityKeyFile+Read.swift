@@ -8,7 +8,7 @@ extension IdentityKeyFile {
     /// non-regular or oversized files, unknown `format`/`version`/`secret.encoding`, bad hex or lengths, an id
     /// that does not fit the role, Argon2id costs beyond ``Argon2id/Parameters`` maxima (checked before any
     /// allocation), a missing passphrase for an encrypted file, a wrong passphrase or altered ciphertext
-    /// (``FedCoreError.KeyFile/wrongPassphrase(path:)``), and a seed that does not reproduce the stored public key.
+    /// (``FedCoreError/KeyFile/wrongPassphrase(path:)``), and a seed that does not reproduce the stored public key.
     ///
     /// `passphrase` is ignored for plain files. The raw file bytes and decoded seed bytes are wiped before
     /// returning. (The plain seed's hex also passes through `JSONDecoder` as a `String`, which cannot be wiped;

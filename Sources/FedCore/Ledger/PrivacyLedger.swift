@@ -56,7 +56,7 @@ public struct PrivacyLedger: Sendable {
 
     /// Opens the ledger at `url` for appending: validates every complete line, removes a torn tail, and
     /// (when `createIfMissing`) creates a new ledger holding only the header.
-    /// - Throws: ``FedCoreError.Ledger`` for I/O failures, a missing/unknown header or version, or a corrupt record.
+    /// - Throws: ``FedCoreError/Ledger`` for I/O failures, a missing/unknown header or version, or a corrupt record.
     public static func open(_ url: URL, createIfMissing: Bool = true) throws(FedCoreError.Ledger) -> PrivacyLedger {
         if !FileManager.default.fileExists(atPath: url.path) {
             guard createIfMissing else { throw .io(file: url.path, detail: "no such file") }
@@ -128,8 +128,8 @@ public struct PrivacyLedger: Sendable {
     /// Appends `record` as one line with ``DurableFile/appendLine(_:to:creatingWith:)``: `write(2)` on an
     /// `O_APPEND` descriptor, then `fsync`. If the file ends in a torn line (an earlier crash), that tail is cut
     /// off first. The file must exist (``open(_:createIfMissing:)`` wrote its header).
-    /// - Throws: ``FedCoreError.Ledger/invalidRecord(detail:)`` when the record cannot be encoded (non-finite
-    ///   number); ``FedCoreError.Ledger/io(file:detail:)`` naming the POSIX call that failed.
+    /// - Throws: ``FedCoreError/Ledger/invalidRecord(detail:)`` when the record cannot be encoded (non-finite
+    ///   number); ``FedCoreError/Ledger/io(file:detail:)`` naming the POSIX call that failed.
     public func append(_ record: LedgerRecord) throws(FedCoreError.Ledger) {
         let line: [UInt8]
         do {

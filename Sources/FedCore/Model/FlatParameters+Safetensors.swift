@@ -3,8 +3,8 @@ extension FlatParameters {
     /// ``precisionIsFloat(for:)`` chooses, 65,536 values at a time: no full-length `Double` copy of an F32
     /// model is made (peak: the vector itself plus one 512 KiB block, and the file's mapped pages).
     ///
-    /// - Throws: ``FedCoreError.Layout/layoutMismatch(file:detail:)`` when `file` does not match `layout`;
-    ///   ``FedCoreError.Layout/file(_:)`` wrapping ``FedCoreError.Safetensors/nonFiniteValue(file:tensor:index:)``.
+    /// - Throws: ``FedCoreError/Layout/layoutMismatch(file:detail:)`` when `file` does not match `layout`;
+    ///   ``FedCoreError/Layout/file(_:)`` wrapping ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)``.
     public init(file: SafetensorsFile, layout: ModelLayout) throws(FedCoreError.Layout) {
         try layout.validate(file)
         let count = layout.parameterCount

@@ -29,7 +29,7 @@ public struct ModelLayout: Sendable, Equatable {
     public let layoutHash: String
 
     /// The layout of `file`'s float tensors, in file order.
-    /// - Throws: ``FedCoreError.Layout/invalidLayout(detail:)`` when the file has no float tensor.
+    /// - Throws: ``FedCoreError/Layout/invalidLayout(detail:)`` when the file has no float tensor.
     public init(file: SafetensorsFile) throws(FedCoreError.Layout) {
         let floats = file.tensors.filter { $0.dtype.isAggregated }
         guard !floats.isEmpty else { throw .invalidLayout(detail: "\(file.name) has no float tensor") }
@@ -37,7 +37,7 @@ public struct ModelLayout: Sendable, Equatable {
     }
 
     /// A layout from explicit (name, dtype, shape) triples, in order.
-    /// - Throws: ``FedCoreError.Layout/invalidLayout(detail:)`` for an empty list, a duplicate name, a
+    /// - Throws: ``FedCoreError/Layout/invalidLayout(detail:)`` for an empty list, a duplicate name, a
     ///   non-float dtype, a negative dimension or an overflowing count.
     public init(tensors: [(name: String, dtype: TensorDType, shape: [Int])]) throws(FedCoreError.Layout) {
         guard !tensors.isEmpty else { throw .invalidLayout(detail: "no tensors") }
@@ -92,7 +92,7 @@ public struct ModelLayout: Sendable, Equatable {
 
     /// Checks that `file`'s float tensors are exactly this layout's (names, dtypes, shapes; file order may
     /// differ). Non-float tensors in the file are ignored.
-    /// - Throws: ``FedCoreError.Layout/layoutMismatch(file:detail:)`` naming the first difference in layout
+    /// - Throws: ``FedCoreError/Layout/layoutMismatch(file:detail:)`` naming the first difference in layout
     ///   order (then the first extra tensor in file order).
     public func validate(_ file: SafetensorsFile) throws(FedCoreError.Layout) {
         let floats = file.tensors.filter { $0.dtype.isAggregated }
@@ -120,8 +120,8 @@ public struct ModelLayout: Sendable, Equatable {
     }
 
     /// The file's float tensors as one vector in layout order, after ``validate(_:)``.
-    /// - Throws: ``FedCoreError.Layout/layoutMismatch(file:detail:)``; ``FedCoreError.Layout/file(_:)`` wrapping
-    ///   ``FedCoreError.Safetensors/nonFiniteValue(file:tensor:index:)`` for a NaN/±∞ value.
+    /// - Throws: ``FedCoreError/Layout/layoutMismatch(file:detail:)``; ``FedCoreError/Layout/file(_:)`` wrapping
+    ///   ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)`` for a NaN/±∞ value.
     public func flatten(_ file: SafetensorsFile) throws(FedCoreError.Layout) -> [Double] {
         try validate(file)
         var out = [Double](repeating: 0, count: parameterCount)
@@ -141,7 +141,7 @@ public struct ModelLayout: Sendable, Equatable {
     /// Splits a flat vector back into tensors (layout order, original dtypes). With `source`, the result is
     /// a complete model in `source`'s file order: float tensors from `vector`, every other tensor copied
     /// byte for byte (source must match the layout).
-    /// - Throws: ``FedCoreError.Layout/wrongParameterCount(expected:actual:)``; mismatch errors from `source`.
+    /// - Throws: ``FedCoreError/Layout/wrongParameterCount(expected:actual:)``; mismatch errors from `source`.
     public func unflatten(
         _ vector: [Double], carryingThrough source: SafetensorsFile? = nil
     ) throws(FedCoreError.Layout) -> [WritableTensor] {

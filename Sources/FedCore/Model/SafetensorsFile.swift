@@ -80,8 +80,8 @@ public struct SafetensorsFile: Sendable {
     }
 
     /// The tensor's values converted to `Double` (exact for every float dtype).
-    /// - Throws: ``FedCoreError.Safetensors/notAFloatTensor(file:tensor:dtype:)`` for non-float dtypes;
-    ///   ``FedCoreError.Safetensors/nonFiniteValue(file:tensor:index:)`` for NaN/±∞ unless `allowNonFinite`.
+    /// - Throws: ``FedCoreError/Safetensors/notAFloatTensor(file:tensor:dtype:)`` for non-float dtypes;
+    ///   ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)`` for NaN/±∞ unless `allowNonFinite`.
     public func values(of tensor: TensorInfo, allowNonFinite: Bool = false) throws(FedCoreError.Safetensors) -> [Double] {
         var out = [Double](repeating: 0, count: tensor.elementCount)
         try out.withUnsafeMutableBufferPointer { (buffer) throws(FedCoreError.Safetensors) in

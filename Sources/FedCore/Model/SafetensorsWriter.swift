@@ -31,9 +31,9 @@ public struct WritableTensor: Sendable, Equatable {
 /// same order, header padded with spaces to a multiple of 8 bytes (as the reference implementation does).
 public enum SafetensorsWriter {
     /// The complete file image.
-    /// - Throws: ``FedCoreError.Safetensors/invalidTensorToWrite(file:tensor:detail:)`` for a duplicate, empty or
+    /// - Throws: ``FedCoreError/Safetensors/invalidTensorToWrite(file:tensor:detail:)`` for a duplicate, empty or
     ///   reserved name, a negative dimension, a payload whose size does not match shape × dtype, or a
-    ///   `.values` payload on a non-float dtype; ``FedCoreError.Safetensors/nonFiniteValue(file:tensor:index:)``
+    ///   `.values` payload on a non-float dtype; ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)``
     ///   when a value is (or becomes, after narrowing) NaN/±∞.
     public static func encode(
         _ tensors: [WritableTensor], metadata: [String: String] = [:], name: String = "<memory>"

@@ -6,7 +6,7 @@ public protocol ClientUpdateReader {
     /// Number of local examples behind the update (≥ 1).
     var exampleCount: Int { get }
     /// Fills `block` with delta[offset ..< offset + block.count].
-    /// - Throws: ``FedCoreError.Update/invalidUpdate(path:detail:)`` for unreadable or non-finite data.
+    /// - Throws: ``FedCoreError/Update/invalidUpdate(path:detail:)`` for unreadable or non-finite data.
     func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(FedCoreError.Update)
 }
 

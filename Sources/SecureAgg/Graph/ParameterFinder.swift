@@ -37,7 +37,7 @@ public enum ParameterFinder {
     ///   - securityBits: the protocol leaks an input with probability below 2^-securityBits (0 < bits ≤ 256).
     ///   - correctnessBits: the round fails to recover the sum with probability below 2^-correctnessBits.
     /// - Returns: degree k (neighbours, excluding the client itself; even, 2 ≤ k ≤ n − 2) and threshold t ≥ 2.
-    /// - Throws: ``SecureAggError.ParameterSearch`` for invalid or infeasible inputs, including cohorts too small for any k.
+    /// - Throws: ``SecureAggError/ParameterSearch`` for invalid or infeasible inputs, including cohorts too small for any k.
     /// - Complexity: O(k · √k) per candidate degree; well under a second for 10^6 clients in release builds.
     public static func find(
         clients: Int, adversarialRate: Double, dropoutRate: Double,

@@ -24,8 +24,8 @@ public enum Shamir {
 
     /// Splits `secret` into one share per point in `points` (distinct, non-zero; the protocol uses client ids).
     ///
-    /// - Throws: ``SecureAggError.Sharing/invalidParameters(_:)`` unless 1 ≤ threshold ≤ points.count and the secret has
-    ///   1…1785 bytes; ``SecureAggError.Sharing/zeroX`` / ``SecureAggError.Sharing/duplicateX(_:)`` for bad points.
+    /// - Throws: ``SecureAggError/Sharing/invalidParameters(_:)`` unless 1 ≤ threshold ≤ points.count and the secret has
+    ///   1…1785 bytes; ``SecureAggError/Sharing/zeroX`` / ``SecureAggError/Sharing/duplicateX(_:)`` for bad points.
     public static func split(
         secret: SecureBytes, threshold: Int, points: [UInt32], using rng: inout some SecureRandom
     ) throws(SecureAggError.Sharing) -> [ShamirShare] {
@@ -73,9 +73,9 @@ public enum Shamir {
     /// Reconstructs a `secretByteCount`-byte secret from at least `threshold` shares (the first `threshold`
     /// are interpolated; all are checked for distinct, non-zero points and equal chunk counts).
     ///
-    /// - Throws: ``SecureAggError.Sharing/tooFewShares(available:required:)``, ``SecureAggError.Sharing/duplicateX(_:)``,
-    ///   ``SecureAggError.Sharing/zeroX``, ``SecureAggError.Sharing/inconsistentChunkCounts``, and
-    ///   ``SecureAggError.Sharing/reconstructionOutOfRange`` when the result cannot be a secret of that length.
+    /// - Throws: ``SecureAggError/Sharing/tooFewShares(available:required:)``, ``SecureAggError/Sharing/duplicateX(_:)``,
+    ///   ``SecureAggError/Sharing/zeroX``, ``SecureAggError/Sharing/inconsistentChunkCounts``, and
+    ///   ``SecureAggError/Sharing/reconstructionOutOfRange`` when the result cannot be a secret of that length.
     public static func reconstruct(
         _ shares: [ShamirShare], threshold: Int, secretByteCount: Int
     ) throws(SecureAggError.Sharing) -> SecureBytes {
