@@ -180,7 +180,7 @@ struct Serve: AsyncParsableCommand {
                 },
                 log: { printError($0) })
         } catch let error as FedCoreError {
-            throw partial(ToolFailure(exitCode: error.exitCode, message: error.description))
+            throw partial(ToolFailure(error))
         } catch let error as TransportError {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
             throw partial(ToolFailure.failed(error.description))
