@@ -51,11 +51,12 @@ let package = Package(
             name: "FedAudit",
             dependencies: ["FedCore", "DPNoise", "Sodium", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // gRPC transport for `serve` / `client` (the only target that sees gRPC; libraries never do).
+        // gRPC transport for `serve` / `client` (the only target that sees gRPC; libraries never do). It moves
+        // messages only: encoding, decoding and accounting happen in FedCore, so it does not depend on DPNoise.
         .target(
             name: "SecAggTransport",
             dependencies: [
-                "SecureAgg", "FedCore", "DPNoise", "Sodium",
+                "SecureAgg", "FedCore", "Sodium",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -1,4 +1,8 @@
-/// Errors of the SecureAgg protocol layer. No case carries secret material.
+/// SecureAgg's one error type: errors of the protocol layer. The reasons of its parts are nested enums
+/// (``SecureAggError/Sharing`` for Shamir sharing, ``SecureAggError/Packing`` for bit packing,
+/// ``SecureAggError/ParameterSearch`` for the SecAgg+ parameter finder); a function that can fail for one of them
+/// only throws that nested enum. ``MaskedInputFailure`` wraps a caller's own input error. No case carries secret
+/// material.
 ///
 /// Peer misbehaviour aborts a client (and makes the server drop the offending client); a call made in the
 /// wrong protocol state throws ``wrongState(expected:actual:)`` without changing the state.
@@ -52,9 +56,9 @@ public enum SecureAggError: Error, Equatable, Sendable {
     /// Shares of `client` reconstructed to a value that does not match its advertised commitment or key.
     case reconstructionMismatch(client: UInt32)
     /// A Shamir operation failed.
-    case shamir(ShamirError)
+    case shamir(Sharing)
     /// A packed vector failed validation.
-    case bitPacking(BitPackingError)
+    case bitPacking(Packing)
     /// The round's threshold is below the client's security floor (``SecurityFloor``): with degree k and
     /// `colluders` assumed colluding clients a dishonest server could rebuild one client's secrets unless
     /// t ≥ `required`. Raised before any key is generated.

@@ -92,7 +92,7 @@ struct Params: AsyncParsableCommand {
     }
 
     /// The command-line option a refusal is about.
-    static func option(naming error: ParameterFinderError) -> String {
+    static func option(naming error: SecureAggError.ParameterSearch) -> String {
         switch error {
         case .tooFewClients, .tooManyClients, .noParametersFound: return "--clients"
         case .adversarialRateOutOfRange, .adversarialRateWithoutAdversary: return "--adversarial-rate"

@@ -289,23 +289,41 @@ struct PrivacyCommonOptions: ParsableArguments {
     }
 }
 
-/// Maps library errors to the one-line, flag-naming failures of the CLI contract (exit 2).
+/// Maps the accountant's errors to the one-line, flag-naming failures of the CLI contract (exit 2).
 enum PrivacyErrors {
-    static let flags: [String: String] = [
-        "noiseMultiplier": "--noise-multiplier", "samplingRate": "--sampling-rate", "steps": "--rounds",
-        "delta": "--delta", "l2Clip": "--clip", "dimension": "--dimension", "minimumSurvivors": "--min-survivors",
-        "colludingClients": "--colluding-clients", "maximumSummands": "--max-summands", "bits": "--bits", "beta": "--beta",
-        "modClipProbability": "--mod-clip-probability", "targetEpsilon": "--target-epsilon",
-        "discretization": "--discretization",
-    ]
+    /// The flag of `privacy epsilon` / `privacy calibrate` that sets `parameter`, or nil when no flag does (the
+    /// value was derived, and the error's own text says what it is). Exhaustive: a new parameter must be placed.
+    static func flag(for parameter: AccountingParameter) -> String? {
+        switch parameter {
+        case .noiseMultiplier: "--noise-multiplier"
+        case .samplingRate: "--sampling-rate"
+        case .steps: "--rounds"
+        case .delta: "--delta"
+        case .l2Clip: "--clip"
+        case .dimension: "--dimension"
+        case .minimumSurvivors: "--min-survivors"
+        case .colludingClients: "--colluding-clients"
+        case .maximumSummands: "--max-summands"
+        case .bits: "--bits"
+        case .beta: "--beta"
+        case .modClipProbability: "--mod-clip-probability"
+        case .targetEpsilon: "--target-epsilon"
+        case .discretization: "--discretization"
+        case .baseNoiseMultiplier, .times, .count, .epsilon, .relativeTolerance, .clients, .totalClients,
+             .baseClientsPerRound, .scale, .sensitivity, .laplaceParameter, .variance, .denominator, .noise, .encoding,
+             .mechanism, .orders, .rdp, .tailBound, .ledger:
+            nil
+        }
+    }
 
     static func mapping<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as AccountingError {
+        } catch let error as DPNoiseError.Accounting {
             switch error {
-            case .invalidParameter(let name, let reason):
-                throw ToolFailure.badInput("\(flags[name] ?? name): \(reason)")
+            case .invalidParameter(let parameter, let reason):
+                guard let flag = flag(for: parameter) else { throw ToolFailure.badInput(error.description) }
+                throw ToolFailure.badInput("\(flag): \(reason)")
             case .insufficientBits:
                 throw ToolFailure.badInput("--\(error.description)")
             case .calibrationFailed:

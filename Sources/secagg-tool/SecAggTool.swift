@@ -1,4 +1,5 @@
 import ArgumentParser
+import FedCore
 import Foundation
 
 /// The `secagg-tool` command line. Each subcommand lives in its own file; this file only lists them and maps
@@ -29,9 +30,9 @@ struct SecAggTool: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as ToolFailure {
-            failure.report()
-            JSONFailure.printIfRequested(failure.message, exitCode: failure.exitCode)
-            Foundation.exit(failure.exitCode)
+            fail(failure)
+        } catch let error as FedCoreError {
+            fail(ToolFailure(error))
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -44,5 +45,12 @@ struct SecAggTool: AsyncParsableCommand {
             JSONFailure.printIfRequested(message(for: error), exitCode: status)
             Foundation.exit(status)
         }
+    }
+
+    /// Reports `failure` on stderr (and as JSON with --json) and exits with its code.
+    private static func fail(_ failure: ToolFailure) -> Never {
+        failure.report()
+        JSONFailure.printIfRequested(failure.message, exitCode: failure.exitCode)
+        Foundation.exit(failure.exitCode)
     }
 }

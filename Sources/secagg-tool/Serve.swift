@@ -179,8 +179,8 @@ struct Serve: AsyncParsableCommand {
                             + String(format: "%.4f", r.epsilon))
                 },
                 log: { printError($0) })
-        } catch let error as SimulationError {
-            throw partial(ToolFailure(exitCode: error.exitCode, message: error.description))
+        } catch let error as FedCoreError {
+            throw partial(ToolFailure(error))
         } catch let error as TransportError {
             if case .configuration = error { throw ToolFailure.badInput(error.description) }
             throw partial(ToolFailure.failed(error.description))

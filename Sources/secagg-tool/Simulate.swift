@@ -112,7 +112,7 @@ struct Simulate: AsyncParsableCommand {
         } catch {
             progress.finish()
             throw PartialRunFailure.report(
-                ToolFailure(exitCode: error.exitCode, message: error.description), json: json, rounds: completed,
+                ToolFailure(error), json: json, rounds: completed,
                 epsilon: completed.last?.epsilon ?? 0, delta: settings.delta)
         }
         progress.finish()

@@ -30,8 +30,8 @@ import Testing
         }
         let huge = try ScaledVariance(roundingUp: 1e17)
         #expect(huge.value >= 1e17 && huge.denominator < ScaledVariance.preferredDenominator)
-        #expect(throws: AccountingError.self) { try ScaledVariance(roundingUp: -1) }
-        #expect(throws: AccountingError.self) { try ScaledVariance(roundingUp: .nan) }
+        #expect(throws: DPNoiseError.Accounting.self) { try ScaledVariance(roundingUp: -1) }
+        #expect(throws: DPNoiseError.Accounting.self) { try ScaledVariance(roundingUp: .nan) }
     }
 
     @Test func accountantUsesTheRoundedVariance() throws {
@@ -56,10 +56,10 @@ import Testing
     }
 
     /// (parameter, M, K, z, bits) that must be refused, naming `parameter`.
-    static let nonsense: [(String, Int, Int, Double, Int)] = [
-        ("minimumSurvivors", 0, 0, 1, 18), ("colludingClients", 5, 5, 1, 18), ("colludingClients", 5, -1, 1, 18),
-        ("noiseMultiplier", 100, 0, 0, 18), ("noiseMultiplier", 100, 0, .nan, 18),
-        ("bits", 100, 0, 1, 33), ("bits", 100, 0, 1, 0), ("bits", 100, 0, 1, 4),
+    static let nonsense: [(AccountingParameter, Int, Int, Double, Int)] = [
+        (.minimumSurvivors, 0, 0, 1, 18), (.colludingClients, 5, 5, 1, 18), (.colludingClients, 5, -1, 1, 18),
+        (.noiseMultiplier, 100, 0, 0, 18), (.noiseMultiplier, 100, 0, .nan, 18),
+        (.bits, 100, 0, 1, 33), (.bits, 100, 0, 1, 0), (.bits, 100, 0, 1, 4),
     ]
 
     @Test(arguments: 0..<nonsense.count)
@@ -68,7 +68,7 @@ import Testing
         do {
             _ = try Self.ddgauss(minimumSurvivors: m, colluding: k, z: z, bits: bits)
             Issue.record("accepted nonsense \(parameter)")
-        } catch let error as AccountingError {
+        } catch let error as DPNoiseError.Accounting {
             #expect(error.parameter == parameter, "\(error)")
         } catch {
             Issue.record("unexpected error \(error)")
@@ -76,20 +76,20 @@ import Testing
     }
 
     @Test func nonsenseAccountingInputsAreRefused() throws {
-        func parameter(_ body: () throws -> Void) -> String? {
-            do { try body(); return nil } catch let error as AccountingError { return error.parameter } catch { return nil }
+        func parameter(_ body: () throws -> Void) -> AccountingParameter? {
+            do { try body(); return nil } catch let error as DPNoiseError.Accounting { return error.parameter } catch { return nil }
         }
         #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: -1, steps: 1, delta: 1e-5) }
-                == "noiseMultiplier")
+                == .noiseMultiplier)
         #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, samplingRate: 0, steps: 1,
-                                                                delta: 1e-5) } == "samplingRate")
+                                                                delta: 1e-5) } == .samplingRate)
         #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, samplingRate: 1.5, steps: 1,
-                                                                delta: 1e-5) } == "samplingRate")
-        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 0, delta: 1e-5) } == "steps")
-        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 1) } == "delta")
-        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 0) } == "delta")
+                                                                delta: 1e-5) } == .samplingRate)
+        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 0, delta: 1e-5) } == .steps)
+        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 1) } == .delta)
+        #expect(parameter { _ = try GaussianAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 0) } == .delta)
         #expect(parameter { _ = try NoiseCalibration.gaussian(targetEpsilon: 0, delta: 1e-5, steps: 1) }
-                == "targetEpsilon")
+                == .targetEpsilon)
     }
 
     @Test func smallestAdequateBitsIsAdequateAndOneLessIsNot() throws {
@@ -109,7 +109,7 @@ import Testing
         let scale = try DistributedDPConfiguration.noDPScale(bits: 16, clients: 10, l2Clip: 1, dimension: 4)
         #expect(try DistributedDPConfiguration.worstCaseBits(noDPClients: 10, l2Clip: 1, scale: scale, dimension: 4)
                 <= 16)
-        #expect(throws: AccountingError.self) {
+        #expect(throws: DPNoiseError.Accounting.self) {
             try DistributedDPConfiguration.noDPScale(bits: 4, clients: 10, l2Clip: 1, dimension: 4)
         }
     }
@@ -136,5 +136,18 @@ import Testing
         #expect(improved.epsilon < classic.epsilon)
         #expect(RDPOrders.dpAccountingDefault.count == 156)
         #expect(RDPOrders.integer2to128And256.count == 128)
+    }
+
+    /// An accounting error names its quantity in words (never an API identifier such as `noiseMultiplier`), so
+    /// its text stands alone; no two quantities share a name.
+    @Test func everyParameterIsNamedInWords() {
+        for parameter in AccountingParameter.allCases {
+            let words = parameter.description
+            #expect(words.range(of: "[a-z][A-Z]", options: .regularExpression) == nil, "\(words)")
+            let text = DPNoiseError.Accounting.invalidParameter(parameter, reason: "must be > 0, got -1").description
+            #expect(text == "invalid \(words): must be > 0, got -1")
+            #expect(DPNoiseError.accounting(.invalidParameter(parameter, reason: "r")).description.contains(words))
+        }
+        #expect(Set(AccountingParameter.allCases.map(\.description)).count == AccountingParameter.allCases.count)
     }
 }

@@ -181,35 +181,35 @@ import Testing
         let encoder = try DPEncoder(parameters: p)
         let decoder = try DPDecoder(parameters: p)
         var rng = ChaChaRandom.seeded(1)
-        #expect(throws: EncodingError.dimensionMismatch(expected: 4, actual: 3)) {
+        #expect(throws: DPNoiseError.Encoding.dimensionMismatch(expected: 4, actual: 3)) {
             try encoder.encode([0, 0, 0], using: &rng)
         }
-        #expect(throws: EncodingError.nonFiniteInput(index: 2)) {
+        #expect(throws: DPNoiseError.Encoding.nonFiniteInput(index: 2)) {
             try encoder.encode([0, 1, .nan, 0], using: &rng)
         }
-        #expect(throws: EncodingError.nonFiniteInput(index: 0)) {
+        #expect(throws: DPNoiseError.Encoding.nonFiniteInput(index: 0)) {
             try encoder.encode([.infinity, 1, 0, 0], using: &rng)
         }
-        #expect(throws: EncodingError.dimensionMismatch(expected: 4, actual: 5)) {
+        #expect(throws: DPNoiseError.Encoding.dimensionMismatch(expected: 4, actual: 5)) {
             try decoder.decode(sum: [0, 0, 0, 0, 0], count: 1)
         }
         let small = Self.parameters(dimension: 4, bits: 8)
-        #expect(throws: EncodingError.valueOutOfRange(index: 1)) {
+        #expect(throws: DPNoiseError.Encoding.valueOutOfRange(index: 1)) {
             try DPDecoder(parameters: small).decode(sum: [0, 256, 0, 0], count: 1)
         }
-        #expect(throws: EncodingError.self) { try DPDecoder(parameters: p).decode(sum: [0, 0, 0, 0], count: 0) }
+        #expect(throws: DPNoiseError.Encoding.self) { try DPDecoder(parameters: p).decode(sum: [0, 0, 0, 0], count: 0) }
         var bad = p
         bad.blockSize = 48
-        #expect(throws: EncodingError.self) { try DPEncoder(parameters: bad) }
+        #expect(throws: DPNoiseError.Encoding.self) { try DPEncoder(parameters: bad) }
         bad = p
         bad.roundSeed = [1, 2, 3]
-        #expect(throws: EncodingError.self) { try DPEncoder(parameters: bad) }
+        #expect(throws: DPNoiseError.Encoding.self) { try DPEncoder(parameters: bad) }
         bad = p
         bad.bits = 33
-        #expect(throws: EncodingError.self) { try DPDecoder(parameters: bad) }
+        #expect(throws: DPNoiseError.Encoding.self) { try DPDecoder(parameters: bad) }
         bad = p
         bad.noise = .discreteGaussian(varianceNumerator: 1, varianceDenominator: 0)
-        #expect(throws: EncodingError.noise(.zeroDenominator)) { try DPEncoder(parameters: bad) }
+        #expect(throws: DPNoiseError.Encoding.noise(.zeroDenominator)) { try DPEncoder(parameters: bad) }
     }
 
     /// x = e₀ with c = 1, B = 64, s = 4: every rotated, scaled coordinate is exactly ±1/2, so ‖rounded‖² is
@@ -229,7 +229,7 @@ import Testing
         for _ in 0..<50 {
             do {
                 _ = try encoder.encode(Self.unitVector, using: &rng)
-            } catch EncodingError.roundingAttemptsExhausted(let attempts) {
+            } catch DPNoiseError.Encoding.roundingAttemptsExhausted(let attempts) {
                 #expect(attempts == 1)
                 failures += 1
             }

@@ -148,27 +148,27 @@ import Testing
     }
 
     @Test func invalidInputsAreTypedErrors() {
-        #expect(throws: AccountingError.self) {
+        #expect(throws: DPNoiseError.Accounting.self) {
             try PLDAccountant.epsilon(noiseMultiplier: 0, steps: 1, delta: 1e-5)
         }
-        #expect(throws: AccountingError.self) {
+        #expect(throws: DPNoiseError.Accounting.self) {
             try PLDAccountant.epsilon(noiseMultiplier: 1, samplingRate: 1.5, steps: 1, delta: 1e-5)
         }
-        #expect(throws: AccountingError.self) {
+        #expect(throws: DPNoiseError.Accounting.self) {
             try PLDAccountant.epsilon(noiseMultiplier: 1, steps: 1, delta: 1e-5, discretization: 0)
         }
-        #expect(throws: AccountingError.self) {
+        #expect(throws: DPNoiseError.Accounting.self) {
             try PLDAccountant.epsilon(events: [RepeatedEvent(.discreteLaplace(parameter: 1, sensitivity: 0))],
                                       delta: 1e-5)
         }
         // A grid that would not fit in memory is refused up front, naming the discretisation.
-        let tooFine = #expect(throws: AccountingError.self) {
+        let tooFine = #expect(throws: DPNoiseError.Accounting.self) {
             try PrivacyLossDistribution(event: .gaussian(noiseMultiplier: 1e-3), discretization: 1e-4)
         }
-        #expect(tooFine?.parameter == "discretization")
-        let tooManyRounds = #expect(throws: AccountingError.self) {
+        #expect(tooFine?.parameter == .discretization)
+        let tooManyRounds = #expect(throws: DPNoiseError.Accounting.self) {
             try PLDAccountant.epsilon(noiseMultiplier: 0.3, samplingRate: 0.5, steps: 1_000_000, delta: 1e-5)
         }
-        #expect(tooManyRounds?.parameter == "discretization")
+        #expect(tooManyRounds?.parameter == .discretization)
     }
 }

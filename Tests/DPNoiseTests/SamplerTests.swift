@@ -170,31 +170,31 @@ import Testing
 
     @Test func invalidParametersAreRefusedWithTypedErrors() {
         var rng = ChaChaRandom.seeded(1)
-        #expect(throws: SamplerError.zeroDenominator) {
+        #expect(throws: DPNoiseError.Sampler.zeroDenominator) {
             try DiscreteGaussian.sample(varianceNumerator: 1, varianceDenominator: 0, using: &rng)
         }
-        #expect(throws: SamplerError.nonPositiveParameter) {
+        #expect(throws: DPNoiseError.Sampler.nonPositiveParameter) {
             try DiscreteGaussian.sample(varianceNumerator: 0, varianceDenominator: 1, using: &rng)
         }
-        #expect(throws: SamplerError.parameterOutOfRange) {
+        #expect(throws: DPNoiseError.Sampler.parameterOutOfRange) {
             try DiscreteGaussianSampler(varianceNumerator: UInt64.max, varianceDenominator: 1)
         }
-        #expect(throws: SamplerError.zeroDenominator) {
+        #expect(throws: DPNoiseError.Sampler.zeroDenominator) {
             try Skellam.sample(varianceNumerator: 1, varianceDenominator: 0, using: &rng)
         }
-        #expect(throws: SamplerError.nonPositiveParameter) {
+        #expect(throws: DPNoiseError.Sampler.nonPositiveParameter) {
             try Skellam.sample(varianceNumerator: 0, varianceDenominator: 5, using: &rng)
         }
-        #expect(throws: SamplerError.probabilityAboveOne) {
+        #expect(throws: DPNoiseError.Sampler.probabilityAboveOne) {
             try Bernoulli.sample(numerator: 2, denominator: 1, using: &rng)
         }
-        #expect(throws: SamplerError.zeroDenominator) {
+        #expect(throws: DPNoiseError.Sampler.zeroDenominator) {
             try BernoulliExp.sample(numerator: 2, denominator: 0, using: &rng)
         }
-        #expect(throws: SamplerError.nonPositiveParameter) {
+        #expect(throws: DPNoiseError.Sampler.nonPositiveParameter) {
             try DiscreteLaplace.sample(scaleNumerator: 0, scaleDenominator: 1, using: &rng)
         }
-        #expect(throws: SamplerError.parameterOutOfRange) {
+        #expect(throws: DPNoiseError.Sampler.parameterOutOfRange) {
             try PoissonSampler(rateNumerator: UInt64.max, rateDenominator: 1)
         }
     }

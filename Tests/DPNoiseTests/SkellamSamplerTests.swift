@@ -85,24 +85,24 @@ import Testing
     /// Parameters outside the supported range are refused with typed errors (never a trap), and the ends of the
     /// range are accepted.
     @Test func outOfRangeParametersAreRefusedWithTypedErrors() throws {
-        #expect(throws: SamplerError.zeroDenominator) { try SkellamSampler(varianceNumerator: 5, varianceDenominator: 0) }
-        #expect(throws: SamplerError.nonPositiveParameter) { try SkellamSampler(varianceNumerator: 0, varianceDenominator: 3) }
+        #expect(throws: DPNoiseError.Sampler.zeroDenominator) { try SkellamSampler(varianceNumerator: 5, varianceDenominator: 0) }
+        #expect(throws: DPNoiseError.Sampler.nonPositiveParameter) { try SkellamSampler(varianceNumerator: 0, varianceDenominator: 3) }
         // 2·denominator overflows.
-        #expect(throws: SamplerError.parameterOutOfRange) {
+        #expect(throws: DPNoiseError.Sampler.parameterOutOfRange) {
             try SkellamSampler(varianceNumerator: 1, varianceDenominator: UInt64.max)
         }
         // λ = μ/2 above 2^40.
-        #expect(throws: SamplerError.parameterOutOfRange) {
+        #expect(throws: DPNoiseError.Sampler.parameterOutOfRange) {
             try SkellamSampler(varianceNumerator: (1 << 41) + 2, varianceDenominator: 1)
         }
         // D·(T + 1) ≥ 2^63: λ ≈ 2^20 with a 2^43 denominator, and λ = 2^-63 (T = 13, D = 2^63).
-        #expect(throws: SamplerError.parameterOutOfRange) {
+        #expect(throws: DPNoiseError.Sampler.parameterOutOfRange) {
             try SkellamSampler(varianceNumerator: (1 << 63) - 1, varianceDenominator: 1 << 42)
         }
-        #expect(throws: SamplerError.parameterOutOfRange) {
+        #expect(throws: DPNoiseError.Sampler.parameterOutOfRange) {
             try SkellamSampler(varianceNumerator: 1, varianceDenominator: 1 << 62)
         }
-        #expect(throws: SamplerError.parameterOutOfRange) {
+        #expect(throws: DPNoiseError.Sampler.parameterOutOfRange) {
             try PoissonSampler(rateNumerator: UInt64.max, rateDenominator: 1)
         }
         // Large and tiny ends: μ = 2^33 (the range goes on to 2^41, whose O(√μ) table build is slow in a debug

@@ -38,10 +38,10 @@ import Testing
         #expect {
             _ = try below.epsilon(samplingRate: 1, steps: 1, delta: 1e-5)
         } throws: { error in
-            guard let e = error as? AccountingError, case .invalidParameter(let name, let reason) = e else { return false }
-            return name == "noiseMultiplier" && reason.contains("σ = 1/2") && reason.contains("Thm. 1")
+            guard let e = error as? DPNoiseError.Accounting, case .invalidParameter(let name, let reason) = e else { return false }
+            return name == .noiseMultiplier && reason.contains("σ = 1/2") && reason.contains("Thm. 1")
         }
-        #expect(throws: AccountingError.self) { try below.rdpCurve(samplingRate: 0.1) }
+        #expect(throws: DPNoiseError.Accounting.self) { try below.rdpCurve(samplingRate: 0.1) }
         // Skellam has no such precondition.
         #expect(try make(low, .skellam).epsilon(samplingRate: 1, steps: 1, delta: 1e-5).epsilon.isFinite)
     }

@@ -63,9 +63,9 @@ import Testing
     @Test func recordedVarianceThatTheParametersDoNotGiveIsRefused() throws {
         var (p, _) = try Self.planned(1, steps: 0, z: 0.8)
         p.localVarianceNumerator -= 1
-        #expect(throws: AuditAccountingError.self) { try DPNoiseAuditAccountant().epsilon(composing: [p], delta: 1e-5) }
+        #expect(throws: AuditError.Accounting.self) { try DPNoiseAuditAccountant().epsilon(composing: [p], delta: 1e-5) }
         var (q, _) = try Self.planned(1, steps: 0, z: 0.8)
         q.noiseMultiplier = 1.6  // the recorded scale and variance no longer fit
-        #expect(throws: AuditAccountingError.self) { try DPNoiseAuditAccountant().epsilon(composing: [q], delta: 1e-5) }
+        #expect(throws: AuditError.Accounting.self) { try DPNoiseAuditAccountant().epsilon(composing: [q], delta: 1e-5) }
     }
 }

@@ -173,7 +173,7 @@ import Testing
         var options = Fixture.Options()
         options.noiseMultiplier = { $0 == 3 ? 2.5 : 1.25 }
         // The fixture charges with the identical-rounds accountant, which cannot compose round 3.
-        #expect(throws: AuditAccountingError.differentParameters(round: 3)) {
+        #expect(throws: AuditError.Accounting.differentParameters(round: 3)) {
             try Fixture.write(url, signer: try Fixture.key(Fixture.seedA), options: options)
         }
         // An RDP accountant adds per-round curves: fake curve [a/z², b/z²], ε = min over orders of curve + 1/order.

@@ -39,7 +39,7 @@ import Testing
     @Test func roundWithoutNoiseIsRefusedUnlessAllowedAndThenCountsAsInfinite() throws {
         let e = Self.encoding(try Self.configuration(), noise: false)
         var account = try ClientPrivacyAccount(policy: ClientPolicy())
-        #expect(throws: ClientPolicyError.noNoise(round: 1)) { _ = try account.admit(round: 1, encoding: e, minSurvivors: 10) }
+        #expect(throws: FedCoreError.Policy.noNoise(round: 1)) { _ = try account.admit(round: 1, encoding: e, minSurvivors: 10) }
         var policy = ClientPolicy()
         policy.allowNoDP = true
         var allowing = try ClientPrivacyAccount(policy: policy)
@@ -48,7 +48,7 @@ import Testing
         #expect(try allowing.epsilonSpent() == .infinity)
         // After an un-noised release no finite ε limit can hold any more.
         let noisy = Self.encoding(try Self.configuration())
-        #expect(throws: ClientPolicyError.self) { _ = try allowing.admit(round: 2, encoding: noisy, minSurvivors: 10) }
+        #expect(throws: FedCoreError.Policy.self) { _ = try allowing.admit(round: 2, encoding: noisy, minSurvivors: 10) }
     }
 
     @Test func tooFewMinSurvivorsAndTooLittleNoiseAreRefusedWithTheirValues() throws {
@@ -56,7 +56,7 @@ import Testing
         var policy = ClientPolicy()
         policy.minSurvivors = 11
         var account = try ClientPrivacyAccount(policy: policy)
-        #expect(throws: ClientPolicyError.tooFewSurvivors(round: 4, announced: 10, required: 11)) {
+        #expect(throws: FedCoreError.Policy.tooFewSurvivors(round: 4, announced: 10, required: 11)) {
             _ = try account.admit(round: 4, encoding: e, minSurvivors: 10)
         }
         policy = ClientPolicy()
@@ -74,7 +74,7 @@ import Testing
         policy = ClientPolicy()
         policy.colluders = 3
         account = try ClientPrivacyAccount(policy: policy)
-        #expect(throws: ClientPolicyError.tooFewSurvivors(round: 4, announced: 4, required: 5)) {
+        #expect(throws: FedCoreError.Policy.tooFewSurvivors(round: 4, announced: 4, required: 5)) {
             _ = try account.admit(round: 4, encoding: e, minSurvivors: 4)
         }
     }
@@ -131,7 +131,7 @@ import Testing
         #expect(policy.colluders == 2 && policy.maxEpsilon == 4 && policy.allowNoDP && policy.delta == 1e-5)
         let future = dir.appendingPathComponent("future.json")
         try Data(#"{"format_version":2}"#.utf8).write(to: future)
-        #expect(throws: ClientPolicyError.self) { _ = try ClientPolicy.load(from: future.path) }
+        #expect(throws: FedCoreError.Policy.self) { _ = try ClientPolicy.load(from: future.path) }
         let negative = dir.appendingPathComponent("negative.json")
         try Data(#"{"format_version":1,"max_epsilon":-1}"#.utf8).write(to: negative)
         do {

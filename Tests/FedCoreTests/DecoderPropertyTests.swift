@@ -183,7 +183,7 @@ import FedCore
             let lastNewline = prefix.lastIndex(of: 0x0A)
             let headerEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
             if cut <= headerEnd {
-                #expect(throws: LedgerError.missingHeader(file: "prop")) { try PrivacyLedger.parse(prefix, file: "prop") }
+                #expect(throws: FedCoreError.Ledger.missingHeader(file: "prop")) { try PrivacyLedger.parse(prefix, file: "prop") }
             } else {
                 let torn = try PrivacyLedger.parse(prefix, file: "prop")
                 #expect(torn.records == Array(records.prefix(torn.records.count)))
@@ -210,7 +210,7 @@ import FedCore
                     violations.append("accepted ledger does not round-trip")
                 }
                 if contents.tornTailByteCount >= bytes.count { violations.append("torn tail larger than input") }
-            } catch let error as LedgerError {
+            } catch let error as FedCoreError.Ledger {
                 errors.insert(Self.caseName(error))
             } catch {
                 violations.append("accepted ledger does not re-encode: \(error)")
@@ -272,16 +272,16 @@ import FedCore
         let image = TestFiles.safetensors(headerBytes: header, data: [])
         #expect(Self.checkSafetensors(image).error == "invalidHeader")
         let registry = #"{"version":1,"server":"# + deep + "}"
-        #expect(throws: RegistryError.self) { try Registry.decode(Data(registry.utf8)) }
+        #expect(throws: FedCoreError.RegistryFile.self) { try Registry.decode(Data(registry.utf8)) }
         let ledgerHeader = #"{"format":"secagg-ledger","version":1}"# + "\n"
         let nested = ledgerHeader + #"{"type":"round_failed","x":"# + deep + #","round":1,"reason":"r","charged":true}"# + "\n"
-        #expect(throws: LedgerError.self) { try PrivacyLedger.parse(Data(nested.utf8), file: "deep") }
+        #expect(throws: FedCoreError.Ledger.self) { try PrivacyLedger.parse(Data(nested.utf8), file: "deep") }
         // 1e400 overflows Double: refused rather than read as infinity (a ledger must stay re-encodable).
         let (valid, _) = { var m = ByteMutator(seed: 1); return Self.validLedger(&m) }()
         let text = try #require(String(data: valid, encoding: .utf8))
         let infinite = text.replacingOccurrences(of: #""epsilon_round":0.25"#, with: #""epsilon_round":1e400"#)
         #expect(infinite != text)
-        #expect(throws: LedgerError.self) { try PrivacyLedger.parse(Data(infinite.utf8), file: "inf") }
+        #expect(throws: FedCoreError.Ledger.self) { try PrivacyLedger.parse(Data(infinite.utf8), file: "inf") }
     }
 
     // MARK: Fuzz seed corpus
@@ -314,7 +314,7 @@ import FedCore
             try bytes.write(to: url)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
             if name.hasPrefix("encrypted") {
-                #expect(throws: KeyFileError.passphraseRequired(path: url.path)) {
+                #expect(throws: FedCoreError.KeyFile.passphraseRequired(path: url.path)) {
                     try IdentityKeyFile.read(from: url, passphrase: nil)
                 }
             } else {

@@ -28,14 +28,14 @@ import Testing
     }
 
     @Test func impossibleSettingsAndCorruptSumsAreRefused() throws {
-        #expect(throws: SimulationError.self) { try ExampleCountLimbs(clients: 256, bits: 8, maxWeight: 10) }
-        #expect(throws: SimulationError.self) { try ExampleCountLimbs(clients: 4, bits: 16, maxWeight: 0) }
+        #expect(throws: FedCoreError.self) { try ExampleCountLimbs(clients: 256, bits: 8, maxWeight: 10) }
+        #expect(throws: FedCoreError.self) { try ExampleCountLimbs(clients: 4, bits: 16, maxWeight: 0) }
         let limbs = try ExampleCountLimbs(clients: 4, bits: 8, maxWeight: 100)
         // Wrong limb count, a limb above n·(2^h − 1), a total below n (every count is ≥ 1).
-        #expect(throws: SimulationError.self) { try limbs.total(summedLimbs: [UInt32](), clients: 4) }
+        #expect(throws: FedCoreError.self) { try limbs.total(summedLimbs: [UInt32](), clients: 4) }
         let tooBig = [UInt32](repeating: UInt32(4 * ((1 << limbs.limbBits) - 1) + 1), count: limbs.limbCount)
-        #expect(throws: SimulationError.self) { try limbs.total(summedLimbs: tooBig, clients: 4) }
-        #expect(throws: SimulationError.self) {
+        #expect(throws: FedCoreError.self) { try limbs.total(summedLimbs: tooBig, clients: 4) }
+        #expect(throws: FedCoreError.self) {
             try limbs.total(summedLimbs: [UInt32](repeating: 0, count: limbs.limbCount), clients: 4)
         }
     }

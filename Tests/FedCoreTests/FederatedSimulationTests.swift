@@ -147,10 +147,10 @@ import Testing
             _ = try second.run()
         } throws: { error in
             // Found before the run's first round (the planned rounds cannot fit), or at the round itself.
-            if case let SimulationError.runExceedsBudget(rounds, spentSoFar, needed, budget) = error {
+            if case let FedCoreError.runExceedsBudget(rounds, spentSoFar, needed, budget) = error {
                 return rounds == 1 && abs(spentSoFar - spent) < 1e-12 && needed > budget
             }
-            guard case let SimulationError.budgetExhausted(round, spentSoFar, needed, budget) = error else { return false }
+            guard case let FedCoreError.budgetExhausted(round, spentSoFar, needed, budget) = error else { return false }
             return round == 2 && abs(spentSoFar - spent) < 1e-12 && needed > budget
         }
         #expect(try ledger.records().count == before)  // nothing charged, nothing recorded
@@ -171,7 +171,7 @@ import Testing
         #expect {
             _ = try simulation.run()
         } throws: { error in
-            guard case let SimulationError.tooFewSurvivors(_, survivors, required) = error else { return false }
+            guard case let FedCoreError.tooFewSurvivors(_, survivors, required) = error else { return false }
             return survivors == 6 && required == 7
         }
         let records = try ledger.records()
@@ -199,7 +199,7 @@ import Testing
         #expect {
             _ = try simulation.run()
         } throws: { error in
-            guard case let SimulationError.update(.invalidUpdate(path, detail)) = error else { return false }
+            guard case let FedCoreError.update(.invalidUpdate(path, detail)) = error else { return false }
             return path.hasSuffix("client-0004.safetensors") && detail.contains("layer.bias")
         }
     }

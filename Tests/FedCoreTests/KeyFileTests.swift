@@ -53,10 +53,10 @@ import Testing
             secretKey: try fixedKey(1), id: 1, role: .client, to: url, passphrase: passphrase, argon2: cheapArgon2,
             force: false)
         let wrong = SecureBytes(copying: Array("Correct horse battery staple".utf8))
-        let error = #expect(throws: KeyFileError.self) { try IdentityKeyFile.read(from: url, passphrase: wrong) }
+        let error = #expect(throws: FedCoreError.KeyFile.self) { try IdentityKeyFile.read(from: url, passphrase: wrong) }
         #expect(error == .wrongPassphrase(path: url.path))
         #expect(error?.description.contains("wrong passphrase or corrupted key file") == true)
-        #expect(throws: KeyFileError.passphraseRequired(path: url.path)) {
+        #expect(throws: FedCoreError.KeyFile.passphraseRequired(path: url.path)) {
             try IdentityKeyFile.read(from: url, passphrase: nil)
         }
     }
@@ -86,7 +86,7 @@ import Testing
         let publicHex = key.publicKey.hex
         let seed = seedHex(key)
         let path = url.path
-        let expected: KeyFileError
+        let expected: FedCoreError.KeyFile
         switch corruption {
         case .flippedCiphertextByte:
             let ciphertext = try #require(try jsonString("ciphertext", in: url))
@@ -146,7 +146,7 @@ import Testing
             #expect(try IdentityKeyFile.read(from: url, passphrase: nil).0.id == 1)
             return
         }
-        let error = #expect(throws: KeyFileError.self) { try IdentityKeyFile.read(from: url, passphrase: nil) }
+        let error = #expect(throws: FedCoreError.KeyFile.self) { try IdentityKeyFile.read(from: url, passphrase: nil) }
         #expect(error == .insecurePermissions(path: url.path, mode: UInt32(0o100000 | mode)))
         #expect(error?.description.contains("chmod 600 \(url.path)") == true)
     }
@@ -158,7 +158,7 @@ import Testing
         let first = try fixedKey(1)
         let second = try fixedKey(2)
         try IdentityKeyFile.write(secretKey: first, id: 1, role: .client, to: url, passphrase: nil, force: false)
-        #expect(throws: KeyFileError.fileExists(path: url.path)) {
+        #expect(throws: FedCoreError.KeyFile.fileExists(path: url.path)) {
             try IdentityKeyFile.write(secretKey: second, id: 1, role: .client, to: url, passphrase: nil, force: false)
         }
         #expect(try IdentityKeyFile.read(from: url, passphrase: nil).1.seed == first.seed)
@@ -173,10 +173,10 @@ import Testing
         defer { dir.cleanup() }
         let url = dir.file("x.key")
         let key = try fixedKey(1)
-        #expect(throws: KeyFileError.idRoleMismatch(path: url.path, id: 0, role: "client")) {
+        #expect(throws: FedCoreError.KeyFile.idRoleMismatch(path: url.path, id: 0, role: "client")) {
             try IdentityKeyFile.write(secretKey: key, id: 0, role: .client, to: url, passphrase: nil, force: false)
         }
-        #expect(throws: KeyFileError.idRoleMismatch(path: url.path, id: 5, role: "server")) {
+        #expect(throws: FedCoreError.KeyFile.idRoleMismatch(path: url.path, id: 5, role: "server")) {
             try IdentityKeyFile.write(secretKey: key, id: 5, role: .server, to: url, passphrase: nil, force: false)
         }
         #expect(!FileManager.default.fileExists(atPath: url.path))
@@ -199,7 +199,7 @@ import Testing
             $0.replacingOccurrences(of: "\"memlimit\": \(cheapArgon2.memLimitBytes)", with: "\"memlimit\": \(memLimit)")
                 .replacingOccurrences(of: "\"opslimit\": 1", with: "\"opslimit\": \(opsLimit)")
         }
-        let expected = KeyFileError.argon2ParametersOutOfBounds(
+        let expected = FedCoreError.KeyFile.argon2ParametersOutOfBounds(
             path: url.path, opsLimit: opsLimit, memLimitBytes: memLimit)
         #expect(throws: expected) { try IdentityKeyFile.read(from: url, passphrase: passphrase) }
     }
@@ -211,17 +211,17 @@ import Testing
         let limit = IdentityKeyFile.maxFileByteCount
         try Data(repeating: 0x20, count: limit + 1).write(to: big)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: big.path)
-        #expect(throws: KeyFileError.fileTooLarge(path: big.path, byteCount: limit + 1, limit: limit)) {
+        #expect(throws: FedCoreError.KeyFile.fileTooLarge(path: big.path, byteCount: limit + 1, limit: limit)) {
             try IdentityKeyFile.read(from: big, passphrase: nil)
         }
         let sub = dir.file("dir.key")
         try FileManager.default.createDirectory(
             at: sub, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        #expect(throws: KeyFileError.notARegularFile(path: sub.path)) {
+        #expect(throws: FedCoreError.KeyFile.notARegularFile(path: sub.path)) {
             try IdentityKeyFile.read(from: sub, passphrase: nil)
         }
         let missing = dir.file("missing.key")
-        let error = #expect(throws: KeyFileError.self) { try IdentityKeyFile.read(from: missing, passphrase: nil) }
+        let error = #expect(throws: FedCoreError.KeyFile.self) { try IdentityKeyFile.read(from: missing, passphrase: nil) }
         guard case .ioFailed(let path, "open", _) = error else {
             Issue.record("expected an open failure, got \(String(describing: error))")
             return
@@ -235,9 +235,9 @@ import Testing
         let key = try fixedKey(0x5a)
         let seed = seedHex(key)
         let passphraseText = "correct horse battery staple"
-        var errors: [KeyFileError] = []
+        var errors: [FedCoreError.KeyFile] = []
         func collect(_ body: () throws -> Void) {
-            do { try body() } catch let error as KeyFileError { errors.append(error) } catch {
+            do { try body() } catch let error as FedCoreError.KeyFile { errors.append(error) } catch {
                 Issue.record("unexpected error type \(type(of: error))")
             }
         }
@@ -281,12 +281,12 @@ import Testing
 
     @Test func passphraseComesFromTheNamedEnvironmentVariable() throws {
         let name = "SECAGG_TEST_PASS_\(UInt32.random(in: 0...UInt32.max))"
-        #expect(throws: KeyFileError.passphraseVariableMissing(name: name)) { try Passphrase.fromEnvironment(name) }
+        #expect(throws: FedCoreError.KeyFile.passphraseVariableMissing(name: name)) { try Passphrase.fromEnvironment(name) }
         setenv(name, "", 1)
         defer { unsetenv(name) }
-        #expect(throws: KeyFileError.passphraseVariableEmpty(name: name)) { try Passphrase.fromEnvironment(name) }
+        #expect(throws: FedCoreError.KeyFile.passphraseVariableEmpty(name: name)) { try Passphrase.fromEnvironment(name) }
         setenv(name, "s3cret phrase", 1)
         #expect(try Passphrase.fromEnvironment(name) == SecureBytes(copying: Array("s3cret phrase".utf8)))
-        #expect(throws: KeyFileError.self) { try Passphrase.fromEnvironment("A=B") }
+        #expect(throws: FedCoreError.KeyFile.self) { try Passphrase.fromEnvironment("A=B") }
     }
 }

@@ -88,7 +88,7 @@ import Testing
     func mismatchingFileIsRefusedNamingTheFirstDifference(_ testCase: Mismatch) throws {
         let layout = try ModelLayout(file: try Self.file(Self.base))
         let other = try Self.file(testCase.tensors)
-        let error = #expect(throws: ModelLayoutError.self) { _ = try layout.flatten(other) }
+        let error = #expect(throws: FedCoreError.Layout.self) { _ = try layout.flatten(other) }
         guard case .layoutMismatch(let file, let detail) = error else {
             Issue.record("unexpected \(String(describing: error))")
             return
@@ -102,7 +102,7 @@ import Testing
         let header = #"{"a.weight":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"a.bias":{"dtype":"BF16","shape":[2],"data_offsets":[24,28]},"b":{"dtype":"F64","shape":[],"data_offsets":[28,36]}}"#
         let data = TestFiles.f32Bytes([1, 2, 3, .nan, 5, 6]) + [0, 0, 0, 0] + [UInt8](repeating: 0, count: 8)
         let file = try SafetensorsFile(bytes: TestFiles.safetensors(header: header, data: data), name: "u")
-        #expect(throws: ModelLayoutError.file(.nonFiniteValue(file: "u", tensor: "a.weight", index: 3))) {
+        #expect(throws: FedCoreError.Layout.file(.nonFiniteValue(file: "u", tensor: "a.weight", index: 3))) {
             _ = try layout.flatten(file)
         }
     }
@@ -118,7 +118,7 @@ import Testing
         let ids = try #require(written.tensor(named: "ids"))
         #expect(written.rawBytes(of: ids) == model.rawBytes(of: try #require(model.tensor(named: "ids"))))
         #expect(try layout.unflatten(vector).map(\.name) == ["a.weight", "a.bias", "b"])
-        #expect(throws: ModelLayoutError.wrongParameterCount(expected: 9, actual: 8)) {
+        #expect(throws: FedCoreError.Layout.wrongParameterCount(expected: 9, actual: 8)) {
             _ = try layout.unflatten(Array(vector.dropLast()))
         }
     }
@@ -143,20 +143,20 @@ import Testing
         let data = TestFiles.f32Bytes([1, 2, 3, 4, .infinity, 6]) + [0, 0, 0, 0] + [UInt8](repeating: 0, count: 8)
         let bad = try SafetensorsFile(bytes: TestFiles.safetensors(header: header, data: data), name: "u")
         let layout = try ModelLayout(file: try Self.file(Self.base))
-        #expect(throws: ModelLayoutError.file(.nonFiniteValue(file: "u", tensor: "a.weight", index: 4))) {
+        #expect(throws: FedCoreError.Layout.file(.nonFiniteValue(file: "u", tensor: "a.weight", index: 4))) {
             _ = try FlatParameters(file: bad, layout: layout)
         }
         // A flat range past the vector's end is refused by the writer.
         let short = WritableTensor(name: "x", dtype: .f32, shape: [4], payload: .flat(.float([1, 2, 3]), offset: 0))
-        #expect(throws: SafetensorsError.self) { _ = try SafetensorsWriter.encode([short]) }
+        #expect(throws: FedCoreError.Safetensors.self) { _ = try SafetensorsWriter.encode([short]) }
     }
 
     @Test func invalidLayoutsAreRefused() throws {
-        #expect(throws: ModelLayoutError.self) { _ = try ModelLayout(tensors: []) }
-        #expect(throws: ModelLayoutError.self) { _ = try ModelLayout(tensors: [("a", .f32, [1]), ("a", .f32, [2])]) }
-        #expect(throws: ModelLayoutError.self) { _ = try ModelLayout(tensors: [("a", .i64, [1])]) }
-        #expect(throws: ModelLayoutError.self) { _ = try ModelLayout(tensors: [("a", .f32, [-1])]) }
+        #expect(throws: FedCoreError.Layout.self) { _ = try ModelLayout(tensors: []) }
+        #expect(throws: FedCoreError.Layout.self) { _ = try ModelLayout(tensors: [("a", .f32, [1]), ("a", .f32, [2])]) }
+        #expect(throws: FedCoreError.Layout.self) { _ = try ModelLayout(tensors: [("a", .i64, [1])]) }
+        #expect(throws: FedCoreError.Layout.self) { _ = try ModelLayout(tensors: [("a", .f32, [-1])]) }
         let onlyInts = try Self.file([Self.base[1]])
-        #expect(throws: ModelLayoutError.self) { _ = try ModelLayout(file: onlyInts) }
+        #expect(throws: FedCoreError.Layout.self) { _ = try ModelLayout(file: onlyInts) }
     }
 }

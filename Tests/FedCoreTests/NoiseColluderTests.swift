@@ -87,7 +87,7 @@ import Testing
         #expect {
             _ = try Self.plan(settings)
         } throws: { error in
-            let text = (error as? SimulationError)?.description ?? ""
+            let text = (error as? FedCoreError)?.description ?? ""
             return text.contains("--noise-colluders 0") && text.contains("--adversarial-rate")
         }
         settings.adversarialRate = 0

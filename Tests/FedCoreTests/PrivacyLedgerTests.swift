@@ -59,7 +59,7 @@ import Testing
         let ledger = try PrivacyLedger.open(directory.appendingPathComponent("l"))
         #expect(try ledger.records().isEmpty)
         #expect(try ledger.lastCumulativeEpsilon == nil)
-        #expect(throws: LedgerError.self) {
+        #expect(throws: FedCoreError.Ledger.self) {
             _ = try PrivacyLedger.open(directory.appendingPathComponent("missing"), createIfMissing: false)
         }
     }
@@ -72,7 +72,7 @@ import Testing
             round: 1, mechanism: "ddgauss", noiseMultiplier: .nan, clients: 1, minSurvivors: 1, samplingRate: 1,
             dimension: 1, clip: 1, bits: 8, scale: 1, localVarianceNumerator: 1, localVarianceDenominator: 1,
             delta: 1e-5, epsilonRound: 1, epsilonCumulative: 1))
-        #expect(throws: LedgerError.self) { try ledger.append(bad) }
+        #expect(throws: FedCoreError.Ledger.self) { try ledger.append(bad) }
         #expect(try String(contentsOf: url, encoding: .utf8) == Self.header)
     }
 
@@ -110,7 +110,7 @@ import Testing
     struct Malformed: Sendable, CustomTestStringConvertible {
         let label: String
         let text: String
-        let expected: LedgerError
+        let expected: FedCoreError.Ledger
         var testDescription: String { label }
     }
 
@@ -138,7 +138,7 @@ import Testing
         let (directory, url) = try Self.ledgerFile(testCase.text)
         defer { try? FileManager.default.removeItem(at: directory) }
         for attempt in 0..<2 {
-            let error = #expect(throws: LedgerError.self) {
+            let error = #expect(throws: FedCoreError.Ledger.self) {
                 if attempt == 0 { _ = try PrivacyLedger.read(contentsOf: url) } else { _ = try PrivacyLedger.open(url) }
             }
             guard let error else { continue }

@@ -40,7 +40,7 @@ import Testing
         try registry.write(to: url, force: false)
         #expect(try Registry.load(from: url) == registry)
         #expect(try fileMode(url) == 0o644)
-        #expect(throws: RegistryError.fileExists(path: url.path)) { try registry.write(to: url, force: false) }
+        #expect(throws: FedCoreError.RegistryFile.fileExists(path: url.path)) { try registry.write(to: url, force: false) }
 
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         #expect(object["version"] as? Int == 1)
@@ -68,7 +68,7 @@ import Testing
         #expect(registry.publicKey(for: 4) == nil)
         let more = try registry.revoking(3)
         #expect(more.activeClientIds == [1])
-        #expect(throws: RegistryError.unknownClient(id: 9)) { try registry.revoking(9) }
+        #expect(throws: FedCoreError.RegistryFile.unknownClient(id: 9)) { try registry.revoking(9) }
     }
 
     @Test func registryPinsOnlyTheRegisteredActiveKeyOfAKeyFile() throws {
@@ -103,7 +103,7 @@ import Testing
     func invalidRegistriesAreRefusedNamingTheProblem(_ invalid: Invalid) throws {
         let s = "test"
         let k1 = Self.key(1).hex
-        let (data, expected): (Data, RegistryError) = switch invalid {
+        let (data, expected): (Data, FedCoreError.RegistryFile) = switch invalid {
         case .futureVersion:
             (Self.json(version: 2, clients: [Self.client(1)]), .unsupportedVersion(source: s, version: 2))
         case .serverIdNotZero: (Self.json(serverId: 5, clients: [Self.client(1)]), .serverIdNotZero(source: s, id: 5))
@@ -135,7 +135,7 @@ import Testing
         }
         if invalid == .negativeId {
             // Foundation's wording for an out-of-range number differs by platform: only the case is pinned.
-            let error = #expect(throws: RegistryError.self) { try Registry.decode(data, source: s) }
+            let error = #expect(throws: FedCoreError.RegistryFile.self) { try Registry.decode(data, source: s) }
             guard case .malformed(source: s, reason: _) = error else {
                 Issue.record("expected .malformed, got \(String(describing: error))")
                 return

@@ -124,7 +124,7 @@ import Testing
         try h.orchestrator.planRun(population: 6)
         var step = try h.orchestrator.startRound(cohort: h.source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
         let before = h.orchestrator.model.doubles
-        var failure: SimulationError?
+        var failure: FedCoreError?
         while case .exchange(let phase, let messages, _) = step {
             try h.exchange(messages) { _ in phase != .unmasking }
             do { step = try h.orchestrator.endPhase() } catch {
@@ -171,7 +171,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: h.directory) }
         try h.orchestrator.planRun(population: 6)
         var step = try h.orchestrator.startRound(cohort: h.source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
-        var failure: SimulationError?
+        var failure: FedCoreError?
         while case .exchange(let phase, let messages, _) = step {
             // Only two masked inputs arrive.
             var delivered = 0
@@ -201,7 +201,7 @@ import Testing
         try h.orchestrator.planRun(population: 6)
         guard case .exchange(_, let messages, _) = try h.orchestrator.startRound(
             cohort: h.source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
-        else { throw SimulationError.invalidSettings("no phase 0") }
+        else { throw FedCoreError.invalidSettings("no phase 0") }
         let first = try #require(try h.clients.respond(to: messages[0]))
         guard case .rejected = h.orchestrator.receive(first, from: messages[0].receiver + 1) else {
             Issue.record("a message naming another sender was accepted")
@@ -226,12 +226,12 @@ import Testing
     @Test func refusesRoundsOutOfOrder() throws {
         var h = try Harness(noise: false)
         defer { try? FileManager.default.removeItem(at: h.directory) }
-        #expect(throws: SimulationError.self) {
+        #expect(throws: FedCoreError.self) {
             _ = try h.orchestrator.startRound(cohort: h.source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
         }
         try h.orchestrator.planRun(population: 6)
         _ = try h.orchestrator.startRound(cohort: h.source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
-        #expect(throws: SimulationError.self) {
+        #expect(throws: FedCoreError.self) {
             _ = try h.orchestrator.startRound(cohort: h.source.clientIDs, roundSeed: [UInt8](repeating: 2, count: 32))
         }
         try h.orchestrator.closeRun()

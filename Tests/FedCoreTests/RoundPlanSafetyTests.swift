@@ -61,7 +61,7 @@ import Testing
     @Test func minSurvivorsBelowTheQuorumIsRefused() throws {
         var settings = SimulationSettings()
         settings.minSurvivors = 5
-        #expect(throws: SimulationError.self) {
+        #expect(throws: FedCoreError.self) {
             _ = try RoundPlanner.plan(
                 round: 1, cohort: (1...20).map { UInt32($0) }, dimension: 16, settings: settings, noiseMultiplier: nil,
                 bits: 16, roundSeed: [UInt8](repeating: 0, count: 32))

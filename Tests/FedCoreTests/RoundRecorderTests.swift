@@ -122,7 +122,7 @@ import Testing
         try? FileManager.default.removeItem(at: probe.directory)
         var run = try Run(budget: one * 0.9)
         defer { try? FileManager.default.removeItem(at: run.directory) }
-        #expect(throws: SimulationError.self) { _ = try run.recorder.open(try run.plan(round: 1), noiseMultiplier: 1) }
+        #expect(throws: FedCoreError.self) { _ = try run.recorder.open(try run.plan(round: 1), noiseMultiplier: 1) }
         #expect(run.recorder.plannedRounds == 0)
     }
 
@@ -142,7 +142,7 @@ import Testing
             of: "\"local_variance_numerator\":\(numerator)", with: "\"local_variance_numerator\":\(numerator * 4)")
         try text.write(to: url, atomically: true, encoding: .utf8)
         let reopened = try PrivacyLedger.open(url)
-        #expect(throws: SimulationError.self) { _ = try RoundRecorder(settings: run.settings, ledger: reopened, audit: nil) }
+        #expect(throws: FedCoreError.self) { _ = try RoundRecorder(settings: run.settings, ledger: reopened, audit: nil) }
     }
 }
 

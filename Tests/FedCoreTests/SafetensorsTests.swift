@@ -35,7 +35,7 @@ import Testing
         let positions = try #require(file.tensor(named: "embeddings.position_ids"))
         #expect(positions.dtype == .i64 && positions.shape == [1, 6])
         #expect(file.rawBytes(of: positions) == Data(ids))
-        #expect(throws: SafetensorsError.notAFloatTensor(file: url.path, tensor: "embeddings.position_ids", dtype: "I64")) {
+        #expect(throws: FedCoreError.Safetensors.notAFloatTensor(file: url.path, tensor: "embeddings.position_ids", dtype: "I64")) {
             try file.values(of: positions)
         }
         // The reader sees the same file whether mapped or in memory, and the header is 8-byte aligned.
@@ -108,17 +108,17 @@ import Testing
             (ok, "a"),
         ]
         for (tensor, name) in bad {
-            let error = #expect(throws: SafetensorsError.self) { try SafetensorsWriter.encode([ok, tensor]) }
+            let error = #expect(throws: FedCoreError.Safetensors.self) { try SafetensorsWriter.encode([ok, tensor]) }
             guard case .invalidTensorToWrite(_, let t, _) = error else {
                 Issue.record("unexpected \(String(describing: error))")
                 continue
             }
             #expect(t == name)
         }
-        #expect(throws: SafetensorsError.nonFiniteValue(file: "<memory>", tensor: "h", index: 1)) {
+        #expect(throws: FedCoreError.Safetensors.nonFiniteValue(file: "<memory>", tensor: "h", index: 1)) {
             try SafetensorsWriter.encode([WritableTensor(name: "h", dtype: .f16, shape: [2], payload: .values([1, 70000]))])
         }
-        #expect(throws: SafetensorsError.nonFiniteValue(file: "<memory>", tensor: "n", index: 0)) {
+        #expect(throws: FedCoreError.Safetensors.nonFiniteValue(file: "<memory>", tensor: "n", index: 0)) {
             try SafetensorsWriter.encode([WritableTensor(name: "n", dtype: .f64, shape: [1], payload: .values([.nan]))])
         }
     }
@@ -129,7 +129,7 @@ import Testing
         let url = directory.appendingPathComponent("m.safetensors")
         try SafetensorsWriter.write([WritableTensor(name: "a", dtype: .f32, shape: [1], payload: .values([3]))], to: url)
         let before = try Data(contentsOf: url)
-        #expect(throws: SafetensorsError.self) {
+        #expect(throws: FedCoreError.Safetensors.self) {
             try SafetensorsWriter.write([WritableTensor(name: "a", dtype: .f32, shape: [1], payload: .values([.infinity]))], to: url)
         }
         #expect(try Data(contentsOf: url) == before)
@@ -205,7 +205,7 @@ import Testing
 
     @Test(arguments: malformed)
     func malformedFileIsRefusedWithATypedErrorNamingFileAndTensor(_ testCase: Malformed) {
-        let error = #expect(throws: SafetensorsError.self) {
+        let error = #expect(throws: FedCoreError.Safetensors.self) {
             _ = try SafetensorsFile(bytes: testCase.bytes, name: "bad.safetensors")
         }
         guard let error else { return }
@@ -231,14 +231,14 @@ import Testing
     func nonFiniteValuesAreRefusedWhenRead(_ testCase: NonFinite) throws {
         let header = #"{"u":{"dtype":"\#(testCase.dtype.rawValue)","shape":[2],"data_offsets":[0,\#(testCase.data.count)]}}"#
         let file = try SafetensorsFile(bytes: TestFiles.safetensors(header: header, data: testCase.data), name: "update.safetensors")
-        #expect(throws: SafetensorsError.nonFiniteValue(file: "update.safetensors", tensor: "u", index: testCase.index)) {
+        #expect(throws: FedCoreError.Safetensors.nonFiniteValue(file: "update.safetensors", tensor: "u", index: testCase.index)) {
             try file.values(of: file.tensors[0])
         }
         #expect(try file.values(of: file.tensors[0], allowNonFinite: true).count == 2)
     }
 
     @Test func unreadableFileIsAnIOErrorNamingThePath() {
-        let error = #expect(throws: SafetensorsError.self) {
+        let error = #expect(throws: FedCoreError.Safetensors.self) {
             _ = try SafetensorsFile(contentsOf: URL(fileURLWithPath: "/nonexistent/dir/x.safetensors"))
         }
         #expect(error.map(TestFiles.caseName) == "io")

@@ -12,7 +12,7 @@ import Testing
         let audit = dir.appendingPathComponent("audit.sqlite").path
         let r = try CLIRunner.run(["simulate", "--bits", "32", "--rounds", "1", "--seed", "1", "--audit-log", audit])
         #expect(r.exitCode == 2)
-        #expect(!r.stderr.contains("SamplerError"), "\(r.stderr)")
+        #expect(!r.stderr.contains("DPNoiseError.Sampler"), "\(r.stderr)")
         let pattern = /the largest usable --bits is (\d+)/
         let match = try #require(r.stderr.firstMatch(of: pattern), "\(r.stderr)")
         let usable = try #require(Int(match.1))

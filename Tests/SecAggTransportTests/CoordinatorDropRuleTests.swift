@@ -109,7 +109,7 @@ struct CoordinatorDropRuleTests {
             Issue.record("the round should have failed")
             return
         }
-        #expect(error is SimulationError, "\(error)")
+        #expect(error is FedCoreError, "\(error)")
         #expect(run.records[3]?.closeStatus?.code == .invalidArgument)
         for id in cohort.ids {
             let record = try #require(run.records[id])

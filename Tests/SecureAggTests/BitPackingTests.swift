@@ -18,22 +18,22 @@ import Testing
 
     @Test func wrongLengthVersionAndPaddingAreRefused() throws {
         let packed = BitPacking.pack([1, 2, 3], bits: 5)
-        #expect(throws: BitPackingError.wrongLength(expected: packed.count, actual: packed.count - 1)) {
+        #expect(throws: SecureAggError.Packing.wrongLength(expected: packed.count, actual: packed.count - 1)) {
             try BitPacking.unpack(Array(packed.dropLast()))
         }
-        #expect(throws: BitPackingError.wrongLength(expected: packed.count, actual: packed.count + 1)) {
+        #expect(throws: SecureAggError.Packing.wrongLength(expected: packed.count, actual: packed.count + 1)) {
             try BitPacking.unpack(packed + [0])
         }
         var badVersion = packed
         badVersion[0] = 9
-        #expect(throws: BitPackingError.unsupportedVersion(9)) { try BitPacking.unpack(badVersion) }
+        #expect(throws: SecureAggError.Packing.unsupportedVersion(9)) { try BitPacking.unpack(badVersion) }
         var badBits = packed
         badBits[1] = 33
-        #expect(throws: BitPackingError.invalidBits(33)) { try BitPacking.unpack(badBits) }
+        #expect(throws: SecureAggError.Packing.invalidBits(33)) { try BitPacking.unpack(badBits) }
         var padding = packed
         padding[padding.count - 1] |= 0x80  // 15 bits used of 16: the top bit is padding
-        #expect(throws: BitPackingError.nonZeroPadding) { try BitPacking.unpack(padding) }
-        #expect(throws: BitPackingError.truncatedHeader) { try BitPacking.unpack([1, 5]) }
+        #expect(throws: SecureAggError.Packing.nonZeroPadding) { try BitPacking.unpack(padding) }
+        #expect(throws: SecureAggError.Packing.truncatedHeader) { try BitPacking.unpack([1, 5]) }
     }
 
     @Test func accumulateAddsWithWraparound() throws {

@@ -10,14 +10,14 @@ import Testing
 /// typed error (a trap would crash the test process), what it accepts is canonical (re-encodes to the same
 /// bytes), and valid encodings round-trip.
 @Suite struct SecureAggDecoderPropertyTests {
-    /// The error's case name (payload-free cases of ``ShamirError`` print their description, so name them here).
+    /// The error's case name (payload-free cases of ``SecureAggError/Sharing`` print their description, so name them here).
     static func caseName(_ error: some Error) -> String {
-        switch error as? ShamirError {
+        switch error as? SecureAggError.Sharing {
         case .zeroX: "zeroX"
         case .inconsistentChunkCounts: "inconsistentChunkCounts"
         case .reconstructionOutOfRange: "reconstructionOutOfRange"
         default:
-            switch error as? BitPackingError {
+            switch error as? SecureAggError.Packing {
             case .truncatedHeader: "truncatedHeader"
             case .nonZeroPadding: "nonZeroPadding"
             default: Mirror(reflecting: error).children.first?.label ?? String(describing: error)
@@ -61,7 +61,7 @@ import Testing
         for _ in 0..<2000 {
             let (packed, _, _) = Self.validPacked(&m)
             let cut = m.truncate(packed)
-            let expected: BitPackingError =
+            let expected: SecureAggError.Packing =
                 cut.count < BitPacking.headerByteCount
                 ? .truncatedHeader : .wrongLength(expected: packed.count, actual: cut.count)
             #expect(throws: expected) { try BitPacking.unpack(cut) }
@@ -101,9 +101,9 @@ import Testing
 
     static func bytes(_ share: ShamirShare) -> [UInt8] { share.serialized().withUnsafeBytes { Array($0) } }
 
-    static func parseShare(_ bytes: [UInt8]) throws(ShamirError) -> ShamirShare {
+    static func parseShare(_ bytes: [UInt8]) throws(SecureAggError.Sharing) -> ShamirShare {
         let result = bytes.withUnsafeBytes { raw in
-            Result { () throws(ShamirError) -> ShamirShare in try ShamirShare(serialized: raw) }
+            Result { () throws(SecureAggError.Sharing) -> ShamirShare in try ShamirShare(serialized: raw) }
         }
         return try result.get()
     }
@@ -116,7 +116,7 @@ import Testing
                 #expect(try Self.parseShare(encoded) == share)
                 let cut = m.truncate(encoded)
                 let reason = cut.count < 6 ? "shorter than header" : "length does not match chunk count"
-                #expect(throws: ShamirError.malformedEncoding(reason)) { try Self.parseShare(cut) }
+                #expect(throws: SecureAggError.Sharing.malformedEncoding(reason)) { try Self.parseShare(cut) }
             }
         }
     }

@@ -61,7 +61,7 @@ struct ReferenceGraphCase: CustomStringConvertible {
 
     // MARK: - Refusals, one per infeasible reason
 
-    static let refusals: [(Int, Double, Double, AdversaryClass, ParameterFinderError)] = [
+    static let refusals: [(Int, Double, Double, AdversaryClass, SecureAggError.ParameterSearch)] = [
         (0, 0.1, 0.1, .curious, .tooFewClients(0)),
         (-5, 0.1, 0.1, .curious, .tooFewClients(-5)),
         (1_000_001, 0.1, 0.1, .curious, .tooManyClients(1_000_001)),
@@ -81,7 +81,7 @@ struct ReferenceGraphCase: CustomStringConvertible {
 
     @Test(arguments: refusals)
     func infeasibleInputIsRefusedWithItsTypedError(
-        _ input: (Int, Double, Double, AdversaryClass, ParameterFinderError)
+        _ input: (Int, Double, Double, AdversaryClass, SecureAggError.ParameterSearch)
     ) {
         let (n, gamma, delta, adversary, expected) = input
         #expect(throws: expected) {
@@ -90,24 +90,24 @@ struct ReferenceGraphCase: CustomStringConvertible {
     }
 
     @Test func notANumberRatesAndBadBitsAreRefused() {
-        #expect(throws: ParameterFinderError.self) {
+        #expect(throws: SecureAggError.ParameterSearch.self) {
             try ParameterFinder.find(clients: 100, adversarialRate: .nan, dropoutRate: 0.1, adversary: .curious)
         }
-        #expect(throws: ParameterFinderError.self) {
+        #expect(throws: SecureAggError.ParameterSearch.self) {
             try ParameterFinder.find(clients: 100, adversarialRate: 0.1, dropoutRate: .nan, adversary: .curious)
         }
-        #expect(throws: ParameterFinderError.securityBitsOutOfRange(0)) {
+        #expect(throws: SecureAggError.ParameterSearch.securityBitsOutOfRange(0)) {
             try ParameterFinder.find(
                 clients: 100, adversarialRate: 0.1, dropoutRate: 0.1, adversary: .curious, securityBits: 0)
         }
-        #expect(throws: ParameterFinderError.correctnessBitsOutOfRange(.infinity)) {
+        #expect(throws: SecureAggError.ParameterSearch.correctnessBitsOutOfRange(.infinity)) {
             try ParameterFinder.find(
                 clients: 100, adversarialRate: 0.1, dropoutRate: 0.1, adversary: .curious, correctnessBits: .infinity)
         }
     }
 
     @Test func everyRefusalMessageNamesItsParameter() {
-        let named: [(ParameterFinderError, String)] = [
+        let named: [(SecureAggError.ParameterSearch, String)] = [
             (.tooFewClients(0), "clients"), (.tooManyClients(2_000_000), "clients"),
             (.adversarialRateOutOfRange(2), "adversarial rate"), (.dropoutRateOutOfRange(2), "dropout rate"),
             (.adversarialRateWithoutAdversary(0.1), "adversarial rate"),

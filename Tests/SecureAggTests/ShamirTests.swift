@@ -24,7 +24,7 @@ import Testing
     @Test func reconstructFailsBelowThresholdWithTypedError() throws {
         var rng = ChaChaRandom.seeded(3)
         let shares = try Shamir.split(secret: Self.secret(4), threshold: 6, shareCount: 10, using: &rng)
-        #expect(throws: ShamirError.tooFewShares(available: 5, required: 6)) {
+        #expect(throws: SecureAggError.Sharing.tooFewShares(available: 5, required: 6)) {
             try Shamir.reconstruct(Array(shares.prefix(5)), threshold: 6, secretByteCount: 32)
         }
     }
@@ -41,26 +41,26 @@ import Testing
     @Test func duplicateAndZeroPointsAreRefused() throws {
         var rng = ChaChaRandom.seeded(7)
         let shares = try Shamir.split(secret: Self.secret(8), threshold: 3, shareCount: 5, using: &rng)
-        #expect(throws: ShamirError.duplicateX(1)) {
+        #expect(throws: SecureAggError.Sharing.duplicateX(1)) {
             try Shamir.reconstruct([shares[0], shares[1], shares[0]], threshold: 3, secretByteCount: 32)
         }
-        #expect(throws: ShamirError.zeroX) {
+        #expect(throws: SecureAggError.Sharing.zeroX) {
             try Shamir.split(secret: Self.secret(9), threshold: 2, points: [3, 0, 4], using: &rng)
         }
-        #expect(throws: ShamirError.duplicateX(4)) {
+        #expect(throws: SecureAggError.Sharing.duplicateX(4)) {
             try Shamir.split(secret: Self.secret(9), threshold: 2, points: [4, 5, 4], using: &rng)
         }
         var bytes = [UInt8](repeating: 0, count: ShamirShare.encodedByteCount(chunkCount: 5))
         bytes[0] = 1
         bytes[5] = 5
-        #expect(throws: ShamirError.zeroX) { try bytes.withUnsafeBytes { try ShamirShare(serialized: $0) } }
+        #expect(throws: SecureAggError.Sharing.zeroX) { try bytes.withUnsafeBytes { try ShamirShare(serialized: $0) } }
     }
 
     @Test func inconsistentChunkCountsAreRefused() throws {
         var rng = ChaChaRandom.seeded(10)
         let a = try Shamir.split(secret: Self.secret(11), threshold: 2, shareCount: 3, using: &rng)
         let b = try Shamir.split(secret: Self.secret(12, count: 16), threshold: 2, shareCount: 3, using: &rng)
-        #expect(throws: ShamirError.inconsistentChunkCounts) {
+        #expect(throws: SecureAggError.Sharing.inconsistentChunkCounts) {
             try Shamir.reconstruct([a[0], b[1]], threshold: 2, secretByteCount: 32)
         }
     }
@@ -73,7 +73,7 @@ import Testing
         var raw = encoded.withUnsafeBytes { Array($0) }
         raw[ShamirShare.headerByteCount] ^= 1
         let tampered = try ShamirShare(serialized: SecureBytes(copying: raw))
-        let result = Result { () throws(ShamirError) in
+        let result = Result { () throws(SecureAggError.Sharing) in
             try Shamir.reconstruct([shares[0], tampered, shares[2]], threshold: 3, secretByteCount: 32)
         }
         switch result {
@@ -89,18 +89,18 @@ import Testing
         #expect(try ShamirShare(serialized: SecureBytes(copying: good)) == share)
         var badVersion = good
         badVersion[0] = 2
-        #expect(throws: ShamirError.unsupportedVersion(2)) {
+        #expect(throws: SecureAggError.Sharing.unsupportedVersion(2)) {
             try ShamirShare(serialized: SecureBytes(copying: badVersion))
         }
-        #expect(throws: ShamirError.malformedEncoding("length does not match chunk count")) {
+        #expect(throws: SecureAggError.Sharing.malformedEncoding("length does not match chunk count")) {
             try ShamirShare(serialized: SecureBytes(copying: good.dropLast()))
         }
         var unreduced = good
         for i in 0..<8 { unreduced[ShamirShare.headerByteCount + i] = 0xFF }
-        #expect(throws: ShamirError.malformedEncoding("element not reduced")) {
+        #expect(throws: SecureAggError.Sharing.malformedEncoding("element not reduced")) {
             try ShamirShare(serialized: SecureBytes(copying: unreduced))
         }
-        #expect(throws: ShamirError.malformedEncoding("shorter than header")) {
+        #expect(throws: SecureAggError.Sharing.malformedEncoding("shorter than header")) {
             try ShamirShare(serialized: SecureBytes(copying: [1, 2]))
         }
     }

@@ -13,7 +13,7 @@ public enum Accountant: String, Sendable, Codable, CaseIterable {
 
     /// ε after `steps` rounds of the (Poisson-subsampled) Gaussian mechanism with this accountant.
     public func gaussianEpsilon(noiseMultiplier: Double, samplingRate: Double = 1, steps: Int, delta: Double,
-                                discretization: Double = PLDAccountant.defaultDiscretization) throws(AccountingError)
+                                discretization: Double = PLDAccountant.defaultDiscretization) throws(DPNoiseError.Accounting)
         -> AccountedGuarantee
     {
         switch self {
@@ -34,7 +34,7 @@ public enum Accountant: String, Sendable, Codable, CaseIterable {
     /// ≤ `targetEpsilon` with this accountant, and the guarantee it achieves.
     public func calibrateGaussian(targetEpsilon: Double, delta: Double, samplingRate: Double = 1, steps: Int,
                                   discretization: Double = PLDAccountant.defaultDiscretization)
-        throws(AccountingError) -> (noiseMultiplier: Double, guarantee: AccountedGuarantee)
+        throws(DPNoiseError.Accounting) -> (noiseMultiplier: Double, guarantee: AccountedGuarantee)
     {
         switch self {
         case .pld:

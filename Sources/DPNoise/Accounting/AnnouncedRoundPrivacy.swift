@@ -20,13 +20,13 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
     private let scale: Double
     private let localVariance: Double
 
-    /// - Throws: ``AccountingError/invalidParameter(name:reason:)`` when the round has no noise, c ≥ M, or a
+    /// - Throws: ``DPNoiseError/Accounting/invalidParameter(_:reason:)`` when the round has no noise, c ≥ M, or a
     ///   parameter is out of range.
-    public init(encoding: EncodingParameters, minimumSurvivors m: Int, colluders c: Int) throws(AccountingError) {
+    public init(encoding: EncodingParameters, minimumSurvivors m: Int, colluders c: Int) throws(DPNoiseError.Accounting) {
         let variance: Double
         switch encoding.noise {
         case .none:
-            throw .invalidParameter(name: "noise", reason: "the round adds no noise")
+            throw .invalidParameter(.noise, reason: "the round adds no noise")
         case .discreteGaussian:
             mechanism = .ddgauss
             variance = encoding.noise.variance
@@ -35,13 +35,13 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
             variance = encoding.noise.variance
         }
         guard variance.isFinite, variance > 0 else {
-            throw .invalidParameter(name: "noise", reason: "variance must be positive, got \(variance)")
+            throw .invalidParameter(.noise, reason: "variance must be positive, got \(variance)")
         }
         guard c >= 0, c < m else {
-            throw .invalidParameter(name: "colludingClients", reason: "must be in 0..<\(m) (min survivors), got \(c)")
+            throw .invalidParameter(.colludingClients, reason: "must be in 0..<\(m) (min survivors), got \(c)")
         }
         guard encoding.scale.isFinite, encoding.scale > 0, encoding.l2Clip.isFinite, encoding.l2Clip > 0 else {
-            throw .invalidParameter(name: "encoding", reason: "scale and clip must be positive")
+            throw .invalidParameter(.encoding, reason: "scale and clip must be positive")
         }
         let d = encoding.paddedDimension
         let s = encoding.scale
@@ -75,7 +75,7 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
     }
 
     /// (ε, δ) of several rounds composed (their RDP curves added), on ``DistributedDPConfiguration/orders``.
-    public static func epsilon(composing rounds: [AnnouncedRoundPrivacy], delta: Double) throws(AccountingError)
+    public static func epsilon(composing rounds: [AnnouncedRoundPrivacy], delta: Double) throws(DPNoiseError.Accounting)
         -> PrivacyGuarantee
     {
         var total = [Double](repeating: 0, count: DistributedDPConfiguration.orders.count)

@@ -15,14 +15,14 @@ extension NoiseCalibration {
     /// (q = clients/totalClients, z = baseNoiseMultiplier·clients/baseClientsPerRound, Poisson-sampled Gaussian).
     public static func clientsPerRound(totalClients: Int, baseNoiseMultiplier: Double, baseClientsPerRound: Int,
                                        targetEpsilon: Double, delta: Double, steps: Int,
-                                       orders: [Double] = RDPOrders.dpAccountingDefault) throws(AccountingError)
+                                       orders: [Double] = RDPOrders.dpAccountingDefault) throws(DPNoiseError.Accounting)
         -> ClientsPerRoundResult
     {
-        try Check.atLeast(totalClients, 1, "totalClients")
-        try Check.positive(baseNoiseMultiplier, "baseNoiseMultiplier")
-        try Check.atLeast(baseClientsPerRound, 1, "baseClientsPerRound")
-        try Check.positive(targetEpsilon, "targetEpsilon")
-        func evaluate(_ clients: Int) throws(AccountingError) -> ClientsPerRoundResult {
+        try Check.atLeast(totalClients, 1, .totalClients)
+        try Check.positive(baseNoiseMultiplier, .baseNoiseMultiplier)
+        try Check.atLeast(baseClientsPerRound, 1, .baseClientsPerRound)
+        try Check.positive(targetEpsilon, .targetEpsilon)
+        func evaluate(_ clients: Int) throws(DPNoiseError.Accounting) -> ClientsPerRoundResult {
             guard clients <= totalClients else {
                 throw .calibrationFailed(reason: "needs more than totalClients (\(totalClients)) clients per round")
             }

@@ -36,7 +36,7 @@ extension DistributedDPConfiguration {
     ///
     /// - Throws: `.invalidParameter` for q, or when the configuration is outside the privacy theorem's
     ///   preconditions (``checkTheoremPreconditions()``): no bound is claimed there.
-    public func rdpCurve(samplingRate q: Double) throws(AccountingError) -> [Double] {
+    public func rdpCurve(samplingRate q: Double) throws(DPNoiseError.Accounting) -> [Double] {
         try Check.samplingRate(q)
         try checkTheoremPreconditions()
         let maxOrder = 256
@@ -53,7 +53,7 @@ extension DistributedDPConfiguration {
     }
 
     /// (ε, δ) after `steps` rounds with client sampling rate q, improved conversion on the integer orders.
-    public func epsilon(samplingRate q: Double, steps: Int, delta: Double) throws(AccountingError) -> PrivacyGuarantee {
+    public func epsilon(samplingRate q: Double, steps: Int, delta: Double) throws(DPNoiseError.Accounting) -> PrivacyGuarantee {
         try Check.steps(steps)
         try Check.delta(delta)
         let curve = RenyiDP.composed(try rdpCurve(samplingRate: q), steps: steps)

@@ -6,7 +6,7 @@ extension DistributedDPConfiguration {
     static let headroomSlack = 1e-4
 
     /// Refuses when k standard deviations of the sum do not fit in b signed bits.
-    func checkHeadroom() throws(AccountingError) {
+    func checkHeadroom() throws(DPNoiseError.Accounting) {
         guard headroomStddevs * (1 + Self.headroomSlack) >= kStddevs else {
             throw .insufficientBits(bits: bits, requiredBits: Self.requiredBits(stddev: sumStddev, k: kStddevs))
         }
@@ -22,11 +22,11 @@ extension DistributedDPConfiguration {
     /// coordinate by at most that), so |Σ| ≤ n·(c·s + √d/2) per coordinate. Returns the smallest b such that this
     /// fits in b bits signed, i.e. n·(c·s + √d/2) ≤ 2^{b−1} − 1 (may exceed 32: the caller must refuse then).
     public static func worstCaseBits(noDPClients n: Int, l2Clip c: Double, scale s: Double,
-                                     dimension d: Int) throws(AccountingError) -> Int {
-        try Check.atLeast(n, 1, "clients")
-        try Check.positive(c, "l2Clip")
-        try Check.positive(s, "scale")
-        try Check.atLeast(d, 1, "dimension")
+                                     dimension d: Int) throws(DPNoiseError.Accounting) -> Int {
+        try Check.atLeast(n, 1, .clients)
+        try Check.positive(c, .l2Clip)
+        try Check.positive(s, .scale)
+        try Check.atLeast(d, 1, .dimension)
         let bound = Double(n) * (c * s + Double(d).squareRoot() / 2)
         var bits = 1
         while Foundation.pow(2.0, Double(bits - 1)) - 1 < bound { bits += 1 }
@@ -37,13 +37,13 @@ extension DistributedDPConfiguration {
     /// (see `worstCaseBits(noDPClients:…)`). Throws `.insufficientBits` when even the rounding error alone
     /// does not fit.
     public static func noDPScale(bits: Int, clients n: Int, l2Clip c: Double,
-                                 dimension d: Int) throws(AccountingError) -> Double {
+                                 dimension d: Int) throws(DPNoiseError.Accounting) -> Double {
         guard (1...32).contains(bits) else {
-            throw .invalidParameter(name: "bits", reason: "must be in 1…32, got \(bits)")
+            throw .invalidParameter(.bits, reason: "must be in 1…32, got \(bits)")
         }
-        try Check.atLeast(n, 1, "clients")
-        try Check.positive(c, "l2Clip")
-        try Check.atLeast(d, 1, "dimension")
+        try Check.atLeast(n, 1, .clients)
+        try Check.positive(c, .l2Clip)
+        try Check.atLeast(d, 1, .dimension)
         let perClient = (Foundation.pow(2.0, Double(bits - 1)) - 1) / Double(n) - Double(d).squareRoot() / 2
         guard perClient > 0 else { throw .insufficientBits(bits: bits, requiredBits: 0) }
         return perClient / c
@@ -68,7 +68,7 @@ extension DistributedDPConfiguration {
                                         maximumSummands: Int? = nil, noiseMultiplier: Double,
                                         beta: Double = defaultBeta,
                                         modClipProbability: Double = defaultModClipProbability,
-                                        tolerance: Double = 0.01) throws(AccountingError) -> DistributedDPConfiguration {
+                                        tolerance: Double = 0.01) throws(DPNoiseError.Accounting) -> DistributedDPConfiguration {
         for bits in 1...32 {
             do {
                 let configuration = try DistributedDPConfiguration(

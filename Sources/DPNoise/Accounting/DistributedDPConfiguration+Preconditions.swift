@@ -16,14 +16,12 @@ extension DistributedDPConfiguration {
     /// client's rounded variance must give σ ≥ ``minimumDiscreteGaussianSigma`` integer units (Skellam has no
     /// such precondition in Agarwal, Kairouz, Liu 2021).
     ///
-    /// - Throws: ``AccountingError/invalidParameter(name:reason:)`` for `noiseMultiplier`, a sentence naming the
+    /// - Throws: ``DPNoiseError/Accounting/invalidParameter(_:reason:)`` for `noiseMultiplier`, a sentence naming the
     ///   minimum and what to change.
-    public func checkTheoremPreconditions() throws(AccountingError) {
+    public func checkTheoremPreconditions() throws(DPNoiseError.Accounting) {
         guard mechanism == .ddgauss, !Self.meetsDiscreteGaussianPrecondition(localScaledVariance) else { return }
         let sigma = localScaledVariance.value.squareRoot()
-        throw .invalidParameter(
-            name: "noiseMultiplier",
-            reason: "each client's discrete Gaussian would have σ = \(sigma) integer units at \(bits) bits, below the "
+        throw .invalidParameter(.noiseMultiplier, reason: "each client's discrete Gaussian would have σ = \(sigma) integer units at \(bits) bits, below the "
                 + "minimum σ = 1/2 under which the distributed discrete Gaussian's privacy theorem (Kairouz, Liu, "
                 + "Steinke 2021, Thm. 1) holds; raise the noise multiplier or the bits (a finer scale)")
     }

@@ -66,36 +66,34 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
     /// Default per-coordinate modular clipping probability.
     public static let defaultModClipProbability = 1e-4
 
-    /// Derives the configuration; throws `AccountingError` naming the first parameter out of range, or
+    /// Derives the configuration; throws `DPNoiseError.Accounting` naming the first parameter out of range, or
     /// `.insufficientBits` when `bits` cannot hold the noisy sum.
     public init(mechanism: DistributedMechanism, l2Clip: Double, dimension: Int, minimumSurvivors: Int,
                 colludingClients: Int = 0, maximumSummands: Int? = nil, noiseMultiplier: Double, bits: Int,
                 beta: Double = DistributedDPConfiguration.defaultBeta,
                 modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability)
-        throws(AccountingError)
+        throws(DPNoiseError.Accounting)
     {
-        try Check.positive(l2Clip, "l2Clip")
-        try Check.atLeast(dimension, 1, "dimension")
-        try Check.atLeast(minimumSurvivors, 1, "minimumSurvivors")
-        try Check.atLeast(colludingClients, 0, "colludingClients")
+        try Check.positive(l2Clip, .l2Clip)
+        try Check.atLeast(dimension, 1, .dimension)
+        try Check.atLeast(minimumSurvivors, 1, .minimumSurvivors)
+        try Check.atLeast(colludingClients, 0, .colludingClients)
         guard colludingClients < minimumSurvivors else {
-            throw .invalidParameter(name: "colludingClients",
-                                    reason: "must be < minimumSurvivors (\(minimumSurvivors)), got \(colludingClients)")
+            throw .invalidParameter(.colludingClients, reason: "must be < minimumSurvivors (\(minimumSurvivors)), got \(colludingClients)")
         }
         let summands = maximumSummands ?? minimumSurvivors
         guard summands >= minimumSurvivors else {
-            throw .invalidParameter(name: "maximumSummands",
-                                    reason: "must be ≥ minimumSurvivors (\(minimumSurvivors)), got \(summands)")
+            throw .invalidParameter(.maximumSummands, reason: "must be ≥ minimumSurvivors (\(minimumSurvivors)), got \(summands)")
         }
-        try Check.positive(noiseMultiplier, "noiseMultiplier")
+        try Check.positive(noiseMultiplier, .noiseMultiplier)
         guard (1...32).contains(bits) else {
-            throw .invalidParameter(name: "bits", reason: "must be in 1…32, got \(bits)")
+            throw .invalidParameter(.bits, reason: "must be in 1…32, got \(bits)")
         }
         guard beta.isFinite, beta >= 0, beta < 1 else {
-            throw .invalidParameter(name: "beta", reason: "must be in [0, 1), got \(beta)")
+            throw .invalidParameter(.beta, reason: "must be in [0, 1), got \(beta)")
         }
         guard modClipProbability.isFinite, modClipProbability > 0, modClipProbability < 1 else {
-            throw .invalidParameter(name: "modClipProbability", reason: "must be in (0, 1), got \(modClipProbability)")
+            throw .invalidParameter(.modClipProbability, reason: "must be in (0, 1), got \(modClipProbability)")
         }
         self.mechanism = mechanism
         self.l2Clip = l2Clip
@@ -130,7 +128,7 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
     /// 2^b = 2k·√(c²s²n²/d + n/4 + n·σ_l²s²), i.e. s = √(2^{2b} − nk²) / (2k·√(c²n²/d + nσ_l²)).
     /// Throws `.insufficientBits` when 2^{2b} ≤ nk² (no scale fits).
     public static func heuristicScale(localStddev: Double, l2Clip: Double, bits: Int, summands n: Int,
-                                      dimension: Int, kStddevs k: Double) throws(AccountingError) -> Double {
+                                      dimension: Int, kStddevs k: Double) throws(DPNoiseError.Accounting) -> Double {
         let nn = Double(n)
         let room = Foundation.pow(2.0, 2.0 * Double(bits)) - nn * k * k
         guard room > 0 else {
@@ -140,7 +138,7 @@ public struct DistributedDPConfiguration: Sendable, Equatable {
         let spread = l2Clip * l2Clip * nn * nn / Double(dimension) + nn * localStddev * localStddev
         let scale = room.squareRoot() / (2 * k * spread.squareRoot())
         guard scale.isFinite, scale > 0 else {
-            throw .invalidParameter(name: "bits", reason: "gives no finite positive scale")
+            throw .invalidParameter(.bits, reason: "gives no finite positive scale")
         }
         return scale
     }

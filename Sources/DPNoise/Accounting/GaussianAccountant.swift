@@ -10,8 +10,8 @@ public enum GaussianAccountant {
     ///   - rule: the RDP→(ε, δ) conversion (default: improved, as dp-accounting).
     public static func epsilon(noiseMultiplier: Double, samplingRate: Double = 1, steps: Int, delta: Double,
                                orders: [Double] = RDPOrders.dpAccountingDefault,
-                               rule: RDPConversion.Rule = .improved) throws(AccountingError) -> PrivacyGuarantee {
-        try Check.positive(noiseMultiplier, "noiseMultiplier")
+                               rule: RDPConversion.Rule = .improved) throws(DPNoiseError.Accounting) -> PrivacyGuarantee {
+        try Check.positive(noiseMultiplier, .noiseMultiplier)
         try Check.samplingRate(samplingRate)
         try Check.steps(steps)
         try Check.delta(delta)

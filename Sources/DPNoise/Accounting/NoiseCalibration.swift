@@ -19,15 +19,15 @@ public enum NoiseCalibration {
 
     /// Smallest z with ε(z) ≤ `targetEpsilon` for the Poisson-subsampled Gaussian (see `GaussianAccountant`).
     public static func gaussian(targetEpsilon: Double, delta: Double, samplingRate: Double = 1, steps: Int,
-                                orders: [Double] = RDPOrders.dpAccountingDefault) throws(AccountingError)
+                                orders: [Double] = RDPOrders.dpAccountingDefault) throws(DPNoiseError.Accounting)
         -> CalibrationResult
     {
-        try Check.positive(targetEpsilon, "targetEpsilon")
+        try Check.positive(targetEpsilon, .targetEpsilon)
         try Check.samplingRate(samplingRate)
         try Check.steps(steps)
         try Check.delta(delta)
         try Check.orders(orders)
-        let z = try smallestNoise(target: targetEpsilon) { z throws(AccountingError) in
+        let z = try smallestNoise(target: targetEpsilon) { z throws(DPNoiseError.Accounting) in
             try GaussianAccountant.epsilon(noiseMultiplier: z, samplingRate: samplingRate, steps: steps,
                                            delta: delta, orders: orders).epsilon
         }
@@ -44,21 +44,21 @@ public enum NoiseCalibration {
                                    minimumSurvivors: Int, colludingClients: Int = 0, maximumSummands: Int? = nil,
                                    bits: Int?, beta: Double = DistributedDPConfiguration.defaultBeta,
                                    modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability)
-        throws(AccountingError) -> CalibrationResult
+        throws(DPNoiseError.Accounting) -> CalibrationResult
     {
-        try Check.positive(targetEpsilon, "targetEpsilon")
+        try Check.positive(targetEpsilon, .targetEpsilon)
         try Check.samplingRate(samplingRate)
         try Check.steps(steps)
         try Check.delta(delta)
-        func make(_ z: Double, _ b: Int) throws(AccountingError) -> DistributedDPConfiguration {
+        func make(_ z: Double, _ b: Int) throws(DPNoiseError.Accounting) -> DistributedDPConfiguration {
             try DistributedDPConfiguration(
                 mechanism: mechanism, l2Clip: l2Clip, dimension: dimension, minimumSurvivors: minimumSurvivors,
                 colludingClients: colludingClients, maximumSummands: maximumSummands, noiseMultiplier: z,
                 bits: b, beta: beta, modClipProbability: modClipProbability)
         }
-        func calibrate(bits b: Int) throws(AccountingError) -> CalibrationResult {
+        func calibrate(bits b: Int) throws(DPNoiseError.Accounting) -> CalibrationResult {
             _ = try make(1, b)  // surface parameter errors before searching
-            let z = try smallestNoise(target: targetEpsilon) { z throws(AccountingError) in
+            let z = try smallestNoise(target: targetEpsilon) { z throws(DPNoiseError.Accounting) in
                 let c = try make(z, b)
                 // Below the theorem's minimum σ no ε is claimed: such a z never meets the target.
                 guard c.mechanism != .ddgauss || Self.meetsPrecondition(c) else { return .infinity }
@@ -89,7 +89,7 @@ public enum NoiseCalibration {
 
     /// Bisection for the smallest z in `searchRange` with epsilon(z) ≤ target, assuming ε decreases in z.
     static func smallestNoise(target: Double,
-                              epsilon: (Double) throws(AccountingError) -> Double) throws(AccountingError) -> Double {
+                              epsilon: (Double) throws(DPNoiseError.Accounting) -> Double) throws(DPNoiseError.Accounting) -> Double {
         var high = 1.0
         while try epsilon(high) > target {
             high *= 2

@@ -29,11 +29,11 @@ public enum RDPConversion {
 
     /// ε for `delta` from the RDP values `rdp` at `orders` (same length); `infinity`/NaN values exclude an order.
     public static func epsilon(orders: [Double], rdp: [Double], delta: Double,
-                               rule: Rule = .improved) throws(AccountingError) -> PrivacyGuarantee {
+                               rule: Rule = .improved) throws(DPNoiseError.Accounting) -> PrivacyGuarantee {
         try Check.delta(delta)
         try Check.orders(orders)
         guard orders.count == rdp.count else {
-            throw .invalidParameter(name: "rdp", reason: "needs one value per order (\(orders.count)), got \(rdp.count)")
+            throw .invalidParameter(.rdp, reason: "needs one value per order (\(orders.count)), got \(rdp.count)")
         }
         var bestIndex = 0
         var best = Double.infinity

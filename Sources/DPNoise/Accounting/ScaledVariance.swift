@@ -15,9 +15,9 @@ public struct ScaledVariance: Sendable, Equatable, Codable {
     public static let preferredDenominator: UInt64 = 1 << 16
 
     /// An exact variance `numerator / denominator` (denominator > 0).
-    public init(numerator: UInt64, denominator: UInt64) throws(AccountingError) {
+    public init(numerator: UInt64, denominator: UInt64) throws(DPNoiseError.Accounting) {
         guard denominator > 0 else {
-            throw .invalidParameter(name: "denominator", reason: "must be > 0")
+            throw .invalidParameter(.denominator, reason: "must be > 0")
         }
         self.numerator = numerator
         self.denominator = denominator
@@ -25,9 +25,9 @@ public struct ScaledVariance: Sendable, Equatable, Codable {
 
     /// The smallest rational ≥ `variance` with denominator 2^16 (or a smaller power of two when the numerator
     /// would not fit in 62 bits). Throws for negative, non-finite or astronomically large (≥ 2^62) variances.
-    public init(roundingUp variance: Double) throws(AccountingError) {
+    public init(roundingUp variance: Double) throws(DPNoiseError.Accounting) {
         guard variance.isFinite, variance >= 0, variance < 0x1p62 else {
-            throw .invalidParameter(name: "variance", reason: "must be finite, ≥ 0 and < 2^62, got \(variance)")
+            throw .invalidParameter(.variance, reason: "must be finite, ≥ 0 and < 2^62, got \(variance)")
         }
         var denominator = Self.preferredDenominator
         while denominator > 1, variance * Double(denominator) >= 0x1p62 { denominator /= 2 }

@@ -4,8 +4,8 @@ public struct DPDecoder: Sendable {
     public let parameters: EncodingParameters
     let rotation: HadamardRotation
 
-    /// - Throws: ``EncodingError/invalidParameter(_:)``.
-    public init(parameters: EncodingParameters) throws(EncodingError) {
+    /// - Throws: ``DPNoiseError/Encoding/invalidParameter(_:)``.
+    public init(parameters: EncodingParameters) throws(DPNoiseError.Encoding) {
         try parameters.validate()
         self.parameters = parameters
         rotation = HadamardRotation(seed: parameters.roundSeed, blockSizes: parameters.blockSizes)
@@ -20,12 +20,12 @@ public struct DPDecoder: Sendable {
     /// Exact (up to the rounding error of ``roundingErrorBound(clients:divisor:)`` and the noise) when the true
     /// integer sum of every coordinate lies in [−2^(b−1), 2^(b−1)).
     ///
-    /// - Throws: ``EncodingError/dimensionMismatch(expected:actual:)``, ``EncodingError/valueOutOfRange(index:)``
-    ///   (a value ≥ 2^b), ``EncodingError/invalidParameter(_:)`` (count not finite and > 0).
-    public func decode(sum: [UInt32], count: Double) throws(EncodingError) -> [Double] {
+    /// - Throws: ``DPNoiseError/Encoding/dimensionMismatch(expected:actual:)``, ``DPNoiseError/Encoding/valueOutOfRange(index:)``
+    ///   (a value ≥ 2^b), ``DPNoiseError/Encoding/invalidParameter(_:)`` (count not finite and > 0).
+    public func decode(sum: [UInt32], count: Double) throws(DPNoiseError.Encoding) -> [Double] {
         var out = [Double](repeating: 0, count: parameters.dimension)
-        try out.withUnsafeMutableBufferPointer { (buffer) throws(EncodingError) in
-            try sum.withUnsafeBufferPointer { (input) throws(EncodingError) in
+        try out.withUnsafeMutableBufferPointer { (buffer) throws(DPNoiseError.Encoding) in
+            try sum.withUnsafeBufferPointer { (input) throws(DPNoiseError.Encoding) in
                 do throws(StreamingEncodingError<Never>) {
                     try decode(sum: input, count: count) { (offset: Int, block: UnsafeBufferPointer<Double>) throws(Never) in
                         for j in block.indices { buffer[offset + j] = block[j] }

@@ -12,8 +12,8 @@ public struct DPEncoder: Sendable {
     /// The exact integer acceptance test of the conditionally rounded vector.
     let normCheck: RoundedNormCheck
 
-    /// - Throws: ``EncodingError/invalidParameter(_:)`` or ``EncodingError/noise(_:)``.
-    public init(parameters: EncodingParameters) throws(EncodingError) {
+    /// - Throws: ``DPNoiseError/Encoding/invalidParameter(_:)`` or ``DPNoiseError/Encoding/noise(_:)``.
+    public init(parameters: EncodingParameters) throws(DPNoiseError.Encoding) {
         try parameters.validate()
         self.parameters = parameters
         rotation = HadamardRotation(seed: parameters.roundSeed, blockSizes: parameters.blockSizes)
@@ -25,10 +25,10 @@ public struct DPEncoder: Sendable {
     public var paddedDimension: Int { rotation.paddedDimension }
 
     /// Encodes `x` (length = ``EncodingParameters/dimension``, model units) into `paddedDimension` values < 2^b.
-    public func encode<R: SecureRandom>(_ x: [Double], using rng: inout R) throws(EncodingError) -> [UInt32] {
+    public func encode<R: SecureRandom>(_ x: [Double], using rng: inout R) throws(DPNoiseError.Encoding) -> [UInt32] {
         var out = [UInt32](repeating: 0, count: paddedDimension)
-        try x.withUnsafeBufferPointer { input throws(EncodingError) in
-            try out.withUnsafeMutableBufferPointer { output throws(EncodingError) in
+        try x.withUnsafeBufferPointer { input throws(DPNoiseError.Encoding) in
+            try out.withUnsafeMutableBufferPointer { output throws(DPNoiseError.Encoding) in
                 try encode(input, into: output, using: &rng)
             }
         }
@@ -38,11 +38,11 @@ public struct DPEncoder: Sendable {
     /// Encodes `x` into the caller's `output` (count = ``paddedDimension``). Works block by block (see
     /// ``encode(weight:into:using:reading:)``): besides `output` it allocates one rotation block.
     ///
-    /// - Throws: ``EncodingError/dimensionMismatch(expected:actual:)`` (input or output length),
-    ///   ``EncodingError/nonFiniteInput(index:)``, ``EncodingError/roundingAttemptsExhausted(attempts:)``.
+    /// - Throws: ``DPNoiseError/Encoding/dimensionMismatch(expected:actual:)`` (input or output length),
+    ///   ``DPNoiseError/Encoding/nonFiniteInput(index:)``, ``DPNoiseError/Encoding/roundingAttemptsExhausted(attempts:)``.
     public func encode<R: SecureRandom>(
         _ x: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<UInt32>, using rng: inout R
-    ) throws(EncodingError) {
+    ) throws(DPNoiseError.Encoding) {
         let d = parameters.dimension
         guard x.count == d else { throw .dimensionMismatch(expected: d, actual: x.count) }
         do throws(StreamingEncodingError<Never>) {

@@ -45,7 +45,7 @@ public struct EncodingParameters: Sendable, Equatable, Hashable, Codable {
     public var roundSeed: [UInt8]
     /// Local noise (integer units).
     public var noise: LocalNoise
-    /// Maximum number of conditional-rounding attempts before ``EncodingError/roundingAttemptsExhausted(attempts:)``.
+    /// Maximum number of conditional-rounding attempts before ``DPNoiseError/Encoding/roundingAttemptsExhausted(attempts:)``.
     public var maxRoundingAttempts: Int
 
     public init(
@@ -65,7 +65,7 @@ public struct EncodingParameters: Sendable, Equatable, Hashable, Codable {
     }
 
     /// Checks every field; the encoder and decoder call it.
-    public func validate() throws(EncodingError) {
+    public func validate() throws(DPNoiseError.Encoding) {
         guard formatVersion == Self.formatVersion else { throw .invalidParameter("unknown format version") }
         guard dimension >= 1, dimension <= 1 << 40 else { throw .invalidParameter("dimension must be in 1…2^40") }
         guard blockSize >= 2, blockSize <= 1 << 24, blockSize.nonzeroBitCount == 1 else {

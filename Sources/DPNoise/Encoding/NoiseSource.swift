@@ -4,8 +4,8 @@ enum NoiseSource: Sendable {
     case discreteGaussian(DiscreteGaussianSampler)
     case skellam(SkellamSampler)
 
-    init(_ noise: LocalNoise) throws(EncodingError) {
-        do throws(SamplerError) {
+    init(_ noise: LocalNoise) throws(DPNoiseError.Encoding) {
+        do throws(DPNoiseError.Sampler) {
             switch noise {
             case .none: self = .none
             case .discreteGaussian(let n, let d):
@@ -34,8 +34,8 @@ extension LocalNoise {
     /// Checks that the exact samplers can draw this noise (σ of a discrete Gaussian at most 2^21 integer units,
     /// Skellam within the Poisson sampler's range), so a planner can refuse a round up front instead of failing
     /// inside it.
-    /// - Throws: ``EncodingError/noise(_:)`` naming the sampler's refusal.
-    public func checkSamplable() throws(EncodingError) {
+    /// - Throws: ``DPNoiseError/Encoding/noise(_:)`` naming the sampler's refusal.
+    public func checkSamplable() throws(DPNoiseError.Encoding) {
         _ = try NoiseSource(self)
     }
 }

@@ -16,7 +16,7 @@ public struct EncodingSummary: Sendable, Equatable {
 /// return the same values on every pass.
 public enum StreamingEncodingError<ReaderError: Error>: Error {
     /// The encoder refused (parameters, lengths, non-finite input, rounding attempts exhausted).
-    case encoding(EncodingError)
+    case encoding(DPNoiseError.Encoding)
     /// The caller's block reader (or block emitter) threw.
     case reader(ReaderError)
     /// A later pass read values whose L2 norm differs from the first pass's: the input is not stable, so the
@@ -80,7 +80,7 @@ extension DPEncoder {
     /// encoding as ``encode(weight:using:reading:emitting:)``, collected into `output`.
     ///
     /// - Throws: as ``encode(weight:using:reading:emitting:)``, plus
-    ///   ``EncodingError/dimensionMismatch(expected:actual:)`` for the output length.
+    ///   ``DPNoiseError/Encoding/dimensionMismatch(expected:actual:)`` for the output length.
     @discardableResult
     public func encode<R: SecureRandom, E: Error>(
         weight: Double = 1, into output: UnsafeMutableBufferPointer<UInt32>, using rng: inout R,
@@ -116,8 +116,8 @@ extension DPEncoder {
     /// - Parameters:
     ///   - weight: multiplies the clipped input, in [0, 1] (a FedAvg weight; it never increases the norm).
     ///   - rng: secret rounding and noise randomness (`ChaChaRandom.system()` for real clients).
-    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with ``EncodingError/nonFiniteInput(index:)``,
-    ///   ``EncodingError/invalidParameter(_:)`` (weight) or ``EncodingError/roundingAttemptsExhausted(attempts:)``;
+    /// - Throws: ``StreamingEncodingError/encoding(_:)`` with ``DPNoiseError/Encoding/nonFiniteInput(index:)``,
+    ///   ``DPNoiseError/Encoding/invalidParameter(_:)`` (weight) or ``DPNoiseError/Encoding/roundingAttemptsExhausted(attempts:)``;
     ///   ``StreamingEncodingError/reader(_:)`` (from `read` or `emit`);
     ///   ``StreamingEncodingError/inputChangedBetweenPasses``.
     @discardableResult

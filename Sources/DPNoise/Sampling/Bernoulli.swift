@@ -4,10 +4,10 @@ import Sodium
 public enum Bernoulli {
     /// True with probability exactly `numerator / denominator`.
     ///
-    /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/probabilityAboveOne`` if numerator > denominator.
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/probabilityAboveOne`` if numerator > denominator.
     public static func sample<R: SecureRandom>(
         numerator: UInt64, denominator: UInt64, using rng: inout R
-    ) throws(SamplerError) -> Bool {
+    ) throws(DPNoiseError.Sampler) -> Bool {
         guard denominator > 0 else { throw .zeroDenominator }
         guard numerator <= denominator else { throw .probabilityAboveOne }
         return withRandomWords(&rng, capacity: 8) { $0.bernoulli(numerator, denominator) }
@@ -22,10 +22,10 @@ public enum Bernoulli {
 public enum BernoulliExp {
     /// True with probability exactly exp(−`numerator / denominator`).
     ///
-    /// - Throws: ``SamplerError/zeroDenominator``.
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``.
     public static func sample<R: SecureRandom>(
         numerator: UInt64, denominator: UInt64, using rng: inout R
-    ) throws(SamplerError) -> Bool {
+    ) throws(DPNoiseError.Sampler) -> Bool {
         guard denominator > 0 else { throw .zeroDenominator }
         return withRandomWords(&rng, capacity: 8) { $0.bernoulliExpMinus(UInt128(numerator), UInt128(denominator)) }
     }

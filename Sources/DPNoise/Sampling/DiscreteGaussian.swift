@@ -10,7 +10,7 @@ public enum DiscreteGaussian {
     /// - Throws: see ``DiscreteGaussianSampler/init(varianceNumerator:varianceDenominator:)``.
     public static func sample<R: SecureRandom>(
         varianceNumerator: UInt64, varianceDenominator: UInt64, using rng: inout R
-    ) throws(SamplerError) -> Int64 {
+    ) throws(DPNoiseError.Sampler) -> Int64 {
         // One draw: the CKS path (no table to build).
         let sampler = try DiscreteGaussianSampler(
             varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: false)
@@ -47,9 +47,9 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// For σ ≥ 1: the exact table sampler (``GaussianTable``); nil for σ < 1 (the CKS path).
     let table: GaussianTable?
 
-    /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/nonPositiveParameter`` for σ² = 0;
-    ///   ``SamplerError/parameterOutOfRange`` outside the supported range.
-    public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(SamplerError) {
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/nonPositiveParameter`` for σ² = 0;
+    ///   ``DPNoiseError/Sampler/parameterOutOfRange`` outside the supported range.
+    public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(DPNoiseError.Sampler) {
         try self.init(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: true)
     }
 
@@ -57,7 +57,7 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     init(
         varianceNumerator: UInt64, varianceDenominator: UInt64, table useTable: Bool,
         tailMultiple: UInt64 = 12, slowCoins: Bool = false
-    ) throws(SamplerError) {
+    ) throws(DPNoiseError.Sampler) {
         guard varianceDenominator > 0 else { throw .zeroDenominator }
         guard varianceNumerator > 0 else { throw .nonPositiveParameter }
         let g = greatestCommonDivisor(varianceNumerator, varianceDenominator)

@@ -34,11 +34,11 @@ extension RandomWords {
 public enum DiscreteLaplace {
     /// One sample with scale `scaleNumerator / scaleDenominator`.
     ///
-    /// - Throws: ``SamplerError/zeroDenominator``, ``SamplerError/nonPositiveParameter`` (zero scale),
-    ///   ``SamplerError/parameterOutOfRange`` (numerator > 2^62).
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``, ``DPNoiseError/Sampler/nonPositiveParameter`` (zero scale),
+    ///   ``DPNoiseError/Sampler/parameterOutOfRange`` (numerator > 2^62).
     public static func sample<R: SecureRandom>(
         scaleNumerator: UInt64, scaleDenominator: UInt64, using rng: inout R
-    ) throws(SamplerError) -> Int64 {
+    ) throws(DPNoiseError.Sampler) -> Int64 {
         guard scaleDenominator > 0 else { throw .zeroDenominator }
         guard scaleNumerator > 0 else { throw .nonPositiveParameter }
         guard scaleNumerator <= maximumSampleMagnitude else { throw .parameterOutOfRange }

@@ -35,8 +35,8 @@ public struct PoissonSampler: Sendable, Equatable {
     /// The exact table sampler (nil for λ = 0 and for the window path).
     let table: PoissonTable?
 
-    /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/parameterOutOfRange`` outside the range above.
-    public init(rateNumerator: UInt64, rateDenominator: UInt64) throws(SamplerError) {
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/parameterOutOfRange`` outside the range above.
+    public init(rateNumerator: UInt64, rateDenominator: UInt64) throws(DPNoiseError.Sampler) {
         try self.init(rateNumerator: rateNumerator, rateDenominator: rateDenominator, table: true)
     }
 
@@ -45,7 +45,7 @@ public struct PoissonSampler: Sendable, Equatable {
     init(
         rateNumerator: UInt64, rateDenominator: UInt64, table useTable: Bool, cover: UInt64 = 12,
         widthDivisor: UInt64 = 256, slowCoins: Bool = false
-    ) throws(SamplerError) {
+    ) throws(DPNoiseError.Sampler) {
         guard rateDenominator > 0 else { throw .zeroDenominator }
         let g = rateNumerator == 0 ? rateDenominator : greatestCommonDivisor(rateNumerator, rateDenominator)
         let n = rateNumerator / g
@@ -178,7 +178,7 @@ public enum Poisson {
     /// - Throws: see ``PoissonSampler/init(rateNumerator:rateDenominator:)``.
     public static func sample<R: SecureRandom>(
         rateNumerator: UInt64, rateDenominator: UInt64, using rng: inout R
-    ) throws(SamplerError) -> Int64 {
+    ) throws(DPNoiseError.Sampler) -> Int64 {
         try PoissonSampler(rateNumerator: rateNumerator, rateDenominator: rateDenominator, table: false)
             .sample(using: &rng)
     }

@@ -48,11 +48,11 @@ struct PoissonTable: Sendable, Equatable {
     /// - Parameters: λ = `n`/`d` in lowest terms, `n` > 0; `cover`, `widthDivisor`: see the type (tests lower
     ///   `cover` to exercise the tails and `widthDivisor` to get wide buckets at small λ); `slowCoins`: every κ
     ///   and shape coin takes its exact path (tests).
-    /// - Throws: ``SamplerError/parameterOutOfRange`` when λ > 2^40 or D·(T + 1) ≥ 2^63.
+    /// - Throws: ``DPNoiseError/Sampler/parameterOutOfRange`` when λ > 2^40 or D·(T + 1) ≥ 2^63.
     init(
         numerator n: UInt64, denominator d: UInt64, cover: UInt64 = 12, widthDivisor: UInt64 = 256,
         slowCoins: Bool = false
-    ) throws(SamplerError) {
+    ) throws(DPNoiseError.Sampler) {
         let m = n / d
         guard n > 0, d > 0, m <= 1 << 40 else { throw .parameterOutOfRange }
         let w = max(1, integerSquareRoot(m) / widthDivisor)

@@ -12,14 +12,14 @@ public struct SkellamSampler: Sendable, Equatable {
     public let varianceDenominator: UInt64
     let poisson: PoissonSampler
 
-    /// - Throws: ``SamplerError/zeroDenominator``; ``SamplerError/nonPositiveParameter`` for μ = 0;
-    ///   ``SamplerError/parameterOutOfRange`` if 2·denominator overflows or λ = μ/2 is outside the Poisson range.
-    public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(SamplerError) {
+    /// - Throws: ``DPNoiseError/Sampler/zeroDenominator``; ``DPNoiseError/Sampler/nonPositiveParameter`` for μ = 0;
+    ///   ``DPNoiseError/Sampler/parameterOutOfRange`` if 2·denominator overflows or λ = μ/2 is outside the Poisson range.
+    public init(varianceNumerator: UInt64, varianceDenominator: UInt64) throws(DPNoiseError.Sampler) {
         try self.init(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: true)
     }
 
     /// `table: false` draws both Poisson variates with the O(√μ) window sampler (one-off draws, tests).
-    init(varianceNumerator: UInt64, varianceDenominator: UInt64, table: Bool) throws(SamplerError) {
+    init(varianceNumerator: UInt64, varianceDenominator: UInt64, table: Bool) throws(DPNoiseError.Sampler) {
         guard varianceDenominator > 0 else { throw .zeroDenominator }
         guard varianceNumerator > 0 else { throw .nonPositiveParameter }
         let (twice, overflow) = varianceDenominator.multipliedReportingOverflow(by: 2)
@@ -68,7 +68,7 @@ public enum Skellam {
     /// - Throws: see ``SkellamSampler/init(varianceNumerator:varianceDenominator:)``.
     public static func sample<R: SecureRandom>(
         varianceNumerator: UInt64, varianceDenominator: UInt64, using rng: inout R
-    ) throws(SamplerError) -> Int64 {
+    ) throws(DPNoiseError.Sampler) -> Int64 {
         try SkellamSampler(varianceNumerator: varianceNumerator, varianceDenominator: varianceDenominator, table: false)
             .sample(using: &rng)
     }

@@ -1,4 +1,5 @@
-/// Why an audit log could not be created, appended to or read. Every file-related case names the file.
+/// FedAudit's one error type: why an audit log could not be created, appended to or read (every file-related
+/// case names the file), or (nested, ``AuditError/Accounting``) why an ``AuditAccountant`` could not recompute ε.
 /// Broken content found by the verifier is not an error: it is reported as ``AuditVerification/Problem``.
 public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file could not be created, opened, read or written (SQLite or file-system failure).

@@ -10,7 +10,7 @@ public protocol AuditAccountant: Sendable {
 
 /// An accountant from a function giving the cumulative ε after T rounds with identical parameters (the T-fold
 /// composition). It cannot compose rounds whose privacy parameters differ and throws
-/// ``AuditAccountingError/differentParameters(round:)`` for them; an accountant that sums per-round RDP curves
+/// ``AuditError/Accounting/differentParameters(round:)`` for them; an accountant that sums per-round RDP curves
 /// (``RDPAuditAccountant``) has no such limit.
 public struct IdenticalRoundsAccountant: AuditAccountant {
     private let epsilonForRounds: @Sendable (RoundPlanned, Int) throws -> Double
@@ -23,7 +23,7 @@ public struct IdenticalRoundsAccountant: AuditAccountant {
     public func epsilon(composing rounds: [RoundPlanned], delta: Double) throws -> Double {
         guard let first = rounds.first else { return 0 }
         if let other = rounds.first(where: { !$0.hasSameAccountingParameters(as: first) }) {
-            throw AuditAccountingError.differentParameters(round: other.round)
+            throw AuditError.Accounting.differentParameters(round: other.round)
         }
         return try epsilonForRounds(first, rounds.count)
     }
@@ -54,29 +54,10 @@ public struct RDPAuditAccountant: AuditAccountant {
             if total.isEmpty {
                 total = c
             } else {
-                guard c.count == total.count else { throw AuditAccountingError.differentOrders }
+                guard c.count == total.count else { throw AuditError.Accounting.differentOrders }
                 for i in total.indices { total[i] += c[i] }
             }
         }
         return try toEpsilon(total, delta)
-    }
-}
-
-/// Why an ``AuditAccountant`` could not recompute ε.
-public enum AuditAccountingError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Round `round` has other privacy parameters than the first charged round (identical-rounds accountant only).
-    case differentParameters(round: Int)
-    /// Two rounds' RDP curves are on different orders.
-    case differentOrders
-    /// The recorded parameters do not describe an accountable round.
-    case invalidParameters(String)
-
-    public var description: String {
-        switch self {
-        case .differentParameters(let r):
-            "round \(r) has different privacy parameters; this accountant composes identical rounds only"
-        case .differentOrders: "RDP curves of two rounds are on different orders"
-        case .invalidParameters(let s): "recorded parameters cannot be accounted: \(s)"
-        }
     }
 }

@@ -29,19 +29,19 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
         switch p.mechanism {
         case .ddgauss: mechanism = .ddgauss
         case .skellam: mechanism = .skellam
-        case .none: throw AuditAccountingError.invalidParameters("round \(p.round) has no DP mechanism")
+        case .none: throw AuditError.Accounting.invalidParameters("round \(p.round) has no DP mechanism")
         }
         let configuration = try DistributedDPConfiguration(
             mechanism: mechanism, l2Clip: p.clip, dimension: p.dimension, minimumSurvivors: p.minSurvivors,
             colludingClients: p.colludingClients, maximumSummands: p.maximumSummands ?? p.cohortIds.count,
             noiseMultiplier: p.noiseMultiplier, bits: p.bits, beta: p.beta, modClipProbability: p.modClipProbability)
         guard AuditVerifier.close(configuration.scale, p.scale) else {
-            throw AuditAccountingError.invalidParameters(
+            throw AuditError.Accounting.invalidParameters(
                 "round \(p.round): recorded scale \(p.scale) but the parameters give \(configuration.scale)")
         }
         let variance = configuration.localScaledVariance
         guard variance.numerator == p.localVarianceNumerator, variance.denominator == p.localVarianceDenominator else {
-            throw AuditAccountingError.invalidParameters(
+            throw AuditError.Accounting.invalidParameters(
                 "round \(p.round): recorded local variance \(p.localVarianceNumerator)/\(p.localVarianceDenominator) "
                     + "but the parameters give \(variance.numerator)/\(variance.denominator)")
         }

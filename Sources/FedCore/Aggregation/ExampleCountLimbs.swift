@@ -20,8 +20,8 @@ public struct ExampleCountLimbs: Sendable, Equatable {
     ///   - clients: n, the most inputs the sum can hold (the cohort size).
     ///   - bits: b, the modulus exponent of the round.
     ///   - maxWeight: W ≥ 1.
-    /// - Throws: ``SimulationError/invalidSettings(_:)`` when W < 1 or n ≥ 2^b (no limb width fits).
-    public init(clients n: Int, bits b: Int, maxWeight: Int) throws(SimulationError) {
+    /// - Throws: ``FedCoreError/invalidSettings(_:)`` when W < 1 or n ≥ 2^b (no limb width fits).
+    public init(clients n: Int, bits b: Int, maxWeight: Int) throws(FedCoreError) {
         guard maxWeight >= 1, maxWeight <= 1 << 30 else {
             throw .invalidSettings("the maximum weight must be in 1…2^30 (got \(maxWeight))")
         }
@@ -63,9 +63,9 @@ public struct ExampleCountLimbs: Sendable, Equatable {
 
     /// Σc from the summed limbs (mod 2^b, as the server recovers them).
     ///
-    /// - Throws: ``SimulationError/invalidSettings(_:)`` if the count of limbs is wrong or a summed limb
+    /// - Throws: ``FedCoreError/invalidSettings(_:)`` if the count of limbs is wrong or a summed limb
     ///   exceeds what `clients` inputs can produce (a corrupted sum).
-    public func total(summedLimbs: some Collection<UInt32>, clients n: Int) throws(SimulationError) -> Int {
+    public func total(summedLimbs: some Collection<UInt32>, clients n: Int) throws(FedCoreError) -> Int {
         guard summedLimbs.count == limbCount else {
             throw .invalidSettings("weighted round: \(summedLimbs.count) count limbs, expected \(limbCount)")
         }

@@ -10,8 +10,8 @@ public struct ClientLedger: Sendable {
     public init(path: String) { self.path = path }
 
     /// Every complete record in order (none when the file does not exist yet).
-    /// - Throws: ``ClientPolicyError/ledger(_:)`` naming the line that is malformed.
-    public func records() throws(ClientPolicyError) -> [ClientLedgerRecord] {
+    /// - Throws: ``FedCoreError/Policy/ledger(_:)`` naming the line that is malformed.
+    public func records() throws(FedCoreError.Policy) -> [ClientLedgerRecord] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -34,8 +34,8 @@ public struct ClientLedger: Sendable {
     }
 
     /// Appends `record` durably (creating the file, mode 0600, if needed); a torn last line is cut off first.
-    /// - Throws: ``ClientPolicyError/ledger(_:)`` on any I/O failure (the round must then not be taken).
-    public func append(_ record: ClientLedgerRecord) throws(ClientPolicyError) {
+    /// - Throws: ``FedCoreError/Policy/ledger(_:)`` on any I/O failure (the round must then not be taken).
+    public func append(_ record: ClientLedgerRecord) throws(FedCoreError.Policy) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let encoded = try? encoder.encode(record) else { throw .ledger("round \(record.round) cannot be encoded") }

@@ -42,7 +42,7 @@ public struct ClientLedgerRecord: Sendable, Equatable, Codable {
     }
 
     /// The round's privacy recomputed from its parameters; nil for a round without noise.
-    func privacy() throws(ClientPolicyError) -> AnnouncedRoundPrivacy? {
+    func privacy() throws(FedCoreError.Policy) -> AnnouncedRoundPrivacy? {
         guard encoding.noise != .none else { return nil }
         do {
             return try AnnouncedRoundPrivacy(encoding: encoding, minimumSurvivors: minSurvivors, colluders: colluders)

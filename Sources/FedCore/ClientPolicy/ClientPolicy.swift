@@ -45,7 +45,7 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let version = try c.decode(Int.self, forKey: .formatVersion)
         guard version == Self.formatVersion else {
-            throw ClientPolicyError.invalid("format_version \(version) is not supported (this build reads 1)")
+            throw FedCoreError.Policy.invalid("format_version \(version) is not supported (this build reads 1)")
         }
         colluders = try c.decodeIfPresent(Int.self, forKey: .colluders) ?? 0
         maxEpsilon = try c.decodeIfPresent(Double.self, forKey: .maxEpsilon) ?? Self.defaultMaxEpsilon
@@ -67,8 +67,8 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
     }
 
     /// Checks every field's range.
-    /// - Throws: ``ClientPolicyError/invalid(_:)`` naming the field.
-    public func validate() throws(ClientPolicyError) {
+    /// - Throws: ``FedCoreError/Policy/invalid(_:)`` naming the field.
+    public func validate() throws(FedCoreError.Policy) {
         guard colluders >= 0 else { throw .invalid("colluders must be ≥ 0, got \(colluders)") }
         guard maxEpsilon > 0, !maxEpsilon.isNaN else { throw .invalid("max_epsilon must be > 0, got \(maxEpsilon)") }
         guard delta > 0, delta < 1 else { throw .invalid("delta must be in (0, 1), got \(delta)") }
@@ -79,15 +79,15 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
     }
 
     /// Reads a policy JSON file.
-    /// - Throws: ``ClientPolicyError/invalid(_:)`` for an unreadable file, bad JSON, an unknown version or a
+    /// - Throws: ``FedCoreError/Policy/invalid(_:)`` for an unreadable file, bad JSON, an unknown version or a
     ///   field out of range.
-    public static func load(from path: String) throws(ClientPolicyError) -> ClientPolicy {
+    public static func load(from path: String) throws(FedCoreError.Policy) -> ClientPolicy {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .invalid("\(path): cannot be read")
         }
         let policy: ClientPolicy
-        do { policy = try JSONDecoder().decode(ClientPolicy.self, from: data) } catch let e as ClientPolicyError {
+        do { policy = try JSONDecoder().decode(ClientPolicy.self, from: data) } catch let e as FedCoreError.Policy {
             throw .invalid("\(path): \(e.description)")
         } catch {
             throw .invalid("\(path): not a policy JSON object (format_version, colluders, max_epsilon, …)")

@@ -10,8 +10,8 @@ public struct ClientPrivacyAccount: Sendable {
     private var tookRoundWithoutNoise: Bool
 
     /// - Parameter history: the client ledger's records (earlier runs); empty without a ledger.
-    /// - Throws: ``ClientPolicyError`` for an invalid policy or a record that cannot be re-accounted.
-    public init(policy: ClientPolicy, history: [ClientLedgerRecord] = []) throws(ClientPolicyError) {
+    /// - Throws: ``FedCoreError/Policy`` for an invalid policy or a record that cannot be re-accounted.
+    public init(policy: ClientPolicy, history: [ClientLedgerRecord] = []) throws(FedCoreError.Policy) {
         try policy.validate()
         self.policy = policy
         var rounds = [AnnouncedRoundPrivacy]()
@@ -24,7 +24,7 @@ public struct ClientPrivacyAccount: Sendable {
     }
 
     /// ε this client has spent so far at its policy's δ (∞ after a round without noise; 0 before any round).
-    public func epsilonSpent() throws(ClientPolicyError) -> Double {
+    public func epsilonSpent() throws(FedCoreError.Policy) -> Double {
         if tookRoundWithoutNoise { return .infinity }
         if rounds.isEmpty { return 0 }
         do { return try AnnouncedRoundPrivacy.epsilon(composing: rounds, delta: policy.delta).epsilon } catch {
@@ -35,10 +35,10 @@ public struct ClientPrivacyAccount: Sendable {
     /// Decides whether to take `round` with the announced `encoding` and `minSurvivors`; on success records it
     /// in the account and returns the ledger record to persist (before any key is advertised).
     ///
-    /// - Throws: the ``ClientPolicyError`` naming the violated rule and the values; the account is unchanged.
+    /// - Throws: the ``FedCoreError/Policy`` naming the violated rule and the values; the account is unchanged.
     public mutating func admit(
         round: UInt64, encoding: EncodingParameters, minSurvivors: Int, now: Date = Date()
-    ) throws(ClientPolicyError) -> ClientLedgerRecord {
+    ) throws(FedCoreError.Policy) -> ClientLedgerRecord {
         let c = policy.colluders
         let delta = policy.delta
         let record = { (after: Double?) in

@@ -8,31 +8,31 @@ extension IdentityKeyFile {
     /// non-regular or oversized files, unknown `format`/`version`/`secret.encoding`, bad hex or lengths, an id
     /// that does not fit the role, Argon2id costs beyond ``Argon2id/Parameters`` maxima (checked before any
     /// allocation), a missing passphrase for an encrypted file, a wrong passphrase or altered ciphertext
-    /// (``KeyFileError/wrongPassphrase(path:)``), and a seed that does not reproduce the stored public key.
+    /// (``FedCoreError/KeyFile/wrongPassphrase(path:)``), and a seed that does not reproduce the stored public key.
     ///
     /// `passphrase` is ignored for plain files. The raw file bytes and decoded seed bytes are wiped before
     /// returning. (The plain seed's hex also passes through `JSONDecoder` as a `String`, which cannot be wiped;
     /// plain files rely on file permissions — encrypt them when that matters.)
     public static func read(
         from url: URL, passphrase: SecureBytes?
-    ) throws(KeyFileError) -> (IdentityKeyFile, Ed25519.SecretKey) {
+    ) throws(FedCoreError.KeyFile) -> (IdentityKeyFile, Ed25519.SecretKey) {
         let path = url.path
         var raw: [UInt8]
         do {
             raw = try FileIO.read(path, limit: maxFileByteCount, ownerOnly: true)
         } catch {
-            throw KeyFileError(error)
+            throw FedCoreError.KeyFile(error)
         }
         defer { secureZero(&raw) }
         let document = try decodeDocument(raw, path: path)
         return try open(document, path: path, passphrase: passphrase)
     }
 
-    private static func decodeDocument(_ raw: [UInt8], path: String) throws(KeyFileError) -> KeyFileDocument {
+    private static func decodeDocument(_ raw: [UInt8], path: String) throws(FedCoreError.KeyFile) -> KeyFileDocument {
         // Decode straight from the wiped buffer, without copying it into an unwiped `Data`.
         var mutable = raw
         defer { secureZero(&mutable) }
-        let result: Result<KeyFileDocument, KeyFileError> = mutable.withUnsafeMutableBytes { buffer in
+        let result: Result<KeyFileDocument, FedCoreError.KeyFile> = mutable.withUnsafeMutableBytes { buffer in
             guard let base = buffer.baseAddress else { return .failure(.malformed(path: path, reason: "empty file")) }
             let data = Data(bytesNoCopy: base, count: buffer.count, deallocator: .none)
             let decoder = JSONDecoder()
@@ -61,7 +61,7 @@ extension IdentityKeyFile {
 
     private static func open(
         _ document: KeyFileDocument, path: String, passphrase: SecureBytes?
-    ) throws(KeyFileError) -> (IdentityKeyFile, Ed25519.SecretKey) {
+    ) throws(FedCoreError.KeyFile) -> (IdentityKeyFile, Ed25519.SecretKey) {
         guard let role = Role(rawValue: document.role) else {
             throw .invalidField(path: path, field: "role", reason: "expected \"server\" or \"client\"")
         }
@@ -94,7 +94,7 @@ extension IdentityKeyFile {
         return (IdentityKeyFile(id: document.id, role: role, publicKey: publicKey, isEncrypted: encrypted), secretKey)
     }
 
-    private static func parsePublicKey(_ hex: String, path: String) throws(KeyFileError) -> Ed25519.PublicKey {
+    private static func parsePublicKey(_ hex: String, path: String) throws(FedCoreError.KeyFile) -> Ed25519.PublicKey {
         let bytes = try decodeHex(hex, field: "sign_public_key", byteCount: Ed25519.publicKeyByteCount, path: path)
         do {
             return try Ed25519.PublicKey(bytes: bytes)
@@ -103,7 +103,7 @@ extension IdentityKeyFile {
         }
     }
 
-    private static func plainSeed(_ secret: KeyFileDocument.Secret, path: String) throws(KeyFileError) -> SecureBytes {
+    private static func plainSeed(_ secret: KeyFileDocument.Secret, path: String) throws(FedCoreError.KeyFile) -> SecureBytes {
         guard let hex = secret.seed else { throw .malformed(path: path, reason: "missing field secret.seed") }
         var bytes = try decodeHex(hex, field: "secret.seed", byteCount: Ed25519.seedByteCount, path: path)
         defer { secureZero(&bytes) }
@@ -112,7 +112,7 @@ extension IdentityKeyFile {
 
     private static func decryptSeed(
         _ secret: KeyFileDocument.Secret, header: KeyFileHeader, path: String, passphrase: SecureBytes?
-    ) throws(KeyFileError) -> SecureBytes {
+    ) throws(FedCoreError.KeyFile) -> SecureBytes {
         guard let saltHex = secret.salt else { throw .malformed(path: path, reason: "missing field secret.salt") }
         guard let ops = secret.opslimit else { throw .malformed(path: path, reason: "missing field secret.opslimit") }
         guard let mem = secret.memlimit else { throw .malformed(path: path, reason: "missing field secret.memlimit") }
@@ -144,7 +144,7 @@ extension IdentityKeyFile {
 
     private static func decodeHex(
         _ hex: String, field: String, byteCount: Int, path: String
-    ) throws(KeyFileError) -> [UInt8] {
+    ) throws(FedCoreError.KeyFile) -> [UInt8] {
         guard hex.utf8.count == 2 * byteCount else {
             throw .invalidField(path: path, field: field, reason: "expected \(2 * byteCount) hex digits")
         }

@@ -65,7 +65,7 @@ public struct IdentityKeyFile: Sendable, Equatable {
     public static func write(
         secretKey: Ed25519.SecretKey, id: UInt32, role: Role, to url: URL, passphrase: SecureBytes?,
         argon2: Argon2id.Parameters = .moderate, force: Bool
-    ) throws(KeyFileError) -> IdentityKeyFile {
+    ) throws(FedCoreError.KeyFile) -> IdentityKeyFile {
         let path = url.path
         guard role.accepts(id: id) else { throw .idRoleMismatch(path: path, id: id, role: role.rawValue) }
         if let passphrase, passphrase.count == 0 {
@@ -100,12 +100,12 @@ public struct IdentityKeyFile: Sendable, Equatable {
         let outcome: Result<Void, FileIOFailure> = bytes.withUnsafeBytes { raw in
             Result { () throws(FileIOFailure) in try FileIO.writeAtomically(raw, to: path, mode: 0o600, force: force) }
         }
-        if case let .failure(failure) = outcome { throw KeyFileError(failure) }
+        if case let .failure(failure) = outcome { throw FedCoreError.KeyFile(failure) }
         return IdentityKeyFile(id: id, role: role, publicKey: secretKey.publicKey, isEncrypted: passphrase != nil)
     }
 }
 
-extension KeyFileError {
+extension FedCoreError.KeyFile {
     init(_ failure: FileIOFailure) {
         switch failure {
         case let .exists(path): self = .fileExists(path: path)

@@ -13,10 +13,10 @@ public enum Passphrase {
     /// The value of environment variable `name`, copied straight from the C environment into a wiped buffer
     /// (no Swift `String` of the secret is made).
     ///
-    /// - Throws: ``KeyFileError/passphraseVariableMissing(name:)`` when unset,
-    ///   ``KeyFileError/passphraseVariableEmpty(name:)`` when set to the empty string,
-    ///   ``KeyFileError/invalidArgument(reason:)`` for an empty name or one containing `=`.
-    public static func fromEnvironment(_ name: String) throws(KeyFileError) -> SecureBytes {
+    /// - Throws: ``FedCoreError/KeyFile/passphraseVariableMissing(name:)`` when unset,
+    ///   ``FedCoreError/KeyFile/passphraseVariableEmpty(name:)`` when set to the empty string,
+    ///   ``FedCoreError/KeyFile/invalidArgument(reason:)`` for an empty name or one containing `=`.
+    public static func fromEnvironment(_ name: String) throws(FedCoreError.KeyFile) -> SecureBytes {
         guard !name.isEmpty, !name.contains("="), !name.contains("\0") else {
             throw .invalidArgument(reason: "invalid environment variable name \"\(name)\"")
         }

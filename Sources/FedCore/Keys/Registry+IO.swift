@@ -28,7 +28,7 @@ extension Registry {
     private struct VersionOnly: Decodable { let version: Int? }
 
     /// Decodes and validates a registry (see the type's invariants); `source` names the origin in errors.
-    public static func decode(_ data: Data, source: String = "registry") throws(RegistryError) -> Registry {
+    public static func decode(_ data: Data, source: String = "registry") throws(FedCoreError.RegistryFile) -> Registry {
         let decoder = JSONDecoder()
         if let header = try? decoder.decode(VersionOnly.self, from: data), let version = header.version,
             version != currentVersion
@@ -45,13 +45,13 @@ extension Registry {
     }
 
     /// Reads and validates `registry.json` at `url` (at most ``maxFileByteCount`` bytes).
-    public static func load(from url: URL) throws(RegistryError) -> Registry {
+    public static func load(from url: URL) throws(FedCoreError.RegistryFile) -> Registry {
         let path = url.path
         let bytes: [UInt8]
         do {
             bytes = try FileIO.read(path, limit: maxFileByteCount, ownerOnly: false)
         } catch {
-            throw .io(path: path, reason: KeyFileError(error).description)
+            throw .io(path: path, reason: FedCoreError.KeyFile(error).description)
         }
         return try decode(Data(bytes), source: path)
     }
@@ -66,7 +66,7 @@ extension Registry {
 
     /// Writes the registry atomically with mode 0644 (it holds public keys only); refuses to replace an existing
     /// file unless `force`.
-    public func write(to url: URL, force: Bool) throws(RegistryError) {
+    public func write(to url: URL, force: Bool) throws(FedCoreError.RegistryFile) {
         let path = url.path
         let data = encoded() + Data("\n".utf8)
         let outcome: Result<Void, FileIOFailure> = data.withUnsafeBytes { raw in
@@ -75,7 +75,7 @@ extension Registry {
         switch outcome {
         case .success: return
         case .failure(.exists(let path)): throw .fileExists(path: path)
-        case .failure(let failure): throw .io(path: path, reason: KeyFileError(failure).description)
+        case .failure(let failure): throw .io(path: path, reason: FedCoreError.KeyFile(failure).description)
         }
     }
 
@@ -96,7 +96,7 @@ extension Registry {
             clients: clients.map { .init(id: $0.id, signPublicKey: $0.signPublicKey.hex, revoked: $0.revoked) })
     }
 
-    private init(_ document: Document, source: String) throws(RegistryError) {
+    private init(_ document: Document, source: String) throws(FedCoreError.RegistryFile) {
         guard document.version == Self.currentVersion else {
             throw .unsupportedVersion(source: source, version: document.version)
         }
@@ -113,7 +113,7 @@ extension Registry {
         try self.init(serverPublicKey: serverKey, clients: clients, version: document.version, source: source)
     }
 
-    private static func parseKey(_ hex: String, id: UInt32, source: String) throws(RegistryError) -> Ed25519.PublicKey {
+    private static func parseKey(_ hex: String, id: UInt32, source: String) throws(FedCoreError.RegistryFile) -> Ed25519.PublicKey {
         guard hex.utf8.count == 2 * Ed25519.publicKeyByteCount else {
             throw .invalidPublicKey(source: source, id: id, reason: "expected 64 hex digits")
         }

@@ -51,7 +51,7 @@ public struct Registry: Sendable, Equatable, Codable {
     public init(
         serverPublicKey: Ed25519.PublicKey, clients: [Client], version: Int = Registry.currentVersion,
         source: String = "registry"
-    ) throws(RegistryError) {
+    ) throws(FedCoreError.RegistryFile) {
         guard version == Self.currentVersion else { throw .unsupportedVersion(source: source, version: version) }
         guard !clients.isEmpty else { throw .noClients(source: source) }
         guard clients.count <= Self.maxClientCount else { throw .tooManyClients(source: source, count: clients.count) }
@@ -111,7 +111,7 @@ public struct Registry: Sendable, Equatable, Codable {
     public func isRevoked(_ id: UInt32) -> Bool { client(id: id)?.revoked ?? false }
 
     /// A copy with client `id` marked revoked. The registry hash changes.
-    public func revoking(_ id: UInt32) throws(RegistryError) -> Registry {
+    public func revoking(_ id: UInt32) throws(FedCoreError.RegistryFile) -> Registry {
         guard client(id: id) != nil else { throw .unknownClient(id: id) }
         let updated = clients.map {
             $0.id == id ? Client(id: $0.id, signPublicKey: $0.signPublicKey, revoked: true) : $0

@@ -56,8 +56,8 @@ public struct PrivacyLedger: Sendable {
 
     /// Opens the ledger at `url` for appending: validates every complete line, removes a torn tail, and
     /// (when `createIfMissing`) creates a new ledger holding only the header.
-    /// - Throws: ``LedgerError`` for I/O failures, a missing/unknown header or version, or a corrupt record.
-    public static func open(_ url: URL, createIfMissing: Bool = true) throws(LedgerError) -> PrivacyLedger {
+    /// - Throws: ``FedCoreError/Ledger`` for I/O failures, a missing/unknown header or version, or a corrupt record.
+    public static func open(_ url: URL, createIfMissing: Bool = true) throws(FedCoreError.Ledger) -> PrivacyLedger {
         if !FileManager.default.fileExists(atPath: url.path) {
             guard createIfMissing else { throw .io(file: url.path, detail: "no such file") }
             let header = LedgerHeader(format: format, version: version, created: LedgerRecord.timestamp())
@@ -70,12 +70,12 @@ public struct PrivacyLedger: Sendable {
     }
 
     /// Reads and validates a ledger without modifying it (a torn tail is reported, not removed).
-    public static func read(contentsOf url: URL) throws(LedgerError) -> LedgerContents {
+    public static func read(contentsOf url: URL) throws(FedCoreError.Ledger) -> LedgerContents {
         try parse(try readBytes(url), file: url.path)
     }
 
     /// Parses ledger bytes; `file` names the source in errors.
-    public static func parse(_ bytes: Data, file: String) throws(LedgerError) -> LedgerContents {
+    public static func parse(_ bytes: Data, file: String) throws(FedCoreError.Ledger) -> LedgerContents {
         let all = [UInt8](bytes)
         var lines: [ArraySlice<UInt8>] = []
         var start = 0
@@ -114,23 +114,23 @@ public struct PrivacyLedger: Sendable {
     }
 
     /// The whole ledger, validated (a torn tail is tolerated and reported in the result).
-    public func read() throws(LedgerError) -> LedgerContents { try Self.read(contentsOf: url) }
+    public func read() throws(FedCoreError.Ledger) -> LedgerContents { try Self.read(contentsOf: url) }
 
     /// Every complete record, in order.
-    public func records() throws(LedgerError) -> [LedgerRecord] { try read().records }
+    public func records() throws(FedCoreError.Ledger) -> [LedgerRecord] { try read().records }
 
     /// The `round_charged` records, in order.
-    public var chargedRounds: [RoundCharged] { get throws(LedgerError) { try read().chargedRounds } }
+    public var chargedRounds: [RoundCharged] { get throws(FedCoreError.Ledger) { try read().chargedRounds } }
 
     /// `epsilon_cumulative` of the last `round_charged` record, nil when nothing was charged.
-    public var lastCumulativeEpsilon: Double? { get throws(LedgerError) { try read().lastCumulativeEpsilon } }
+    public var lastCumulativeEpsilon: Double? { get throws(FedCoreError.Ledger) { try read().lastCumulativeEpsilon } }
 
     /// Appends `record` as one line with ``DurableFile/appendLine(_:to:creatingWith:)``: `write(2)` on an
     /// `O_APPEND` descriptor, then `fsync`. If the file ends in a torn line (an earlier crash), that tail is cut
     /// off first. The file must exist (``open(_:createIfMissing:)`` wrote its header).
-    /// - Throws: ``LedgerError/invalidRecord(detail:)`` when the record cannot be encoded (non-finite
-    ///   number); ``LedgerError/io(file:detail:)`` naming the POSIX call that failed.
-    public func append(_ record: LedgerRecord) throws(LedgerError) {
+    /// - Throws: ``FedCoreError/Ledger/invalidRecord(detail:)`` when the record cannot be encoded (non-finite
+    ///   number); ``FedCoreError/Ledger/io(file:detail:)`` naming the POSIX call that failed.
+    public func append(_ record: LedgerRecord) throws(FedCoreError.Ledger) {
         let line: [UInt8]
         do {
             line = try Self.encodeLine(record, file: url.path)
@@ -146,7 +146,7 @@ public struct PrivacyLedger: Sendable {
 
     private struct TypeProbe: Decodable { var type: String }
 
-    private static func encodeLine(_ value: some Encodable, file: String) throws(LedgerError) -> [UInt8] {
+    private static func encodeLine(_ value: some Encodable, file: String) throws(FedCoreError.Ledger) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -156,7 +156,7 @@ public struct PrivacyLedger: Sendable {
         }
     }
 
-    private static func readBytes(_ url: URL) throws(LedgerError) -> Data {
+    private static func readBytes(_ url: URL) throws(FedCoreError.Ledger) -> Data {
         do {
             return try Data(contentsOf: url)
         } catch {
@@ -166,7 +166,7 @@ public struct PrivacyLedger: Sendable {
 
     /// Validates the file and, when it ends in a torn line, atomically rewrites it without that tail.
     /// Returns the number of bytes removed.
-    private static func repairTornTail(_ url: URL) throws(LedgerError) -> Int {
+    private static func repairTornTail(_ url: URL) throws(FedCoreError.Ledger) -> Int {
         let bytes = try readBytes(url)
         let contents = try parse(bytes, file: url.path)
         guard contents.tornTailByteCount > 0 else { return 0 }
@@ -174,7 +174,7 @@ public struct PrivacyLedger: Sendable {
         return contents.tornTailByteCount
     }
 
-    private static func replaceFile(_ url: URL, with bytes: [UInt8]) throws(LedgerError) {
+    private static func replaceFile(_ url: URL, with bytes: [UInt8]) throws(FedCoreError.Ledger) {
         do {
             try DurableFile.replace(url) { write in try bytes.withUnsafeBytes { try write($0) } }
         } catch let failure as DurableFile.Failure {

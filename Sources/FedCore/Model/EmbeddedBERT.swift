@@ -106,19 +106,19 @@ public enum EmbeddedBERT {
     }
 
     /// The model as a validated in-memory safetensors file.
-    public static func model(seed: UInt64, configuration: Configuration = .default) throws(SafetensorsError) -> SafetensorsFile {
+    public static func model(seed: UInt64, configuration: Configuration = .default) throws(FedCoreError.Safetensors) -> SafetensorsFile {
         let name = "<embedded-bert seed \(seed)>"
         let bytes = try SafetensorsWriter.encode(tensors(seed: seed, configuration: configuration), metadata: metadata(seed: seed), name: name)
         return try SafetensorsFile(bytes: bytes, name: name)
     }
 
     /// The layout of the embedded model's float tensors (no weights are generated).
-    public static func layout(configuration: Configuration = .default) throws(ModelLayoutError) -> ModelLayout {
+    public static func layout(configuration: Configuration = .default) throws(FedCoreError.Layout) -> ModelLayout {
         try ModelLayout(tensors: floatSpecs(configuration).map { ($0.0, TensorDType.f32, $0.1) })
     }
 
     /// Writes the model atomically to `url`.
-    public static func write(seed: UInt64, configuration: Configuration = .default, to url: URL) throws(SafetensorsError) {
+    public static func write(seed: UInt64, configuration: Configuration = .default, to url: URL) throws(FedCoreError.Safetensors) {
         try SafetensorsWriter.write(tensors(seed: seed, configuration: configuration), metadata: metadata(seed: seed), to: url)
     }
 }

@@ -3,9 +3,9 @@ extension FlatParameters {
     /// ``precisionIsFloat(for:)`` chooses, 65,536 values at a time: no full-length `Double` copy of an F32
     /// model is made (peak: the vector itself plus one 512 KiB block, and the file's mapped pages).
     ///
-    /// - Throws: ``ModelLayoutError/layoutMismatch(file:detail:)`` when `file` does not match `layout`;
-    ///   ``ModelLayoutError/file(_:)`` wrapping ``SafetensorsError/nonFiniteValue(file:tensor:index:)``.
-    public init(file: SafetensorsFile, layout: ModelLayout) throws(ModelLayoutError) {
+    /// - Throws: ``FedCoreError/Layout/layoutMismatch(file:detail:)`` when `file` does not match `layout`;
+    ///   ``FedCoreError/Layout/file(_:)`` wrapping ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)``.
+    public init(file: SafetensorsFile, layout: ModelLayout) throws(FedCoreError.Layout) {
         try layout.validate(file)
         let count = layout.parameterCount
         var flat: FlatParameters = Self.precisionIsFloat(for: layout)
@@ -13,7 +13,7 @@ extension FlatParameters {
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1 << 16)
         defer { scratch.deallocate() }
         do {
-            try flat.withWriter { (writer) throws(SafetensorsError) in
+            try flat.withWriter { (writer) throws(FedCoreError.Safetensors) in
                 for e in layout.entries {
                     guard let t = file.tensor(named: e.name) else { continue }
                     var start = 0

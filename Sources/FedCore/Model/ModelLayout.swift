@@ -29,17 +29,17 @@ public struct ModelLayout: Sendable, Equatable {
     public let layoutHash: String
 
     /// The layout of `file`'s float tensors, in file order.
-    /// - Throws: ``ModelLayoutError/invalidLayout(detail:)`` when the file has no float tensor.
-    public init(file: SafetensorsFile) throws(ModelLayoutError) {
+    /// - Throws: ``FedCoreError/Layout/invalidLayout(detail:)`` when the file has no float tensor.
+    public init(file: SafetensorsFile) throws(FedCoreError.Layout) {
         let floats = file.tensors.filter { $0.dtype.isAggregated }
         guard !floats.isEmpty else { throw .invalidLayout(detail: "\(file.name) has no float tensor") }
         try self.init(tensors: floats.map { ($0.name, $0.dtype, $0.shape) })
     }
 
     /// A layout from explicit (name, dtype, shape) triples, in order.
-    /// - Throws: ``ModelLayoutError/invalidLayout(detail:)`` for an empty list, a duplicate name, a
+    /// - Throws: ``FedCoreError/Layout/invalidLayout(detail:)`` for an empty list, a duplicate name, a
     ///   non-float dtype, a negative dimension or an overflowing count.
-    public init(tensors: [(name: String, dtype: TensorDType, shape: [Int])]) throws(ModelLayoutError) {
+    public init(tensors: [(name: String, dtype: TensorDType, shape: [Int])]) throws(FedCoreError.Layout) {
         guard !tensors.isEmpty else { throw .invalidLayout(detail: "no tensors") }
         var entries: [Entry] = []
         var names = Set<String>()
@@ -92,9 +92,9 @@ public struct ModelLayout: Sendable, Equatable {
 
     /// Checks that `file`'s float tensors are exactly this layout's (names, dtypes, shapes; file order may
     /// differ). Non-float tensors in the file are ignored.
-    /// - Throws: ``ModelLayoutError/layoutMismatch(file:detail:)`` naming the first difference in layout
+    /// - Throws: ``FedCoreError/Layout/layoutMismatch(file:detail:)`` naming the first difference in layout
     ///   order (then the first extra tensor in file order).
-    public func validate(_ file: SafetensorsFile) throws(ModelLayoutError) {
+    public func validate(_ file: SafetensorsFile) throws(FedCoreError.Layout) {
         let floats = file.tensors.filter { $0.dtype.isAggregated }
         var byName: [String: TensorInfo] = [:]
         for t in floats { byName[t.name] = t }
@@ -120,13 +120,13 @@ public struct ModelLayout: Sendable, Equatable {
     }
 
     /// The file's float tensors as one vector in layout order, after ``validate(_:)``.
-    /// - Throws: ``ModelLayoutError/layoutMismatch(file:detail:)``; ``ModelLayoutError/file(_:)`` wrapping
-    ///   ``SafetensorsError/nonFiniteValue(file:tensor:index:)`` for a NaN/±∞ value.
-    public func flatten(_ file: SafetensorsFile) throws(ModelLayoutError) -> [Double] {
+    /// - Throws: ``FedCoreError/Layout/layoutMismatch(file:detail:)``; ``FedCoreError/Layout/file(_:)`` wrapping
+    ///   ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)`` for a NaN/±∞ value.
+    public func flatten(_ file: SafetensorsFile) throws(FedCoreError.Layout) -> [Double] {
         try validate(file)
         var out = [Double](repeating: 0, count: parameterCount)
         do {
-            try out.withUnsafeMutableBufferPointer { (buffer) throws(SafetensorsError) in
+            try out.withUnsafeMutableBufferPointer { (buffer) throws(FedCoreError.Safetensors) in
                 for e in entries {
                     guard let t = file.tensor(named: e.name), let base = buffer.baseAddress else { continue }
                     try file.readValues(of: t, into: UnsafeMutableBufferPointer(start: base + e.offset, count: e.count))
@@ -141,10 +141,10 @@ public struct ModelLayout: Sendable, Equatable {
     /// Splits a flat vector back into tensors (layout order, original dtypes). With `source`, the result is
     /// a complete model in `source`'s file order: float tensors from `vector`, every other tensor copied
     /// byte for byte (source must match the layout).
-    /// - Throws: ``ModelLayoutError/wrongParameterCount(expected:actual:)``; mismatch errors from `source`.
+    /// - Throws: ``FedCoreError/Layout/wrongParameterCount(expected:actual:)``; mismatch errors from `source`.
     public func unflatten(
         _ vector: [Double], carryingThrough source: SafetensorsFile? = nil
-    ) throws(ModelLayoutError) -> [WritableTensor] {
+    ) throws(FedCoreError.Layout) -> [WritableTensor] {
         try unflatten(.double(vector), carryingThrough: source)
     }
 
@@ -152,7 +152,7 @@ public struct ModelLayout: Sendable, Equatable {
     /// (``WritableTensor/Payload/flat(_:offset:)``) instead of copying it.
     public func unflatten(
         _ flat: FlatParameters, carryingThrough source: SafetensorsFile? = nil
-    ) throws(ModelLayoutError) -> [WritableTensor] {
+    ) throws(FedCoreError.Layout) -> [WritableTensor] {
         guard flat.count == parameterCount else {
             throw .wrongParameterCount(expected: parameterCount, actual: flat.count)
         }

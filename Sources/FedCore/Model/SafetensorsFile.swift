@@ -39,7 +39,7 @@ public struct SafetensorsFile: Sendable {
     private let dataStart: Int
 
     /// Maps and validates the file at `url`.
-    public init(contentsOf url: URL) throws(SafetensorsError) {
+    public init(contentsOf url: URL) throws(FedCoreError.Safetensors) {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
@@ -50,7 +50,7 @@ public struct SafetensorsFile: Sendable {
     }
 
     /// Validates an in-memory safetensors image; `name` is used in error messages.
-    public init(bytes input: Data, name: String) throws(SafetensorsError) {
+    public init(bytes input: Data, name: String) throws(FedCoreError.Safetensors) {
         let bytes = input.startIndex == 0 ? input : Data(input)
         self.name = name
         self.bytes = bytes
@@ -80,11 +80,11 @@ public struct SafetensorsFile: Sendable {
     }
 
     /// The tensor's values converted to `Double` (exact for every float dtype).
-    /// - Throws: ``SafetensorsError/notAFloatTensor(file:tensor:dtype:)`` for non-float dtypes;
-    ///   ``SafetensorsError/nonFiniteValue(file:tensor:index:)`` for NaN/±∞ unless `allowNonFinite`.
-    public func values(of tensor: TensorInfo, allowNonFinite: Bool = false) throws(SafetensorsError) -> [Double] {
+    /// - Throws: ``FedCoreError/Safetensors/notAFloatTensor(file:tensor:dtype:)`` for non-float dtypes;
+    ///   ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)`` for NaN/±∞ unless `allowNonFinite`.
+    public func values(of tensor: TensorInfo, allowNonFinite: Bool = false) throws(FedCoreError.Safetensors) -> [Double] {
         var out = [Double](repeating: 0, count: tensor.elementCount)
-        try out.withUnsafeMutableBufferPointer { (buffer) throws(SafetensorsError) in
+        try out.withUnsafeMutableBufferPointer { (buffer) throws(FedCoreError.Safetensors) in
             try readValues(of: tensor, into: buffer, allowNonFinite: allowNonFinite)
         }
         return out
@@ -94,7 +94,7 @@ public struct SafetensorsFile: Sendable {
     /// `tensor.elementCount`; the first `elementCount` slots are written). Same errors as ``values(of:allowNonFinite:)``.
     public func readValues(
         of tensor: TensorInfo, into buffer: UnsafeMutableBufferPointer<Double>, allowNonFinite: Bool = false
-    ) throws(SafetensorsError) {
+    ) throws(FedCoreError.Safetensors) {
         precondition(buffer.count >= tensor.elementCount, "destination buffer too small")
         try readValues(of: tensor, elements: 0..<tensor.elementCount, into: buffer, allowNonFinite: allowNonFinite)
     }
@@ -106,7 +106,7 @@ public struct SafetensorsFile: Sendable {
     public func readValues(
         of tensor: TensorInfo, elements: Range<Int>, into buffer: UnsafeMutableBufferPointer<Double>,
         allowNonFinite: Bool = false
-    ) throws(SafetensorsError) {
+    ) throws(FedCoreError.Safetensors) {
         precondition(elements.lowerBound >= 0 && elements.upperBound <= tensor.elementCount, "elements out of range")
         precondition(buffer.count >= elements.count, "destination buffer too small")
         guard tensor.dtype.isAggregated else {
@@ -158,7 +158,7 @@ extension SafetensorsFile {
         var tensors: [TensorInfo] = []
     }
 
-    private static func parseHeader(_ headerBytes: Data, file: String) throws(SafetensorsError) -> ParsedHeader {
+    private static func parseHeader(_ headerBytes: Data, file: String) throws(FedCoreError.Safetensors) -> ParsedHeader {
         guard String(data: headerBytes, encoding: .utf8) != nil else {
             throw .invalidHeader(file: file, detail: "not UTF-8")
         }
@@ -191,7 +191,7 @@ extension SafetensorsFile {
         return parsed
     }
 
-    private static func parseEntry(name: String, value: Any, file: String) throws(SafetensorsError) -> TensorInfo {
+    private static func parseEntry(name: String, value: Any, file: String) throws(FedCoreError.Safetensors) -> TensorInfo {
         guard let entry = value as? [String: Any] else {
             throw .invalidTensorEntry(file: file, tensor: name, detail: "not a JSON object")
         }
@@ -235,7 +235,7 @@ extension SafetensorsFile {
     /// Sorts by offset and checks the ranges tile `0..<dataByteCount` with no gap and no overlap.
     private static func checkTiling(
         _ entries: [TensorInfo], dataByteCount: Int, file: String
-    ) throws(SafetensorsError) -> [TensorInfo] {
+    ) throws(FedCoreError.Safetensors) -> [TensorInfo] {
         for t in entries where t.dataRange.upperBound > dataByteCount {
             throw .offsetsOutOfRange(
                 file: file, tensor: t.name,

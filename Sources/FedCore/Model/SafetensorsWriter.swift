@@ -31,13 +31,13 @@ public struct WritableTensor: Sendable, Equatable {
 /// same order, header padded with spaces to a multiple of 8 bytes (as the reference implementation does).
 public enum SafetensorsWriter {
     /// The complete file image.
-    /// - Throws: ``SafetensorsError/invalidTensorToWrite(file:tensor:detail:)`` for a duplicate, empty or
+    /// - Throws: ``FedCoreError/Safetensors/invalidTensorToWrite(file:tensor:detail:)`` for a duplicate, empty or
     ///   reserved name, a negative dimension, a payload whose size does not match shape × dtype, or a
-    ///   `.values` payload on a non-float dtype; ``SafetensorsError/nonFiniteValue(file:tensor:index:)``
+    ///   `.values` payload on a non-float dtype; ``FedCoreError/Safetensors/nonFiniteValue(file:tensor:index:)``
     ///   when a value is (or becomes, after narrowing) NaN/±∞.
     public static func encode(
         _ tensors: [WritableTensor], metadata: [String: String] = [:], name: String = "<memory>"
-    ) throws(SafetensorsError) -> Data {
+    ) throws(FedCoreError.Safetensors) -> Data {
         var out = Data()
         try emit(tensors, metadata: metadata, name: name) { chunk in out.append(contentsOf: chunk) }
         return out
@@ -47,14 +47,14 @@ public enum SafetensorsWriter {
     /// An existing file at `url` is replaced only if the whole write succeeds.
     public static func write(
         _ tensors: [WritableTensor], metadata: [String: String] = [:], to url: URL
-    ) throws(SafetensorsError) {
+    ) throws(FedCoreError.Safetensors) {
         // Validate and encode the header before touching the filesystem.
         _ = try header(for: tensors, metadata: metadata, name: url.path)
         do {
             try DurableFile.replace(url) { write in
                 try emit(tensors, metadata: metadata, name: url.path, sink: write)
             }
-        } catch let error as SafetensorsError {
+        } catch let error as FedCoreError.Safetensors {
             throw error
         } catch let failure as DurableFile.Failure {
             throw .io(file: url.path, detail: failure.detail)
@@ -68,7 +68,7 @@ public enum SafetensorsWriter {
     private static func emit(
         _ tensors: [WritableTensor], metadata: [String: String], name: String,
         sink: (UnsafeRawBufferPointer) throws -> Void
-    ) throws(SafetensorsError) {
+    ) throws(FedCoreError.Safetensors) {
         let headerBytes = try header(for: tensors, metadata: metadata, name: name)
         do {
             var length = UInt64(headerBytes.count).littleEndian
@@ -80,7 +80,7 @@ public enum SafetensorsWriter {
             }
         } catch let failure as DurableFile.Failure {
             throw .io(file: name, detail: failure.detail)
-        } catch let error as SafetensorsError {
+        } catch let error as FedCoreError.Safetensors {
             throw error
         } catch {
             throw .io(file: name, detail: "\(error)")
@@ -90,7 +90,7 @@ public enum SafetensorsWriter {
     /// Validates the tensors and returns the padded UTF-8 JSON header.
     static func header(
         for tensors: [WritableTensor], metadata: [String: String], name: String
-    ) throws(SafetensorsError) -> [UInt8] {
+    ) throws(FedCoreError.Safetensors) -> [UInt8] {
         var seen = Set<String>()
         var json = "{"
         var first = true
@@ -149,7 +149,7 @@ public enum SafetensorsWriter {
         return bytes
     }
 
-    private static func tensorBytes(_ tensor: WritableTensor, name: String) throws(SafetensorsError) -> Data {
+    private static func tensorBytes(_ tensor: WritableTensor, name: String) throws(FedCoreError.Safetensors) -> Data {
         switch tensor.payload {
         case .raw(let data): return data
         case .values(let v): return try convert(tensor, name: name, count: v.count) { v[$0] }
@@ -162,7 +162,7 @@ public enum SafetensorsWriter {
     /// `count` values (`value(i)`) in the tensor's float dtype, little-endian.
     private static func convert(
         _ tensor: WritableTensor, name: String, count: Int, _ value: (Int) -> Double
-    ) throws(SafetensorsError) -> Data {
+    ) throws(FedCoreError.Safetensors) -> Data {
         var out = [UInt8](repeating: 0, count: count * tensor.dtype.byteSize)
         let dtype = tensor.dtype
         let badIndex: Int? = out.withUnsafeMutableBytes { raw -> Int? in

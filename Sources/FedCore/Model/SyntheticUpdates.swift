@@ -120,7 +120,7 @@ public struct SyntheticUpdates: Sendable {
 
     /// Writes clients `1…count` as safetensors files (float tensors of the layout, `__metadata__` with
     /// `num_examples`, `client` and `layout_hash`) into `directory`, which must exist. Returns the URLs.
-    public func write(clients count: Int, to directory: URL) throws(SafetensorsError) -> [URL] {
+    public func write(clients count: Int, to directory: URL) throws(FedCoreError.Safetensors) -> [URL] {
         var urls: [URL] = []
         for client in stride(from: 1, through: count, by: 1) {
             let url = directory.appendingPathComponent(Self.fileName(client: client))

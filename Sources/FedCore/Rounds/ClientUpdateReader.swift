@@ -6,8 +6,8 @@ public protocol ClientUpdateReader {
     /// Number of local examples behind the update (≥ 1).
     var exampleCount: Int { get }
     /// Fills `block` with delta[offset ..< offset + block.count].
-    /// - Throws: ``ClientUpdateError/invalidUpdate(path:detail:)`` for unreadable or non-finite data.
-    func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(ClientUpdateError)
+    /// - Throws: ``FedCoreError/Update/invalidUpdate(path:detail:)`` for unreadable or non-finite data.
+    func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(FedCoreError.Update)
 }
 
 /// A reader over an update already in memory (the default for custom ``ClientUpdateSource``s).
@@ -17,7 +17,7 @@ public struct InMemoryUpdateReader: ClientUpdateReader {
 
     public init(update: ClientUpdate) { self.update = update }
 
-    public func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(ClientUpdateError) {
+    public func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(FedCoreError.Update) {
         guard offset >= 0, offset + block.count <= update.delta.count else {
             throw .invalidUpdate(path: "client \(update.clientID)", detail: "read past the end of the update")
         }
@@ -37,7 +37,7 @@ public struct SyntheticUpdateReader: ClientUpdateReader {
         exampleCount = updates.exampleCount(client: client)
     }
 
-    public func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(ClientUpdateError) {
+    public func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(FedCoreError.Update) {
         guard offset >= 0, offset + block.count <= updates.layout.parameterCount else {
             throw .invalidUpdate(path: "synthetic client \(client)", detail: "read past the end of the update")
         }
@@ -63,7 +63,7 @@ struct FileUpdateReader: ClientUpdateReader {
     private let handle: FileHandle
     private let segments: [Segment]
 
-    init(url: URL, layout: ModelLayout) throws(ClientUpdateError) {
+    init(url: URL, layout: ModelLayout) throws(FedCoreError.Update) {
         path = url.path
         let file: SafetensorsFile
         do {
@@ -88,7 +88,7 @@ struct FileUpdateReader: ClientUpdateReader {
         }
     }
 
-    func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(ClientUpdateError) {
+    func read(offset: Int, into block: UnsafeMutableBufferPointer<Double>) throws(FedCoreError.Update) {
         let wanted = offset..<(offset + block.count)
         guard let base = block.baseAddress else { return }
         for s in segments {
@@ -113,7 +113,7 @@ struct FileUpdateReader: ClientUpdateReader {
                 let index = range.lowerBound - s.flatOffset + bad
                 throw .invalidUpdate(
                     path: path,
-                    detail: SafetensorsError.nonFiniteValue(file: path, tensor: s.name, index: index).description)
+                    detail: FedCoreError.Safetensors.nonFiniteValue(file: path, tensor: s.name, index: index).description)
             }
         }
     }

@@ -19,42 +19,15 @@ public protocol ClientUpdateSource: Sendable {
     /// The layout every update follows.
     var layout: ModelLayout { get }
     /// Loads (or generates) client `id`'s update. Throws a typed error naming the file for bad input.
-    func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate
+    func update(for id: UInt32) throws(FedCoreError.Update) -> ClientUpdate
     /// A block reader over client `id`'s update that never materialises the whole vector (rounds use this).
     /// The default wraps ``update(for:)`` (which holds the whole vector).
-    func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader
+    func reader(for id: UInt32) throws(FedCoreError.Update) -> any ClientUpdateReader
 }
 
 extension ClientUpdateSource {
-    public func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader {
+    public func reader(for id: UInt32) throws(FedCoreError.Update) -> any ClientUpdateReader {
         InMemoryUpdateReader(update: try update(for: id))
-    }
-}
-
-/// Errors from loading client updates.
-public enum ClientUpdateError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The updates directory does not exist or cannot be listed.
-    case unreadableDirectory(path: String, detail: String)
-    /// The directory holds no `client-NNNN.safetensors` files.
-    case noUpdates(path: String)
-    /// A file name does not follow `client-NNNN.safetensors` with NNNN ≥ 1.
-    case badFileName(path: String)
-    /// An update file could not be read or does not match the layout (the message names file and tensor).
-    case invalidUpdate(path: String, detail: String)
-    /// `num_examples` in the file's metadata is missing or not a positive integer (weighted rounds only).
-    case badExampleCount(path: String)
-    /// No update exists for this client id.
-    case unknownClient(UInt32)
-
-    public var description: String {
-        switch self {
-        case let .unreadableDirectory(path, detail): return "\(path): cannot read updates directory (\(detail))"
-        case let .noUpdates(path): return "\(path): no client-NNNN.safetensors files found"
-        case let .badFileName(path): return "\(path): expected a name like client-0001.safetensors"
-        case let .invalidUpdate(_, detail): return detail
-        case let .badExampleCount(path): return "\(path): __metadata__ num_examples must be a positive integer"
-        case let .unknownClient(id): return "no update for client \(id)"
-        }
     }
 }
 
@@ -69,14 +42,14 @@ public struct SyntheticUpdateSource: ClientUpdateSource {
         self.clientIDs = (1...UInt32(max(count, 1))).map { $0 }
     }
 
-    public func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate {
+    public func update(for id: UInt32) throws(FedCoreError.Update) -> ClientUpdate {
         guard clientIDs.contains(id) else { throw .unknownClient(id) }
         return ClientUpdate(
             clientID: id, delta: updates.delta(client: Int(id)), exampleCount: updates.exampleCount(client: Int(id)))
     }
 
     /// Generates client `id`'s delta block by block (nothing full-length is held).
-    public func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader {
+    public func reader(for id: UInt32) throws(FedCoreError.Update) -> any ClientUpdateReader {
         guard clientIDs.contains(id) else { throw .unknownClient(id) }
         return SyntheticUpdateReader(updates: updates, client: Int(id))
     }
@@ -91,7 +64,7 @@ public struct DirectoryUpdateSource: ClientUpdateSource {
     private let files: [UInt32: URL]
 
     /// Lists the directory and checks file names; file contents are validated when each update is loaded.
-    public init(directory: URL, layout: ModelLayout) throws(ClientUpdateError) {
+    public init(directory: URL, layout: ModelLayout) throws(FedCoreError.Update) {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -117,7 +90,7 @@ public struct DirectoryUpdateSource: ClientUpdateSource {
     /// The update files whose `__metadata__` has no `num_examples` (file names, sorted). A weighted round
     /// refuses them: weighting such an update by 1 of up to W examples would silently multiply the relative
     /// noise of the average by up to W.
-    public func filesWithoutExampleCount() throws(ClientUpdateError) -> [String] {
+    public func filesWithoutExampleCount() throws(FedCoreError.Update) -> [String] {
         var missing: [String] = []
         for id in clientIDs {
             guard let url = files[id] else { continue }
@@ -132,20 +105,20 @@ public struct DirectoryUpdateSource: ClientUpdateSource {
 
     /// Reads client `id`'s file block by block with positioned reads (the file is not kept mapped, so a
     /// round's memory does not grow with the update files it reads).
-    public func reader(for id: UInt32) throws(ClientUpdateError) -> any ClientUpdateReader {
+    public func reader(for id: UInt32) throws(FedCoreError.Update) -> any ClientUpdateReader {
         guard let url = files[id] else { throw .unknownClient(id) }
         return try FileUpdateReader(url: url, layout: layout)
     }
 
-    public func update(for id: UInt32) throws(ClientUpdateError) -> ClientUpdate {
+    public func update(for id: UInt32) throws(FedCoreError.Update) -> ClientUpdate {
         guard let url = files[id] else { throw .unknownClient(id) }
         do {
             let file = try SafetensorsFile(contentsOf: url)
             let delta = try layout.flatten(file)
             let count = file.metadata[SyntheticUpdates.exampleCountKey].flatMap { Int($0) } ?? 1
-            guard count >= 1 else { throw ClientUpdateError.badExampleCount(path: url.path) }
+            guard count >= 1 else { throw FedCoreError.Update.badExampleCount(path: url.path) }
             return ClientUpdate(clientID: id, delta: delta, exampleCount: count)
-        } catch let error as ClientUpdateError {
+        } catch let error as FedCoreError.Update {
             throw error
         } catch {
             throw .invalidUpdate(path: url.path, detail: "\(error)")

@@ -56,11 +56,11 @@ public enum CohortSampling {
     /// Refuses a cohort (typically a Poisson sample) too small for a round: fewer than
     /// ``minimumCohort(settings:)`` clients.
     ///
-    /// - Throws: ``SimulationError/cohortTooSmall(round:clients:required:)`` (exit 1: the round failed before
+    /// - Throws: ``FedCoreError/cohortTooSmall(round:clients:required:)`` (exit 1: the round failed before
     ///   it was planned; nothing was advertised, charged or released).
     public static func requireEnough(
         _ cohort: [UInt32], round: Int, settings: SimulationSettings
-    ) throws(SimulationError) {
+    ) throws(FedCoreError) {
         let required = minimumCohort(settings: settings)
         guard cohort.count >= required else {
             throw .cohortTooSmall(round: round, clients: cohort.count, required: required)

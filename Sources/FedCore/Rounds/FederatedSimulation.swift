@@ -38,7 +38,7 @@ public struct FederatedSimulation {
     public init(
         settings: SimulationSettings, model: [Double], source: any ClientUpdateSource, ledger: PrivacyLedger?,
         audit: (any RoundAuditTrail)? = nil
-    ) throws(SimulationError) {
+    ) throws(FedCoreError) {
         try self.init(
             settings: settings, parameters: FlatParameters(model, for: source.layout), source: source, ledger: ledger,
             audit: audit)
@@ -49,7 +49,7 @@ public struct FederatedSimulation {
     public init(
         settings: SimulationSettings, parameters model: FlatParameters, source: any ClientUpdateSource,
         ledger: PrivacyLedger?, audit: (any RoundAuditTrail)? = nil
-    ) throws(SimulationError) {
+    ) throws(FedCoreError) {
         if let size = settings.cohortSize, size > source.clientIDs.count {
             throw .invalidSettings("--clients \(size) exceeds the \(source.clientIDs.count) updates available")
         }
@@ -74,7 +74,7 @@ public struct FederatedSimulation {
     }
 
     /// Runs every round; `events` receives progress. Returns one report per round.
-    public mutating func run(events: (SimulationEvent) -> Void = { _ in }) throws(SimulationError) -> [RoundReport] {
+    public mutating func run(events: (SimulationEvent) -> Void = { _ in }) throws(FedCoreError) -> [RoundReport] {
         try orchestrator.planRun(population: source.clientIDs.count)
         let lastRound = orchestrator.firstRound + settings.rounds - 1
         var reports: [RoundReport] = []
@@ -103,7 +103,7 @@ public struct FederatedSimulation {
     /// Nil for a sampled round whose sample could not run (charged and recorded as skipped).
     private mutating func runRound(
         cohort: [UInt32], events: (SimulationEvent) -> Void
-    ) throws(SimulationError) -> RoundReport? {
+    ) throws(FedCoreError) -> RoundReport? {
         let roundStart = ContinuousClock.now
         let before = (read: clients.readTime, encode: clients.encodeTime, mask: clients.maskTime)
         var sum = Duration.zero
@@ -148,7 +148,7 @@ public struct FederatedSimulation {
                 blockSize: orchestrator.currentRound?.encoding.blockSize ?? 1)
         } catch { throw orchestrator.failRound(.update(error)) }
         let divisor = orchestrator.unmaskedDivisor ?? 1
-        let completion = try orchestrator.finishRound { (offset, block) throws(ClientUpdateError) in
+        let completion = try orchestrator.finishRound { (offset, block) throws(FedCoreError.Update) in
             try measure.compare(block, at: offset, divisor: divisor)
         }
         lastAverageParameters = completion.average

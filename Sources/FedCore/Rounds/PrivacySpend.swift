@@ -13,7 +13,7 @@ public struct PrivacySpend: Sendable, Equatable {
     public init() { curve = [Double](repeating: 0, count: Self.orders.count) }
 
     /// Adds one round of `configuration` at sampling rate `q`.
-    public mutating func add(_ configuration: DistributedDPConfiguration, samplingRate q: Double) throws(AccountingError) {
+    public mutating func add(_ configuration: DistributedDPConfiguration, samplingRate q: Double) throws(DPNoiseError.Accounting) {
         let round = try configuration.rdpCurve(samplingRate: q)
         for i in curve.indices { curve[i] += round[i] }
         rounds += 1
@@ -27,20 +27,20 @@ public struct PrivacySpend: Sendable, Equatable {
 
     /// ε at `delta` of the noised rounds added so far (0 when none was added). The run's ε is this value only
     /// while ``releasedWithoutNoise`` is false, ∞ otherwise (see ``runEpsilon(delta:)``).
-    public func epsilon(delta: Double) throws(AccountingError) -> Double {
+    public func epsilon(delta: Double) throws(DPNoiseError.Accounting) -> Double {
         guard rounds > 0 else { return 0 }
         return try RDPConversion.epsilon(orders: Self.orders, rdp: curve, delta: delta).epsilon
     }
 
     /// The run's ε at `delta`: ∞ after a round without noise, else ``epsilon(delta:)``.
-    public func runEpsilon(delta: Double) throws(AccountingError) -> Double {
+    public func runEpsilon(delta: Double) throws(DPNoiseError.Accounting) -> Double {
         releasedWithoutNoise ? .infinity : try epsilon(delta: delta)
     }
 
     /// Rebuilds the accounting configuration a ledger record was charged with.
-    public static func configuration(of record: RoundCharged) throws(AccountingError) -> DistributedDPConfiguration {
+    public static func configuration(of record: RoundCharged) throws(DPNoiseError.Accounting) -> DistributedDPConfiguration {
         guard let mechanism = DistributedMechanism(rawValue: record.mechanism) else {
-            throw .invalidParameter(name: "mechanism", reason: "unknown mechanism \(record.mechanism) in ledger")
+            throw .invalidParameter(.mechanism, reason: "unknown mechanism \(record.mechanism) in ledger")
         }
         return try DistributedDPConfiguration(
             mechanism: mechanism, l2Clip: record.clip, dimension: record.dimension,
@@ -52,7 +52,7 @@ public struct PrivacySpend: Sendable, Equatable {
 
     /// The spend of every round a ledger charged (failed rounds stay charged), with `unprotected` rounds
     /// released without noise (ε = ∞).
-    public static func replaying(_ charged: [RoundCharged], unprotected: Int = 0) throws(AccountingError) -> PrivacySpend {
+    public static func replaying(_ charged: [RoundCharged], unprotected: Int = 0) throws(DPNoiseError.Accounting) -> PrivacySpend {
         var spend = PrivacySpend()
         for record in charged {
             let c = try configuration(of: record)
@@ -62,9 +62,7 @@ public struct PrivacySpend: Sendable, Equatable {
             guard abs(c.scale - record.scale) <= 1e-9 * max(abs(c.scale), 1),
                 v.numerator == record.localVarianceNumerator, v.denominator == record.localVarianceDenominator
             else {
-                throw .invalidParameter(
-                    name: "ledger",
-                    reason: "round \(record.round) records scale \(record.scale) and variance "
+                throw .invalidParameter(.ledger, reason: "round \(record.round) records scale \(record.scale) and variance "
                         + "\(record.localVarianceNumerator)/\(record.localVarianceDenominator), but its parameters give "
                         + "scale \(c.scale) and variance \(v.numerator)/\(v.denominator)")
             }

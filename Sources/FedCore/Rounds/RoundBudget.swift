@@ -1,7 +1,9 @@
+import DPNoise
+
 /// What running a planned round costs in privacy, given what was spent before: ε before, after and alone
 /// (RDP curves added, then converted at the run's δ). Refuses a round that would push the total past the
-/// budget before anything of it starts. A round without noise costs ε = ∞: it is refused whenever a budget
-/// is set. Shared by the in-process simulation and the gRPC server.
+/// budget before anything of it starts, and (``checkRun(_:after:settings:)``) a run whose planned rounds cannot
+/// all fit before round 1. A round without noise costs ε = ∞: it is refused whenever a budget is set.
 public struct RoundBudget: Sendable {
     /// The spend including this round (commit it once the round is charged).
     public let spendAfter: PrivacySpend
@@ -10,34 +12,63 @@ public struct RoundBudget: Sendable {
     /// ε of this round on its own.
     public let epsilonRound: Double
 
-    /// - Throws: ``SimulationError/budgetExhausted(round:spent:needed:budget:)`` when `settings.budgetEpsilon`
-    ///   would be exceeded; `.accounting` when the parameters cannot be accounted.
+    /// The one round `plan`, on top of `spend`.
+    /// - Throws: ``FedCoreError/unprotectedRoundRefused(round:budget:)`` for a round without noise under a budget,
+    ///   ``FedCoreError/budgetExhausted(round:spent:needed:budget:)`` when `settings.budgetEpsilon` would be
+    ///   exceeded; `.accounting` when the parameters cannot be accounted.
     public static func check(
         _ plan: RoundPlan, after spend: PrivacySpend, settings: SimulationSettings
-    ) throws(SimulationError) -> RoundBudget {
-        var after = spend
-        var alone = PrivacySpend()
-        let budget: RoundBudget
-        do {
-            if let privacy = plan.privacy {
-                try after.add(privacy, samplingRate: plan.samplingRate)
-                try alone.add(privacy, samplingRate: plan.samplingRate)
-            } else {
-                after.addUnprotected()
-                alone.addUnprotected()
-            }
-            budget = RoundBudget(
-                spendAfter: after, epsilonBefore: try spend.epsilon(delta: settings.delta),
-                epsilonAfter: try after.epsilon(delta: settings.delta),
-                epsilonRound: try alone.epsilon(delta: settings.delta))
-        } catch { throw .accounting(error) }
-        if let limit = settings.budgetEpsilon, plan.privacy == nil {
-            throw .unprotectedRoundRefused(round: plan.round, budget: limit)
-        }
+    ) throws(FedCoreError) -> RoundBudget {
+        let budget = try projecting(plan, rounds: 1, after: spend, settings: settings)
         if let limit = settings.budgetEpsilon, budget.epsilonAfter > limit {
             throw .budgetExhausted(
                 round: plan.round, spent: budget.epsilonBefore, needed: budget.epsilonAfter, budget: limit)
         }
         return budget
+    }
+
+    /// The whole run before round 1: `settings.rounds` rounds like `plan` (planned for the expected cohort) on top
+    /// of `spend`. Calibration aims ε at the budget itself, so a relative excess below 1e-9 is rounding, not
+    /// overspending.
+    /// - Throws: ``FedCoreError/unprotectedRoundRefused(round:budget:)`` for rounds without noise under a budget,
+    ///   ``FedCoreError/runExceedsBudget(rounds:spent:needed:budget:)`` when the run cannot fit;
+    ///   `.accounting` when the parameters cannot be accounted.
+    public static func checkRun(
+        _ plan: RoundPlan, after spend: PrivacySpend, settings: SimulationSettings
+    ) throws(FedCoreError) {
+        guard let limit = settings.budgetEpsilon else { return }
+        let run = try projecting(plan, rounds: settings.rounds, after: spend, settings: settings)
+        if run.epsilonAfter > limit * (1 + 1e-9) {
+            throw .runExceedsBudget(
+                rounds: settings.rounds, spent: run.epsilonBefore, needed: run.epsilonAfter, budget: limit)
+        }
+    }
+
+    /// `rounds` rounds like `plan` added to `spend` (RDP curves added, then converted at the run's δ); a round
+    /// without noise under a budget is refused before anything is accounted.
+    private static func projecting(
+        _ plan: RoundPlan, rounds: Int, after spend: PrivacySpend, settings: SimulationSettings
+    ) throws(FedCoreError) -> RoundBudget {
+        if let limit = settings.budgetEpsilon, plan.privacy == nil {
+            throw .unprotectedRoundRefused(round: plan.round, budget: limit)
+        }
+        var after = spend
+        var alone = PrivacySpend()
+        do {
+            for _ in 0..<rounds { try add(plan, to: &after) }
+            try add(plan, to: &alone)
+            return RoundBudget(
+                spendAfter: after, epsilonBefore: try spend.epsilon(delta: settings.delta),
+                epsilonAfter: try after.epsilon(delta: settings.delta),
+                epsilonRound: try alone.epsilon(delta: settings.delta))
+        } catch { throw .accounting(error) }
+    }
+
+    private static func add(_ plan: RoundPlan, to spend: inout PrivacySpend) throws(DPNoiseError.Accounting) {
+        if let privacy = plan.privacy {
+            try spend.add(privacy, samplingRate: plan.samplingRate)
+        } else {
+            spend.addUnprotected()
+        }
     }
 }

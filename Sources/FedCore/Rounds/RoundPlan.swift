@@ -50,11 +50,11 @@ extension RoundPlan {
     /// count; for a weighted round their total weight Σc / W, read from the summed count limbs after the encoded
     /// update.
     ///
-    /// - Throws: ``SimulationError/invalidSettings(_:)`` if the sum is too short or its limbs are impossible.
+    /// - Throws: ``FedCoreError/invalidSettings(_:)`` if the sum is too short or its limbs are impossible.
     /// - Parameters:
     ///   - sum: the round's unmasked sum (``vectorLength`` values).
     ///   - survivors: how many inputs it holds.
-    public func divisor(sum: [UInt32], survivors: Int) throws(SimulationError) -> Double {
+    public func divisor(sum: [UInt32], survivors: Int) throws(FedCoreError) -> Double {
         guard let limbs = weights else { return fixedDivisor ?? Double(survivors) }
         guard sum.count == vectorLength else {
             throw .invalidSettings("the round's sum has \(sum.count) values, expected \(vectorLength)")

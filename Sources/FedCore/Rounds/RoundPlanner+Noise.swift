@@ -19,11 +19,11 @@ public struct NoiseBasis: Sendable, Equatable {
 extension RoundPlanner {
     /// The noise basis of a run planned for `n` clients whose rounds sum at most `summands` inputs.
     ///
-    /// - Throws: ``SimulationError/invalidSettings(_:)`` when no safe graph exists for `n` or `--min-survivors`
+    /// - Throws: ``FedCoreError/invalidSettings(_:)`` when no safe graph exists for `n` or `--min-survivors`
     ///   is above `n` or below the security floor.
     public static func noiseBasis(
         plannedCohort n: Int, summands: Int, settings: SimulationSettings
-    ) throws(SimulationError) -> NoiseBasis {
+    ) throws(FedCoreError) -> NoiseBasis {
         let graph = try graph(clients: n, settings: settings)
         let m = minSurvivors(clients: n, threshold: graph.threshold, settings: settings)
         guard m <= n else { throw .invalidSettings("--min-survivors \(m) exceeds the cohort of \(n)") }
@@ -54,9 +54,9 @@ extension RoundPlanner {
     /// The noise calibration's colluders c_dp for a run planned for `n` clients: ``SimulationSettings/noiseColluders``
     /// when given, else max(⌈γ·n⌉, ``SimulationSettings/colludingClients``).
     ///
-    /// - Throws: ``SimulationError/invalidSettings(_:)`` for an explicit value below ⌈γ·n⌉ or below the security
+    /// - Throws: ``FedCoreError/invalidSettings(_:)`` for an explicit value below ⌈γ·n⌉ or below the security
     ///   floor's `--colluding-clients`.
-    public static func noiseColluders(cohort n: Int, settings: SimulationSettings) throws(SimulationError) -> Int {
+    public static func noiseColluders(cohort n: Int, settings: SimulationSettings) throws(FedCoreError) -> Int {
         let gamma = settings.adversarialRate
         let assumed = adversarialClients(cohort: n, rate: gamma)
         guard let explicit = settings.noiseColluders else { return max(assumed, settings.colludingClients) }
@@ -79,10 +79,10 @@ extension RoundPlanner {
     static func encoding(
         _ basis: NoiseBasis, clients n: Int, dimension: Int, settings: SimulationSettings, noiseMultiplier: Double?,
         bits chosenBits: Int?, roundSeed: [UInt8], padded: Int
-    ) throws(SimulationError) -> (EncodingParameters, DistributedDPConfiguration?) {
+    ) throws(FedCoreError) -> (EncodingParameters, DistributedDPConfiguration?) {
         do {
             if let z = noiseMultiplier {
-                let make = { (b: Int) throws(AccountingError) -> DistributedDPConfiguration in
+                let make = { (b: Int) throws(DPNoiseError.Accounting) -> DistributedDPConfiguration in
                     try DistributedDPConfiguration(
                         mechanism: settings.mechanism, l2Clip: settings.clip, dimension: padded,
                         minimumSurvivors: basis.minSurvivors, colludingClients: basis.colluders,
@@ -101,7 +101,7 @@ extension RoundPlanner {
                 try configuration.checkTheoremPreconditions()
                 let noise = localNoise(configuration)
                 do { try noise.checkSamplable() } catch {
-                    throw SimulationError.invalidSettings(
+                    throw FedCoreError.invalidSettings(
                         unsamplableMessage(configuration, largestUsable: largestSamplableBits(below: configuration, make: make)))
                 }
                 let encoding = EncodingParameters(
@@ -117,9 +117,9 @@ extension RoundPlanner {
                 dimension: dimension, blockSize: settings.blockSize, l2Clip: settings.clip, scale: scale, bits: bits,
                 roundSeed: roundSeed, noise: .none)
             return (encoding, nil)
-        } catch let error as SimulationError {
+        } catch let error as FedCoreError {
             throw error
-        } catch let error as AccountingError {
+        } catch let error as DPNoiseError.Accounting {
             throw .accounting(error)
         } catch {
             throw .invalidSettings("\(error)")
@@ -136,7 +136,7 @@ extension RoundPlanner {
 
     /// The largest b below `c.bits` whose configuration (from `make`) the exact samplers can draw, if any.
     static func largestSamplableBits(
-        below c: DistributedDPConfiguration, make: (Int) throws(AccountingError) -> DistributedDPConfiguration
+        below c: DistributedDPConfiguration, make: (Int) throws(DPNoiseError.Accounting) -> DistributedDPConfiguration
     ) -> Int? {
         var b = c.bits - 1
         while b >= 2 {
@@ -154,7 +154,7 @@ extension RoundPlanner {
     }
 
     /// The example-count limbs of a weighted round (nil when unweighted).
-    static func weights(clients n: Int, bits: Int, settings: SimulationSettings) throws(SimulationError) -> ExampleCountLimbs? {
+    static func weights(clients n: Int, bits: Int, settings: SimulationSettings) throws(FedCoreError) -> ExampleCountLimbs? {
         guard settings.weighted else { return nil }
         return try ExampleCountLimbs(clients: n, bits: bits, maxWeight: settings.maxWeight)
     }

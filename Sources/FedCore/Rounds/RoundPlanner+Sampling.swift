@@ -9,7 +9,7 @@ public enum SampledRound: Sendable {
     /// for, or no safe graph over it): nothing is released, but the round is charged as planned and recorded as
     /// skipped (``RoundRecorder/skip(_:noiseMultiplier:reason:)``): the sampled mechanism's composition counts
     /// every round whatever its sample. The plan's graph is (0, 0): no protocol runs.
-    case skip(RoundPlan, reason: SimulationError)
+    case skip(RoundPlan, reason: FedCoreError)
 
     /// The round's plan (the same noise, scale, bits and divisor either way).
     public var plan: RoundPlan {
@@ -32,13 +32,13 @@ extension RoundPlanner {
     /// - Parameters:
     ///   - sample: the round's Poisson sample (sorted ids).
     ///   - population: N, the clients the sample was drawn from.
-    /// - Throws: ``SimulationError`` for settings that cannot work for the expected cohort (never for a small
+    /// - Throws: ``FedCoreError`` for settings that cannot work for the expected cohort (never for a small
     ///   sample: that is ``SampledRound/skip(_:reason:)``); for a fixed cohort, `.cohortTooSmall` as
     ///   ``CohortSampling/requireEnough(_:round:settings:)``.
     public static func plan(
         round: Int, sample: [UInt32], population: Int, dimension: Int, settings: SimulationSettings,
         noiseMultiplier: Double?, bits: Int?, roundSeed: [UInt8]
-    ) throws(SimulationError) -> SampledRound {
+    ) throws(FedCoreError) -> SampledRound {
         guard let q = settings.samplingRate, q < 1 else {
             try CohortSampling.requireEnough(sample, round: round, settings: settings)
             return .run(
@@ -57,7 +57,7 @@ extension RoundPlanner {
     static func sampledPlan(
         round: Int, sample: [UInt32], plannedCohort planned: Int, divisor: Double, dimension: Int,
         settings: SimulationSettings, noiseMultiplier: Double?, bits: Int?, roundSeed: [UInt8]
-    ) throws(SimulationError) -> SampledRound {
+    ) throws(FedCoreError) -> SampledRound {
         let q = settings.samplingRate ?? 1
         let basis = try noiseBasis(
             plannedCohort: planned, summands: summands(plannedCohort: planned, settings: settings), settings: settings)

@@ -12,9 +12,9 @@ public enum RoundPlanner {
     /// does not hold for small cohorts) and the consistency quorum stays reachable; otherwise the complete
     /// graph of classic SecAgg with t = ⌊(n − 1 + c)/2⌋ + 1. Every plan passes the clients' own checks.
     ///
-    /// - Throws: ``SimulationError/invalidSettings(_:)`` when no graph over `n` clients is safe against the
+    /// - Throws: ``FedCoreError/invalidSettings(_:)`` when no graph over `n` clients is safe against the
     ///   assumed colluders with the planned dropouts; the message names the smallest safe cohort.
-    public static func graph(clients n: Int, settings: SimulationSettings) throws(SimulationError) -> GraphParameters {
+    public static func graph(clients n: Int, settings: SimulationSettings) throws(FedCoreError) -> GraphParameters {
         guard n >= 2 else { throw .invalidSettings("a round needs at least 2 clients (got \(n))") }
         let c = settings.colludingClients
         let plannedDropouts = Int((settings.dropoutFraction * Double(n)).rounded(.up))
@@ -71,7 +71,7 @@ public enum RoundPlanner {
     public static func plan(
         round: Int, cohort: [UInt32], dimension: Int, settings: SimulationSettings, noiseMultiplier: Double?,
         bits chosenBits: Int?, roundSeed: [UInt8]
-    ) throws(SimulationError) -> RoundPlan {
+    ) throws(FedCoreError) -> RoundPlan {
         let n = cohort.count
         let basis = try noiseBasis(plannedCohort: n, summands: n, settings: settings)
         let q = settings.samplingRate ?? 1
@@ -90,7 +90,7 @@ public enum RoundPlanner {
     /// `n` is the expected cohort and the plan is the one every round's noise uses.
     public static func expectedPlan(
         round: Int, clients n: Int, dimension: Int, settings: SimulationSettings, noiseMultiplier: Double?, bits: Int?
-    ) throws(SimulationError) -> RoundPlan {
+    ) throws(FedCoreError) -> RoundPlan {
         let cohort = (1...max(n, 1)).map { UInt32($0) }
         let seed = [UInt8](repeating: 0, count: 32)
         guard let q = settings.samplingRate, q < 1 else {
@@ -110,7 +110,7 @@ public enum RoundPlanner {
     /// bits the calibration settled on (nil when the user fixed them or for a fixed multiplier).
     public static func noiseMultiplier(
         settings: SimulationSettings, plannedCohort n: Int, dimension: Int
-    ) throws(SimulationError) -> (z: Double?, bits: Int?) {
+    ) throws(FedCoreError) -> (z: Double?, bits: Int?) {
         switch settings.noise {
         case .none: return (nil, nil)
         case let .noiseMultiplier(z): return (z, nil)

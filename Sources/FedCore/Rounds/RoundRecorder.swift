@@ -36,10 +36,10 @@ public struct RoundRecorder {
     /// The first round number of this run: one past the ledger's highest.
     public let firstRound: Int
 
-    /// - Throws: ``SimulationError/ledger(_:)`` or `.accounting` when the ledger's earlier rounds cannot be read
+    /// - Throws: ``FedCoreError/ledger(_:)`` or `.accounting` when the ledger's earlier rounds cannot be read
     ///   or re-accounted.
     public init(settings: SimulationSettings, ledger: PrivacyLedger?, audit: (any RoundAuditTrail)?)
-        throws(SimulationError)
+        throws(FedCoreError)
     {
         self.settings = settings
         self.ledger = ledger
@@ -49,35 +49,22 @@ public struct RoundRecorder {
             spend = try PrivacySpend.replaying(
                 contents?.chargedRounds ?? [], unprotected: contents?.unprotectedRounds.count ?? 0)
             firstRound = (try ledger?.records().map(\.round).max()).map { $0 + 1 } ?? 1
-        } catch let e as LedgerError {
+        } catch let e as FedCoreError.Ledger {
             throw .ledger(e)
-        } catch let e as AccountingError {
+        } catch let e as DPNoiseError.Accounting {
             throw .accounting(e)
         } catch { throw .invalidSettings("\(error)") }
     }
 
     /// Refuses a run whose planned rounds cannot all fit the budget, before round 1 starts: `plan` is a round
     /// planned for the expected cohort, repeated `settings.rounds` times on top of what the ledger holds.
-    public func checkRunFitsBudget(_ plan: RoundPlan) throws(SimulationError) {
-        guard let limit = settings.budgetEpsilon else { return }
-        guard let privacy = plan.privacy else {
-            throw .unprotectedRoundRefused(round: firstRound, budget: limit)
-        }
-        var projected = spend
-        let needed: Double
-        do {
-            for _ in 0..<settings.rounds { try projected.add(privacy, samplingRate: plan.samplingRate) }
-            needed = try projected.epsilon(delta: settings.delta)
-        } catch { throw .accounting(error) }
-        let spent = (try? spend.epsilon(delta: settings.delta)) ?? 0
-        if needed > limit * (1 + 1e-9) {
-            throw .runExceedsBudget(rounds: settings.rounds, spent: spent, needed: needed, budget: limit)
-        }
+    public func checkRunFitsBudget(_ plan: RoundPlan) throws(FedCoreError) {
+        try RoundBudget.checkRun(plan, after: spend, settings: settings)
     }
 
     /// Opens `plan`'s round: refuses it before anything starts if it could push the total past the budget or
     /// its cohort is too small, then writes `round_planned`.
-    public mutating func open(_ plan: RoundPlan, noiseMultiplier z: Double?) throws(SimulationError) -> OpenRound {
+    public mutating func open(_ plan: RoundPlan, noiseMultiplier z: Double?) throws(FedCoreError) -> OpenRound {
         guard plan.cohort.count >= 2 else {
             _ = try RoundBudget.check(plan, after: spend, settings: settings)
             throw .tooFewSurvivors(round: plan.round, survivors: plan.cohort.count, required: plan.minSurvivors)
@@ -86,7 +73,7 @@ public struct RoundRecorder {
     }
 
     /// The budget check, then `round_planned` in the audit log: the start of every round, run or skipped.
-    private mutating func planned(_ plan: RoundPlan, noiseMultiplier z: Double?) throws(SimulationError) -> OpenRound {
+    private mutating func planned(_ plan: RoundPlan, noiseMultiplier z: Double?) throws(FedCoreError) -> OpenRound {
         let budget = try RoundBudget.check(plan, after: spend, settings: settings)
         try audit?.appendEvent(
             .roundPlanned(
@@ -99,7 +86,7 @@ public struct RoundRecorder {
 
     /// Records that `clients` (sorted) completed `phase`. After the masked inputs, fails the round when fewer
     /// than its minimum survivors remain (nothing has been charged then).
-    public func phaseFinished(_ round: OpenRound, _ phase: Phase, clients: [UInt32]) throws(SimulationError) {
+    public func phaseFinished(_ round: OpenRound, _ phase: Phase, clients: [UInt32]) throws(FedCoreError) {
         let r = round.plan.round
         let ids = clients.map { Int($0) }
         switch phase {
@@ -122,7 +109,7 @@ public struct RoundRecorder {
     /// Charges the round in the audit log and the ledger; call after the consistency check and before any
     /// unmasking request leaves. A round without noise is charged ε = ∞ (a `round_unprotected` ledger record;
     /// the audit log's `round_planned` already says it has no noise).
-    public mutating func charge(_ round: inout OpenRound) throws(SimulationError) {
+    public mutating func charge(_ round: inout OpenRound) throws(FedCoreError) {
         guard !round.charged else { return }
         let plan = round.plan
         guard let privacy = plan.privacy, let z = round.noiseMultiplier else {
@@ -156,7 +143,7 @@ public struct RoundRecorder {
     /// `round_planned`, then — with DP — the charge (the sampled mechanism's composition counts every round,
     /// whatever its sample: charging it keeps the accounting a proof), then `round_failed` with `reason`. Refused
     /// like any round when the charge would exceed the budget.
-    public mutating func skip(_ plan: RoundPlan, noiseMultiplier z: Double?, reason: SimulationError) throws(SimulationError) {
+    public mutating func skip(_ plan: RoundPlan, noiseMultiplier z: Double?, reason: FedCoreError) throws(FedCoreError) {
         var round = try planned(plan, noiseMultiplier: z)
         if plan.privacy != nil { try charge(&round) }
         let recorded = fail(round, error: reason)
@@ -165,7 +152,7 @@ public struct RoundRecorder {
 
     /// Closes a round whose average was recovered: `round_completed` and `round_closed` in the audit log, then
     /// `round_completed` in the ledger with the audit head hash.
-    public mutating func complete(_ round: OpenRound, survivors: [UInt32], outputHash: String) throws(SimulationError) {
+    public mutating func complete(_ round: OpenRound, survivors: [UInt32], outputHash: String) throws(FedCoreError) {
         let r = round.plan.round
         var head: String?
         if let audit {
@@ -185,7 +172,7 @@ public struct RoundRecorder {
     /// Closes a failed round: `round_failed` and `round_closed` in the audit log, `round_failed` in the ledger
     /// (a charged round stays charged). Returns the error to report: `error` itself, or the failure to record
     /// it (an incomplete audit trail or ledger is the graver problem).
-    public mutating func fail(_ round: OpenRound, error: SimulationError) -> SimulationError {
+    public mutating func fail(_ round: OpenRound, error: FedCoreError) -> FedCoreError {
         let r = round.plan.round
         let reason = error.description
         do {
@@ -199,7 +186,7 @@ public struct RoundRecorder {
             do {
                 try ledger?.append(
                     .roundFailed(RoundFailed(round: r, reason: reason, charged: round.charged, auditHeadHash: head)))
-            } catch { throw SimulationError.ledger(error) }
+            } catch { throw FedCoreError.ledger(error) }
             return error
         } catch {
             return .output("round \(r) failed (\(reason)) and its failure could not be recorded: \(error)")
@@ -209,7 +196,7 @@ public struct RoundRecorder {
     /// Writes `run_closed` (every planned round counted, ε cumulative of the charged rounds: a release without
     /// noise shows in the log as a completed round whose `round_planned` has no noise, and `audit verify`
     /// reports ∞ for it); later calls do nothing.
-    public func closeRun() throws(SimulationError) {
+    public func closeRun() throws(FedCoreError) {
         let epsilon = (try? spend.epsilon(delta: settings.delta)) ?? .nan
         try audit?.closeAuditedRun(rounds: plannedRounds, epsilonCumulative: epsilon)
     }

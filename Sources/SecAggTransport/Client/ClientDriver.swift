@@ -1,4 +1,3 @@
-import DPNoise
 import FedCore
 import Foundation
 import SecureAgg
@@ -89,7 +88,7 @@ struct ClientDriver {
     struct RoundState {
         var announced: AnnouncedRound
         var client: SecAggClient
-        var encoder: DPEncoder
+        var input: ClientRoundInput
         var phase: Phase
     }
 
@@ -271,10 +270,10 @@ struct ClientDriver {
             try participant.ledger?.append(record)
             self.account = account
         } catch { throw .refused(error.description) }
-        let encoder: DPEncoder
-        do { encoder = try DPEncoder(parameters: announced.encoding) } catch {
-            throw .malformed("encoding parameters: \(error)")
-        }
+        let input: ClientRoundInput
+        do {
+            input = try ClientRoundInput(round: Int(announced.round), encoding: announced.encoding, weights: announced.weights)
+        } catch { throw .malformed("encoding parameters: \(error)") }
         var client: SecAggClient
         let advertisement: AdvertiseKeys
         do {
@@ -284,7 +283,7 @@ struct ClientDriver {
             advertisement = try client.advertiseKeys()
         } catch { throw .protocolFailure(error) }
         lastRound = announced.round
-        step = .inRound(RoundState(announced: announced, client: client, encoder: encoder, phase: .advertiseKeys))
+        step = .inRound(RoundState(announced: announced, client: client, input: input, phase: .advertiseKeys))
         sent(.advertiseKeys)
         return Self.envelope(.advertiseKeys(advertisement.proto))
     }
@@ -367,38 +366,26 @@ struct ClientDriver {
         }
     }
 
-    /// Encodes the update (clip, weight, rotate, round, noise) block by block straight into the masking
-    /// writer, then appends a weighted round's count limbs: the encoded vector never exists in full.
+    /// Writes the update through the round's ``ClientRoundInput`` (FedCore): encoded block by block straight into
+    /// the masking writer, then a weighted round's count limbs; the encoded vector never exists in full.
     private mutating func maskedInput(
         state: inout RoundState, shares: ShareBroadcast
     ) throws(TransportError) -> MaskedInput {
-        let update = participant.update
-        let encoder = state.encoder
-        let (weight, limbs) = ExampleCountLimbs.clientInput(
-            exampleCount: participant.exampleCount ?? 1, weights: state.announced.weights)
-        var encodingError: StreamingEncodingError<SecureAggError>?
-        var random = rng  // the same generator (ChaChaRandom is a class); a local so the closure can pass it inout
-        do throws(SecureAggError) {
-            return try state.client.maskedInput(shares: shares) { (writer) throws(SecureAggError) in
-                do throws(StreamingEncodingError<SecureAggError>) {
-                    try encoder.encode(weight: weight, using: &random) {
-                        (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(SecureAggError) in
-                        for j in block.indices { block[j] = update.value(at: offset + j) }
-                    } emitting: { (offset: Int, values: UnsafeBufferPointer<UInt32>) throws(SecureAggError) in
-                        try writer.write(values, at: offset)
-                    }
-                } catch {
-                    if case .reader(let e) = error { throw e }
-                    encodingError = error
-                    throw .aborted(reason: "the update could not be encoded")
-                }
-                try limbs.withUnsafeBufferPointer { (l) throws(SecureAggError) in
-                    try writer.write(l, at: encoder.paddedDimension)
-                }
+        let reader = FlatUpdateReader(update: participant.update, exampleCount: participant.exampleCount ?? 1)
+        let input = state.input
+        let id = participant.id
+        var random = rng
+        var timing = ClientRoundInput.Timing()
+        do throws(MaskedInputFailure<FedCoreError>) {
+            return try state.client.maskedInput(shares: shares) { (writer) throws(FedCoreError) in
+                _ = try input.write(reader, client: id, into: writer, using: &random, timing: &timing)
             }
         } catch {
-            if let encodingError { throw .configuration("cannot encode the update: \(encodingError)") }
-            throw .protocolFailure(error)
+            switch error {
+            case .masking(let e), .input(.roundFailed(_, let e)): throw .protocolFailure(e)
+            case .input(.encoding(let e)): throw .configuration("cannot encode the update: \(e)")
+            case .input(let e): throw .configuration("cannot encode the update: \(e.description)")
+            }
         }
     }
 

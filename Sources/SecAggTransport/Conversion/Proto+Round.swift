@@ -1,4 +1,3 @@
-import DPNoise
 import FedCore
 import Foundation
 import SecureAgg
@@ -16,7 +15,7 @@ struct AnnouncedRound: Sendable, Equatable {
     var vectorLength: Int
     var registryHash: [UInt8]
     var layoutHash: String
-    var encoding: EncodingParameters
+    var encoding: RoundEncoding
     var minSurvivors: Int
     var phaseTimeoutMillis: UInt32
     /// Weighted rounds: how the example count follows the update (vectorLength = padded dimension + limbs).
@@ -24,7 +23,7 @@ struct AnnouncedRound: Sendable, Equatable {
 
     init(
         round: UInt64, totalRounds: Int, cohort: [UInt32], degree: Int, threshold: Int, bits: Int, vectorLength: Int,
-        registryHash: [UInt8], layoutHash: String, encoding: EncodingParameters, minSurvivors: Int,
+        registryHash: [UInt8], layoutHash: String, encoding: RoundEncoding, minSurvivors: Int,
         phaseTimeoutMillis: UInt32, weights: ExampleCountLimbs? = nil
     ) {
         self.round = round
@@ -70,7 +69,7 @@ struct AnnouncedRound: Sendable, Equatable {
         }
         guard m.totalRounds >= 1, m.round >= 1 else { throw .malformed("round \(m.round) of \(m.totalRounds)") }
         guard m.layoutHash.utf8.count == 64 else { throw .malformed("layout hash") }
-        let encoding = try EncodingParameters(proto: m.encoding)
+        let encoding = try RoundEncoding(proto: m.encoding)
         var weights: ExampleCountLimbs?
         if m.maxWeight > 0 {
             do { weights = try ExampleCountLimbs(clients: cohort.count, bits: Int(m.bits), maxWeight: Int(m.maxWeight)) }
@@ -109,15 +108,15 @@ struct AnnouncedRound: Sendable, Equatable {
     }
 }
 
-extension EncodingParameters {
+extension RoundEncoding {
     init(proto m: Secagg_V1_EncodingParameters) throws(TransportError) {
-        guard m.formatVersion == UInt32(EncodingParameters.formatVersion) else {
+        guard m.formatVersion == UInt32(RoundEncoding.formatVersion) else {
             throw .unsupportedMessageVersion(what: "EncodingParameters", version: m.formatVersion)
         }
         guard m.dimension >= 1, m.dimension <= UInt64(RoundConfiguration.maxVectorLength) else {
             throw .malformed("dimension \(m.dimension)")
         }
-        let noise: LocalNoise
+        let noise: RoundNoise
         switch m.noise {
         case .noiseNone: noise = .none
         case .noiseDiscreteGaussian:

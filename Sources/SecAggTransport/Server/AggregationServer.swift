@@ -74,7 +74,7 @@ public enum AggregationServer {
     ///   - onRound: called after each completed round.
     ///   - log: human-readable progress lines (no secrets).
     /// - Throws: ``TransportError/configuration(_:)`` for a bad address, TLS files, or an address another
-    ///   process listens on (the message says so and what to do); ``SimulationError`` when a round fails (exit 1
+    ///   process listens on (the message says so and what to do); ``FedCoreError`` when a round fails (exit 1
     ///   in the CLI); whatever `openOutputs` throws.
     public static func run(
         host: String, port: Int, tls: TLS?, configuration: ServeConfiguration, registry: Registry,

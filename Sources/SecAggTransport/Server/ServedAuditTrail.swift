@@ -11,19 +11,19 @@ final class ServedAuditTrail: RoundAuditTrail, @unchecked Sendable {
 
     init(_ log: any RoundAuditTrail) { self.log = log }
 
-    func appendEvent(_ event: AuditEvent) throws(SimulationError) {
+    func appendEvent(_ event: AuditEvent) throws(FedCoreError) {
         try log.appendEvent(event)
         if case .roundPlanned = event { plannedRounds += 1 }
     }
 
-    func closeAuditedRound(_ round: Int) throws(SimulationError) -> String { try log.closeAuditedRound(round) }
+    func closeAuditedRound(_ round: Int) throws(FedCoreError) -> String { try log.closeAuditedRound(round) }
 
-    func closeAuditedRun(rounds: Int, epsilonCumulative: Double) throws(SimulationError) {
+    func closeAuditedRun(rounds: Int, epsilonCumulative: Double) throws(FedCoreError) {
         try log.closeAuditedRun(rounds: rounds, epsilonCumulative: epsilonCumulative)
     }
 
     /// Closes the run if the rounds did not (a failure before or around them), counting every planned round.
-    func closeRun(epsilonCumulative: Double) throws(SimulationError) {
+    func closeRun(epsilonCumulative: Double) throws(FedCoreError) {
         try closeAuditedRun(rounds: plannedRounds, epsilonCumulative: epsilonCumulative)
     }
 }

@@ -22,7 +22,7 @@ extension SessionCoordinator {
     /// max(2, round(joined · q)) clients and every round is accounted with q, as in `simulate`. The ledger is
     /// charged after the consistency check and before any unmasking request is sent.
     ///
-    /// - Throws: ``SimulationError`` when a round fails (a cohort smaller than
+    /// - Throws: ``FedCoreError`` when a round fails (a cohort smaller than
     ///   ``CohortSampling/minimumCohort(settings:)``, too few survivors, budget, protocol failure).
     func runRounds(_ inputs: ServedRunInputs, onRound: @Sendable (ServedRound) -> Void) async throws
         -> ServeOutcome
@@ -88,7 +88,7 @@ extension SessionCoordinator {
         cohort: [UInt32], roundSeed: [UInt8], last: Bool
     ) async throws -> (ServedRound, FlatParameters)? {
         guard var step = try orchestrator?.startRound(cohort: cohort, roundSeed: roundSeed) else {
-            throw SimulationError.invalidSettings("the run was not planned")
+            throw FedCoreError.invalidSettings("the run was not planned")
         }
         if case .skipped(let reason) = step {
             // Charged and recorded by the orchestrator; every member learns the round number moved on.
@@ -102,7 +102,7 @@ extension SessionCoordinator {
             for id in members.keys { send(id, .roundAborted(aborted)) }
             return nil
         }
-        guard let plan = orchestrator?.currentRound else { throw SimulationError.invalidSettings("no round started") }
+        guard let plan = orchestrator?.currentRound else { throw FedCoreError.invalidSettings("no round started") }
         log(
             "round \(plan.round): \(plan.cohort.count) clients, k=\(plan.graph.degree) t=\(plan.graph.threshold), "
                 + "\(plan.encoding.bits) bits")
@@ -116,7 +116,7 @@ extension SessionCoordinator {
             step = next
         }
         guard let completion = try orchestrator?.finishRound() else {
-            throw SimulationError.invalidSettings("the round ended without a sum")
+            throw FedCoreError.invalidSettings("the round ended without a sum")
         }
         var outcome = Secagg_V1_RoundResult()
         outcome.version = 1

@@ -37,13 +37,13 @@ public enum ParameterFinder {
     ///   - securityBits: the protocol leaks an input with probability below 2^-securityBits (0 < bits ≤ 256).
     ///   - correctnessBits: the round fails to recover the sum with probability below 2^-correctnessBits.
     /// - Returns: degree k (neighbours, excluding the client itself; even, 2 ≤ k ≤ n − 2) and threshold t ≥ 2.
-    /// - Throws: ``ParameterFinderError`` for invalid or infeasible inputs, including cohorts too small for any k.
+    /// - Throws: ``SecureAggError/ParameterSearch`` for invalid or infeasible inputs, including cohorts too small for any k.
     /// - Complexity: O(k · √k) per candidate degree; well under a second for 10^6 clients in release builds.
     public static func find(
         clients: Int, adversarialRate: Double, dropoutRate: Double,
         adversary: AdversaryClass, securityBits: Double = 40,
         correctnessBits: Double = 20
-    ) throws(ParameterFinderError) -> GraphParameters {
+    ) throws(SecureAggError.ParameterSearch) -> GraphParameters {
         let model = try ThreatModel(
             clients: clients, adversarialRate: adversarialRate, dropoutRate: dropoutRate, adversary: adversary,
             securityBits: securityBits, correctnessBits: correctnessBits)
@@ -72,7 +72,7 @@ private struct ThreatModel {
     init(
         clients: Int, adversarialRate: Double, dropoutRate: Double, adversary: AdversaryClass,
         securityBits: Double, correctnessBits: Double
-    ) throws(ParameterFinderError) {
+    ) throws(SecureAggError.ParameterSearch) {
         guard clients >= 1 else { throw .tooFewClients(clients) }
         guard clients <= ParameterFinder.maximumClients else { throw .tooManyClients(clients) }
         guard adversarialRate >= 0, adversarialRate < 1 else { throw .adversarialRateOutOfRange(adversarialRate) }

@@ -1,15 +1,17 @@
-/// Errors of ``BitPacking/unpack(_:)``.
-public enum BitPackingError: Error, Equatable, Sendable {
-    /// The buffer is shorter than the header.
-    case truncatedHeader
-    /// Unknown format version.
-    case unsupportedVersion(UInt8)
-    /// Bits per value outside 1…32.
-    case invalidBits(Int)
-    /// The payload length does not match ⌈m·b/8⌉ for the header's m and b.
-    case wrongLength(expected: Int, actual: Int)
-    /// The unused bits of the last byte are not zero.
-    case nonZeroPadding
+extension SecureAggError {
+    /// Errors of ``BitPacking/unpack(_:)``.
+    public enum Packing: Error, Equatable, Sendable {
+        /// The buffer is shorter than the header.
+        case truncatedHeader
+        /// Unknown format version.
+        case unsupportedVersion(UInt8)
+        /// Bits per value outside 1…32.
+        case invalidBits(Int)
+        /// The payload length does not match ⌈m·b/8⌉ for the header's m and b.
+        case wrongLength(expected: Int, actual: Int)
+        /// The unused bits of the last byte are not zero.
+        case nonZeroPadding
+    }
 }
 
 /// Packs vectors of b-bit values at exactly b bits each.
@@ -81,7 +83,7 @@ public enum BitPacking {
     }
 
     /// Validates the header and length of `packed`; returns (bits, count).
-    public static func validate(_ packed: [UInt8]) throws(BitPackingError) -> (bits: Int, count: Int) {
+    public static func validate(_ packed: [UInt8]) throws(SecureAggError.Packing) -> (bits: Int, count: Int) {
         guard packed.count >= headerByteCount else { throw .truncatedHeader }
         guard packed[0] == formatVersion else { throw .unsupportedVersion(packed[0]) }
         let bits = Int(packed[1])
@@ -97,7 +99,7 @@ public enum BitPacking {
     }
 
     /// Unpacks after full validation.
-    public static func unpack(_ packed: [UInt8]) throws(BitPackingError) -> [UInt32] {
+    public static func unpack(_ packed: [UInt8]) throws(SecureAggError.Packing) -> [UInt32] {
         let (_, count) = try validate(packed)
         var out = [UInt32](repeating: 0, count: count)
         out.withUnsafeMutableBufferPointer { o in forEachValue(packed, add: false, into: o) }
@@ -108,7 +110,7 @@ public enum BitPacking {
     /// streaming sum, with no intermediate vector.
     public static func accumulate(
         _ packed: [UInt8], into accumulator: UnsafeMutableBufferPointer<UInt32>
-    ) throws(BitPackingError) {
+    ) throws(SecureAggError.Packing) {
         let (_, count) = try validate(packed)
         guard count == accumulator.count else { throw .wrongLength(expected: accumulator.count, actual: count) }
         forEachValue(packed, add: true, into: accumulator)

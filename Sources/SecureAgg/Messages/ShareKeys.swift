@@ -85,9 +85,9 @@ struct SharePlaintext {
 
     private static func parse(
         _ p: UnsafeRawBufferPointer, shareByteCount n: Int
-    ) -> Result<(ShamirShare, ShamirShare), ShamirError> {
+    ) -> Result<(ShamirShare, ShamirShare), SecureAggError.Sharing> {
         guard p[0] == version else { return .failure(.unsupportedVersion(p[0])) }
-        do throws(ShamirError) {
+        do throws(SecureAggError.Sharing) {
             let b = try ShamirShare(serialized: UnsafeRawBufferPointer(rebasing: p[1..<(1 + n)]))
             let s = try ShamirShare(serialized: UnsafeRawBufferPointer(rebasing: p[(1 + n)...]))
             return .success((b, s))

@@ -32,7 +32,7 @@ struct ServerR2MaskedInput: Sendable {
             throw .wrongVectorLength(expected: config.vectorLength, actual: header.count)
         }
         do {
-            try accumulator.withUnsafeMutableBufferPointer { (acc) throws(BitPackingError) in
+            try accumulator.withUnsafeMutableBufferPointer { (acc) throws(SecureAggError.Packing) in
                 try BitPacking.accumulate(message.packed, into: acc)
             }
         } catch { throw .bitPacking(error) }

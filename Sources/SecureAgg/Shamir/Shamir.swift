@@ -17,18 +17,18 @@ public enum Shamir {
     /// Splits `secret` into shares at x = 1 … `shareCount`.
     public static func split(
         secret: SecureBytes, threshold: Int, shareCount: Int, using rng: inout some SecureRandom
-    ) throws(ShamirError) -> [ShamirShare] {
+    ) throws(SecureAggError.Sharing) -> [ShamirShare] {
         guard shareCount >= 1, shareCount <= Int(UInt32.max) else { throw .invalidParameters("share count") }
         return try split(secret: secret, threshold: threshold, points: (1...shareCount).map { UInt32($0) }, using: &rng)
     }
 
     /// Splits `secret` into one share per point in `points` (distinct, non-zero; the protocol uses client ids).
     ///
-    /// - Throws: ``ShamirError/invalidParameters(_:)`` unless 1 ≤ threshold ≤ points.count and the secret has
-    ///   1…1785 bytes; ``ShamirError/zeroX`` / ``ShamirError/duplicateX(_:)`` for bad points.
+    /// - Throws: ``SecureAggError/Sharing/invalidParameters(_:)`` unless 1 ≤ threshold ≤ points.count and the secret has
+    ///   1…1785 bytes; ``SecureAggError/Sharing/zeroX`` / ``SecureAggError/Sharing/duplicateX(_:)`` for bad points.
     public static func split(
         secret: SecureBytes, threshold: Int, points: [UInt32], using rng: inout some SecureRandom
-    ) throws(ShamirError) -> [ShamirShare] {
+    ) throws(SecureAggError.Sharing) -> [ShamirShare] {
         guard threshold >= 1, threshold <= points.count else { throw .invalidParameters("threshold") }
         let chunks = chunkCount(secretByteCount: secret.count)
         guard chunks >= 1, chunks <= 255 else { throw .invalidParameters("secret length") }
@@ -73,12 +73,12 @@ public enum Shamir {
     /// Reconstructs a `secretByteCount`-byte secret from at least `threshold` shares (the first `threshold`
     /// are interpolated; all are checked for distinct, non-zero points and equal chunk counts).
     ///
-    /// - Throws: ``ShamirError/tooFewShares(available:required:)``, ``ShamirError/duplicateX(_:)``,
-    ///   ``ShamirError/zeroX``, ``ShamirError/inconsistentChunkCounts``, and
-    ///   ``ShamirError/reconstructionOutOfRange`` when the result cannot be a secret of that length.
+    /// - Throws: ``SecureAggError/Sharing/tooFewShares(available:required:)``, ``SecureAggError/Sharing/duplicateX(_:)``,
+    ///   ``SecureAggError/Sharing/zeroX``, ``SecureAggError/Sharing/inconsistentChunkCounts``, and
+    ///   ``SecureAggError/Sharing/reconstructionOutOfRange`` when the result cannot be a secret of that length.
     public static func reconstruct(
         _ shares: [ShamirShare], threshold: Int, secretByteCount: Int
-    ) throws(ShamirError) -> SecureBytes {
+    ) throws(SecureAggError.Sharing) -> SecureBytes {
         guard threshold >= 1 else { throw .invalidParameters("threshold") }
         guard shares.count >= threshold else { throw .tooFewShares(available: shares.count, required: threshold) }
         let chunks = chunkCount(secretByteCount: secretByteCount)

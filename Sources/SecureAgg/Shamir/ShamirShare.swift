@@ -43,7 +43,7 @@ public struct ShamirShare: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses a version-1 encoding, checking version, length, x ≠ 0 and every element < p.
-    public init(serialized bytes: UnsafeRawBufferPointer) throws(ShamirError) {
+    public init(serialized bytes: UnsafeRawBufferPointer) throws(SecureAggError.Sharing) {
         guard bytes.count >= Self.headerByteCount else { throw .malformedEncoding("shorter than header") }
         guard bytes[0] == Self.formatVersion else { throw .unsupportedVersion(bytes[0]) }
         let x = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
@@ -64,8 +64,8 @@ public struct ShamirShare: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public init(serialized bytes: SecureBytes) throws(ShamirError) {
-        self = try bytes.withUnsafeBytes { (b) throws(ShamirError) -> ShamirShare in try ShamirShare(serialized: b) }
+    public init(serialized bytes: SecureBytes) throws(SecureAggError.Sharing) {
+        self = try bytes.withUnsafeBytes { (b) throws(SecureAggError.Sharing) -> ShamirShare in try ShamirShare(serialized: b) }
     }
 
     public var description: String { "ShamirShare(x: \(x), \(chunkCount) chunks, redacted)" }

@@ -24,7 +24,7 @@ enum NetworkSupport {
 
     static func loadIdentity(_ path: String, passphraseEnv: String?) throws -> (IdentityKeyFile, Ed25519.SecretKey) {
         do {
-            let passphrase = try passphraseEnv.map { name throws(KeyFileError) in try Passphrase.fromEnvironment(name) }
+            let passphrase = try passphraseEnv.map { name throws(FedCoreError.KeyFile) in try Passphrase.fromEnvironment(name) }
             return try IdentityKeyFile.read(from: URL(fileURLWithPath: path), passphrase: passphrase)
         } catch {
             throw ToolFailure.badInput("\(error)")

@@ -1,3 +1,4 @@
+import FedCore
 import Foundation
 
 /// A failure reported as one line on stderr with the exit code of the command-surface contract.
@@ -21,5 +22,13 @@ struct ToolFailure: Error {
 
     func report() {
         FileHandle.standardError.write(Data("secagg-tool: error: \(message)\n".utf8))
+    }
+}
+
+extension ToolFailure {
+    /// A FedCore error as the user reads it: its own sentence and its exit code (1 a round or check failed,
+    /// 2 bad input).
+    init(_ error: FedCoreError) {
+        self.init(exitCode: error.exitCode, message: error.description)
     }
 }

@@ -78,7 +78,7 @@ struct DiscretePrivacyLoss: Sendable {
 
     /// The pessimistic PMF on the grid h·ℤ; throws `invalidParameter(discretization)` when it would exceed
     /// `PLDComposition.maximumPoints`.
-    func discretised(discretization h: Double) throws(AccountingError) -> PrivacyLossPMF {
+    func discretised(discretization h: Double) throws(DPNoiseError.Accounting) -> PrivacyLossPMF {
         let logZ = logNormaliser
         let w = window
         let q = samplingRate

@@ -9,12 +9,12 @@ extension GaussianPrivacyLoss {
     /// The pessimistic connect-the-dots PMF on the grid h·ℤ, over dp-accounting's loss range (e^{−50} tails)
     /// narrowed to where the tails carry more than `negligibleTailMass`.
     /// Throws `invalidParameter(discretization)` when the grid would exceed `PLDComposition.maximumPoints`.
-    func discretised(discretization h: Double) throws(AccountingError) -> PrivacyLossPMF {
+    func discretised(discretization h: Double) throws(DPNoiseError.Accounting) -> PrivacyLossPMF {
         let range = lossRange()
         // Grid indices as Double first: a tiny h or σ must give an error, not an Int overflow.
         let (lowestScaled, upperScaled) = ((range.lower / h).rounded(.down), (range.upper / h).rounded(.up))
         guard lowestScaled.isFinite, upperScaled.isFinite, upperScaled - lowestScaled < 1e15 else {
-            throw .invalidParameter(name: "discretization", reason: "the loss range is too wide for the grid step \(h)")
+            throw .invalidParameter(.discretization, reason: "the loss range is too wide for the grid step \(h)")
         }
         let lowest = Int(lowestScaled)
         var upper = Int(upperScaled)

@@ -35,7 +35,7 @@ public enum PLDAccountant {
     ///   - delta: δ in (0, 1).
     ///   - discretization: grid step h > 0 (nats).
     public static func epsilon(noiseMultiplier: Double, samplingRate: Double = 1, steps: Int, delta: Double,
-                               discretization: Double = defaultDiscretization) throws(AccountingError)
+                               discretization: Double = defaultDiscretization) throws(DPNoiseError.Accounting)
         -> PLDGuarantee
     {
         try epsilon(events: [gaussianRounds(noiseMultiplier, samplingRate, steps)], delta: delta,
@@ -45,7 +45,7 @@ public enum PLDAccountant {
     /// δ at `epsilon` ≥ 0 after `steps` rounds of the (Poisson-subsampled) Gaussian mechanism (parameters as
     /// `epsilon(noiseMultiplier:…)`).
     public static func delta(noiseMultiplier: Double, samplingRate: Double = 1, steps: Int, epsilon: Double,
-                             discretization: Double = defaultDiscretization) throws(AccountingError) -> Double
+                             discretization: Double = defaultDiscretization) throws(DPNoiseError.Accounting) -> Double
     {
         try delta(events: [gaussianRounds(noiseMultiplier, samplingRate, steps)], epsilon: epsilon,
                   discretization: discretization)
@@ -53,7 +53,7 @@ public enum PLDAccountant {
 
     /// ε at `delta` for the composition of heterogeneous rounds (e.g. a ledger whose rounds differ).
     public static func epsilon(events: [RepeatedEvent], delta: Double,
-                               discretization: Double = defaultDiscretization) throws(AccountingError)
+                               discretization: Double = defaultDiscretization) throws(DPNoiseError.Accounting)
         -> PLDGuarantee
     {
         try Check.delta(delta)
@@ -63,9 +63,9 @@ public enum PLDAccountant {
 
     /// δ at `epsilon` ≥ 0 for the composition of heterogeneous rounds.
     public static func delta(events: [RepeatedEvent], epsilon: Double,
-                             discretization: Double = defaultDiscretization) throws(AccountingError) -> Double
+                             discretization: Double = defaultDiscretization) throws(DPNoiseError.Accounting) -> Double
     {
-        try Check.nonNegative(epsilon, "epsilon")
+        try Check.nonNegative(epsilon, .epsilon)
         return try distribution(events: events, discretization: discretization).delta(epsilon: epsilon)
     }
 
@@ -73,12 +73,12 @@ public enum PLDAccountant {
     /// rounds without sampling are merged exactly (T Gaussians with z are one Gaussian with z/√T); other repeats
     /// are self-composed by one FFT power.
     public static func distribution(events: [RepeatedEvent], discretization: Double = defaultDiscretization)
-        throws(AccountingError) -> PrivacyLossDistribution
+        throws(DPNoiseError.Accounting) -> PrivacyLossDistribution
     {
-        try Check.positive(discretization, "discretization")
+        try Check.positive(discretization, .discretization)
         var result: PrivacyLossDistribution? = nil
         for repeated in events {
-            try Check.steps(repeated.count, "count")
+            try Check.steps(repeated.count, .count)
             try repeated.event.validate()
             let pld: PrivacyLossDistribution
             switch repeated.event {
@@ -90,14 +90,14 @@ public enum PLDAccountant {
                 pld = try PrivacyLossDistribution(event: repeated.event, discretization: discretization)
                     .selfComposed(repeated.count)
             }
-            result = try result.map { (r) throws(AccountingError) in try r.composed(with: pld) } ?? pld
+            result = try result.map { (r) throws(DPNoiseError.Accounting) in try r.composed(with: pld) } ?? pld
         }
         if let result { return result }
         return try .identity(discretization: discretization)
     }
 
-    static func gaussianRounds(_ z: Double, _ q: Double, _ steps: Int) throws(AccountingError) -> RepeatedEvent {
-        try Check.positive(z, "noiseMultiplier")
+    static func gaussianRounds(_ z: Double, _ q: Double, _ steps: Int) throws(DPNoiseError.Accounting) -> RepeatedEvent {
+        try Check.positive(z, .noiseMultiplier)
         try Check.samplingRate(q)
         try Check.steps(steps)
         return RepeatedEvent(q == 1 ? .gaussian(noiseMultiplier: z) : .sampledGaussian(noiseMultiplier: z,

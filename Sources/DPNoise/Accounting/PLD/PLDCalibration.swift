@@ -18,12 +18,12 @@ extension NoiseCalibration {
     /// Matches `dp_accounting.calibrate_dp_mechanism` with a `PLDAccountant`.
     public static func gaussianPLD(targetEpsilon: Double, delta: Double, samplingRate: Double = 1, steps: Int,
                                    discretization: Double = PLDAccountant.defaultDiscretization,
-                                   relativeTolerance: Double = pldRelativeTolerance) throws(AccountingError)
+                                   relativeTolerance: Double = pldRelativeTolerance) throws(DPNoiseError.Accounting)
         -> PLDCalibrationResult
     {
-        try Check.positive(targetEpsilon, "targetEpsilon")
-        try Check.positive(relativeTolerance, "relativeTolerance")
-        func epsilon(_ z: Double) throws(AccountingError) -> Double {
+        try Check.positive(targetEpsilon, .targetEpsilon)
+        try Check.positive(relativeTolerance, .relativeTolerance)
+        func epsilon(_ z: Double) throws(DPNoiseError.Accounting) -> Double {
             try PLDAccountant.epsilon(noiseMultiplier: z, samplingRate: samplingRate, steps: steps, delta: delta,
                                       discretization: discretization).epsilon
         }

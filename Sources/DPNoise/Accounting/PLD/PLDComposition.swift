@@ -12,10 +12,9 @@ enum PLDComposition {
     static let maximumPoints = 1 << 24
 
     /// Throws `invalidParameter(discretization)` when `count` grid points exceed `maximumPoints`.
-    static func checkSize(_ count: Int) throws(AccountingError) {
+    static func checkSize(_ count: Int) throws(DPNoiseError.Accounting) {
         guard count <= maximumPoints else {
-            throw .invalidParameter(name: "discretization",
-                                    reason: "the loss grid would need \(count) points (limit 2^24); use a coarser grid")
+            throw .invalidParameter(.discretization, reason: "the loss grid would need \(count) points (limit 2^24); use a coarser grid")
         }
     }
 
@@ -26,7 +25,7 @@ enum PLDComposition {
     /// finite mass lies on either side of it; the FFT length only has to cover the window (the input is folded
     /// modulo the length), and the wrapped-around mass (≤ `tailBound`) is charged to the ∞-mass.
     static func selfCompose(_ pmfs: [PrivacyLossPMF], times: Int, tailBound: Double = defaultTailBound)
-        throws(AccountingError) -> [PrivacyLossPMF]
+        throws(DPNoiseError.Accounting) -> [PrivacyLossPMF]
     {
         precondition(!pmfs.isEmpty && pmfs.count <= 2 && times >= 1)
         if times == 1 { return pmfs }
@@ -80,7 +79,7 @@ enum PLDComposition {
     /// The composition of two PMFs with the same discretisation: convolution, then pessimistic truncation of
     /// tails of mass ≤ `tailBound`/2 each (`PrivacyLossPMF.truncatingTails`).
     static func compose(_ a: PrivacyLossPMF, _ b: PrivacyLossPMF, tailBound: Double = defaultTailBound)
-        throws(AccountingError) -> PrivacyLossPMF
+        throws(DPNoiseError.Accounting) -> PrivacyLossPMF
     {
         let count = a.masses.count + b.masses.count - 1
         try checkSize(count)

@@ -17,28 +17,28 @@ public enum PrivacyEvent: Sendable, Equatable, Hashable {
     case discreteLaplace(parameter: Double, sensitivity: Int, samplingRate: Double = 1)
 
     /// Throws `invalidParameter` naming the offending value.
-    func validate() throws(AccountingError) {
+    func validate() throws(DPNoiseError.Accounting) {
         switch self {
         case .gaussian(let z):
-            try Check.positive(z, "noiseMultiplier")
+            try Check.positive(z, .noiseMultiplier)
         case .sampledGaussian(let z, let q):
-            try Check.positive(z, "noiseMultiplier")
+            try Check.positive(z, .noiseMultiplier)
             try Check.samplingRate(q)
         case .discreteGaussian(let s, let sensitivity, let q):
-            try Check.positive(s, "scale")
-            try Check.atLeast(sensitivity, 1, "sensitivity")
+            try Check.positive(s, .scale)
+            try Check.atLeast(sensitivity, 1, .sensitivity)
             try Check.samplingRate(q)
             // Every integer within 11.6·s is enumerated once.
-            guard s <= 1e6 else { throw .invalidParameter(name: "scale", reason: "must be ≤ 1e6, got \(s)") }
+            guard s <= 1e6 else { throw .invalidParameter(.scale, reason: "must be ≤ 1e6, got \(s)") }
             guard sensitivity <= 1 << 20 else {
-                throw .invalidParameter(name: "sensitivity", reason: "must be ≤ 2^20, got \(sensitivity)")
+                throw .invalidParameter(.sensitivity, reason: "must be ≤ 2^20, got \(sensitivity)")
             }
         case .discreteLaplace(let a, let sensitivity, let q):
-            try Check.positive(a, "parameter")
-            try Check.atLeast(sensitivity, 1, "sensitivity")
+            try Check.positive(a, .laplaceParameter)
+            try Check.atLeast(sensitivity, 1, .sensitivity)
             try Check.samplingRate(q)
             guard sensitivity <= 1 << 24 else {
-                throw .invalidParameter(name: "sensitivity", reason: "must be ≤ 2^24, got \(sensitivity)")
+                throw .invalidParameter(.sensitivity, reason: "must be ≤ 2^24, got \(sensitivity)")
             }
         }
     }

@@ -23,8 +23,8 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     }
 
     /// The PLD of no mechanism (all mass on loss 0): the identity of composition.
-    public static func identity(discretization: Double) throws(AccountingError) -> PrivacyLossDistribution {
-        try Check.positive(discretization, "discretization")
+    public static func identity(discretization: Double) throws(DPNoiseError.Accounting) -> PrivacyLossDistribution {
+        try Check.positive(discretization, .discretization)
         return PrivacyLossDistribution(
             remove: PrivacyLossPMF(discretization: discretization, lowerIndex: 0, masses: [1], infinityMass: 0),
             add: nil)
@@ -34,10 +34,10 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     ///
     /// Continuous Gaussian cases use connect-the-dots (δ(ε) at every grid point); discrete cases use privacy
     /// buckets (each integer outcome's exact loss rounded up).
-    public init(event: PrivacyEvent, discretization: Double) throws(AccountingError) {
-        try Check.positive(discretization, "discretization")
+    public init(event: PrivacyEvent, discretization: Double) throws(DPNoiseError.Accounting) {
+        try Check.positive(discretization, .discretization)
         try event.validate()
-        func gaussian(_ sigma: Double, _ q: Double, _ adjacency: Adjacency) throws(AccountingError) -> PrivacyLossPMF {
+        func gaussian(_ sigma: Double, _ q: Double, _ adjacency: Adjacency) throws(DPNoiseError.Accounting) -> PrivacyLossPMF {
             try GaussianPrivacyLoss(sigma: sigma, samplingRate: q, adjacency: adjacency)
                 .discretised(discretization: discretization)
         }
@@ -56,9 +56,9 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     }
 
     private init(noise: DiscretePrivacyLoss.Noise, sensitivity: Int, samplingRate q: Double, discretization h: Double)
-        throws(AccountingError)
+        throws(DPNoiseError.Accounting)
     {
-        func pmf(_ adjacency: Adjacency) throws(AccountingError) -> PrivacyLossPMF {
+        func pmf(_ adjacency: Adjacency) throws(DPNoiseError.Accounting) -> PrivacyLossPMF {
             try DiscretePrivacyLoss(noise: noise, sensitivity: sensitivity, samplingRate: q, adjacency: adjacency)
                 .discretised(discretization: h)
         }
@@ -68,14 +68,13 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     /// The PLD of running this mechanism and then `other` (convolution; tails of mass ≤ `tailBound`/2 per side
     /// are moved pessimistically, the upper one to +∞).
     public func composed(with other: PrivacyLossDistribution,
-                         tailBound: Double = defaultTailBound) throws(AccountingError)
+                         tailBound: Double = defaultTailBound) throws(DPNoiseError.Accounting)
         -> PrivacyLossDistribution
     {
         guard other.discretization == discretization else {
-            throw .invalidParameter(name: "discretization",
-                                    reason: "compositions need equal grids, got \(discretization) and \(other.discretization)")
+            throw .invalidParameter(.discretization, reason: "compositions need equal grids, got \(discretization) and \(other.discretization)")
         }
-        try Check.nonNegative(tailBound, "tailBound")
+        try Check.nonNegative(tailBound, .tailBound)
         let removed = try PLDComposition.compose(remove, other.remove, tailBound: tailBound)
         if add == nil, other.add == nil { return PrivacyLossDistribution(remove: removed, add: nil) }
         let added = try PLDComposition.compose(add ?? remove, other.add ?? other.remove, tailBound: tailBound)
@@ -85,17 +84,17 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     /// The PLD of `times` ≥ 1 independent runs (one FFT raised to the power `times`; see `PLDComposition`).
     /// Throws `invalidParameter(discretization)` when the composed grid would exceed 2^24 points.
     public func selfComposed(_ times: Int, tailBound: Double = defaultTailBound)
-        throws(AccountingError) -> PrivacyLossDistribution
+        throws(DPNoiseError.Accounting) -> PrivacyLossDistribution
     {
-        try Check.steps(times, "times")
-        try Check.nonNegative(tailBound, "tailBound")
+        try Check.steps(times, .times)
+        try Check.nonNegative(tailBound, .tailBound)
         let composed = try PLDComposition.selfCompose(add.map { [remove, $0] } ?? [remove], times: times,
                                                   tailBound: tailBound)
         return PrivacyLossDistribution(remove: composed[0], add: composed.count > 1 ? composed[1] : nil)
     }
 
     /// The smallest ε ≥ 0 such that δ(ε) ≤ `delta` in both directions (`infinity` if none).
-    public func epsilon(delta: Double) throws(AccountingError) -> Double {
+    public func epsilon(delta: Double) throws(DPNoiseError.Accounting) -> Double {
         try Check.delta(delta)
         let e = remove.epsilon(delta: delta)
         guard let add else { return e }
@@ -103,8 +102,8 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
     }
 
     /// δ(ε), the larger hockey-stick divergence of the two directions, for ε ≥ 0.
-    public func delta(epsilon: Double) throws(AccountingError) -> Double {
-        try Check.nonNegative(epsilon, "epsilon")
+    public func delta(epsilon: Double) throws(DPNoiseError.Accounting) -> Double {
+        try Check.nonNegative(epsilon, .epsilon)
         let d = remove.delta(epsilon: epsilon)
         guard let add else { return d }
         return max(d, add.delta(epsilon: epsilon))

@@ -14,7 +14,7 @@ struct AverageMeasurement {
     ///   - blockSize: the largest block the decoder hands over.
     init(
         survivors: [UInt32], inputScales: [UInt32: Double], source: any ClientUpdateSource, blockSize: Int
-    ) throws(ClientUpdateError) {
+    ) throws(FedCoreError.Update) {
         for id in survivors { readers.append((try source.reader(for: id), inputScales[id] ?? 0)) }
         truth = [Double](repeating: 0, count: max(blockSize, 1))
         part = truth
@@ -22,7 +22,7 @@ struct AverageMeasurement {
 
     /// Compares the decoded `block` (at `offset`, model units) with the true average there; `divisor` is the
     /// round's FedAvg divisor.
-    mutating func compare(_ block: UnsafeBufferPointer<Double>, at offset: Int, divisor: Double) throws(ClientUpdateError) {
+    mutating func compare(_ block: UnsafeBufferPointer<Double>, at offset: Int, divisor: Double) throws(FedCoreError.Update) {
         let n = block.count
         if truth.count < n {
             truth = [Double](repeating: 0, count: n)
@@ -32,7 +32,7 @@ struct AverageMeasurement {
         for (reader, scale) in readers {
             let start = ContinuousClock.now
             defer { readTime += ContinuousClock.now - start }
-            try part.withUnsafeMutableBufferPointer { (buffer) throws(ClientUpdateError) in
+            try part.withUnsafeMutableBufferPointer { (buffer) throws(FedCoreError.Update) in
                 try reader.read(offset: offset, into: UnsafeMutableBufferPointer(rebasing: buffer[0..<n]))
             }
             for j in 0..<n { truth[j] += scale * part[j] }

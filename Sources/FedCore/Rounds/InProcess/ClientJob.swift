@@ -1,16 +1,15 @@
-import DPNoise
 import SecureAgg
 import Sodium
 
 /// One simulated client answering one server message, on whichever worker thread runs it: everything it
-/// touches is its own (its protocol state and generators) or read-only (the round's encoder, the source).
+/// touches is its own (its protocol state and generators) or read-only (the round's input, the source).
 struct ClientJob {
     let message: ServerRoundMessage
     /// Nil: the client has dropped out and stays silent.
     var client: SimulatedClient?
     var reply: ClientRoundMessage?
     /// A local failure the run cannot go on from.
-    var failure: SimulationError?
+    var failure: FedCoreError?
     /// Clip factor × weight of the update it encoded (phase 2 only).
     var inputScale: Double?
     var reading = Duration.zero
@@ -22,7 +21,7 @@ struct ClientJob {
         self.client = client
     }
 
-    mutating func run(shared: RoundInputs, source: any ClientUpdateSource) {
+    mutating func run(shared: ClientRoundInput, source: any ClientUpdateSource) {
         guard var c = client else { return }
         defer { client = c }
         switch message {
@@ -35,88 +34,43 @@ struct ClientJob {
         }
     }
 
-    /// Encodes the client's update block by block straight into its masking writer (no full-length encoded
-    /// vector exists), then its example-count limbs in a weighted round. Nil: it aborted on bad shares.
+    /// Writes the client's input through the round's ``ClientRoundInput`` (its update encoded block by block
+    /// straight into its masking writer, then its count limbs). Nil: it aborted on bad shares.
     private mutating func maskedInput(
-        _ c: inout SimulatedClient, _ broadcast: ShareBroadcast, shared: RoundInputs, source: any ClientUpdateSource
-    ) throws(SimulationError) -> ClientRoundMessage? {
+        _ c: inout SimulatedClient, _ broadcast: ShareBroadcast, shared: ClientRoundInput, source: any ClientUpdateSource
+    ) throws(FedCoreError) -> ClientRoundMessage? {
         let id = broadcast.receiver
-        let number = shared.round
         let reader: any ClientUpdateReader
         do { reader = try source.reader(for: id) } catch { throw .update(error) }
-        let (weight, countLimbs) = ExampleCountLimbs.clientInput(exampleCount: reader.exampleCount, weights: shared.weights)
-        let encoder = shared.encoder
         var rng = c.encoding
-        var reading = Duration.zero
-        var masking = Duration.zero
+        var timing = ClientRoundInput.Timing()
         // Opening the shares and finishing the vector count as masking; the input closure's time, less reading
         // and masking, is encoding.
         let start = ContinuousClock.now
         var inputTime = Duration.zero
         defer {
             let total = ContinuousClock.now - start
-            self.reading += reading
-            self.encoding += inputTime - reading - masking
-            self.masking += masking + total - inputTime
+            self.reading += timing.reading
+            self.encoding += inputTime - timing.reading - timing.masking
+            self.masking += timing.masking + total - inputTime
         }
-        var summary: EncodingSummary?
+        var scale: Double?
         let message: MaskedInput
-        do throws(MaskedInputFailure<SimulationError>) {
-            message = try c.protocolState.maskedInput(shares: broadcast) { (writer) throws(SimulationError) in
+        do throws(MaskedInputFailure<FedCoreError>) {
+            message = try c.protocolState.maskedInput(shares: broadcast) { (writer) throws(FedCoreError) in
                 let inputStart = ContinuousClock.now
                 defer { inputTime = ContinuousClock.now - inputStart }
-                summary = try Self.encode(
-                    reader, weight: weight, encoder: encoder, into: writer, using: &rng, reading: &reading,
-                    masking: &masking, round: number, client: id)
-                let limbStart = ContinuousClock.now
-                defer { masking += ContinuousClock.now - limbStart }
-                do throws(SecureAggError) {
-                    try countLimbs.withUnsafeBufferPointer { (limbs) throws(SecureAggError) in
-                        try writer.write(limbs, at: encoder.paddedDimension)
-                    }
-                } catch { throw .roundFailed(round: number, error) }
+                scale = try shared.write(reader, client: id, into: writer, using: &rng, timing: &timing)
             }
         } catch {
             switch error {
             case .input(let e): throw e
             case .masking(let e):
-                if c.protocolState.abortReason == nil { throw .roundFailed(round: number, e) }  // a local input error
+                if c.protocolState.abortReason == nil { throw .roundFailed(round: shared.round, e) }  // a local input error
                 return nil  // the client aborted on bad shares: it goes silent
             }
         }
-        inputScale = (summary?.clipFactor ?? 0) * weight
+        inputScale = scale ?? 0
         return .maskedInput(message)
     }
-
-    private static func encode(
-        _ reader: any ClientUpdateReader, weight: Double, encoder: DPEncoder, into writer: MaskedInputWriter,
-        using rng: inout ChaChaRandom, reading: inout Duration, masking: inout Duration, round: Int, client id: UInt32
-    ) throws(SimulationError) -> EncodingSummary {
-        do {
-            return try encoder.encode(weight: weight, using: &rng) {
-                (offset: Int, block: UnsafeMutableBufferPointer<Double>) throws(ClientInputFailure) in
-                let start = ContinuousClock.now
-                defer { reading += ContinuousClock.now - start }
-                do throws(ClientUpdateError) { try reader.read(offset: offset, into: block) } catch { throw .update(error) }
-            } emitting: { (offset: Int, block: UnsafeBufferPointer<UInt32>) throws(ClientInputFailure) in
-                let start = ContinuousClock.now
-                defer { masking += ContinuousClock.now - start }
-                do throws(SecureAggError) { try writer.write(block, at: offset) } catch { throw .masking(error) }
-            }
-        } catch {
-            switch error {
-            case .encoding(let e): throw .encoding(e)
-            case .reader(.update(let e)): throw .update(e)
-            case .reader(.masking(let e)): throw .roundFailed(round: round, e)
-            case .inputChangedBetweenPasses:
-                throw .update(.invalidUpdate(path: "client \(id)", detail: "update changed while it was read"))
-            }
-        }
-    }
-}
-
-/// What can stop a client's streamed input: reading its update, or the masking writer refusing a block.
-enum ClientInputFailure: Error {
-    case update(ClientUpdateError)
-    case masking(SecureAggError)
 }

@@ -43,7 +43,7 @@ struct InProcessCohort {
     }
 
     /// Client `message.receiver`'s answer, or nil when it has dropped out (see ``respond(to:)``).
-    mutating func respond(to message: ServerRoundMessage) throws(SimulationError) -> ClientRoundMessage? {
+    mutating func respond(to message: ServerRoundMessage) throws(FedCoreError) -> ClientRoundMessage? {
         try respond(to: [message])[0]
     }
 
@@ -51,9 +51,9 @@ struct InProcessCohort {
     /// dropout, or a client that aborted on a bad message and, as a real one does, goes silent), computed on up
     /// to ``workers`` threads.
     ///
-    /// - Throws: ``SimulationError`` for a local failure the run cannot go on from (an unreadable update, an
+    /// - Throws: ``FedCoreError`` for a local failure the run cannot go on from (an unreadable update, an
     ///   announcement no client could accept).
-    mutating func respond(to messages: [ServerRoundMessage]) throws(SimulationError) -> [ClientRoundMessage?] {
+    mutating func respond(to messages: [ServerRoundMessage]) throws(FedCoreError) -> [ClientRoundMessage?] {
         for case .roundStart(let announcement, _) in messages where round?.number != announcement.configuration.round {
             try begin(announcement)
         }
@@ -82,7 +82,7 @@ struct InProcessCohort {
         }
         var replies = [ClientRoundMessage?]()
         replies.reserveCapacity(work.count)
-        var failure: SimulationError?
+        var failure: FedCoreError?
         for job in work {
             readTime += job.reading
             encodeTime += job.encoding
@@ -97,7 +97,7 @@ struct InProcessCohort {
         return replies
     }
 
-    private mutating func begin(_ announcement: RoundAnnouncement) throws(SimulationError) {
+    private mutating func begin(_ announcement: RoundAnnouncement) throws(FedCoreError) {
         let configuration = announcement.configuration
         let number = Int(configuration.round)
         var clients = [UInt32: SimulatedClient]()
@@ -112,8 +112,7 @@ struct InProcessCohort {
                     protocolState: client, keys: keys, encoding: rng.fork(label: "client \(id) encoding round \(number)"))
             } catch { throw .roundFailed(round: number, error) }
         }
-        let encoder: DPEncoder
-        do { encoder = try DPEncoder(parameters: announcement.encoding) } catch { throw .encoding(error) }
+        let input = try ClientRoundInput(round: number, encoding: announcement.encoding, weights: announcement.weights)
         var order = configuration.cohort
         for i in order.indices.reversed() where i > 0 {
             order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
@@ -121,7 +120,7 @@ struct InProcessCohort {
         let dropCount = Int((settings.dropoutFraction * Double(order.count)).rounded(.down))
         round = SimulatedRound(
             number: configuration.round, clients: clients, dropouts: Set(order.prefix(dropCount)),
-            shared: RoundInputs(round: number, encoder: encoder, weights: announcement.weights),
+            shared: input,
             expectedInputs: order.count - dropCount)
     }
 }
@@ -135,20 +134,13 @@ struct SimulatedClient {
     var encoding: ChaChaRandom
 }
 
-/// What every client of a round encodes with.
-struct RoundInputs: Sendable {
-    let round: Int
-    let encoder: DPEncoder
-    let weights: ExampleCountLimbs?
-}
-
 /// One round as the simulated clients see it.
 private struct SimulatedRound {
     let number: UInt64
     var clients: [UInt32: SimulatedClient]
     /// Clients that vanish after ShareKeys.
     let dropouts: Set<UInt32>
-    let shared: RoundInputs
+    let shared: ClientRoundInput
     let expectedInputs: Int
     var inputScales: [UInt32: Double] = [:]
 }

@@ -34,12 +34,12 @@ extension RoundOrchestrator {
     /// consistency check it charges the round before any unmasking request exists. After unmasking it returns
     /// ``RoundStep/unmasked``.
     ///
-    /// - Throws: ``SimulationError`` (too few clients, signatures or shares; a ledger or audit write that
+    /// - Throws: ``FedCoreError`` (too few clients, signatures or shares; a ledger or audit write that
     ///   failed); the round is then closed as failed.
-    public mutating func endPhase() throws(SimulationError) -> RoundStep {
+    public mutating func endPhase() throws(FedCoreError) -> RoundStep {
         guard var round = active else { throw .invalidSettings("no round in progress") }
         let number = round.open.plan.round
-        do throws(SimulationError) {
+        do throws(FedCoreError) {
             let accepted = round.accepted.sorted()
             round.accepted = []
             let step: RoundStep
@@ -90,24 +90,24 @@ extension RoundOrchestrator {
     /// at its offset, e.g. to measure it), then adds `lr · average` to the model and closes the round as
     /// completed. The model is unchanged when decoding fails.
     public mutating func finishRound(
-        inspect: (_ offset: Int, _ block: UnsafeBufferPointer<Double>) throws(ClientUpdateError) -> Void = { _, _ in }
-    ) throws(SimulationError) -> RoundCompletion {
+        inspect: (_ offset: Int, _ block: UnsafeBufferPointer<Double>) throws(FedCoreError.Update) -> Void = { _, _ in }
+    ) throws(FedCoreError) -> RoundCompletion {
         guard let round = active, let result = round.result else { throw .invalidSettings("no unmasked round") }
         active = nil
-        do throws(SimulationError) {
+        do throws(FedCoreError) {
             let plan = round.open.plan
             let divisor = try plan.divisor(sum: result.sum, survivors: result.survivors.count)
             let decoded: DecodedAverage
             do {
                 decoded = try result.sum.withUnsafeBufferPointer {
-                    (sum) throws(StreamingEncodingError<ClientUpdateError>) -> DecodedAverage in
+                    (sum) throws(StreamingEncodingError<FedCoreError.Update>) -> DecodedAverage in
                     try round.decoder.decodeAverage(sum: sum, divisor: divisor, precision: model, inspect: inspect)
                 }
             } catch {
                 switch error {
-                case .encoding(let e): throw SimulationError.encoding(e)
-                case .reader(let e): throw SimulationError.update(e)
-                case .inputChangedBetweenPasses: throw SimulationError.invalidSettings("decoding read its input twice")
+                case .encoding(let e): throw FedCoreError.encoding(e)
+                case .reader(let e): throw FedCoreError.update(e)
+                case .inputChangedBetweenPasses: throw FedCoreError.invalidSettings("decoding read its input twice")
                 }
             }
             model.add(settings.serverLearningRate, decoded.average)
@@ -122,7 +122,7 @@ extension RoundOrchestrator {
         }
     }
 
-    private func protocolStep<T>(_ round: Int, _ body: () throws(SecureAggError) -> T) throws(SimulationError) -> T {
+    private func protocolStep<T>(_ round: Int, _ body: () throws(SecureAggError) -> T) throws(FedCoreError) -> T {
         do { return try body() } catch { throw .roundFailed(round: round, error) }
     }
 }

@@ -43,12 +43,12 @@ public struct RoundOrchestrator {
     ///   - runID: 32 bytes bound into every round context (``RoundConfiguration/noRunID`` in process).
     ///   - ledger: an opened privacy ledger; earlier charged rounds count toward the budget.
     ///   - audit: where every round's signed events go; the run is closed there by ``closeRun()``.
-    /// - Throws: ``SimulationError`` when the model does not fit the layout or the ledger cannot be replayed.
+    /// - Throws: ``FedCoreError`` when the model does not fit the layout or the ledger cannot be replayed.
     public init(
         settings: SimulationSettings, layout: ModelLayout, model: FlatParameters,
         registry: [UInt32: Ed25519.PublicKey], runID: [UInt8] = RoundConfiguration.noRunID,
         ledger: PrivacyLedger?, audit: (any RoundAuditTrail)?
-    ) throws(SimulationError) {
+    ) throws(FedCoreError) {
         guard model.count == layout.parameterCount else {
             throw .model("model has \(model.count) parameters, the updates' layout \(layout.parameterCount)")
         }
@@ -67,7 +67,7 @@ public struct RoundOrchestrator {
     /// cohort), the bits, and whether every planned round fits the budget. Predictable failures (an unsafe
     /// cohort, noise beyond the samplers, a budget too small) surface here, before round 1; the audit log is
     /// then closed.
-    public mutating func planRun(population: Int) throws(SimulationError) {
+    public mutating func planRun(population: Int) throws(FedCoreError) {
         let dimension = layout.parameterCount
         var planned = settings.cohortSize.map { min($0, population) } ?? population
         if let q = settings.samplingRate { planned = CohortSampling.plannedCohort(population: population, rate: q) }
@@ -106,9 +106,9 @@ public struct RoundOrchestrator {
     /// A sampled run's round whose sample cannot run the protocol comes back as ``RoundStep/skipped(_:)``, charged
     /// and recorded; the run goes on with the next round.
     ///
-    /// - Throws: ``SimulationError`` when the run was not planned, the cohort is too small or unsafe, or the
+    /// - Throws: ``FedCoreError`` when the run was not planned, the cohort is too small or unsafe, or the
     ///   budget refuses the round (nothing opened), or anything after the round opened (closed as failed).
-    public mutating func startRound(cohort: [UInt32], roundSeed: [UInt8]) throws(SimulationError) -> RoundStep {
+    public mutating func startRound(cohort: [UInt32], roundSeed: [UInt8]) throws(FedCoreError) -> RoundStep {
         guard let noise else { throw .invalidSettings("the run was not planned (call planRun first)") }
         guard active == nil else { throw .invalidSettings("a round is already in progress") }
         let round = firstRound + roundsStarted
@@ -126,16 +126,16 @@ public struct RoundOrchestrator {
             return .skipped(reason)
         }
         let open = try recorder.open(plan, noiseMultiplier: noise.multiplier)
-        do throws(SimulationError) {
+        do throws(FedCoreError) {
             let configuration: RoundConfiguration
             do {
                 configuration = try RoundConfiguration(
                     round: UInt64(round), cohort: plan.cohort, degree: plan.graph.degree,
                     threshold: plan.graph.threshold, bits: plan.encoding.bits, vectorLength: plan.vectorLength,
                     registry: registry, runID: runID)
-            } catch { throw SimulationError.roundFailed(round: round, error) }
+            } catch { throw FedCoreError.roundFailed(round: round, error) }
             let decoder: DPDecoder
-            do { decoder = try DPDecoder(parameters: plan.encoding) } catch { throw SimulationError.encoding(error) }
+            do { decoder = try DPDecoder(parameters: plan.encoding) } catch { throw FedCoreError.encoding(error) }
             let announcement = RoundAnnouncement(
                 configuration: configuration, totalRounds: settings.rounds, layoutHash: layout.layoutHash,
                 encoding: plan.encoding, minSurvivors: plan.minSurvivors, weights: plan.weights)
@@ -151,7 +151,7 @@ public struct RoundOrchestrator {
     /// Fails the round in progress for a reason found outside the state machine (a transport failure, a
     /// simulated client's unreadable update): closes it as failed (a charged round stays charged) and
     /// returns the error to report. Without a round in progress, returns `error` unchanged.
-    public mutating func failRound(_ error: SimulationError) -> SimulationError {
+    public mutating func failRound(_ error: FedCoreError) -> FedCoreError {
         guard let round = active else { return error }
         active = nil
         return recorder.fail(round.open, error: error)
@@ -159,7 +159,7 @@ public struct RoundOrchestrator {
 
     /// Writes the run's closing audit record (every planned round counted); later calls do nothing. A round
     /// still in progress is failed first.
-    public mutating func closeRun() throws(SimulationError) {
+    public mutating func closeRun() throws(FedCoreError) {
         if let round = active {
             active = nil
             _ = recorder.fail(round.open, error: .invalidSettings("the run ended during round \(round.open.plan.round)"))

@@ -10,7 +10,7 @@ public enum RoundStep: Sendable {
     case unmasked
     /// A sampled round whose sample could not run the protocol: charged, recorded as skipped, nothing sent or
     /// released; go on with the next round.
-    case skipped(SimulationError)
+    case skipped(FedCoreError)
 }
 
 /// A round whose average was recovered, charged and recorded.

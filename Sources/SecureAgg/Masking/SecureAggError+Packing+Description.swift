@@ -1,5 +1,5 @@
 /// Sentences for operators: which check of a packed vector failed.
-extension BitPackingError: CustomStringConvertible {
+extension SecureAggError.Packing: CustomStringConvertible {
     public var description: String {
         switch self {
         case .truncatedHeader: return "the packed vector is shorter than its 6-byte header"

@@ -1,5 +1,5 @@
 /// Sentences for users: what happened and, where useful, what to change.
-extension EncodingError: CustomStringConvertible {
+extension DPNoiseError.Encoding: CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidParameter(let what): return "invalid encoding parameter: \(what)"
@@ -14,7 +14,7 @@ extension EncodingError: CustomStringConvertible {
     }
 }
 
-extension SamplerError: CustomStringConvertible {
+extension DPNoiseError.Sampler: CustomStringConvertible {
     public var description: String {
         switch self {
         case .zeroDenominator: return "a rational parameter has a zero denominator"

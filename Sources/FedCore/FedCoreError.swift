@@ -1,21 +1,27 @@
 import DPNoise
 import SecureAgg
 
-/// Why a federated run stopped. ``exitCode`` follows the command-surface contract: 1 when a round or check
-/// failed, 2 for bad input. No case carries secret material.
-public enum SimulationError: Error, Sendable, CustomStringConvertible {
+/// FedCore's one error type: why a federated run stopped, or why a file, key, registry, ledger or client policy
+/// was refused. The reasons of each kind of file are nested enums (``FedCoreError/Ledger``,
+/// ``FedCoreError/Layout``, ``FedCoreError/Safetensors``, ``FedCoreError/KeyFile``, ``FedCoreError/RegistryFile``,
+/// ``FedCoreError/Policy``, ``FedCoreError/Update``); a function that can only fail for one reason throws that
+/// nested enum, and ``FedCoreError`` wraps it where failures of several kinds meet.
+///
+/// ``exitCode`` follows the command-surface contract: 1 when a round or check failed, 2 for bad input.
+/// ``description`` is the sentence a user reads; no case carries secret material.
+public enum FedCoreError: Error, Sendable, CustomStringConvertible {
     /// Settings that cannot work (names the setting).
     case invalidSettings(String)
     /// An update could not be loaded or does not match the layout.
-    case update(ClientUpdateError)
+    case update(FedCoreError.Update)
     /// The model file could not be used.
     case model(String)
     /// Accounting refused the parameters (names the parameter).
-    case accounting(AccountingError)
+    case accounting(DPNoiseError.Accounting)
     /// The ledger file is unreadable or malformed.
-    case ledger(LedgerError)
+    case ledger(FedCoreError.Ledger)
     /// The encoder refused an update or its parameters.
-    case encoding(EncodingError)
+    case encoding(DPNoiseError.Encoding)
     /// The round would exceed the budget: `spent` so far, `needed` after this round, `budget`.
     case budgetExhausted(round: Int, spent: Double, needed: Double, budget: Double)
     /// The run's planned rounds together would exceed the budget: found before round 1.
@@ -34,6 +40,16 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     case roundFailed(round: Int, SecureAggError)
     /// Writing an output file failed.
     case output(String)
+    /// A model vector or file does not fit the model's layout.
+    case layout(Layout)
+    /// A safetensors file was refused or could not be written.
+    case safetensors(Safetensors)
+    /// An identity key file or passphrase was refused.
+    case keyFile(KeyFile)
+    /// A registry of public keys was refused.
+    case registry(RegistryFile)
+    /// The client's policy is invalid, or it refuses the round.
+    case policy(Policy)
 
     public var exitCode: Int32 {
         switch self {
@@ -74,6 +90,11 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
                 + "round was charged as part of the sampled mechanism (every round of a sampled run is)"
         case let .roundFailed(round, e): return "round \(round) failed: \(e)"
         case let .output(s): return s
+        case let .layout(e): return e.description
+        case let .safetensors(e): return e.description
+        case let .keyFile(e): return e.description
+        case let .registry(e): return e.description
+        case let .policy(e): return e.description
         }
     }
 }
