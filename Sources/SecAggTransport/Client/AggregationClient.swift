@@ -48,12 +48,9 @@ public enum AggregationClient {
         try PlaintextPolicy.check(host: host, port: port, tls: caCertificate != nil, insecure: allowPlaintext)
         // An invalid policy or unreadable client ledger is a local error, found before connecting.
         _ = try ClientDriver(participant: participant, clientNonce: [])
-        let security: HTTP2ClientTransport.Posix.TransportSecurity
-        if let caCertificate {
-            security = try TLSFiles.clientSecurity(ca: caCertificate)
-        } else {
-            security = .plaintext
-        }
+        // With TLS, the CA file is read once; each attempt gets its own certificate check (a new transport and
+        // connection), whose accepted certificate the handshake binds (Docs/wire.md § 4.2).
+        let tlsRoots = try caCertificate.map { ca throws(TransportError) in try TLSFiles.clientRoots(ca: ca) }
         let target: any ResolvableTarget =
             isIPv4(host)
             ? ResolvableTargets.IPv4(addresses: [.init(host: host, port: port)])
@@ -64,16 +61,23 @@ public enum AggregationClient {
         while true {
             attempts += 1
             let transport: HTTP2ClientTransport.Posix
+            var channel: @Sendable () throws(TransportError) -> ChannelBinding = { .plaintext }
             do {
-                transport = try HTTP2ClientTransport.Posix(
-                    target: target, transportSecurity: security)
-            } catch { throw .configuration("cannot connect to \(host):\(port): \(error)") }
+                var security = HTTP2ClientTransport.Posix.TransportSecurity.plaintext
+                if let tlsRoots {
+                    let check = try ServerCertificateCheck(caCertificates: tlsRoots.der)
+                    security = TLSFiles.clientSecurity(ca: tlsRoots.path, check: check)
+                    channel = { () throws(TransportError) in try check.binding() }
+                }
+                transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: security)
+            } catch let error as TransportError { throw error }
+            catch { throw .configuration("cannot connect to \(host):\(port): \(error)") }
             let progress = SessionProgress()
             let remaining = sessionTimeout - (ContinuousClock.now - start)
             do {
                 return try await withGRPCClient(transport: transport) { grpc in
                     try await session(
-                        Secagg_V1_Aggregation.Client(wrapping: grpc), participant, remaining, idleTimeout,
+                        Secagg_V1_Aggregation.Client(wrapping: grpc), participant, channel, remaining, idleTimeout,
                         joinTimeout, progress, log)
                 }
             } catch {
@@ -121,7 +125,7 @@ public enum AggregationClient {
 
     private static func session(
         _ client: Secagg_V1_Aggregation.Client<HTTP2ClientTransport.Posix>, _ participant: ClientParticipant,
-        _ timeout: Duration, _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
+        _ channel: @escaping @Sendable () throws(TransportError) -> ChannelBinding, _ timeout: Duration, _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
         _ log: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
         let (outbox, continuation) = AsyncStream.makeStream(of: Secagg_V1_ClientMessage.self)
@@ -140,7 +144,7 @@ public enum AggregationClient {
         {
             try await withThrowingTaskGroup(of: Outcome?.self) { group in
                 group.addTask {
-                    var driver = try ClientDriver(participant: participant, clientNonce: nonce)
+                    var driver = try ClientDriver(participant: participant, clientNonce: nonce, channel: channel)
                     defer { continuation.finish() }
                     for try await message in response.messages {
                         progress.received()
