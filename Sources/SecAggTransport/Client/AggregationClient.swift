@@ -50,7 +50,8 @@ public enum AggregationClient {
         _ = try ClientDriver(participant: participant, clientNonce: [])
         // With TLS, the CA file is read once; each attempt gets its own certificate check (a new transport and
         // connection), whose accepted certificate the handshake binds (Docs/wire.md § 4.2).
-        let tlsRoots = try caCertificate.map { ca throws(TransportError) in try TLSFiles.clientRoots(ca: ca) }
+        var tlsRoots: (path: String, der: [[UInt8]])?
+        if let caCertificate { tlsRoots = try TLSFiles.clientRoots(ca: caCertificate) }
         let target: any ResolvableTarget =
             isIPv4(host)
             ? ResolvableTargets.IPv4(addresses: [.init(host: host, port: port)])
@@ -60,18 +61,20 @@ public enum AggregationClient {
         var attempts = 0
         while true {
             attempts += 1
+            let security: HTTP2ClientTransport.Posix.TransportSecurity
+            let channel: @Sendable () throws(TransportError) -> ChannelBinding
+            if let tlsRoots {
+                let check = try ServerCertificateCheck(caCertificates: tlsRoots.der)
+                security = TLSFiles.clientSecurity(ca: tlsRoots.path, check: check)
+                channel = { () throws(TransportError) in try check.binding() }
+            } else {
+                security = .plaintext
+                channel = { .plaintext }
+            }
             let transport: HTTP2ClientTransport.Posix
-            var channel: @Sendable () throws(TransportError) -> ChannelBinding = { .plaintext }
             do {
-                var security = HTTP2ClientTransport.Posix.TransportSecurity.plaintext
-                if let tlsRoots {
-                    let check = try ServerCertificateCheck(caCertificates: tlsRoots.der)
-                    security = TLSFiles.clientSecurity(ca: tlsRoots.path, check: check)
-                    channel = { () throws(TransportError) in try check.binding() }
-                }
                 transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: security)
-            } catch let error as TransportError { throw error }
-            catch { throw .configuration("cannot connect to \(host):\(port): \(error)") }
+            } catch { throw .configuration("cannot connect to \(host):\(port): \(error)") }
             let progress = SessionProgress()
             let remaining = sessionTimeout - (ContinuousClock.now - start)
             do {

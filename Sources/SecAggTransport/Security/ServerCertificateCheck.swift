@@ -57,17 +57,17 @@ final class ServerCertificateCheck: Sendable {
     func verify(_ presented: [NIOSSLCertificate], _ promise: EventLoopPromise<NIOSSLVerificationResultWithMetadata>) {
         let roots = self.roots
         Task {
-            guard let (leafDER, result) = await Self.validate(presented, roots: roots), result else {
+            guard let leafDER = await Self.validatedLeaf(presented, roots: roots) else {
                 promise.succeed(.failed)
                 return
             }
-            accepted.withLock { _ = $0.insert(ChannelBinding.hash(certificateDER: leafDER)) }
+            self.accepted.withLock { _ = $0.insert(ChannelBinding.hash(certificateDER: leafDER)) }
             promise.succeed(.certificateVerified(VerificationMetadata(nil)))
         }
     }
 
-    /// The leaf's DER and whether the chain validates (nil when the certificates cannot be read).
-    private static func validate(_ presented: [NIOSSLCertificate], roots: [Certificate]) async -> ([UInt8], Bool)? {
+    /// The leaf's DER when the chain validates; nil when it does not, or the certificates cannot be read.
+    private static func validatedLeaf(_ presented: [NIOSSLCertificate], roots: [Certificate]) async -> [UInt8]? {
         do {
             let ders = try presented.map { try $0.toDERBytes() }
             guard let leafDER = ders.first else { return nil }
@@ -78,8 +78,8 @@ final class ServerCertificateCheck: Sendable {
                 ServerAuthenticationUsagePolicy()
             }
             let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
-            if case .validCertificate = result { return (leafDER, true) }
-            return (leafDER, false)
+            guard case .validCertificate = result else { return nil }
+            return leafDER
         } catch { return nil }
     }
 }
