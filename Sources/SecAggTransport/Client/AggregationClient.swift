@@ -78,10 +78,14 @@ public enum AggregationClient {
             let progress = SessionProgress()
             let remaining = sessionTimeout - (ContinuousClock.now - start)
             do {
-                return try await withGRPCClient(transport: transport) { grpc in
-                    try await session(
-                        Secagg_V1_Aggregation.Client(wrapping: grpc), participant, channel, remaining, idleTimeout,
-                        joinTimeout, progress, log)
+                // Once the last result is in, the call's teardown and the gRPC client's graceful shutdown get
+                // `shutdownGrace`, not forever (BoundedShutdown).
+                return try await BoundedShutdown.run(grace: shutdownGrace) { report in
+                    try await withGRPCClient(transport: transport) { grpc in
+                        try await session(
+                            Secagg_V1_Aggregation.Client(wrapping: grpc), participant, channel, remaining, idleTimeout,
+                            joinTimeout, progress, report, log)
+                    }
                 }
             } catch {
                 let (failure, retryable) = classify(error, progress)
@@ -126,10 +130,14 @@ public enum AggregationClient {
 
     private struct Vanish: Error { let phase: Phase }
 
+    /// How long the call's teardown and the gRPC client's shutdown may take once the last result is in.
+    static let shutdownGrace: Duration = .seconds(2)
+
     private static func session(
         _ client: Secagg_V1_Aggregation.Client<HTTP2ClientTransport.Posix>, _ participant: ClientParticipant,
-        _ channel: @escaping @Sendable () throws(TransportError) -> ChannelBinding, _ timeout: Duration, _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
-        _ log: @escaping @Sendable (String) -> Void
+        _ channel: @escaping @Sendable () throws(TransportError) -> ChannelBinding, _ timeout: Duration,
+        _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
+        _ report: @escaping @Sendable (Outcome) -> Void, _ log: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
         let (outbox, continuation) = AsyncStream.makeStream(of: Secagg_V1_ClientMessage.self)
         var random = SystemRandom()
@@ -161,7 +169,9 @@ public enum AggregationClient {
                         }
                         if driver.isFinished {
                             log("all rounds done")
-                            return Outcome(ending: .completed, rounds: driver.outcomes)
+                            let outcome = Outcome(ending: .completed, rounds: driver.outcomes)
+                            report(outcome)
+                            return outcome
                         }
                     }
                     if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }
