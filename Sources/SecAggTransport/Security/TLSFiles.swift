@@ -31,13 +31,15 @@ public enum TLSFiles {
     public static func servedChannel(certificatePEM pem: [UInt8], path: String) throws(TransportError) -> ChannelBinding {
         do {
             guard let leaf = try NIOSSLCertificate.fromPEMBytes(pem).first else {
-                throw TransportError.configuration("\(path): no certificate in the TLS certificate file")
+                throw TransportError.configuration(
+                    "\(path): no certificate in the TLS certificate file; give the certificate chain in PEM, leaf first")
             }
             return ChannelBinding(certificateDER: try leaf.toDERBytes())
         } catch let error as TransportError {
             throw error
         } catch {
-            throw .configuration("\(path): the TLS certificate cannot be read as PEM: \(error)")
+            throw .configuration(
+                "\(path): the TLS certificate cannot be read as PEM (\(error)); give the certificate chain in PEM, leaf first")
         }
     }
 
@@ -46,7 +48,8 @@ public enum TLSFiles {
         try requireReadable(ca, what: "TLS CA certificate")
         let pem = try read(ca, what: "TLS CA certificate")
         do { return (ca, try NIOSSLCertificate.fromPEMBytes(pem).map { try $0.toDERBytes() }) } catch {
-            throw .configuration("\(ca): the TLS CA certificate cannot be read as PEM: \(error)")
+            throw .configuration(
+                "\(ca): the TLS CA certificate cannot be read as PEM (\(error)); give the CA certificate(s) in PEM")
         }
     }
 
