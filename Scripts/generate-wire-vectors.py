@@ -13,6 +13,7 @@ passing `swift test` shows that the algorithms in Docs/wire.md are complete and 
 `swift test` never runs this script; it only reads the checked-in JSON files.
 """
 
+import base64
 import hashlib
 import json
 import math
@@ -389,8 +390,34 @@ def registry_file_hash(version, server_key, clients):
     return blake2b(data)
 
 
-def auth_transcript(domain, h_file, client, client_nonce, server_nonce):
-    return domain + b"\x00" + h_file + u32(client) + client_nonce + server_nonce
+def auth_transcript(domain, h_file, client, client_nonce, server_nonce, channel):
+    """§ 4: channel is None (no TLS) or the 32-byte hash of the server's leaf certificate (§ 4.2)."""
+    binding = bytes(33) if channel is None else b"\x01" + channel
+    return domain + b"\x00" + h_file + u32(client) + client_nonce + server_nonce + binding
+
+
+# § 4.2: a PEM chain as `serve --tls-cert` reads it (one self-signed P-256 certificate made once with openssl;
+# only its bytes matter here). The binding hashes the DER of the first certificate of the file.
+VECTOR_CERTIFICATE_PEM = """-----BEGIN CERTIFICATE-----
+MIIBqzCCAVGgAwIBAgIUP53+Sk0uZxZ4vsrTx9OUQcO4Ga4wCgYIKoZIzj0EAwIw
+HTEbMBkGA1UEAwwSc2VjYWdnIHdpcmUgdmVjdG9yMB4XDTI2MTIwNDIwMjA0NFoX
+DTM2MTIwMTIwMjA0NFowHTEbMBkGA1UEAwwSc2VjYWdnIHdpcmUgdmVjdG9yMFkw
+EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEfkHkvf1CHug5GzGIdqGy3FObsGCbbfRI
+cHmfWaV/9ZS+DRShHspdJLtraffes0f+Ut021VbP4rCDOD6ih5xzTqNvMG0wHQYD
+VR0OBBYEFNtGp2wBoCznjYqjrYoHQCNWl4JQMB8GA1UdIwQYMBaAFNtGp2wBoCzn
+jYqjrYoHQCNWl4JQMA8GA1UdEwEB/wQFMAMBAf8wGgYDVR0RBBMwEYIJbG9jYWxo
+b3N0hwR/AAABMAoGCCqGSM49BAMCA0gAMEUCIEL6adeZnpFTa5dgchMR/MS3QURB
+K3JhVmUcQ61ijKrXAiEAp+VBVlpJBinZM1mhZpAuHVu0abKUw2j4CReOPCAoOIE=
+-----END CERTIFICATE-----
+"""
+
+
+def first_certificate_der(pem):
+    """The DER bytes of the first CERTIFICATE block of a PEM file (base64 between the BEGIN and END lines)."""
+    lines = pem.splitlines()
+    start = lines.index("-----BEGIN CERTIFICATE-----")
+    end = lines.index("-----END CERTIFICATE-----", start)
+    return base64.b64decode("".join(lines[start + 1:end]))
 
 
 def pb_varint(v):
@@ -450,8 +477,14 @@ def registry_vectors():
     h_file = registry_file_hash(1, server_key, clients)
     h_round = secureagg_registry_hash({i: key for i, key, rev in clients if not rev})
     client, client_nonce, server_nonce = 2, blake2b(b"wire-vector-client-nonce"), blake2b(b"wire-vector-server-nonce")
-    server_t = auth_transcript(b"secagg.v1.grpc.server-auth", h_file, client, client_nonce, server_nonce)
-    client_t = auth_transcript(b"secagg.v1.grpc.client-auth", h_file, client, client_nonce, server_nonce)
+    server_t = auth_transcript(b"secagg.v1.grpc.server-auth", h_file, client, client_nonce, server_nonce, None)
+    client_t = auth_transcript(b"secagg.v1.grpc.client-auth", h_file, client, client_nonce, server_nonce, None)
+    certificate_der = first_certificate_der(VECTOR_CERTIFICATE_PEM)
+    certificate_hash = blake2b(certificate_der)
+    server_tls = auth_transcript(b"secagg.v1.grpc.server-auth", h_file, client, client_nonce, server_nonce,
+                                 certificate_hash)
+    client_tls = auth_transcript(b"secagg.v1.grpc.client-auth", h_file, client, client_nonce, server_nonce,
+                                 certificate_hash)
     run_id = blake2b(b"wire-vector-run-id")
     # Welcome{version=2, rounds=3, expected_clients=5, max_message_bytes=4 MiB, run_id} (kind 3, round 0) and
     # RoundResult{version=1, round=300, survivors=[1, 2, 4], last_round=true, output_hash} (kind 9).
@@ -469,7 +502,8 @@ def registry_vectors():
         "generated_by": GENERATED_BY,
         "spec": "Docs/wire.md §§ 4, 5: H_file of a registry.json (all listed clients, revoked included, big-endian) "
                 "and H_round of the same registry (active clients only, little-endian); the authentication "
-                "transcripts and Ed25519 signatures for client 2 with the given nonces. Server and client keys are "
+                "transcripts and Ed25519 signatures for client 2 with the given nonces, without TLS ('auth') and over "
+                "TLS ('auth_tls', § 4.2). Server and client keys are "
                 "Ed25519 keys of the seeds BLAKE2b-256('wire-vector-server') and "
                 "BLAKE2b-256('wire-vector-identity' || id u32 LE).",
         "registry_json": text,
@@ -482,6 +516,17 @@ def registry_vectors():
             "client_nonce": client_nonce.hex(), "server_nonce": server_nonce.hex(),
             "server_transcript": server_t.hex(), "server_signature": ed25519_sign(server_seed, server_t).hex(),
             "client_transcript": client_t.hex(), "client_signature": ed25519_sign(identity_seed(client), client_t).hex(),
+        },
+        "auth_tls": {
+            "spec": "Docs/wire.md § 4.2: the same session over TLS. certificate_pem is the server's --tls-cert; "
+                    "tls_certificate_hash = BLAKE2b-256 of the DER of its first certificate (Challenge field 4); "
+                    "both transcripts end with 0x01 || that hash (the 'auth' transcripts, without TLS, end with "
+                    "33 zero bytes).",
+            "certificate_pem": VECTOR_CERTIFICATE_PEM, "certificate_der": certificate_der.hex(),
+            "tls_certificate_hash": certificate_hash.hex(),
+            "server_transcript": server_tls.hex(), "server_signature": ed25519_sign(server_seed, server_tls).hex(),
+            "client_transcript": client_tls.hex(),
+            "client_signature": ed25519_sign(identity_seed(client), client_tls).hex(),
         },
         "server_messages": {
             "spec": "Docs/wire.md § 4.1: server-message transcripts and signatures in the session of 'auth' with "

@@ -143,8 +143,8 @@ def wire_seeds():
     write("FuzzMaskedInputChunks", "m9_b1", bytes([0]) + struct.pack("<H", 8) + struct.pack("<H", len(chunk)) + chunk)
     chunk = masked_chunk([0xFFFFFFFF, 0, 7], 32)
     write("FuzzMaskedInputChunks", "m3_b32", bytes([31]) + struct.pack("<H", 2) + struct.pack("<H", len(chunk)) + chunk)
-    # Server side: client envelopes (protocol_version 2), one per phase.
-    env = lambda field, body: pb_uint(1, 2) + pb_bytes(field, body)
+    # Server side: client envelopes (protocol_version 3), one per phase.
+    env = lambda field, body: pb_uint(1, 3) + pb_bytes(field, body)
     write("FuzzClientMessage", "advertise", env(4, advertise(3)))
     write("FuzzClientMessage", "share_keys", env(5, pb_uint(1, 1) + pb_uint(2, 1) + pb_uint(3, 2)
                                                  + pb_bytes(4, encrypted_share(2, 1)) + pb_bytes(4, encrypted_share(2, 3))))

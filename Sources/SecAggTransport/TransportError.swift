@@ -25,6 +25,10 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The client's own rules refuse the announced round (security floor, privacy policy); the text names the
     /// rule and the values. Nothing secret left the client.
     case refused(String)
+    /// The channel the server signed in the handshake (Challenge) is not the channel this client's connection
+    /// runs over: another TLS certificate than the server's own (a party in the middle holding a certificate the
+    /// client's CA accepts), or TLS on one side and plaintext on the other. Nothing was sent after Hello.
+    case channelMismatch(signed: ChannelBinding, observed: ChannelBinding)
     /// Fewer than two clients joined before the join deadline (`expected` were awaited).
     case tooFewClientsJoined(joined: Int, expected: Int)
 
@@ -41,8 +45,27 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .remote(let s): return s
         case .configuration(let s): return s
         case .refused(let s): return "refused: \(s)"
+        case .channelMismatch(let signed, let observed):
+            return Self.channelMismatchText(signed: signed, observed: observed)
         case .tooFewClientsJoined(let joined, let expected):
             return "only \(joined) of \(expected) clients joined before --join-timeout; a round needs at least 2"
         }
+    }
+
+    private static func channelMismatchText(signed: ChannelBinding, observed: ChannelBinding) -> String {
+        let what: String
+        switch (signed, observed) {
+        case (.plaintext, .tlsCertificate):
+            what = "the server signed a session without TLS, but this client reached it over TLS (\(observed)): "
+                + "something in the middle terminates TLS and talks plaintext to the server"
+        case (.tlsCertificate, .plaintext):
+            what = "the server signed a session over TLS (\(signed)), but this client connected without TLS: "
+                + "something in the middle talks TLS to the server and plaintext to this client; use --tls-ca"
+        default:
+            what = "the server signed its TLS certificate (\(signed)), but this connection presented another one "
+                + "(\(observed)): something in the middle holds a certificate that --tls-ca accepts (or serve "
+                + "--tls-cert is not the certificate the server presents)"
+        }
+        return "channel binding mismatch: \(what); nothing was sent after Hello, and this client does not continue"
     }
 }

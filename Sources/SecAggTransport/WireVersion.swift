@@ -1,8 +1,9 @@
 /// Versions and limits of the gRPC wire protocol (Docs/wire.md).
 public enum WireProtocol {
     /// `protocol_version` of every envelope; readers refuse any other value. Version 2: server messages are
-    /// signed (``ServerMessageAuthentication``), Welcome carries the run id, round contexts bind it.
-    public static let version: UInt32 = 2
+    /// signed (``ServerMessageAuthentication``), Welcome carries the run id, round contexts bind it. Version 3:
+    /// both authentication transcripts bind the channel (``ChannelBinding``), Challenge (version 2) states it.
+    public static let version: UInt32 = 3
     /// Largest gRPC message either side accepts (bytes).
     public static let maxMessageBytes = 4 << 20
     /// Largest slice of a packed masked vector carried by one ``Secagg_V1_MaskedInputChunk`` (bytes).

@@ -47,6 +47,17 @@ public struct RegistryHashVectors: Decodable, Sendable {
         public let client_signature: String
     }
 
+    /// The same session over TLS (Docs/wire.md § 4.2).
+    public struct AuthTLS: Decodable, Sendable {
+        public let certificate_pem: String
+        public let certificate_der: String
+        public let tls_certificate_hash: String
+        public let server_transcript: String
+        public let server_signature: String
+        public let client_transcript: String
+        public let client_signature: String
+    }
+
     public struct ServerMessages: Decodable, Sendable {
         public struct Signed: Decodable, Sendable {
             public let message: String
@@ -68,5 +79,6 @@ public struct RegistryHashVectors: Decodable, Sendable {
     public let active_ids: [UInt32]
     public let server_seed: String
     public let auth: Auth
+    public let auth_tls: AuthTLS
     public let server_messages: ServerMessages
 }

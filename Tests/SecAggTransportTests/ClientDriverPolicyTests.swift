@@ -63,13 +63,13 @@ import Testing
         func joinedDriver(_ participant: ClientParticipant) throws -> ClientDriver {
             var driver = try ClientDriver(participant: participant, clientNonce: clientNonce)
             var challenge = Secagg_V1_Challenge()
-            challenge.version = 1
+            challenge.version = 2
             challenge.serverNonce = Data(serverNonce)
             challenge.serverSignature = Data(
                 server.sign(
                     SessionAuthentication.serverTranscript(
                         registryHash: registry.registryHashBytes, client: participant.id, clientNonce: clientNonce,
-                        serverNonce: serverNonce)))
+                        serverNonce: serverNonce, channel: .plaintext)))
             _ = try driver.handle(Self.envelope(.challenge(challenge)))
             _ = try driver.handle(try signed(.welcome(welcome()), signing: signing(client: participant.id)))
             return driver

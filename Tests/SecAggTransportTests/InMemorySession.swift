@@ -77,8 +77,12 @@ struct InMemoryCohort {
         return configuration
     }
 
-    func coordinator(_ configuration: ServeConfiguration, log: LogLines = LogLines()) -> SessionCoordinator {
-        SessionCoordinator(configuration: configuration, registry: registry, identity: server, log: log.append)
+    /// `channel`: the channel the coordinator states it serves (Docs/wire.md § 4.2).
+    func coordinator(
+        _ configuration: ServeConfiguration, channel: ChannelBinding = .plaintext, log: LogLines = LogLines()
+    ) -> SessionCoordinator {
+        SessionCoordinator(
+            configuration: configuration, registry: registry, identity: server, channel: channel, log: log.append)
     }
 
     func inputs(_ settings: SimulationSettings) -> ServedRunInputs {
@@ -286,12 +290,14 @@ struct RawSession {
 
     /// Runs the handshake of `participant` (Hello, Challenge, Authenticate) with a real driver; returns what
     /// followed the Authenticate (a Welcome, or the close), or whatever ended the handshake earlier.
+    /// `channel`: the channel the client's connection runs over, as its driver sees it.
     mutating func handshake(
-        _ participant: ClientParticipant, on coordinator: SessionCoordinator, hello: ((inout Secagg_V1_Hello) -> Void)? = nil
+        _ participant: ClientParticipant, on coordinator: SessionCoordinator, channel: ChannelBinding = .plaintext,
+        hello: ((inout Secagg_V1_Hello) -> Void)? = nil
     ) async throws -> SessionCoordinator.Outgoing? {
         var random = SystemRandom()
         let nonce = random.bytes(count: SessionAuthentication.nonceByteCount)
-        var driver = try ClientDriver(participant: participant, clientNonce: nonce)
+        var driver = try ClientDriver(participant: participant, clientNonce: nonce, channel: { channel })
         var first = ClientDriver.hello(participant: participant, clientNonce: nonce)
         if let hello, case .hello(var h)? = first.body {
             hello(&h)

@@ -152,13 +152,13 @@ import Testing
         func challenged() throws -> ClientDriver {
             var driver = try ClientDriver(participant: setup.participant(1), clientNonce: setup.clientNonce)
             var challenge = Secagg_V1_Challenge()
-            challenge.version = 1
+            challenge.version = 2
             challenge.serverNonce = Data(setup.serverNonce)
             challenge.serverSignature = Data(
                 setup.server.sign(
                     SessionAuthentication.serverTranscript(
                         registryHash: setup.registry.registryHashBytes, client: 1, clientNonce: setup.clientNonce,
-                        serverNonce: setup.serverNonce)))
+                        serverNonce: setup.serverNonce, channel: .plaintext)))
             _ = try driver.handle(Setup.envelope(.challenge(challenge)))
             return driver
         }

@@ -96,14 +96,14 @@ import Testing
         let a = [UInt8](repeating: 2, count: 32)
         let b = [UInt8](repeating: 3, count: 32)
         let server = SessionAuthentication.serverTranscript(
-            registryHash: hash, client: 4, clientNonce: a, serverNonce: b)
+            registryHash: hash, client: 4, clientNonce: a, serverNonce: b, channel: .plaintext)
         let client = SessionAuthentication.clientTranscript(
-            registryHash: hash, client: 4, clientNonce: a, serverNonce: b)
+            registryHash: hash, client: 4, clientNonce: a, serverNonce: b, channel: .plaintext)
         #expect(server != client)
         let key = Ed25519.SecretKey.generate()
         #expect(!key.publicKey.isValidSignature(key.sign(server), for: client))
         let other = SessionAuthentication.clientTranscript(
-            registryHash: hash, client: 5, clientNonce: a, serverNonce: b)
+            registryHash: hash, client: 5, clientNonce: a, serverNonce: b, channel: .plaintext)
         #expect(other != client)
     }
 }

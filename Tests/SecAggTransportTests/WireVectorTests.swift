@@ -18,15 +18,40 @@ struct WireVectorTests {
         let clientNonce = try WireVectors.bytes(a.client_nonce)
         let serverNonce = try WireVectors.bytes(a.server_nonce)
         let server = SessionAuthentication.serverTranscript(
-            registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce)
+            registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce, channel: .plaintext)
         let client = SessionAuthentication.clientTranscript(
-            registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce)
+            registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce, channel: .plaintext)
         #expect(Hex.encode(server) == a.server_transcript)
         #expect(Hex.encode(client) == a.client_transcript)
         let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(v.server_seed)))
         let clientKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(a.client_seed)))
         #expect(Hex.encode(serverKey.sign(server)) == a.server_signature)
         #expect(Hex.encode(clientKey.sign(client)) == a.client_signature)
+    }
+
+    @Test("Over TLS (§ 4.2): the certificate hash of a PEM file, the transcripts ending with it, their signatures")
+    func transcriptsOverTLS() throws {
+        let v = try WireVectors.load("registry_hashes", as: RegistryHashVectors.self)
+        let a = v.auth
+        let t = v.auth_tls
+        // The server reads the binding from its --tls-cert as the transport reads the chain.
+        let channel = try TLSFiles.servedChannel(certificatePEM: Array(t.certificate_pem.utf8), path: "vector")
+        #expect(channel == .tlsCertificate(hash: try WireVectors.bytes(t.tls_certificate_hash)))
+        #expect(ChannelBinding(certificateDER: try WireVectors.bytes(t.certificate_der)) == channel)
+        #expect(Hex.encode(channel.wireField) == t.tls_certificate_hash)
+        let hash = try WireVectors.bytes(v.registry_file_hash)
+        let clientNonce = try WireVectors.bytes(a.client_nonce)
+        let serverNonce = try WireVectors.bytes(a.server_nonce)
+        let server = SessionAuthentication.serverTranscript(
+            registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce, channel: channel)
+        let client = SessionAuthentication.clientTranscript(
+            registryHash: hash, client: a.client, clientNonce: clientNonce, serverNonce: serverNonce, channel: channel)
+        #expect(Hex.encode(server) == t.server_transcript)
+        #expect(Hex.encode(client) == t.client_transcript)
+        let serverKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(v.server_seed)))
+        let clientKey = try Ed25519.SecretKey(seed: SecureBytes(copying: WireVectors.bytes(a.client_seed)))
+        #expect(Hex.encode(serverKey.sign(server)) == t.server_signature)
+        #expect(Hex.encode(clientKey.sign(client)) == t.client_signature)
     }
 
     @Test("Server message signatures (§ 4.1): canonical encodings, transcripts, signatures")

@@ -48,12 +48,10 @@ public enum AggregationClient {
         try PlaintextPolicy.check(host: host, port: port, tls: caCertificate != nil, insecure: allowPlaintext)
         // An invalid policy or unreadable client ledger is a local error, found before connecting.
         _ = try ClientDriver(participant: participant, clientNonce: [])
-        let security: HTTP2ClientTransport.Posix.TransportSecurity
-        if let caCertificate {
-            security = try TLSFiles.clientSecurity(ca: caCertificate)
-        } else {
-            security = .plaintext
-        }
+        // With TLS, the CA file is read once; each attempt gets its own certificate check (a new transport and
+        // connection), whose accepted certificate the handshake binds (Docs/wire.md § 4.2).
+        var tlsRoots: (path: String, der: [[UInt8]])?
+        if let caCertificate { tlsRoots = try TLSFiles.clientRoots(ca: caCertificate) }
         let target: any ResolvableTarget =
             isIPv4(host)
             ? ResolvableTargets.IPv4(addresses: [.init(host: host, port: port)])
@@ -63,18 +61,31 @@ public enum AggregationClient {
         var attempts = 0
         while true {
             attempts += 1
+            let security: HTTP2ClientTransport.Posix.TransportSecurity
+            let channel: @Sendable () throws(TransportError) -> ChannelBinding
+            if let tlsRoots {
+                let check = try ServerCertificateCheck(caCertificates: tlsRoots.der)
+                security = TLSFiles.clientSecurity(ca: tlsRoots.path, check: check)
+                channel = { () throws(TransportError) in try check.binding() }
+            } else {
+                security = .plaintext
+                channel = { .plaintext }
+            }
             let transport: HTTP2ClientTransport.Posix
             do {
-                transport = try HTTP2ClientTransport.Posix(
-                    target: target, transportSecurity: security)
+                transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: security)
             } catch { throw .configuration("cannot connect to \(host):\(port): \(error)") }
             let progress = SessionProgress()
             let remaining = sessionTimeout - (ContinuousClock.now - start)
             do {
-                return try await withGRPCClient(transport: transport) { grpc in
-                    try await session(
-                        Secagg_V1_Aggregation.Client(wrapping: grpc), participant, remaining, idleTimeout,
-                        joinTimeout, progress, log)
+                // Once the last result is in, the call's teardown and the gRPC client's graceful shutdown get
+                // `shutdownGrace`, not forever (BoundedShutdown).
+                return try await BoundedShutdown.run(grace: shutdownGrace) { report in
+                    try await withGRPCClient(transport: transport) { grpc in
+                        try await session(
+                            Secagg_V1_Aggregation.Client(wrapping: grpc), participant, channel, remaining, idleTimeout,
+                            joinTimeout, progress, report, log)
+                    }
                 }
             } catch {
                 let (failure, retryable) = classify(error, progress)
@@ -119,10 +130,14 @@ public enum AggregationClient {
 
     private struct Vanish: Error { let phase: Phase }
 
+    /// How long the call's teardown and the gRPC client's shutdown may take once the last result is in.
+    static let shutdownGrace: Duration = .seconds(2)
+
     private static func session(
         _ client: Secagg_V1_Aggregation.Client<HTTP2ClientTransport.Posix>, _ participant: ClientParticipant,
-        _ timeout: Duration, _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
-        _ log: @escaping @Sendable (String) -> Void
+        _ channel: @escaping @Sendable () throws(TransportError) -> ChannelBinding, _ timeout: Duration,
+        _ idleTimeout: Duration, _ joinTimeout: Duration, _ progress: SessionProgress,
+        _ report: @escaping @Sendable (Outcome) -> Void, _ log: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
         let (outbox, continuation) = AsyncStream.makeStream(of: Secagg_V1_ClientMessage.self)
         var random = SystemRandom()
@@ -140,7 +155,7 @@ public enum AggregationClient {
         {
             try await withThrowingTaskGroup(of: Outcome?.self) { group in
                 group.addTask {
-                    var driver = try ClientDriver(participant: participant, clientNonce: nonce)
+                    var driver = try ClientDriver(participant: participant, clientNonce: nonce, channel: channel)
                     defer { continuation.finish() }
                     for try await message in response.messages {
                         progress.received()
@@ -154,7 +169,9 @@ public enum AggregationClient {
                         }
                         if driver.isFinished {
                             log("all rounds done")
-                            return Outcome(ending: .completed, rounds: driver.outcomes)
+                            let outcome = Outcome(ending: .completed, rounds: driver.outcomes)
+                            report(outcome)
+                            return outcome
                         }
                     }
                     if let phase = driver.vanishAfterPhase { throw Vanish(phase: phase) }

@@ -111,10 +111,20 @@ struct ClientDriver {
     /// The rounds this client has taken (its ledger's and this run's), against its policy.
     private var account: ClientPrivacyAccount
 
-    /// - Parameter clientNonce: the 32 fresh random bytes sent in ``hello(participant:clientNonce:)``.
+    /// The channel this client's connection runs over, asked when the Challenge arrives (by then the connection
+    /// carrying the session exists and its certificate was verified).
+    private let channel: @Sendable () throws(TransportError) -> ChannelBinding
+
+    /// - Parameters:
+    ///   - clientNonce: the 32 fresh random bytes sent in ``hello(participant:clientNonce:)``.
+    ///   - channel: the channel the connection runs over (``ServerCertificateCheck/binding()`` with TLS).
     /// - Throws: ``TransportError/configuration(_:)`` for an invalid policy or an unreadable client ledger.
-    init(participant: ClientParticipant, clientNonce: [UInt8]) throws(TransportError) {
+    init(
+        participant: ClientParticipant, clientNonce: [UInt8],
+        channel: @escaping @Sendable () throws(TransportError) -> ChannelBinding = { .plaintext }
+    ) throws(TransportError) {
         self.participant = participant
+        self.channel = channel
         do {
             account = try ClientPrivacyAccount(policy: participant.policy, history: try participant.ledger?.records() ?? [])
         } catch { throw .configuration(error.description) }
@@ -208,21 +218,28 @@ struct ClientDriver {
         }
     }
 
+    /// Checks the Challenge's signature over the channel the server states, then that this is the channel the
+    /// client's connection runs over (Docs/wire.md § 4.2), and signs the channel it saw.
     private mutating func answer(_ c: Secagg_V1_Challenge) throws(TransportError) -> Secagg_V1_ClientMessage {
-        guard c.version == 1 else { throw .unsupportedMessageVersion(what: "Challenge", version: c.version) }
+        guard c.version == 2 else { throw .unsupportedMessageVersion(what: "Challenge", version: c.version) }
         let serverNonce = try ProtoFields.bytes(Array(c.serverNonce), count: 32, what: "server nonce")
+        let signed = try ChannelBinding(wireField: Array(c.tlsCertificateHash))
         let hash = participant.registry.registryHashBytes
         let transcript = SessionAuthentication.serverTranscript(
-            registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce)
+            registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce,
+            channel: signed)
         guard participant.registry.serverPublicKey.isValidSignature(Array(c.serverSignature), for: transcript) else {
             throw .permissionDenied("the server's signature does not verify against the registry's server key")
         }
+        let observed = try channel()
+        guard signed == observed else { throw .channelMismatch(signed: signed, observed: observed) }
         var auth = Secagg_V1_Authenticate()
         auth.version = 1
         auth.signature = Data(
             participant.identity.sign(
                 SessionAuthentication.clientTranscript(
-                    registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce)))
+                    registryHash: hash, client: participant.id, clientNonce: clientNonce, serverNonce: serverNonce,
+                    channel: observed)))
         self.serverNonce = serverNonce
         step = .awaitingWelcome
         return Self.envelope(.authenticate(auth))

@@ -3,7 +3,7 @@
 /// One bidirectional stream per client session carries: authentication (Hello → Challenge → Authenticate →
 /// Welcome), then for every round the five SecAgg phases (RoundStart → AdvertiseKeys → KeyBroadcast → ShareKeys
 /// → ShareBroadcast → MaskedInput chunks → ConsistencyRequest → ConsistencyCheck → UnmaskingRequest →
-/// UnmaskingResponse → RoundResult). Every envelope carries `protocol_version` (currently 2); every inner
+/// UnmaskingResponse → RoundResult). Every envelope carries `protocol_version` (currently 3); every inner
 /// SecAgg message carries its own format `version` (SecureAgg's message versions, currently 1). Readers refuse
 /// versions they do not know. Every server message after Challenge carries `server_signature`: the server's
 /// Ed25519 identity over the session, the run, the round and the message (Docs/wire.md § 4.1).

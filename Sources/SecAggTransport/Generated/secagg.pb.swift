@@ -13,7 +13,7 @@
 /// One bidirectional stream per client session carries: authentication (Hello → Challenge → Authenticate →
 /// Welcome), then for every round the five SecAgg phases (RoundStart → AdvertiseKeys → KeyBroadcast → ShareKeys
 /// → ShareBroadcast → MaskedInput chunks → ConsistencyRequest → ConsistencyCheck → UnmaskingRequest →
-/// UnmaskingResponse → RoundResult). Every envelope carries `protocol_version` (currently 2); every inner
+/// UnmaskingResponse → RoundResult). Every envelope carries `protocol_version` (currently 3); every inner
 /// SecAgg message carries its own format `version` (SecureAgg's message versions, currently 1). Readers refuse
 /// versions they do not know. Every server message after Challenge carries `server_signature`: the server's
 /// Ed25519 identity over the session, the run, the round and the message (Docs/wire.md § 4.1).
@@ -284,6 +284,7 @@ nonisolated struct Secagg_V1_Challenge: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// 2 since wire version 3 (the channel binding)
   var version: UInt32 = 0
 
   /// 32 random bytes
@@ -291,6 +292,10 @@ nonisolated struct Secagg_V1_Challenge: Sendable {
 
   /// server identity over the server auth transcript (Docs/wire.md)
   var serverSignature: Data = Data()
+
+  /// The channel the server serves: BLAKE2b-256 of the DER of its TLS leaf certificate (32 bytes), or empty
+  /// without TLS. Bound into both authentication transcripts (Docs/wire.md § 4.2).
+  var tlsCertificateHash: Data = Data()
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1145,7 +1150,7 @@ nonisolated extension Secagg_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Secagg_V1_Challenge: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Challenge"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}server_nonce\0\u{3}server_signature\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}server_nonce\0\u{3}server_signature\0\u{3}tls_certificate_hash\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1156,6 +1161,7 @@ nonisolated extension Secagg_V1_Challenge: SwiftProtobuf.Message, SwiftProtobuf.
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.version) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.serverNonce) }()
       case 3: try { try decoder.decodeSingularBytesField(value: &self.serverSignature) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.tlsCertificateHash) }()
       default: break
       }
     }
@@ -1171,6 +1177,9 @@ nonisolated extension Secagg_V1_Challenge: SwiftProtobuf.Message, SwiftProtobuf.
     if !self.serverSignature.isEmpty {
       try visitor.visitSingularBytesField(value: self.serverSignature, fieldNumber: 3)
     }
+    if !self.tlsCertificateHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.tlsCertificateHash, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1178,6 +1187,7 @@ nonisolated extension Secagg_V1_Challenge: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.version != rhs.version {return false}
     if lhs.serverNonce != rhs.serverNonce {return false}
     if lhs.serverSignature != rhs.serverSignature {return false}
+    if lhs.tlsCertificateHash != rhs.tlsCertificateHash {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

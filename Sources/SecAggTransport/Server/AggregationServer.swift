@@ -100,10 +100,11 @@ public enum AggregationServer {
             throw TransportError.configuration("the server key does not match the registry's server entry")
         }
         let security: HTTP2ServerTransport.Posix.TransportSecurity
+        let channel: ChannelBinding
         if let tls {
-            security = try TLSFiles.serverSecurity(certificate: tls.certificate, key: tls.privateKey)
+            (security, channel) = try TLSFiles.serverSecurity(certificate: tls.certificate, key: tls.privateKey)
         } else {
-            security = .plaintext
+            (security, channel) = (.plaintext, .plaintext)
         }
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port), transportSecurity: security,
@@ -118,7 +119,7 @@ public enum AggregationServer {
                 $0.connection.keepalive.timeout = configuration.handshakeTimeout
             })
         let coordinator = SessionCoordinator(
-            configuration: configuration, registry: registry, identity: identity, log: log)
+            configuration: configuration, registry: registry, identity: identity, channel: channel, log: log)
         let server = GRPCServer(transport: transport, services: [AggregationService(coordinator: coordinator)])
         let serving = Task { try await server.serve() }
         let address: GRPCNIOTransportCore.SocketAddress

@@ -55,7 +55,7 @@ extension SessionCoordinator {
     /// The gRPC status a transport error is reported with.
     static func status(for error: TransportError) -> RPCError {
         switch error {
-        case .permissionDenied: return RPCError(code: .permissionDenied, message: error.description)
+        case .permissionDenied, .channelMismatch: return RPCError(code: .permissionDenied, message: error.description)
         case .limitExceeded: return RPCError(code: .resourceExhausted, message: error.description)
         case .deadlineExceeded: return RPCError(code: .deadlineExceeded, message: error.description)
         case .unsupportedProtocolVersion, .unsupportedMessageVersion, .unexpectedMessage:

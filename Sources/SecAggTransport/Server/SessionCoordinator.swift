@@ -52,6 +52,9 @@ actor SessionCoordinator {
     /// 32 random bytes drawn for this run: announced in Welcome, bound into every server signature and every
     /// round context, so nothing signed in one run verifies in another.
     let runID: [UInt8]
+    /// The channel this server serves (its TLS leaf certificate, or plaintext): stated in every Challenge and
+    /// bound into both authentication transcripts (Docs/wire.md § 4.2).
+    let channel: ChannelBinding
 
     private var sessions: [Int: Session] = [:]
     private var nextToken = 0
@@ -68,9 +71,10 @@ actor SessionCoordinator {
 
     init(
         configuration: ServeConfiguration, registry: Registry, identity: Ed25519.SecretKey,
-        log: @escaping @Sendable (String) -> Void
+        channel: ChannelBinding = .plaintext, log: @escaping @Sendable (String) -> Void
     ) {
         self.configuration = configuration
+        self.channel = channel
         self.registry = registry
         var keys = [UInt32: Ed25519.PublicKey]()
         for client in registry.activeClients { keys[client.id] = client.signPublicKey }
@@ -267,13 +271,14 @@ actor SessionCoordinator {
         let serverNonce = random.bytes(count: SessionAuthentication.nonceByteCount)
         let clientNonce = Array(hello.clientNonce)
         var challenge = Secagg_V1_Challenge()
-        challenge.version = 1
+        challenge.version = 2
         challenge.serverNonce = Data(serverNonce)
+        challenge.tlsCertificateHash = Data(channel.wireField)
         challenge.serverSignature = Data(
             identity.sign(
                 SessionAuthentication.serverTranscript(
                     registryHash: registry.registryHashBytes, client: id, clientNonce: clientNonce,
-                    serverNonce: serverNonce)))
+                    serverNonce: serverNonce, channel: channel)))
         sessions[token]?.state = .awaitingAuthentication(client: id, clientNonce: clientNonce, serverNonce: serverNonce)
         sendToken(token, .challenge(challenge))
     }
@@ -281,8 +286,11 @@ actor SessionCoordinator {
     private func handleAuthentication(
         _ token: Int, _ auth: Secagg_V1_Authenticate, client id: UInt32, clientNonce: [UInt8], serverNonce: [UInt8]
     ) {
+        // Over the channel this server serves: a client that reached it through a relay (another certificate,
+        // or TLS on one side only) signed another channel, and is refused here.
         let transcript = SessionAuthentication.clientTranscript(
-            registryHash: registry.registryHashBytes, client: id, clientNonce: clientNonce, serverNonce: serverNonce)
+            registryHash: registry.registryHashBytes, client: id, clientNonce: clientNonce, serverNonce: serverNonce,
+            channel: channel)
         guard auth.version == 1, let key = clientKeys[id],
             key.isValidSignature(Array(auth.signature), for: transcript)
         else {
@@ -292,7 +300,8 @@ actor SessionCoordinator {
                 RPCError(
                     code: .permissionDenied,
                     message: "authentication signature of client \(id) does not verify against the server's registry "
-                        + "(wrong key file, or a registry that differs from the server's)"))
+                        + "and channel (wrong key file, a registry that differs from the server's, or a client that saw "
+                        + "another TLS certificate, or none: something in the middle)"))
             return
         }
         guard members[id] == nil else {
