@@ -108,6 +108,9 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: the cohort per round (simulate's cohort size; with --sampling-rate q < 1 the expected cohort qN). Default: the smallest cohort simulate plans --min-survivors survivors for.")
     var cohort: Int?
 
+    @Option(help: "Distributed, --sampling-rate q < 1: the population N the cohorts are sampled from (simulate's --clients). Sets the default --cohort (qN) and the skip slack (a round is skipped when its sample is too small). Default: --cohort / q.")
+    var population: Int?
+
     @Option(help: "Distributed: most inputs one sum may hold; sizes the scale. Default: as simulate plans it (the cohort, or for q < 1 a bound its Poisson sample exceeds with probability at most 2^-20).")
     var maxSummands: Int?
 
@@ -204,6 +207,7 @@ struct PrivacyCommonOptions: ParsableArguments {
                 throw ToolFailure.badInput("--adversarial-rate must be in [0, 1), got \(adversarialRate)")
             }
             if let cohort, cohort < 2 { throw ToolFailure.badInput("--cohort must be ≥ 2, got \(cohort)") }
+            if let population, population < 2 { throw ToolFailure.badInput("--population must be ≥ 2, got \(population)") }
             if let cohort, let clients, cohort < clients {
                 throw ToolFailure.badInput("--cohort must be ≥ --min-survivors (\(clients)), got \(cohort)")
             }
@@ -236,6 +240,8 @@ struct PrivacyCommonOptions: ParsableArguments {
         let n: Int
         if let cohort {
             n = cohort
+        } else if samplingRate < 1, let population {
+            n = CohortSampling.plannedCohort(population: population, rate: samplingRate)
         } else if let clients, let planned = RoundPlanner.cohort(plannedMinSurvivors: clients, settings: settings) {
             n = planned
         } else {
@@ -261,6 +267,32 @@ struct PrivacyCommonOptions: ParsableArguments {
                     + "survivors (--min-survivors); lower --adversarial-rate or raise --min-survivors")
         }
         return (padded, m, colluders, n, max(summands, m))
+    }
+
+    /// A sampled run's per-round skip slack η for the planned M (``RoundPlanner/skipSlack(population:minimumSurvivors:settings:)``),
+    /// over N = --population (default round(cohort / q)); 0 for a fixed cohort.
+    func skipSlack(minimumSurvivors m: Int) throws -> (eta: Double, population: Int) {
+        guard samplingRate < 1 else { return (0, 0) }
+        let cohort = try distributedPlan().cohort
+        let n = population ?? max(2, Int((Double(cohort) / samplingRate).rounded()))
+        return (RoundPlanner.skipSlack(population: n, minimumSurvivors: m, settings: accountingSettings), n)
+    }
+
+    /// ``runSettings`` with the run's δ and rounds (what the skip-slack check needs).
+    var accountingSettings: SimulationSettings {
+        var s = runSettings
+        s.delta = delta
+        s.rounds = steps
+        return s
+    }
+
+    /// Refuses (exit 2) a sampled run whose skip event would take δ/10 or more at ε ≤ `epsilonCap`, with simulate's sentence.
+    func checkSkipSlack(_ eta: Double, epsilonCap: Double, population: Int, configuration c: DistributedDPConfiguration) throws {
+        do {
+            try RoundPlanner.checkSkipSlack(
+                eta, epsilonCap: epsilonCap, population: population, minimumSurvivors: c.minimumSurvivors,
+                colluders: c.colludingClients, settings: accountingSettings)
+        } catch { throw ToolFailure.badInput(error.description) }
     }
 
     /// Local stddev of the continuous Gaussian: z·c/√clients (c defaults to 1; without clients, z·c).

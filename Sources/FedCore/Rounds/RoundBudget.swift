@@ -20,8 +20,8 @@ public struct RoundBudget: Sendable {
         let budget: RoundBudget
         do {
             if let privacy = plan.privacy {
-                try after.add(privacy, samplingRate: plan.samplingRate)
-                try alone.add(privacy, samplingRate: plan.samplingRate)
+                try after.add(privacy, samplingRate: plan.samplingRate, skipSlack: plan.skipSlack)
+                try alone.add(privacy, samplingRate: plan.samplingRate, skipSlack: plan.skipSlack)
             } else {
                 after.addUnprotected()
                 alone.addUnprotected()

@@ -66,7 +66,9 @@ public struct RoundRecorder {
         var projected = spend
         let needed: Double
         do {
-            for _ in 0..<settings.rounds { try projected.add(privacy, samplingRate: plan.samplingRate) }
+            for _ in 0..<settings.rounds {
+                try projected.add(privacy, samplingRate: plan.samplingRate, skipSlack: plan.skipSlack)
+            }
             needed = try projected.epsilon(delta: settings.delta)
         } catch { throw .accounting(error) }
         let spent = (try? spend.epsilon(delta: settings.delta)) ?? 0
@@ -146,7 +148,8 @@ public struct RoundRecorder {
             localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
             epsilonRound: budget.epsilonRound, epsilonCumulative: budget.epsilonAfter,
             budgetEpsilon: settings.budgetEpsilon, colludingClients: privacy.colludingClients,
-            beta: privacy.beta, modClipProbability: privacy.modClipProbability)
+            beta: privacy.beta, modClipProbability: privacy.modClipProbability,
+            skipSlack: plan.skipSlack > 0 ? plan.skipSlack : nil)
         do { try ledger?.append(.roundCharged(record)) } catch { throw .ledger(error) }
         round.charged = true
         spend = budget.spendAfter
