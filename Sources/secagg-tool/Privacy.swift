@@ -192,8 +192,9 @@ struct PrivacyCommonOptions: ParsableArguments {
             throw ToolFailure.badInput("--noise-colluders must be ≥ 0, got \(noiseColluders)")
         }
         if mechanism.distributed != nil {
-            guard clients != nil || cohort != nil else {
-                throw ToolFailure.badInput("--min-survivors or --cohort is required for \(mechanism.rawValue)")
+            guard clients != nil || cohort != nil || (population != nil && samplingRate < 1) else {
+                throw ToolFailure.badInput(
+                    "--min-survivors or --cohort (or --population with --sampling-rate below 1) is required for \(mechanism.rawValue)")
             }
             guard dimension != nil else { throw ToolFailure.badInput("--dimension is required for \(mechanism.rawValue)") }
             guard l2Clip != nil else { throw ToolFailure.badInput("--clip is required for \(mechanism.rawValue)") }
