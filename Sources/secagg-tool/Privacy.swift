@@ -108,7 +108,7 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: the cohort per round (simulate's cohort size; with --sampling-rate q < 1 the expected cohort qN). Default: the smallest cohort simulate plans --min-survivors survivors for.")
     var cohort: Int?
 
-    @Option(help: "Distributed, --sampling-rate q < 1: the population N the cohorts are sampled from (simulate's --clients). Sets the default --cohort (qN) and the skip slack (a round is skipped when its sample is too small). Default: --cohort / q.")
+    @Option(help: "Distributed, --sampling-rate q < 1: the population N the cohorts are sampled from (simulate's --clients). Sets the default --cohort (qN) and includes the δ of skipped rounds (a round is skipped when its sample is too small), as the run charges it. Without it, ε is for rounds that always run.")
     var population: Int?
 
     @Option(help: "Distributed: most inputs one sum may hold; sizes the scale. Default: as simulate plans it (the cohort, or for q < 1 a bound its Poisson sample exceeds with probability at most 2^-20).")
@@ -271,12 +271,18 @@ struct PrivacyCommonOptions: ParsableArguments {
     }
 
     /// A sampled run's per-round skip slack η for the planned M (``RoundPlanner/skipSlack(population:minimumSurvivors:settings:)``),
-    /// over N = --population (default round(cohort / q)); 0 for a fixed cohort.
-    func skipSlack(minimumSurvivors m: Int) throws -> (eta: Double, population: Int) {
-        guard samplingRate < 1 else { return (0, 0) }
-        let cohort = try distributedPlan().cohort
-        let n = population ?? max(2, Int((Double(cohort) / samplingRate).rounded()))
-        return (RoundPlanner.skipSlack(population: n, minimumSurvivors: m, settings: accountingSettings), n)
+    /// over N = --population; 0 for a fixed cohort or without --population (see ``skipNote``).
+    func skipSlack(minimumSurvivors m: Int) -> (eta: Double, population: Int) {
+        guard samplingRate < 1, let population else { return (0, 0) }
+        return (RoundPlanner.skipSlack(population: population, minimumSurvivors: m, settings: accountingSettings), population)
+    }
+
+    /// For a distributed mechanism with q < 1 and no --population: the ε is the accountant's for rounds that always
+    /// run, which a run's skipped rounds add to; says how to get the run's ε.
+    var skipNote: String? {
+        guard mechanism.distributed != nil, samplingRate < 1, population == nil else { return nil }
+        return "rounds skipped for a too-small sample are not included; give --population N (simulate's --clients) "
+            + "for the ε a sampled run charges"
     }
 
     /// ``runSettings`` with the run's δ and rounds (what the skip-slack check needs).
@@ -347,4 +353,9 @@ enum PrivacyErrors {
         }
         // Any other error is already a ToolFailure or an ArgumentParser error; pass it on unchanged.
     }
+}
+
+extension String {
+    /// nil for the empty string.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -85,11 +85,12 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         }
         let o = options
         var output: Output
-        let (accountant, note) = o.resolvedAccountant()
+        let (accountant, accountantNote) = o.resolvedAccountant()
+        let note = [accountantNote, o.skipNote].compactMap { $0 }.joined(separator: "; ").nilIfEmpty
         if let distributed = o.mechanism.distributed {
             let plan = try o.distributedPlan()
             // A sampled run's skipped rounds take e^target·T·η of δ: calibrated at the rest, as simulate does.
-            let (eta, population) = try o.skipSlack(minimumSurvivors: plan.minimumSurvivors)
+            let (eta, population) = o.skipSlack(minimumSurvivors: plan.minimumSurvivors)
             let slack = Double(o.steps) * eta
             if eta > 0 {
                 do {

@@ -75,11 +75,12 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         }
         try options.validateCommon()
         var output: Output
-        let (accountant, note) = options.resolvedAccountant()
+        let (accountant, accountantNote) = options.resolvedAccountant()
+        let note = [accountantNote, options.skipNote].compactMap { $0 }.joined(separator: "; ").nilIfEmpty
         if let distributed = options.mechanism.distributed {
             let configuration = try options.configuration(mechanism: distributed, noiseMultiplier: noiseMultiplier)
             // A sampled run's skipped rounds (Docs/privacy.md, "Skipped rounds"): ε at δ − e^ε·T·η, as the run charges.
-            let (eta, population) = try options.skipSlack(minimumSurvivors: configuration.minimumSurvivors)
+            let (eta, population) = options.skipSlack(minimumSurvivors: configuration.minimumSurvivors)
             let q = options.samplingRate
             let slack = Double(options.steps) * eta
             if eta > 0 {

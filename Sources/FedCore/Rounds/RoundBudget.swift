@@ -31,6 +31,13 @@ public struct RoundBudget: Sendable {
                 epsilonAfter: try after.epsilon(delta: settings.delta),
                 epsilonRound: try alone.epsilon(delta: settings.delta))
         } catch { throw .accounting(error) }
+        if plan.privacy != nil, !spend.releasedWithoutNoise, !budget.epsilonAfter.isFinite {
+            // Only the skip slack of sampled rounds can make a noised spend's ε infinite (δ − e^ε·Σ η ≤ 0).
+            throw .invalidSettings(
+                "round \(plan.round) would leave no finite ε at --delta \(settings.delta): the sampled rounds charged so "
+                    + "far (this ledger included) use up δ through rounds skipped for a too-small sample; no further round "
+                    + "can be charged with a finite ε at this δ. Nothing of the round was started")
+        }
         if let limit = settings.budgetEpsilon, plan.privacy == nil {
             throw .unprotectedRoundRefused(round: plan.round, budget: limit)
         }

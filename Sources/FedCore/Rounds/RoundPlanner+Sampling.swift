@@ -50,7 +50,8 @@ extension RoundPlanner {
         }
         guard population >= 2 else { throw .invalidSettings("sampling needs a population of at least 2 clients") }
         let planned = CohortSampling.plannedCohort(population: population, rate: q)
-        let slack = try skipSlack ?? runSkipSlack(population: population, settings: settings)
+        let slack: Double
+        if let skipSlack { slack = skipSlack } else { slack = try runSkipSlack(population: population, settings: settings) }
         return try sampledPlan(
             round: round, sample: sample, plannedCohort: planned,
             divisor: q * Double(population), dimension: dimension, settings: settings,
