@@ -28,19 +28,36 @@ extension RoundPlanner {
     /// runs this is q · P[Binomial(N − 1, q) = M − 1] (``CohortSampling/skipSlack(population:rate:minimumCohort:)``).
     /// 0 for a fixed cohort (q = 1 or none).
     public static func skipSlack(population: Int, minimumSurvivors m: Int, settings: SimulationSettings) -> Double {
+        var safe: [Int: Bool] = [:]
+        return skipSlack(population: population, minimumSurvivors: m, settings: settings, safeSizes: &safe)
+    }
+
+    /// ``skipSlack(population:minimumSurvivors:settings:)`` with a cache of whether a sample of k clients can run
+    /// at all (a safe graph whose survivor floor it meets), which does not depend on M: run_M(k) is k ≥ max(2, M)
+    /// and that.
+    static func skipSlack(
+        population: Int, minimumSurvivors m: Int, settings: SimulationSettings, safeSizes: inout [Int: Bool]
+    ) -> Double {
         guard let q = settings.samplingRate, q > 0, q < 1, population >= 2 else { return 0 }
+        func runs(_ k: Int) -> Bool {
+            guard k >= max(2, m) else { return false }
+            if let known = safeSizes[k] { return known }
+            let safe = sampledRound(clients: k, minSurvivors: 0, settings: settings) != nil
+            safeSizes[k] = safe
+            return safe
+        }
         let trials = population - 1
         let mean = Double(trials) * q
         var slack = 0.0
         var k = max(0, m - 1)
-        var runsAtK = sampledRound(clients: k, minSurvivors: m, settings: settings) != nil
+        var runsAtK = runs(k)
         while k <= trials {
             let logP = CohortSampling.binomialLogPMF(trials: trials, rate: q, successes: k)
             if Double(k) > mean && logP < -92 {  // e^-92 ≈ 1e-40: bound everything from here on by the tail
                 slack += CohortSampling.binomialUpperTailBound(trials: trials, rate: q, atLeast: k)
                 break
             }
-            let runsAfter = sampledRound(clients: k + 1, minSurvivors: m, settings: settings) != nil
+            let runsAfter = runs(k + 1)
             if runsAfter != runsAtK { slack += Foundation.exp(logP) }
             runsAtK = runsAfter
             k += 1
@@ -50,9 +67,8 @@ extension RoundPlanner {
 
     /// Refuses, before round 1, a sampled run whose skip event would take δ/10 or more: e^ε·T·η ≥ δ/10 at the
     /// ε the run may reach (`epsilonCap`: the target of a calibrated run, else the accountant's ε at 0.9·δ).
-    /// The sentence names the `--min-survivors` that would bring it under (from the lower binomial tail: with M′
-    /// the round runs whenever the sample has ≥ M′ clients, so η ≤ q·P[Binomial(N − 1, q) ≤ M′ − 1]) or says to
-    /// use a fixed cohort.
+    /// The sentence names the largest `--min-survivors` whose exact η brings the share under δ/20, or says to use a
+    /// fixed cohort (or a lower dropout, or a larger population) when none does.
     ///
     /// - Throws: ``SimulationError/invalidSettings(_:)``.
     public static func checkSkipSlack(
@@ -64,11 +80,14 @@ extension RoundPlanner {
         let rounds = Double(settings.rounds)
         let share = Foundation.exp(epsilonCap) * rounds * slack
         guard !(share < maximumSkipShareOfDelta * delta) else { return }
+        // The largest M′ < M whose exact η (the planner's rule, samples that cannot be made safe included) keeps
+        // the share under δ/20 — lowering M does not help against sizes no safe graph exists for.
         var suggestion: Int?
+        var safe: [Int: Bool] = [:]
         var candidate = m - 1
         while candidate > colluders {
-            let bound = q * CohortSampling.binomialLowerTail(trials: population - 1, rate: q, atMost: candidate - 1)
-            if Foundation.exp(epsilonCap) * rounds * bound < maximumSkipShareOfDelta * delta / 2 {
+            let eta = skipSlack(population: population, minimumSurvivors: candidate, settings: settings, safeSizes: &safe)
+            if Foundation.exp(epsilonCap) * rounds * eta < maximumSkipShareOfDelta * delta / 2 {
                 suggestion = candidate
                 break
             }
@@ -77,12 +96,13 @@ extension RoundPlanner {
         let advice = suggestion.map {
             "lower --min-survivors to \($0) or fewer (the noise is then calibrated for \($0 - colluders) honest shares), "
                 + "or use a fixed cohort (--sampling-rate 1)"
-        } ?? "no --min-survivors above the \(colluders) noise colluder(s) makes it small enough: use a fixed cohort "
-            + "(--sampling-rate 1) or sample from more clients"
+        } ?? "no --min-survivors above the \(colluders) noise colluder(s) makes it small enough (small samples cannot be "
+            + "given a safe graph at --dropout \(settings.dropoutFraction)): use a fixed cohort (--sampling-rate 1), a lower "
+            + "--dropout, or sample from more clients"
         throw .invalidSettings(
             "a sampled round is skipped when its sample has too few clients, and one client's presence can decide "
                 + "that: with \(population) clients at --sampling-rate \(q), minimum survivors \(m) and \(settings.rounds) "
-                + "rounds this costs δ_skip = \(String(format: "%.3g", share)), not below --delta \(delta) / 10, so the "
+                + "rounds this costs δ_skip = e^ε·T·η = \(String(format: "%.3g", share)), not below --delta \(delta) / 10, so the "
                 + "run cannot promise its δ; \(advice). The run was not started")
     }
 
