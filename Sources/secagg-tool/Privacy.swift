@@ -108,6 +108,9 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: the cohort per round (simulate's cohort size; with --sampling-rate q < 1 the expected cohort qN). Default: the smallest cohort simulate plans --min-survivors survivors for.")
     var cohort: Int?
 
+    @Option(help: "Distributed, --sampling-rate q < 1: the population N the cohorts are sampled from (a sampled simulate run's client count). Sets the default --cohort (qN) and includes the δ of skipped rounds (a round is skipped when its sample is too small), as the run charges it. Without it, ε is for rounds that always run.")
+    var population: Int?
+
     @Option(help: "Distributed: most inputs one sum may hold; sizes the scale. Default: as simulate plans it (the cohort, or for q < 1 a bound its Poisson sample exceeds with probability at most 2^-20).")
     var maxSummands: Int?
 
@@ -189,8 +192,9 @@ struct PrivacyCommonOptions: ParsableArguments {
             throw ToolFailure.badInput("--noise-colluders must be ≥ 0, got \(noiseColluders)")
         }
         if mechanism.distributed != nil {
-            guard clients != nil || cohort != nil else {
-                throw ToolFailure.badInput("--min-survivors or --cohort is required for \(mechanism.rawValue)")
+            guard clients != nil || cohort != nil || (population != nil && samplingRate < 1) else {
+                throw ToolFailure.badInput(
+                    "--min-survivors or --cohort (or --population with --sampling-rate below 1) is required for \(mechanism.rawValue)")
             }
             guard dimension != nil else { throw ToolFailure.badInput("--dimension is required for \(mechanism.rawValue)") }
             guard l2Clip != nil else { throw ToolFailure.badInput("--clip is required for \(mechanism.rawValue)") }
@@ -204,6 +208,7 @@ struct PrivacyCommonOptions: ParsableArguments {
                 throw ToolFailure.badInput("--adversarial-rate must be in [0, 1), got \(adversarialRate)")
             }
             if let cohort, cohort < 2 { throw ToolFailure.badInput("--cohort must be ≥ 2, got \(cohort)") }
+            if let population, population < 2 { throw ToolFailure.badInput("--population must be ≥ 2, got \(population)") }
             if let cohort, let clients, cohort < clients {
                 throw ToolFailure.badInput("--cohort must be ≥ --min-survivors (\(clients)), got \(cohort)")
             }
@@ -236,6 +241,8 @@ struct PrivacyCommonOptions: ParsableArguments {
         let n: Int
         if let cohort {
             n = cohort
+        } else if samplingRate < 1, let population {
+            n = CohortSampling.plannedCohort(population: population, rate: samplingRate)
         } else if let clients, let planned = RoundPlanner.cohort(plannedMinSurvivors: clients, settings: settings) {
             n = planned
         } else {
@@ -261,6 +268,38 @@ struct PrivacyCommonOptions: ParsableArguments {
                     + "survivors (--min-survivors); lower --adversarial-rate or raise --min-survivors")
         }
         return (padded, m, colluders, n, max(summands, m))
+    }
+
+    /// A sampled run's per-round skip slack η for the planned M (``RoundPlanner/skipSlack(population:minimumSurvivors:settings:)``),
+    /// over N = --population; 0 for a fixed cohort or without --population (see ``skipNote``).
+    func skipSlack(minimumSurvivors m: Int) -> (eta: Double, population: Int) {
+        guard samplingRate < 1, let population else { return (0, 0) }
+        return (RoundPlanner.skipSlack(population: population, minimumSurvivors: m, settings: accountingSettings), population)
+    }
+
+    /// For a distributed mechanism with q < 1 and no --population: the ε is the accountant's for rounds that always
+    /// run, which a run's skipped rounds add to; says how to get the run's ε.
+    var skipNote: String? {
+        guard mechanism.distributed != nil, samplingRate < 1, population == nil else { return nil }
+        return "rounds skipped for a too-small sample are not included; give --population N (simulate's --clients) "
+            + "for the ε a sampled run charges"
+    }
+
+    /// ``runSettings`` with the run's δ and rounds (what the skip-slack check needs).
+    var accountingSettings: SimulationSettings {
+        var s = runSettings
+        s.delta = delta
+        s.rounds = steps
+        return s
+    }
+
+    /// Refuses (exit 2) a sampled run whose skip event would take δ/10 or more at ε ≤ `epsilonCap`, with simulate's sentence.
+    func checkSkipSlack(_ eta: Double, epsilonCap: Double, population: Int, configuration c: DistributedDPConfiguration) throws {
+        do {
+            try RoundPlanner.checkSkipSlack(
+                eta, epsilonCap: epsilonCap, population: population, minimumSurvivors: c.minimumSurvivors,
+                colluders: c.colludingClients, settings: accountingSettings)
+        } catch { throw ToolFailure.badInput(error.description) }
     }
 
     /// Local stddev of the continuous Gaussian: z·c/√clients (c defaults to 1; without clients, z·c).
@@ -311,7 +350,7 @@ enum PrivacyErrors {
         case .discretization: "--discretization"
         case .baseNoiseMultiplier, .times, .count, .epsilon, .relativeTolerance, .clients, .totalClients,
              .baseClientsPerRound, .scale, .sensitivity, .laplaceParameter, .variance, .denominator, .noise, .encoding,
-             .mechanism, .orders, .rdp, .tailBound, .ledger:
+             .mechanism, .orders, .rdp, .tailBound, .ledger, .skipSlack:
             nil
         }
     }
@@ -332,4 +371,9 @@ enum PrivacyErrors {
         }
         // Any other error is already a ToolFailure or an ArgumentParser error; pass it on unchanged.
     }
+}
+
+extension String {
+    /// nil for the empty string.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

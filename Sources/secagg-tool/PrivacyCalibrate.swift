@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPNoise
+import FedCore
 
 /// `secagg-tool privacy calibrate`: the smallest noise meeting an (ε, δ) budget.
 struct PrivacyCalibrate: AsyncParsableCommand {
@@ -55,6 +56,8 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         let bits: Int?
         /// Clients per round for noise norm ≤ R · clip (with --target-noise-ratio).
         var clientsForNoiseRatio: Int?
+        /// Distributed, q < 1: the share of `delta` the skipped rounds take (e^ε·T·η).
+        var skipDelta: Double?
 
         enum CodingKeys: String, CodingKey {
             case epsilon, delta, accountant, order, discretization, mechanism, steps, bits, scale
@@ -65,6 +68,7 @@ struct PrivacyCalibrate: AsyncParsableCommand {
             case samplingRate = "sampling_rate"
             case inflatedL2 = "inflated_l2"
             case clientsForNoiseRatio = "clients_for_noise_ratio"
+            case skipDelta = "skip_delta"
         }
     }
 
@@ -81,24 +85,45 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         }
         let o = options
         var output: Output
-        let (accountant, note) = o.resolvedAccountant()
+        let (accountant, accountantNote) = o.resolvedAccountant()
+        let note = [accountantNote, o.skipNote].compactMap { $0 }.joined(separator: "; ").nilIfEmpty
         if let distributed = o.mechanism.distributed {
             let plan = try o.distributedPlan()
+            // A sampled run's skipped rounds take e^target·T·η of δ: calibrated at the rest, as simulate does.
+            let (eta, population) = o.skipSlack(minimumSurvivors: plan.minimumSurvivors)
+            let slack = Double(o.steps) * eta
+            if eta > 0 {
+                do {
+                    try RoundPlanner.checkSkipSlack(
+                        eta, epsilonCap: targetEpsilon, population: population, minimumSurvivors: plan.minimumSurvivors,
+                        colluders: plan.colluders, settings: o.accountingSettings)
+                } catch { throw ToolFailure.badInput(error.description) }
+            }
             let result = try PrivacyErrors.mapping {
                 try NoiseCalibration.distributed(
-                    targetEpsilon: targetEpsilon, delta: o.delta, samplingRate: o.samplingRate, steps: o.steps,
+                    targetEpsilon: targetEpsilon, delta: o.delta - SkipSlack.delta(epsilon: targetEpsilon, slack: slack),
+                    samplingRate: o.samplingRate, steps: o.steps,
                     mechanism: distributed, l2Clip: o.l2Clip ?? 0, dimension: plan.dimension,
                     minimumSurvivors: plan.minimumSurvivors, colludingClients: plan.colluders,
                     maximumSummands: plan.summands, bits: o.bits,
                     beta: o.beta, modClipProbability: o.modClipProbability)
             }
             let configuration = result.configuration
+            var epsilon = result.guarantee.epsilon
+            if eta > 0, let configuration {
+                epsilon = try PrivacyErrors.mapping {
+                    try SkipSlack.epsilon(delta: o.delta, slack: slack) { d throws(DPNoiseError.Accounting) in
+                        try configuration.epsilon(samplingRate: o.samplingRate, steps: o.steps, delta: d).epsilon
+                    }
+                }
+            }
             output = Output(noiseMultiplier: result.noiseMultiplier, localStddev: configuration?.localStddev ?? .nan,
-                            epsilon: result.guarantee.epsilon, delta: o.delta, accountant: accountant.rawValue,
+                            epsilon: epsilon, delta: o.delta, accountant: accountant.rawValue,
                             order: result.guarantee.order, discretization: nil, accountantNote: note,
                             targetEpsilon: targetEpsilon, mechanism: o.mechanism.rawValue, steps: o.steps,
                             samplingRate: o.samplingRate, scale: configuration?.scale,
                             inflatedL2: configuration?.inflatedL2, bits: configuration?.bits)
+            if eta > 0 { output.skipDelta = SkipSlack.delta(epsilon: epsilon, slack: slack) }
         } else {
             let result = try PrivacyErrors.mapping {
                 try accountant.calibrateGaussian(targetEpsilon: targetEpsilon, delta: o.delta,

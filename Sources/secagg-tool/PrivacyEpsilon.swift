@@ -52,12 +52,15 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         var minSurvivors: Int?
         var colludingClients: Int?
         var maxSummands: Int?
+        /// Distributed, q < 1: the share of `delta` the skipped rounds take (e^ε·T·η; the rest is the RDP conversion's).
+        var skipDelta: Double?
 
         enum CodingKeys: String, CodingKey {
             case epsilon, delta, accountant, order, discretization, mechanism, steps, bits, scale, dimension
             case minSurvivors = "min_survivors"
             case colludingClients = "colluding_clients"
             case maxSummands = "max_summands"
+            case skipDelta = "skip_delta"
             case accountantNote = "accountant_note"
             case samplingRate = "sampling_rate"
             case noiseMultiplier = "noise_multiplier"
@@ -72,14 +75,30 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         }
         try options.validateCommon()
         var output: Output
-        let (accountant, note) = options.resolvedAccountant()
+        let (accountant, accountantNote) = options.resolvedAccountant()
+        let note = [accountantNote, options.skipNote].compactMap { $0 }.joined(separator: "; ").nilIfEmpty
         if let distributed = options.mechanism.distributed {
             let configuration = try options.configuration(mechanism: distributed, noiseMultiplier: noiseMultiplier)
-            let guarantee = try PrivacyErrors.mapping {
-                try configuration.epsilon(samplingRate: options.samplingRate, steps: options.steps,
-                                          delta: options.delta)
+            // A sampled run's skipped rounds (Docs/privacy.md, "Skipped rounds"): ε at δ − e^ε·T·η, as the run charges.
+            let (eta, population) = options.skipSlack(minimumSurvivors: configuration.minimumSurvivors)
+            let q = options.samplingRate
+            let slack = Double(options.steps) * eta
+            if eta > 0 {
+                let cap = try PrivacyErrors.mapping {
+                    try configuration.epsilon(samplingRate: q, steps: options.steps, delta: 0.9 * options.delta).epsilon
+                }
+                try options.checkSkipSlack(eta, epsilonCap: cap, population: population, configuration: configuration)
             }
-            output = Output(epsilon: guarantee.epsilon, delta: guarantee.delta, accountant: accountant.rawValue,
+            let epsilon = try PrivacyErrors.mapping {
+                try SkipSlack.epsilon(delta: options.delta, slack: slack) { d throws(DPNoiseError.Accounting) in
+                    try configuration.epsilon(samplingRate: q, steps: options.steps, delta: d).epsilon
+                }
+            }
+            let skipDelta = SkipSlack.delta(epsilon: epsilon, slack: slack)
+            let guarantee = try PrivacyErrors.mapping {
+                try configuration.epsilon(samplingRate: q, steps: options.steps, delta: options.delta - skipDelta)
+            }
+            output = Output(epsilon: epsilon, delta: options.delta, accountant: accountant.rawValue,
                             order: guarantee.order, discretization: nil, accountantNote: note,
                             mechanism: options.mechanism.rawValue, steps: options.steps,
                             samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
@@ -89,6 +108,7 @@ struct PrivacyEpsilon: AsyncParsableCommand {
             output.minSurvivors = configuration.minimumSurvivors
             output.colludingClients = configuration.colludingClients
             output.maxSummands = configuration.maximumSummands
+            if eta > 0 { output.skipDelta = skipDelta }
         } else {
             let guarantee = try PrivacyErrors.mapping {
                 try accountant.gaussianEpsilon(noiseMultiplier: noiseMultiplier, samplingRate: options.samplingRate,

@@ -11,19 +11,55 @@ import Testing
 /// cohort qN, whatever its Poisson sample; a sample too small to run is charged and recorded as skipped.
 @Suite struct SampledPlanTests {
     /// The issue's run: 40 clients sampled at q = 0.5, 5 rounds, target ε = 4 (it used M = 15, 14, 18 and ended
-    /// at ε = 4.00094). Driven through the planner and the recorder as the run loops call them, with realised
-    /// samples of 20, 15, 26, 3 and 18 clients.
-    @Test func varyingSamplesGetTheSameMechanismAndTheChargedEpsilonIsTheAccountants() throws {
-        let directory = try TestFiles.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// at ε = 4.00094). With the default M = 18 (close to the expected 20) one client's presence decides whether a
+    /// round is skipped with probability η ≈ 0.05 per round: refused before round 1, naming what to change.
+    @Test func theIssuesRunIsRefusedBecauseItsSkipSlackIsNotNegligible() throws {
         var settings = SimulationSettings()
         settings.rounds = 5
         settings.samplingRate = 0.5
         settings.noise = .targetEpsilon(4)
-        let population = 40
+        let eta = try RoundPlanner.runSkipSlack(population: 40, settings: settings)
+        #expect(eta > 0.01)
+        do {
+            _ = try RoundPlanner.noiseMultiplier(
+                settings: settings, plannedCohort: 20, dimension: 300, skipSlack: eta, population: 40)
+            Issue.record("the run was not refused")
+        } catch let error {
+            let text = error.description
+            #expect(text.contains("δ_skip") && text.contains("--sampling-rate 1") && text.contains("not started"), "\(text)")
+            #expect(!text.contains("FedCoreError") && !text.contains("FedCore."), "\(text)")
+        }
+        // A fixed noise multiplier is refused the same way (ε capped by the accountant's at 0.9·δ).
+        settings.noise = .noiseMultiplier(1)
+        let plan = try RoundPlanner.expectedPlan(
+            round: 1, clients: 20, dimension: 300, settings: settings, noiseMultiplier: 1, bits: nil, skipSlack: eta)
+        #expect(throws: FedCoreError.self) {
+            try RoundPlanner.checkSkipSlack(of: plan, population: 40, settings: settings)
+        }
+    }
+
+    /// A sampled run whose M sits in the far lower tail of the sample size (1000 clients at q = 0.1, M = 50):
+    /// driven through the planner and the recorder as the run loops call them, with realised samples of 100, 40,
+    /// 130, 3 and 95 clients. Every round is the same mechanism; the charged ε is the least ε with the
+    /// accountant's ε at δ − e^ε·T·η at most ε, so (ε, δ) covers the skipped rounds, and it stays below the target.
+    @Test func varyingSamplesGetTheSameMechanismAndTheChargedEpsilonCoversSkips() throws {
+        let directory = try TestFiles.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var settings = SimulationSettings()
+        settings.rounds = 5
+        settings.samplingRate = 0.1
+        settings.minSurvivors = 50
+        settings.noise = .targetEpsilon(4)
+        let population = 1000
         let dimension = 300
-        let planned = CohortSampling.plannedCohort(population: population, rate: 0.5)
-        let (z, bits) = try RoundPlanner.noiseMultiplier(settings: settings, plannedCohort: planned, dimension: dimension)
+        let planned = CohortSampling.plannedCohort(population: population, rate: 0.1)
+        let eta = try RoundPlanner.runSkipSlack(population: population, settings: settings)
+        // Every sample of at least 50 runs, so η is the boundary mass q·P[Bin(999, 0.1) = 49], here ≈ 1e-10.
+        let boundary = CohortSampling.skipSlack(population: population, rate: 0.1, minimumCohort: 50)
+        #expect(eta > 0 && abs(eta - boundary) <= 1e-9 * boundary, "η \(eta), boundary \(boundary)")
+        let (z, bits) = try RoundPlanner.noiseMultiplier(
+            settings: settings, plannedCohort: planned, dimension: dimension, skipSlack: eta, population: population)
+        let zValue = try #require(z)
         let ledger = try PrivacyLedger.open(directory.appendingPathComponent("run.ledger"))
         var rng = ChaChaRandom.seeded(9)
         let audit = try AuditLog.create(
@@ -32,17 +68,17 @@ import Testing
         var recorder = try RoundRecorder(settings: settings, ledger: ledger, audit: audit)
         var plans: [RoundPlan] = []
         var skipped = 0
-        for (index, size) in [20, 15, 26, 3, 18].enumerated() {
+        for (index, size) in [100, 40, 130, 3, 95].enumerated() {
             let sample = (1...size).map { UInt32($0 * 2 - index % 2) }
             let round = try RoundPlanner.plan(
                 round: index + 1, sample: sample, population: population, dimension: dimension, settings: settings,
-                noiseMultiplier: z, bits: bits, roundSeed: [UInt8](repeating: UInt8(index), count: 32))
+                noiseMultiplier: zValue, bits: bits, roundSeed: [UInt8](repeating: UInt8(index), count: 32), skipSlack: eta)
             plans.append(round.plan)
-            #expect(round.plan.cohort == sample)
+            #expect(round.plan.cohort == sample && round.plan.skipSlack == eta)
             switch round {
             case .run(let plan):
                 #expect(plan.minSurvivors >= plan.privacy!.minimumSurvivors && plan.minSurvivors <= size)
-                var open = try recorder.open(plan, noiseMultiplier: z)
+                var open = try recorder.open(plan, noiseMultiplier: zValue)
                 for phase in [Phase.advertiseKeys, .shareKeys, .maskedInput, .consistencyCheck] {
                     try recorder.phaseFinished(open, phase, clients: plan.cohort)
                 }
@@ -52,11 +88,11 @@ import Testing
             case .skip(let plan, let reason):
                 skipped += 1
                 #expect(reason.description.contains("skipped") && reason.description.contains("charged"))
-                try recorder.skip(plan, noiseMultiplier: z, reason: reason)
+                try recorder.skip(plan, noiseMultiplier: zValue, reason: reason)
             }
         }
         try recorder.closeRun()
-        #expect(skipped >= 2, "the samples of 15 and 3 clients are below the planned minimum survivors")
+        #expect(skipped == 2, "the samples of 40 and 3 clients are below the planned minimum survivors")
 
         // One mechanism: the same σ, scale, bits, M and divisor in every round, run or skipped.
         let first = try #require(plans.first?.privacy)
@@ -64,27 +100,72 @@ import Testing
             #expect(plan.privacy == first)
             #expect(plan.encoding.noise == plans[0].encoding.noise && plan.encoding.scale == first.scale)
             #expect(plan.encoding.bits == first.bits)
-            #expect(plan.fixedDivisor == 0.5 * Double(population))
-            #expect(try plan.divisor(sum: [], survivors: plan.cohort.count) == 20)
+            #expect(plan.fixedDivisor == 0.1 * Double(population))
         }
-        // Sized from the expected cohort: M and the honest shares are those of a fixed cohort of qN = 20.
-        let expected = try RoundPlanner.plan(
-            round: 1, cohort: (1...20).map { UInt32($0) }, dimension: dimension, settings: settings, noiseMultiplier: z,
-            bits: bits, roundSeed: [UInt8](repeating: 0, count: 32))
-        #expect(first.minimumSurvivors == expected.minSurvivors)
+        #expect(first.minimumSurvivors == 50)
 
-        // Every round charged (skips included); cumulative ε = the accountant's for (q, σ, rounds) ≤ the target.
-        let accountant = try first.epsilon(samplingRate: 0.5, steps: 5, delta: settings.delta).epsilon
-        #expect(try ledger.chargedRounds.count == 5)
-        let spent = try recorder.spend.epsilon(delta: settings.delta)
-        #expect(abs(spent - accountant) <= 1e-12 * accountant)
+        // The charged ε certifies (ε, δ): the accountant at δ − e^ε·T·η gives at most ε; it lies between the
+        // accountant's ε at δ and at δ − 2·δ_skip, and ε ≤ the target.
+        let delta = settings.delta
+        let accountantAt = { (d: Double) throws -> Double in try first.epsilon(samplingRate: 0.1, steps: 5, delta: d).epsilon }
+        let spent = try recorder.spend.epsilon(delta: delta)
+        let skipDelta = exp(spent) * 5 * eta
+        #expect(skipDelta > 0 && skipDelta < delta / 10)
+        #expect(try accountantAt(delta - skipDelta) <= spent)
+        #expect(try accountantAt(delta) < spent, "the skipped rounds cost something")
+        #expect(spent <= (try accountantAt(delta - 2 * skipDelta)), "and no more than twice their δ would")
         #expect(spent <= 4 * (1 + 1e-9))
-        let replayed = try PrivacySpend.replaying(try ledger.chargedRounds)
-        #expect(abs(try replayed.epsilon(delta: settings.delta) - accountant) <= 1e-12 * accountant)
+        let records = try ledger.chargedRounds
+        #expect(records.count == 5 && records.allSatisfy { $0.skipSlack == eta && $0.delta == delta })
+        let last = try #require(records.last)
+        #expect(abs(last.epsilonCumulative - spent) <= 1e-12 * spent)
+        let replayed = try PrivacySpend.replaying(records)
+        #expect(abs(try replayed.epsilon(delta: delta) - spent) <= 1e-12 * spent)
         let verification = try AuditVerifier.verify(
             directory.appendingPathComponent("audit.sqlite"), registryServerKey: nil, accountant: DPNoiseAuditAccountant())
         #expect(verification.valid, "\(verification.problems)")
-        #expect(abs(verification.epsilonCumulative - accountant) <= 1e-9 * accountant)
+        #expect(abs(verification.epsilonCumulative - spent) <= 1e-9 * spent)
+    }
+
+    /// The skip slack counts exactly the sample sizes the planner skips: for every size k, whether
+    /// `RoundPlanner.plan(round:sample:…)` runs or skips a sample of k clients is `sampledRound`'s answer, and η
+    /// recomputed from those answers (summing the exact pmf over every k) equals `skipSlack`.
+    @Test func skipSlackCountsTheSizesThePlannerSkips() throws {
+        for (population, q, minSurvivors, dropout) in [(40, 0.5, 18, 0.1), (40, 0.5, nil, 0.1), (60, 0.3, 6, 0.3), (30, 0.2, 2, 0.0)] {
+            var settings = SimulationSettings()
+            settings.samplingRate = q
+            settings.minSurvivors = minSurvivors
+            settings.dropoutFraction = dropout
+            settings.noise = .noiseMultiplier(1)
+            let planned = CohortSampling.plannedCohort(population: population, rate: q)
+            let m = try RoundPlanner.noiseBasis(
+                plannedCohort: planned, summands: RoundPlanner.summands(plannedCohort: planned, settings: settings),
+                settings: settings
+            ).minSurvivors
+            var runs: [Bool] = []
+            for k in 0...population {
+                let sample = (0..<k).map { UInt32($0 + 1) }
+                let round = try RoundPlanner.plan(
+                    round: 1, sample: sample, population: population, dimension: 10, settings: settings, noiseMultiplier: 1,
+                    bits: nil, roundSeed: [UInt8](repeating: 0, count: 32), skipSlack: 0)
+                if case .run = round { runs.append(true) } else { runs.append(false) }
+                #expect(runs[k] == (RoundPlanner.sampledRound(clients: k, minSurvivors: m, settings: settings) != nil))
+            }
+            var expected = 0.0
+            for k in 0..<population where runs[k] != runs[k + 1] {
+                expected += q * Self.exactBinomialPMF(trials: population - 1, rate: q, successes: k)
+            }
+            let eta = RoundPlanner.skipSlack(population: population, minimumSurvivors: m, settings: settings)
+            #expect(abs(eta - expected) <= 1e-12 * max(expected, 1e-300) + 1e-40, "N \(population) q \(q) M \(m)")
+            #expect(eta >= CohortSampling.skipSlack(population: population, rate: q, minimumCohort: m) * (1 - 1e-12))
+        }
+    }
+
+    /// P[Bin(n, q) = k] as a product of exact ratios (no lgamma), for the small n of the tests.
+    static func exactBinomialPMF(trials n: Int, rate q: Double, successes k: Int) -> Double {
+        var p = 1.0
+        for j in 0..<k { p *= Double(n - j) / Double(j + 1) * q }
+        return p * pow(1 - q, Double(n - k))
     }
 
     /// The modulus of a sampled run is sized for a sample larger than the expected one (a Bernstein bound at

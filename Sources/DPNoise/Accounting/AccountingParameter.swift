@@ -36,6 +36,7 @@ public enum AccountingParameter: Sendable, Equatable, Hashable, CaseIterable, Cu
     case discretization
     case tailBound
     case ledger
+    case skipSlack
 
     public var description: String {
         switch self {
@@ -73,6 +74,7 @@ public enum AccountingParameter: Sendable, Equatable, Hashable, CaseIterable, Cu
         case .discretization: "PLD discretization step"
         case .tailBound: "PLD tail bound"
         case .ledger: "privacy ledger"
+        case .skipSlack: "skip slack η of a sampled run"
         }
     }
 }

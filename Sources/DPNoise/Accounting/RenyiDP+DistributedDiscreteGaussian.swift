@@ -4,6 +4,11 @@ extension RenyiDP {
     /// τ of Kairouz, Liu, Steinke 2021 (Thm. 1): how far the sum of n independent discrete Gaussians
     /// N_Z(0, s²) is from one discrete Gaussian of variance n·s²:
     /// τ = 10 · Σ_{k=1}^{n−1} exp(−2π² s² · k/(k+1)).
+    /// Checked against the authors' reference implementation, google-research/federated
+    /// `distributed_dp/accounting_utils.py` (`ddgauss_epsilon`: `tau += exp(-2 * (pi * local_stddev * scale)**2 *
+    /// (k / (k + 1)))` for k in 1…num_clients − 1, then `tau *= 10`; s here is its local_stddev · scale), and its
+    /// `compute_rdp_dgaussian` (Prop. 14, the three bounds below). That code enforces no lower bound on s; the
+    /// planner's σ ≥ 1/2 (``DistributedDPConfiguration/minimumDiscreteGaussianSigma``) is the paper's.
     ///
     /// - Parameters:
     ///   - clients: n, the number of noise shares summed (≥ 1; n = 1 gives τ = 0).

@@ -9,11 +9,24 @@ import FedCore
 public struct DPNoiseAuditAccountant: AuditAccountant {
     public init() {}
 
+    /// Sampled rounds' recorded skip slacks η are summed to S and ε is the least with the conversion at
+    /// δ − e^ε·S at most ε (``SkipSlack/epsilon(delta:slack:epsilonAt:)``), as the run charged them.
     public func epsilon(composing rounds: [RoundPlanned], delta: Double) throws -> Double {
+        var slack = 0.0
+        for round in rounds {
+            let eta = round.skipSlack ?? 0
+            guard eta.isFinite, eta >= 0, eta < 1 else {
+                throw AuditError.Accounting.invalidParameters("round \(round.round): skip_slack \(eta) is not in [0, 1)")
+            }
+            slack += eta
+        }
+        let total = slack
         let rdp = RDPAuditAccountant(
             curve: Self.curve,
             toEpsilon: { curve, delta in
-                try RDPConversion.epsilon(orders: DistributedDPConfiguration.orders, rdp: curve, delta: delta).epsilon
+                try SkipSlack.epsilon(delta: delta, slack: total) { d throws(DPNoiseError.Accounting) in
+                    try RDPConversion.epsilon(orders: DistributedDPConfiguration.orders, rdp: curve, delta: d).epsilon
+                }
             })
         return try rdp.epsilon(composing: rounds, delta: delta)
     }

@@ -68,14 +68,18 @@ public struct RoundPlanned: Codable, Sendable, Equatable {
     public var delta: Double
     /// Largest number of summands the modulus was sized for (the cohort size when absent).
     public var maximumSummands: Int?
+    /// η of a sampled run's round (absent: 0): the probability that one client's presence changes whether the
+    /// round is skipped. ε is accounted at `delta` − e^ε·Σ η over the charged rounds (Docs/privacy.md).
+    public var skipSlack: Double?
 
     public init(
         round: Int, cohortIds: [Int], degree: Int, threshold: Int, bits: Int, clip: Double,
         mechanism: AuditMechanism, noiseMultiplier: Double, minSurvivors: Int, colludingClients: Int,
         samplingRate: Double, stepsSoFar: Int, dimension: Int, scale: Double, localVarianceNumerator: UInt64,
         localVarianceDenominator: UInt64, beta: Double, modClipProbability: Double, delta: Double,
-        maximumSummands: Int? = nil
+        maximumSummands: Int? = nil, skipSlack: Double? = nil
     ) {
+        self.skipSlack = skipSlack
         self.round = round
         self.cohortIds = cohortIds
         self.degree = degree

@@ -29,6 +29,7 @@ extension RoundPlanned {
             beta: plan.encoding.beta,
             modClipProbability: plan.privacy?.modClipProbability
                 ?? DistributedDPConfiguration.defaultModClipProbability,
-            delta: delta, maximumSummands: plan.privacy?.maximumSummands ?? plan.cohort.count)
+            delta: delta, maximumSummands: plan.privacy?.maximumSummands ?? plan.cohort.count,
+            skipSlack: plan.skipSlack > 0 ? plan.skipSlack : nil)
     }
 }

@@ -131,6 +131,9 @@ public struct RoundCharged: Codable, Sendable, Equatable {
     public var beta: Double?
     /// Modular-clipping probability p (absent: the default 1e-4).
     public var modClipProbability: Double?
+    /// η of a sampled run's round: the probability that one client's presence changes whether the round is
+    /// skipped (absent: 0, a fixed cohort). ε is accounted at `delta` − e^ε·Σ η, so (ε, `delta`) covers skips.
+    public var skipSlack: Double?
     public var timestamp: String
 
     public init(
@@ -138,9 +141,10 @@ public struct RoundCharged: Codable, Sendable, Equatable {
         samplingRate: Double, dimension: Int, clip: Double, bits: Int, scale: Double,
         localVarianceNumerator: UInt64, localVarianceDenominator: UInt64, delta: Double,
         epsilonRound: Double, epsilonCumulative: Double, budgetEpsilon: Double? = nil,
-        colludingClients: Int? = nil, beta: Double? = nil, modClipProbability: Double? = nil,
+        colludingClients: Int? = nil, beta: Double? = nil, modClipProbability: Double? = nil, skipSlack: Double? = nil,
         timestamp: String = LedgerRecord.timestamp()
     ) {
+        self.skipSlack = skipSlack
         self.colludingClients = colludingClients
         self.beta = beta
         self.modClipProbability = modClipProbability
@@ -176,6 +180,7 @@ public struct RoundCharged: Codable, Sendable, Equatable {
         case colludingClients = "colluding_clients"
         case beta
         case modClipProbability = "mod_clip_probability"
+        case skipSlack = "skip_slack"
     }
 }
 

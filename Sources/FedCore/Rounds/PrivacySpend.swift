@@ -9,14 +9,23 @@ public struct PrivacySpend: Sendable, Equatable {
     public private(set) var rounds: Int = 0
     /// Rounds that released a sum without noise: any makes ε infinite.
     public private(set) var unprotectedRounds: Int = 0
+    /// S = Σ η over the rounds added: the probability that one client's presence changed whether some sampled
+    /// round was skipped. The spend's δ covers it: ε is accounted at δ − e^ε·S (Docs/privacy.md, "Skipped rounds").
+    public private(set) var skipSlack: Double = 0
 
     public init() { curve = [Double](repeating: 0, count: Self.orders.count) }
 
-    /// Adds one round of `configuration` at sampling rate `q`.
-    public mutating func add(_ configuration: DistributedDPConfiguration, samplingRate q: Double) throws(DPNoiseError.Accounting) {
+    /// Adds one round of `configuration` at sampling rate `q`, with the skip slack η of a sampled run's round.
+    public mutating func add(
+        _ configuration: DistributedDPConfiguration, samplingRate q: Double, skipSlack: Double = 0
+    ) throws(DPNoiseError.Accounting) {
+        guard skipSlack.isFinite, skipSlack >= 0, skipSlack < 1 else {
+            throw .invalidParameter(.skipSlack, reason: "must be in [0, 1), got \(skipSlack)")
+        }
         let round = try configuration.rdpCurve(samplingRate: q)
         for i in curve.indices { curve[i] += round[i] }
         rounds += 1
+        self.skipSlack += skipSlack
     }
 
     /// Adds a round released without noise: the run's ε is ∞ from now on (``releasedWithoutNoise``).
@@ -25,11 +34,16 @@ public struct PrivacySpend: Sendable, Equatable {
     /// True once a round without noise was added: no finite ε describes the run any more.
     public var releasedWithoutNoise: Bool { unprotectedRounds > 0 }
 
-    /// ε at `delta` of the noised rounds added so far (0 when none was added). The run's ε is this value only
-    /// while ``releasedWithoutNoise`` is false, ∞ otherwise (see ``runEpsilon(delta:)``).
+    /// ε at `delta` of the noised rounds added so far (0 when none was added): the least ε for which the RDP
+    /// conversion at δ − e^ε·``skipSlack`` gives at most ε (``SkipSlack/epsilon(delta:slack:epsilonAt:)``), so
+    /// (ε, `delta`) covers the skipped rounds too; ∞ when the skip slack alone uses up δ. The run's ε is this value
+    /// only while ``releasedWithoutNoise`` is false, ∞ otherwise (see ``runEpsilon(delta:)``).
     public func epsilon(delta: Double) throws(DPNoiseError.Accounting) -> Double {
         guard rounds > 0 else { return 0 }
-        return try RDPConversion.epsilon(orders: Self.orders, rdp: curve, delta: delta).epsilon
+        let curve = curve
+        return try SkipSlack.epsilon(delta: delta, slack: skipSlack) { d throws(DPNoiseError.Accounting) in
+            try RDPConversion.epsilon(orders: Self.orders, rdp: curve, delta: d).epsilon
+        }
     }
 
     /// The run's ε at `delta`: ∞ after a round without noise, else ``epsilon(delta:)``.
@@ -66,7 +80,7 @@ public struct PrivacySpend: Sendable, Equatable {
                         + "\(record.localVarianceNumerator)/\(record.localVarianceDenominator), but its parameters give "
                         + "scale \(c.scale) and variance \(v.numerator)/\(v.denominator)")
             }
-            try spend.add(c, samplingRate: record.samplingRate)
+            try spend.add(c, samplingRate: record.samplingRate, skipSlack: record.skipSlack ?? 0)
         }
         for _ in 0..<max(0, unprotected) { spend.addUnprotected() }
         return spend

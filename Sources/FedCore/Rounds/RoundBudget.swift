@@ -12,14 +12,21 @@ public struct RoundBudget: Sendable {
     /// ε of this round on its own.
     public let epsilonRound: Double
 
-    /// The one round `plan`, on top of `spend`.
-    /// - Throws: ``FedCoreError/unprotectedRoundRefused(round:budget:)`` for a round without noise under a budget,
+    /// The one round `plan`, on top of `spend` (its skip slack η included, see ``PrivacySpend``).
+    /// - Throws: ``FedCoreError/invalidSettings(_:)`` when the skip slack charged so far leaves no finite ε at δ, ``FedCoreError/unprotectedRoundRefused(round:budget:)`` for a round without noise under a budget,
     ///   ``FedCoreError/budgetExhausted(round:spent:needed:budget:)`` when `settings.budgetEpsilon` would be
     ///   exceeded; `.accounting` when the parameters cannot be accounted.
     public static func check(
         _ plan: RoundPlan, after spend: PrivacySpend, settings: SimulationSettings
     ) throws(FedCoreError) -> RoundBudget {
         let budget = try projecting(plan, rounds: 1, after: spend, settings: settings)
+        if plan.privacy != nil, !spend.releasedWithoutNoise, !budget.epsilonAfter.isFinite {
+            // Only the skip slack of sampled rounds can make a noised spend's ε infinite (δ − e^ε·Σ η ≤ 0).
+            throw .invalidSettings(
+                "round \(plan.round) would leave no finite ε at --delta \(settings.delta): the sampled rounds charged so "
+                    + "far (this ledger included) use up δ through rounds skipped for a too-small sample; no further round "
+                    + "can be charged with a finite ε at this δ. Nothing of the round was started")
+        }
         if let limit = settings.budgetEpsilon, budget.epsilonAfter > limit {
             throw .budgetExhausted(
                 round: plan.round, spent: budget.epsilonBefore, needed: budget.epsilonAfter, budget: limit)
@@ -66,7 +73,7 @@ public struct RoundBudget: Sendable {
 
     private static func add(_ plan: RoundPlan, to spend: inout PrivacySpend) throws(DPNoiseError.Accounting) {
         if let privacy = plan.privacy {
-            try spend.add(privacy, samplingRate: plan.samplingRate)
+            try spend.add(privacy, samplingRate: plan.samplingRate, skipSlack: plan.skipSlack)
         } else {
             spend.addUnprotected()
         }

@@ -23,12 +23,18 @@ public struct RoundPlan: Sendable {
     /// a population of N), the same in every round whatever the sample (the unbiased fixed-denominator estimator
     /// of DP-FedAvg, McMahan et al. 2018). nil: the survivors' count.
     public let fixedDivisor: Double?
+    /// η of a sampled run: the probability that one client's presence changes whether a round is skipped
+    /// (``RoundPlanner/skipSlack(population:minimumSurvivors:settings:)``); charged with the round, it adds
+    /// e^ε·η to the run's δ (Docs/privacy.md, "Skipped rounds"). 0 for a fixed cohort.
+    public let skipSlack: Double
 
     /// - Parameter fixedDivisor: see ``fixedDivisor`` (nil for a fixed cohort).
     init(
         round: Int, cohort: [UInt32], graph: GraphParameters, minSurvivors: Int, encoding: EncodingParameters,
-        privacy: DistributedDPConfiguration?, samplingRate: Double, weights: ExampleCountLimbs?, fixedDivisor: Double? = nil
+        privacy: DistributedDPConfiguration?, samplingRate: Double, skipSlack: Double = 0, weights: ExampleCountLimbs?,
+        fixedDivisor: Double? = nil
     ) {
+        self.skipSlack = skipSlack
         self.round = round
         self.cohort = cohort
         self.graph = graph

@@ -29,7 +29,10 @@ extension RoundPlanner {
         guard m <= n else { throw .invalidSettings("--min-survivors \(m) exceeds the cohort of \(n)") }
         let c = settings.colludingClients  // the floor's per-neighbourhood count
         let floor = SecurityFloor.minimumSurvivors(cohort: n, threshold: graph.threshold, colluders: c)
-        guard m >= floor else {
+        // A sampled run may plan its noise for fewer survivors than the expected cohort's floor (to keep its skip
+        // slack small): every round still requires its own sample's floor, which only adds noise.
+        let sampled = settings.samplingRate.map { $0 < 1 } ?? false
+        guard m >= floor || (sampled && settings.minSurvivors != nil && m >= 2) else {
             throw .invalidSettings(
                 "--min-survivors \(m) is below \(floor), the fewest survivors a safe round of \(n) can finish with "
                     + "(threshold \(graph.threshold), consistency quorum "

@@ -32,12 +32,14 @@ extension RoundPlanner {
     /// - Parameters:
     ///   - sample: the round's Poisson sample (sorted ids).
     ///   - population: N, the clients the sample was drawn from.
+    ///   - skipSlack: the run's η (``runSkipSlack(population:settings:)``), recorded with every round's charge;
+    ///     computed when nil.
     /// - Throws: ``FedCoreError`` for settings that cannot work for the expected cohort (never for a small
     ///   sample: that is ``SampledRound/skip(_:reason:)``); for a fixed cohort, `.cohortTooSmall` as
     ///   ``CohortSampling/requireEnough(_:round:settings:)``.
     public static func plan(
         round: Int, sample: [UInt32], population: Int, dimension: Int, settings: SimulationSettings,
-        noiseMultiplier: Double?, bits: Int?, roundSeed: [UInt8]
+        noiseMultiplier: Double?, bits: Int?, roundSeed: [UInt8], skipSlack: Double? = nil
     ) throws(FedCoreError) -> SampledRound {
         guard let q = settings.samplingRate, q < 1 else {
             try CohortSampling.requireEnough(sample, round: round, settings: settings)
@@ -47,16 +49,29 @@ extension RoundPlanner {
                     noiseMultiplier: noiseMultiplier, bits: bits, roundSeed: roundSeed))
         }
         guard population >= 2 else { throw .invalidSettings("sampling needs a population of at least 2 clients") }
+        let planned = CohortSampling.plannedCohort(population: population, rate: q)
+        let slack: Double
+        if let skipSlack { slack = skipSlack } else { slack = try runSkipSlack(population: population, settings: settings) }
         return try sampledPlan(
-            round: round, sample: sample, plannedCohort: CohortSampling.plannedCohort(population: population, rate: q),
+            round: round, sample: sample, plannedCohort: planned,
             divisor: q * Double(population), dimension: dimension, settings: settings,
-            noiseMultiplier: noiseMultiplier, bits: bits, roundSeed: roundSeed)
+            noiseMultiplier: noiseMultiplier, bits: bits, roundSeed: roundSeed, skipSlack: slack)
+    }
+
+    /// η of a sampled run over `population` clients (``skipSlack(population:minimumSurvivors:settings:)`` at the
+    /// M its noise basis plans for the expected cohort); 0 for a fixed cohort.
+    public static func runSkipSlack(population: Int, settings: SimulationSettings) throws(FedCoreError) -> Double {
+        guard let q = settings.samplingRate, q < 1 else { return 0 }
+        let planned = CohortSampling.plannedCohort(population: population, rate: q)
+        let basis = try noiseBasis(
+            plannedCohort: planned, summands: summands(plannedCohort: planned, settings: settings), settings: settings)
+        return skipSlack(population: population, minimumSurvivors: basis.minSurvivors, settings: settings)
     }
 
     /// The sampled round of `sample` for a run planned for `planned` clients with FedAvg divisor `divisor`.
     static func sampledPlan(
         round: Int, sample: [UInt32], plannedCohort planned: Int, divisor: Double, dimension: Int,
-        settings: SimulationSettings, noiseMultiplier: Double?, bits: Int?, roundSeed: [UInt8]
+        settings: SimulationSettings, noiseMultiplier: Double?, bits: Int?, roundSeed: [UInt8], skipSlack: Double
     ) throws(FedCoreError) -> SampledRound {
         let q = settings.samplingRate ?? 1
         let basis = try noiseBasis(
@@ -71,13 +86,14 @@ extension RoundPlanner {
                 RoundPlan(
                     round: round, cohort: sample, graph: GraphParameters(degree: 0, threshold: 0),
                     minSurvivors: basis.minSurvivors, encoding: encoding, privacy: configuration, samplingRate: q,
-                    weights: nil, fixedDivisor: divisor),
+                    skipSlack: skipSlack, weights: nil, fixedDivisor: divisor),
                 reason: .roundSkipped(round: round, clients: n, reason: why))
         }
         let required = max(2, basis.minSurvivors)
         guard n >= required else {
             return skipped("has fewer clients than the \(required) survivors the noise is planned for")
         }
+        // The same rule as `sampledRound(clients:minSurvivors:settings:)`, which the skip slack counts.
         let graph: GraphParameters
         do { graph = try self.graph(clients: n, settings: settings) } catch {
             return skipped("cannot be given a safe graph (\(error.description))")
@@ -89,7 +105,7 @@ extension RoundPlanner {
         return .run(
             RoundPlan(
                 round: round, cohort: sample, graph: graph, minSurvivors: m, encoding: encoding,
-                privacy: configuration, samplingRate: q,
+                privacy: configuration, samplingRate: q, skipSlack: skipSlack,
                 weights: try weights(clients: n, bits: encoding.bits, settings: settings), fixedDivisor: divisor))
     }
 }

@@ -89,7 +89,8 @@ public enum RoundPlanner {
     /// to check the whole run against the budget and the clients' safety rules before round 1. For a sampled run
     /// `n` is the expected cohort and the plan is the one every round's noise uses.
     public static func expectedPlan(
-        round: Int, clients n: Int, dimension: Int, settings: SimulationSettings, noiseMultiplier: Double?, bits: Int?
+        round: Int, clients n: Int, dimension: Int, settings: SimulationSettings, noiseMultiplier: Double?, bits: Int?,
+        skipSlack: Double = 0
     ) throws(FedCoreError) -> RoundPlan {
         let cohort = (1...max(n, 1)).map { UInt32($0) }
         let seed = [UInt8](repeating: 0, count: 32)
@@ -100,16 +101,18 @@ public enum RoundPlanner {
         }
         return try sampledPlan(
             round: round, sample: cohort, plannedCohort: n, divisor: Double(n), dimension: dimension,
-            settings: settings, noiseMultiplier: noiseMultiplier, bits: bits, roundSeed: seed
+            settings: settings, noiseMultiplier: noiseMultiplier, bits: bits, roundSeed: seed, skipSlack: skipSlack
         ).plan
     }
 
     /// The noise multiplier for the run: the fixed one, or the smallest meeting `targetEpsilon` over all
     /// rounds for the planned cohort size `n` (for a sampled run the expected cohort
     /// ``CohortSampling/plannedCohort(population:rate:)``), with its default minimum survivors. Also returns the
-    /// bits the calibration settled on (nil when the user fixed them or for a fixed multiplier).
+    /// bits the calibration settled on (nil when the user fixed them or for a fixed multiplier). A sampled run
+    /// with skip slack η (`skipSlack`, ``runSkipSlack(population:settings:)``) is calibrated at δ − e^target·T·η,
+    /// so that with its skip event it is (target, δ)-DP; refused first when that share is δ/10 or more.
     public static func noiseMultiplier(
-        settings: SimulationSettings, plannedCohort n: Int, dimension: Int
+        settings: SimulationSettings, plannedCohort n: Int, dimension: Int, skipSlack: Double = 0, population: Int? = nil
     ) throws(FedCoreError) -> (z: Double?, bits: Int?) {
         switch settings.noise {
         case .none: return (nil, nil)
@@ -117,9 +120,13 @@ public enum RoundPlanner {
         case let .targetEpsilon(target):
             let basis = try noiseBasis(plannedCohort: n, summands: summands(plannedCohort: n, settings: settings),
                                        settings: settings)
+            try checkSkipSlack(
+                skipSlack, epsilonCap: target, population: population ?? n, minimumSurvivors: basis.minSurvivors,
+                colluders: basis.colluders, settings: settings)
+            let delta = settings.delta - SkipSlack.delta(epsilon: target, slack: Double(settings.rounds) * skipSlack)
             do {
                 let result = try NoiseCalibration.distributed(
-                    targetEpsilon: target, delta: settings.delta, samplingRate: settings.samplingRate ?? 1,
+                    targetEpsilon: target, delta: delta, samplingRate: settings.samplingRate ?? 1,
                     steps: settings.rounds, mechanism: settings.mechanism, l2Clip: settings.clip,
                     dimension: paddedDimension(dimension, blockSize: settings.blockSize),
                     minimumSurvivors: basis.minSurvivors, colludingClients: basis.colluders,

@@ -133,7 +133,8 @@ public struct RoundRecorder {
             localVarianceDenominator: privacy.localScaledVariance.denominator, delta: settings.delta,
             epsilonRound: budget.epsilonRound, epsilonCumulative: budget.epsilonAfter,
             budgetEpsilon: settings.budgetEpsilon, colludingClients: privacy.colludingClients,
-            beta: privacy.beta, modClipProbability: privacy.modClipProbability)
+            beta: privacy.beta, modClipProbability: privacy.modClipProbability,
+            skipSlack: plan.skipSlack > 0 ? plan.skipSlack : nil)
         do { try ledger?.append(.roundCharged(record)) } catch { throw .ledger(error) }
         round.charged = true
         spend = budget.spendAfter

@@ -34,6 +34,8 @@ public struct RoundOrchestrator {
     private var noise: (multiplier: Double?, bits: Int?)?
     /// N, the clients the run was planned for (cohorts are drawn from them).
     private var population = 0
+    /// η of a sampled run (0 for a fixed cohort), computed once by ``planRun(population:)``.
+    private var skipSlack = 0.0
     private var cohortSampler: ChaChaRandom
     var active: ActiveRound?
 
@@ -72,13 +74,18 @@ public struct RoundOrchestrator {
         var planned = settings.cohortSize.map { min($0, population) } ?? population
         if let q = settings.samplingRate { planned = CohortSampling.plannedCohort(population: population, rate: q) }
         do {
+            // A sampled run's skip slack η (Docs/privacy.md, "Skipped rounds"): fixed before round 1, charged with
+            // every round; a run whose skip event would take δ/10 or more is refused here.
+            let slack = try RoundPlanner.runSkipSlack(population: population, settings: settings)
             let (z, bits) = try RoundPlanner.noiseMultiplier(
-                settings: settings, plannedCohort: planned, dimension: dimension)
-            try recorder.checkRunFitsBudget(
-                RoundPlanner.expectedPlan(
-                    round: recorder.firstRound, clients: planned, dimension: dimension, settings: settings,
-                    noiseMultiplier: z, bits: bits))
+                settings: settings, plannedCohort: planned, dimension: dimension, skipSlack: slack, population: population)
+            let expected = try RoundPlanner.expectedPlan(
+                round: recorder.firstRound, clients: planned, dimension: dimension, settings: settings,
+                noiseMultiplier: z, bits: bits, skipSlack: slack)
+            try RoundPlanner.checkSkipSlack(of: expected, population: population, settings: settings)
+            try recorder.checkRunFitsBudget(expected)
             noise = (z, bits)
+            skipSlack = slack
             self.population = population
         } catch {
             try? recorder.closeRun()
@@ -116,7 +123,8 @@ public struct RoundOrchestrator {
         let plan: RoundPlan
         switch try RoundPlanner.plan(
             round: round, sample: cohort, population: population, dimension: layout.parameterCount,
-            settings: settings, noiseMultiplier: noise.multiplier, bits: noise.bits, roundSeed: roundSeed)
+            settings: settings, noiseMultiplier: noise.multiplier, bits: noise.bits, roundSeed: roundSeed,
+            skipSlack: skipSlack)
         {
         case .run(let planned): plan = planned
         case .skip(let planned, let reason):
