@@ -123,7 +123,7 @@ struct Serve: AsyncParsableCommand {
         if let auditLog, FileManager.default.fileExists(atPath: auditLog) {
             throw ToolFailure.badInput("\(auditLog): the audit log already exists; choose a new --audit-log path")
         }
-        let settings = round.settings(synthetic: false, defaultAdversary: .semiMalicious)
+        let settings = try round.withLedgerBudget(round.settings(synthetic: false, defaultAdversary: .semiMalicious))
         let expected = round.clients ?? 2
         var configuration = ServeConfiguration(
             expectedClients: expected, phaseTimeout: NetworkSupport.seconds(phaseTimeout),

@@ -88,7 +88,7 @@ struct Simulate: AsyncParsableCommand {
             let synthetic = SyntheticUpdates(layout: layout, seed: round.seed ?? 0x5EC_A66)
             source = SyntheticUpdateSource(updates: synthetic, clients: round.clients ?? 20)
         }
-        let settings = round.settings(synthetic: updates == nil)
+        let settings = try round.withLedgerBudget(round.settings(synthetic: updates == nil))
         var ledger: PrivacyLedger?
         if let path = round.ledger {
             do { ledger = try PrivacyLedger.open(URL(fileURLWithPath: path)) } catch {

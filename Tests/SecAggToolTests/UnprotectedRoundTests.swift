@@ -19,6 +19,12 @@ import Testing
         #expect(noDP.exitCode == 1)
         #expect(noDP.stderr.contains("without noise") && noDP.stderr.contains("infinity"), "\(noDP.stderr)")
         #expect(try String(contentsOfFile: ledger, encoding: .utf8) == before, "the refused run wrote to the ledger")
+        // The ledger keeps its budget: the same run without --budget-epsilon is refused as well.
+        let implicit = try CLIRunner.run(
+            ["simulate", "--no-dp", "--rounds", "1", "--clients", "6", "--seed", "2", "--ledger", ledger])
+        #expect(implicit.exitCode == 1)
+        #expect(implicit.stderr.contains("without noise") && implicit.stderr.contains("budget is 10"), "\(implicit.stderr)")
+        #expect(try String(contentsOfFile: ledger, encoding: .utf8) == before, "the refused run wrote to the ledger")
     }
 
     /// Without a budget the no-DP round runs, and its ledger, `privacy ledger` and `audit verify` say ε = ∞.

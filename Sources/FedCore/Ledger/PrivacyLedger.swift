@@ -31,6 +31,10 @@ public struct LedgerContents: Sendable, Equatable {
 
     /// `epsilon_cumulative` of the last `round_charged` record (nil when nothing was charged).
     public var lastCumulativeEpsilon: Double? { chargedRounds.last?.epsilonCumulative }
+
+    /// `budget_epsilon` of the last `round_charged` record that has one: the ledger's budget (ε, at the records'
+    /// δ), nil when no charged round recorded one.
+    public var recordedBudget: Double? { chargedRounds.last(where: { $0.budgetEpsilon != nil })?.budgetEpsilon }
 }
 
 /// An append-only JSON-lines privacy ledger (see Docs/formats.md).

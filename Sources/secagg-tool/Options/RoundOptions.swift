@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import DPNoise
 import FedCore
@@ -36,7 +37,7 @@ struct RoundOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Delta of the (epsilon, delta) guarantee.")
     var delta: Double = 1e-5
 
-    @Option(name: .customLong("budget-epsilon"), parsing: .unconditional, help: "Total epsilon allowed across the ledger; a round that would exceed it is refused (exit 1).")
+    @Option(name: .customLong("budget-epsilon"), parsing: .unconditional, help: "Total epsilon allowed across the ledger; a round that would exceed it is refused (exit 1). Default with --ledger: the budget the ledger recorded.")
     var budgetEpsilon: Double?
 
     @Option(name: .customLong("sampling-rate"), help: "Poisson client-sampling rate q (default: fixed cohort, q = 1).")
@@ -166,4 +167,20 @@ extension RoundOptions {
 
     /// ε spent by a run's rounds together when neither --noise-multiplier nor --target-epsilon is given.
     static let defaultTargetEpsilon = 8.0
+}
+
+extension RoundOptions {
+    /// `settings` with the ledger's budget when `--budget-epsilon` is absent: a budget recorded once stays with
+    /// its ledger, so a later run on the same ledger (a round without noise included) is held to it. An explicit
+    /// `--budget-epsilon` wins. A missing ledger file has no budget yet.
+    func withLedgerBudget(_ settings: SimulationSettings) throws -> SimulationSettings {
+        guard settings.budgetEpsilon == nil, let path = ledger, FileManager.default.fileExists(atPath: path) else {
+            return settings
+        }
+        var s = settings
+        do { s.budgetEpsilon = try PrivacyLedger.read(contentsOf: URL(fileURLWithPath: path)).recordedBudget } catch {
+            throw ToolFailure.badFile(path, error)
+        }
+        return s
+    }
 }
