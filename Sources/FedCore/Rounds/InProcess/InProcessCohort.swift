@@ -60,6 +60,7 @@ struct InProcessCohort {
             try begin(announcement)
         }
         guard var current = round else { return messages.map { _ in nil } }
+        round = nil  // taken out while it changes, so its n clients are not copied per batch
         // Take each addressed client out of the round, answer in parallel, put back those that answered.
         var jobs = [ClientJob]()
         jobs.reserveCapacity(messages.count)

@@ -9,13 +9,15 @@ import Synchronization
 /// worker threads.
 ///
 /// The whole answer is remembered too, for the next client asking about the same `message` and `entries` (the
-/// same storage, see ``sameStorage(_:_:)``) with the same `needed`: every honest client derives `eligible` (the
-/// members of the list) and `registry` (bound by the session id in `message`) alike, so each asks an O(1)
-/// question instead of walking ≈ n/2 signatures.
+/// same storage, see ``sameStorage(_:_:)``) with equal `eligible`, `registry` and `needed`: the simulated
+/// clients pass the same set and registry (equal storage, compared in O(1)), so each asks an O(1) question
+/// instead of walking ≈ n/2 signatures.
 final class SharedQuorumVerifier: QuorumVerifier {
     private struct Answer {
         let message: [UInt8]
         let entries: [SurvivorSignature]
+        let eligible: Set<UInt32>
+        let registry: [UInt32: Ed25519.PublicKey]
         let needed: Int
         let signers: Set<UInt32>
     }
@@ -31,12 +33,13 @@ final class SharedQuorumVerifier: QuorumVerifier {
         // Answered under the lock: the other workers ask the same question and would wait for the answer anyway.
         lastAnswer.withLock { answer in
             if let cached = answer, cached.needed == needed, sameStorage(cached.message, message),
-                sameStorage(cached.entries, entries)
+                sameStorage(cached.entries, entries), cached.eligible == eligible, cached.registry == registry
             {
                 return cached.signers
             }
             let signers = verify(entries, eligible: eligible, registry: registry, message: message, needed: needed)
-            answer = Answer(message: message, entries: entries, needed: needed, signers: signers)
+            answer = Answer(
+                message: message, entries: entries, eligible: eligible, registry: registry, needed: needed, signers: signers)
             return signers
         }
     }
