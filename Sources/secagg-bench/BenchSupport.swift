@@ -45,6 +45,15 @@ func rawKeystreamSeconds(words: Int) -> Double {
     return wallSeconds { MaskExpansion.rawKeystreamBaseline(words: words, seed: seed) }
 }
 
+/// Thread CPU time of raw keystream generation of `words` words (one run).
+func rawKeystreamCPUSeconds(words: Int) -> Double {
+    var rng = ChaChaRandom.seeded(424242)
+    let seed = MaskSeed.random(using: &rng)
+    let start = threadCPUSeconds()
+    MaskExpansion.rawKeystreamBaseline(words: words, seed: seed)
+    return threadCPUSeconds() - start
+}
+
 /// Best-of-`repetitions` ratio of `body`'s wall time to raw keystream for `words` words, the two measured
 /// alternately so that load changes on a shared machine hit both alike.
 func bestRatio(words: Int, repetitions: Int, _ body: () throws -> Void) rethrows -> (seconds: Double, ratio: Double) {

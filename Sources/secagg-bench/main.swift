@@ -34,6 +34,8 @@ struct SecAggBench: ParsableCommand {
     @Option(help: "Shamir threshold t (default 8 for k = 14, else k/2 + 1).") var threshold: Int?
     @Option(help: "Bits per coordinate b (1…32).") var bits: Int = 20
     @Option(help: "Seed for the (deterministic, benchmark-only) generator.") var seed: UInt64 = 1
+    @Option(help: "Only time raw ChaCha20 keystream of this many 32-bit words (thread CPU seconds, best of 3; a run's floor).")
+    var keystreamWords: Int?
 
     func validate() throws {
         guard (1...32).contains(bits) else { throw ValidationError("--bits must be 1…32") }
@@ -45,6 +47,16 @@ struct SecAggBench: ParsableCommand {
     }
 
     func run() throws {
+        if let words = keystreamWords {
+            guard words >= 1 else { throw ValidationError("--keystream-words must be at least 1") }
+            // CPU time, not wall: on a shared machine the floor is compared with a run's CPU seconds.
+            let seconds = (0..<3).map { _ in rawKeystreamCPUSeconds(words: words) }.min() ?? 0
+            let report = KeystreamReport(keystream_words: words, keystream_s: seconds, gb_per_s: Double(words) * 4 / seconds / 1e9)
+            try emit(report) {
+                "raw ChaCha20 keystream: \(words) words in \(fmt(seconds)) CPU-s (\(fmt(report.gb_per_s, 2)) GB/s, best of 3)"
+            }
+            return
+        }
         let n = clients ?? 100
         let k = degree ?? min(n - 1, 14)
         let t = threshold ?? (k == 14 ? 8 : k / 2 + 1)
@@ -133,6 +145,12 @@ struct SuiteReport: Encodable {
     let shamir_split_ms: Double, shamir_reconstruct_ms: Double
     let correct: Bool
     let peak_rss_mb: Double
+}
+
+struct KeystreamReport: Encodable {
+    let keystream_words: Int
+    let keystream_s: Double
+    let gb_per_s: Double
 }
 
 struct SingleReport: Encodable {

@@ -323,6 +323,21 @@ import Testing
         Self.expectRefusal(&h, 1, .requestNamesSelf) { _ = try $0.unmask(r) }
     }
 
+    @Test func theFirstBadEntryOfTheDroppedListDecides() throws {
+        var h = try Self.harness()
+        try h.runUntilUnmasking()
+        // An unknown id before the client's own: refused as unknown; its own first: refused as naming itself.
+        var r = h.unmaskingRequests[1]!
+        r.dropped += [99, 1]
+        Self.expectRefusal(&h, 1, .unknownClient(99)) { _ = try $0.unmask(r) }
+        r = h.unmaskingRequests[2]!
+        r.dropped += [2, 99]
+        Self.expectRefusal(&h, 2, .requestNamesSelf) { _ = try $0.unmask(r) }
+        r = h.unmaskingRequests[3]!
+        r.dropped += [3, 3]
+        Self.expectRefusal(&h, 3, .requestNamesSelf) { _ = try $0.unmask(r) }
+    }
+
     @Test func requestRepeatingOrInventingIDsIsRefused() throws {
         let fixture = try Fixture(n: 10, degree: 6, threshold: 4, bits: 16, m: 8)
         var h = try Harness(fixture)

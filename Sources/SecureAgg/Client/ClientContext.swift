@@ -7,7 +7,7 @@ struct ClientContext: Sendable {
     let id: UInt32
     let identity: Ed25519.SecretKey
     /// Sorted neighbour ids in the Harary graph (recomputed by the client itself from the session id): empty
-    /// in phase 0, set by ``withNeighbours(sessionID:)`` once the key broadcast's session id is checked.
+    /// in phase 0, set by ``withNeighbours(graph:)`` once the key broadcast's session id is checked.
     private(set) var neighbours: [UInt32] = []
     private(set) var neighbourSet: Set<UInt32> = []
     /// Colluding clients this client assumes (its own policy; ≥ 0). Sets the security floor and the quorum.
@@ -16,12 +16,16 @@ struct ClientContext: Sendable {
     let minimumSurvivors: Int
     /// Counts the valid signatures on the survivor list (phase 4).
     let quorumVerifier: any QuorumVerifier
+    /// Where the client gets values every client derives alike from public data (``RoundDerivations``).
+    let derivations: any RoundDerivations
 
     init(
         configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, colluders: Int,
-        minimumSurvivors: Int, quorumVerifier: any QuorumVerifier = DirectQuorumVerifier()
+        minimumSurvivors: Int, quorumVerifier: any QuorumVerifier = DirectQuorumVerifier(),
+        derivations: any RoundDerivations = RecomputedDerivations()
     ) {
         self.quorumVerifier = quorumVerifier
+        self.derivations = derivations
         self.configuration = configuration
         self.id = id
         self.identity = identity
@@ -29,10 +33,10 @@ struct ClientContext: Sendable {
         self.minimumSurvivors = minimumSurvivors
     }
 
-    /// This context with the neighbours of the round's graph (``HararyGraph/init(configuration:sessionID:)``).
-    func withNeighbours(sessionID: [UInt8]) -> ClientContext {
+    /// This context with its neighbours in the round's graph (``HararyGraph/init(configuration:sessionID:)``).
+    func withNeighbours(graph: HararyGraph) -> ClientContext {
         var copy = self
-        copy.neighbours = HararyGraph(configuration: configuration, sessionID: sessionID).neighbours(of: id)
+        copy.neighbours = graph.neighbours(of: id)
         copy.neighbourSet = Set(copy.neighbours)
         return copy
     }

@@ -25,24 +25,29 @@ struct ClientR1ShareKeys: Sendable {
             version: broadcast.version, current: KeyBroadcast.currentVersion,
             round: broadcast.round, receiver: broadcast.receiver)
         let ads = broadcast.advertisements
-        try checkSortedCohortIDs(ads.map(\.sender), configuration: config)
-        for ad in ads { try ad.validate(configuration: config, verifySignature: false) }
-        guard ads.contains(ownAdvertisement) else { throw .ownAdvertisementMissing }
+        // Order, form, session id and graph are the same for every client (``RoundDerivations``).
+        let derived = context.derivations.keyBroadcast(configuration: config, advertisements: ads)
+        if let error = derived.formError { throw error }
+        // Ascending distinct senders (checked): the own advertisement can only be at its id.
+        guard let own = Self.index(of: context.id, in: ads), ads[own] == ownAdvertisement else { throw .ownAdvertisementMissing }
         // Fewer advertisers than the round's minimum survivors cannot end in a result (survivors advertised
         // first); refusing them also bounds the advertisement sets a server can try to shape the session id.
         let required = max(context.threshold, context.minimumSurvivors)
         guard ads.count >= required else {
             throw .tooFewClients(phase: .advertiseKeys, available: ads.count, required: required)
         }
-        let sessionID = SessionID.compute(configuration: config, advertisements: ads)
-        guard sessionID == broadcast.sessionID else { throw .sessionIDMismatch }
+        guard let graph = derived.graph, derived.sessionID == broadcast.sessionID else { throw .sessionIDMismatch }
+        let sessionID = derived.sessionID
         // The graph is drawn from the session id, which nobody knew when the round was announced.
-        let context = self.context.withNeighbours(sessionID: sessionID)
-        for ad in ads where context.neighbourSet.contains(ad.sender) {
-            try ad.validate(configuration: config, verifySignature: true)
-        }
+        let context = self.context.withNeighbours(graph: graph)
         var peers = [UInt32: AdvertiseKeys]()
-        for ad in ads where context.neighbourSet.contains(ad.sender) { peers[ad.sender] = ad }
+        for v in context.neighbours {  // ascending, as the advertisements
+            guard let i = Self.index(of: v, in: ads) else { continue }
+            guard context.derivations.isValidSignature(of: ads[i], configuration: config) else {
+                throw .invalidSignature(client: v)
+            }
+            peers[v] = ads[i]
+        }
         guard peers.count >= context.threshold else {
             throw .tooFewClients(phase: .advertiseKeys, available: peers.count, required: context.threshold)
         }
@@ -81,5 +86,17 @@ struct ClientR1ShareKeys: Sendable {
             shareKeys: shareKeys,
             pairwiseSeeds: pairwiseSeeds)
         return (message, next)
+    }
+
+    /// Position of `id`'s advertisement in `ads` (ascending senders), by binary search.
+    static func index(of id: UInt32, in ads: [AdvertiseKeys]) -> Int? {
+        var lo = 0
+        var hi = ads.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ads[mid].sender == id { return mid }
+            if ads[mid].sender < id { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
     }
 }

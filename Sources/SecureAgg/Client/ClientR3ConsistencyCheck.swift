@@ -15,17 +15,18 @@ struct ClientR3ConsistencyCheck: Sendable {
             version: request.version, current: ConsistencyRequest.currentVersion,
             round: request.round, receiver: request.receiver)
         let survivors = request.survivors
-        try checkSortedCohortIDs(survivors, configuration: context.configuration)
-        guard survivors.contains(context.id) else { throw .requestNamesSelf }
+        let list = context.derivations.survivorList(
+            configuration: context.configuration, sessionID: sessionID, survivors: survivors)
+        if let error = list.formError { throw error }
+        guard list.members.contains(context.id) else { throw .requestNamesSelf }
         guard survivors.count >= context.shortestSurvivorList else {
             throw .tooFewClients(
                 phase: .consistencyCheck, available: survivors.count, required: context.shortestSurvivorList)
         }
-        for v in survivors where context.neighbourSet.contains(v) {
+        for v in context.neighbours where list.members.contains(v) {  // ascending, as the survivors
             guard held[v] != nil else { throw .unknownClient(v) }
         }
-        let signature = context.identity.sign(
-            ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors))
+        let signature = context.identity.sign(list.signedBytes)
         let message = ConsistencyCheck(round: context.round, sender: context.id, signature: signature)
         return (message, ClientR4Unmasking(context: context, sessionID: sessionID, held: held, survivors: survivors))
     }

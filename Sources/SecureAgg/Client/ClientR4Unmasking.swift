@@ -18,29 +18,24 @@ struct ClientR4Unmasking: Sendable {
             version: request.version, current: UnmaskingRequest.currentVersion,
             round: request.round, receiver: request.receiver)
         guard request.survivors == survivors else { throw .survivorListChanged }
-        let survivorSet = Set(survivors)
         guard survivors.count >= context.shortestSurvivorList else {
             throw .tooFewClients(phase: .unmasking, available: survivors.count, required: context.shortestSurvivorList)
         }
+        // The list passed the phase-3 checks; its members and signed bytes are the same for every client.
+        let list = context.derivations.survivorList(configuration: config, sessionID: sessionID, survivors: survivors)
         let quorum = context.quorum
-        let signed = ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors)
         let signers = context.quorumVerifier.validSigners(
-            request.signatures, eligible: survivorSet, registry: config.registry, message: signed, needed: quorum)
+            request.signatures, eligible: list.members, registry: config.registry, message: list.signedBytes, needed: quorum)
         guard signers.count >= quorum else { throw .tooFewSignatures(valid: signers.count, required: quorum) }
-        var droppedSet = Set<UInt32>()
-        for d in request.dropped {
-            guard config.contains(d) else { throw .unknownClient(d) }
-            guard d != context.id else { throw .requestNamesSelf }
-            guard !survivorSet.contains(d) else { throw .clientInBothSets(d) }
-            guard droppedSet.insert(d).inserted else { throw .duplicateClient(d) }
-        }
+        let dropped = context.derivations.droppedList(configuration: config, survivors: list, dropped: request.dropped)
+        if let error = dropped.error(for: context.id) { throw error }
         var revealed = [RevealedShare]()
         revealed.reserveCapacity(held.count)
         for owner in held.keys.sorted() {
             guard let pair = held[owner] else { continue }
-            if survivorSet.contains(owner) {
+            if list.members.contains(owner) {
                 revealed.append(RevealedShare(owner: owner, kind: .selfSeed, share: pair.selfSeedShare))
-            } else if droppedSet.contains(owner) {
+            } else if dropped.contains(owner) {
                 revealed.append(RevealedShare(owner: owner, kind: .maskingKey, share: pair.maskingKeyShare))
             } else {
                 throw .neighbourUnaccounted(owner)

@@ -51,6 +51,8 @@ public struct SecAggClient: Sendable {
     ///     signs no survivor list shorter than it. Nil: the threshold.
     ///   - quorumVerifier: counts the valid signatures on the survivor list; ``DirectQuorumVerifier`` (every
     ///     signature verified) unless the caller is an in-process simulation sharing one (``QuorumVerifier``).
+    ///   - derivations: values every client derives alike from public data; ``RecomputedDerivations`` unless the
+    ///     caller is an in-process simulation sharing one (``RoundDerivations``).
     /// - Throws: ``SecureAggError/belowSecurityFloor(threshold:required:degree:colluders:)``;
     ///   ``SecureAggError/unknownClient(_:)`` if `id` is not in the cohort;
     ///   ``SecureAggError/invalidParameter(_:)`` if `identity` is not the registry's key for `id` or
@@ -58,7 +60,7 @@ public struct SecAggClient: Sendable {
     public init(
         configuration: RoundConfiguration, id: UInt32, identity: Ed25519.SecretKey, colluders: Int = 0,
         minimumSurvivors: Int? = nil, quorumVerifier: any QuorumVerifier = DirectQuorumVerifier(),
-        using rng: inout some SecureRandom
+        derivations: any RoundDerivations = RecomputedDerivations(), using rng: inout some SecureRandom
     ) throws(SecureAggError) {
         guard configuration.contains(id), let registered = configuration.registry[id] else { throw .unknownClient(id) }
         guard registered == identity.publicKey else { throw .invalidParameter("identity key does not match registry") }
@@ -70,7 +72,7 @@ public struct SecAggClient: Sendable {
         self.id = id
         let context = ClientContext(
             configuration: configuration, id: id, identity: identity, colluders: colluders,
-            minimumSurvivors: minimumSurvivors, quorumVerifier: quorumVerifier)
+            minimumSurvivors: minimumSurvivors, quorumVerifier: quorumVerifier, derivations: derivations)
         state = .r0AdvertiseKeys(ClientR0AdvertiseKeys(context: context, using: &rng))
     }
 

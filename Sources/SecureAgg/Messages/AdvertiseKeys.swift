@@ -52,11 +52,16 @@ public struct AdvertiseKeys: Sendable, Equatable {
             throw .unknownClient(sender)
         }
         guard selfSeedCommitment.count == 32 else { throw .malformedMessage("commitment length") }
-        guard !verifySignature
-            || identity.isValidSignature(signature, for: signedBytes(context: configuration.contextBytes))
-        else {
+        guard !verifySignature || identity.isValidSignature(signature, for: signedBytes(context: configuration.contextBytes)) else {
             throw .invalidSignature(client: sender)
         }
+    }
+
+    /// True when the signature verifies under the sender's registry key over ``signedBytes(context:)`` of
+    /// `configuration` (false for a sender outside the registry). O(n): the round context lists the cohort.
+    public func hasValidSignature(configuration: RoundConfiguration) -> Bool {
+        guard let identity = configuration.registry[sender] else { return false }
+        return identity.isValidSignature(signature, for: signedBytes(context: configuration.contextBytes))
     }
 }
 

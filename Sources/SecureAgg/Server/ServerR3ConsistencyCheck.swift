@@ -9,6 +9,9 @@ struct ServerR3ConsistencyCheck: Sendable {
     var accumulator: [UInt32]
     /// U3, ascending.
     let survivors: [UInt32]
+    /// `survivors` as a set, and the bytes each survivor signs (computed once, not per signature).
+    private let survivorSet: Set<UInt32>
+    private let signedBytes: [UInt8]
     var signatures: [UInt32: [UInt8]] = [:]
 
     init(
@@ -21,17 +24,18 @@ struct ServerR3ConsistencyCheck: Sendable {
         self.sharedKeys = sharedKeys
         self.accumulator = accumulator
         self.survivors = survivors
+        survivorSet = Set(survivors)
+        signedBytes = ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors)
     }
 
     mutating func receive(_ message: ConsistencyCheck) throws(SecureAggError) {
         try context.checkHeader(
             version: message.version, current: ConsistencyCheck.currentVersion, round: message.round)
-        guard survivors.contains(message.sender), let key = context.configuration.registry[message.sender] else {
+        guard survivorSet.contains(message.sender), let key = context.configuration.registry[message.sender] else {
             throw .unknownClient(message.sender)
         }
         guard signatures[message.sender] == nil else { throw .duplicateClient(message.sender) }
-        let signed = ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: survivors)
-        guard key.isValidSignature(message.signature, for: signed) else {
+        guard key.isValidSignature(message.signature, for: signedBytes) else {
             throw .invalidSignature(client: message.sender)
         }
         signatures[message.sender] = message.signature
@@ -41,7 +45,6 @@ struct ServerR3ConsistencyCheck: Sendable {
         let n = context.configuration.cohort.count
         let required = SecurityFloor.minimumSurvivors(cohort: n, threshold: context.threshold, colluders: 0)
         guard signatures.count >= required else { throw .tooFewSignatures(valid: signatures.count, required: required) }
-        let survivorSet = Set(survivors)
         let dropped = sharedKeys.filter { !survivorSet.contains($0) }.sorted()
         let entries = signatures.keys.sorted().map { SurvivorSignature(signer: $0, signature: signatures[$0] ?? []) }
         let signers = signatures.keys.sorted()

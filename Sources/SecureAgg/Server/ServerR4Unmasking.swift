@@ -16,6 +16,8 @@ struct ServerR4Unmasking: Sendable {
     var accumulator: [UInt32]
     let survivors: [UInt32]
     let dropped: [UInt32]
+    /// `survivors` as a set (built once, not per response).
+    private let survivorSet: Set<UInt32>
     /// U4: clients that may answer.
     let responders: Set<UInt32>
     var answered = Set<UInt32>()
@@ -32,6 +34,7 @@ struct ServerR4Unmasking: Sendable {
         self.sharedKeys = sharedKeys
         self.accumulator = accumulator
         self.survivors = survivors
+        survivorSet = Set(survivors)
         self.dropped = dropped
         self.responders = responders
     }
@@ -42,7 +45,6 @@ struct ServerR4Unmasking: Sendable {
         let sender = message.sender
         guard responders.contains(sender) else { throw .unknownClient(sender) }
         guard !answered.contains(sender) else { throw .duplicateClient(sender) }
-        let survivorSet = Set(survivors)
         let expected = Set(context.graph.neighbours(of: sender).filter { sharedKeys.contains($0) })
         let chunks = Shamir.chunkCount(secretByteCount: 32)
         var seen = Set<UInt32>()
@@ -87,7 +89,6 @@ struct ServerR4Unmasking: Sendable {
     /// Reconstructs the needed secrets and unmasks; consumes the accumulator.
     mutating func finish() throws(SecureAggError) -> AggregationResult {
         let t = context.threshold
-        let survivorSet = Set(survivors)
         var terms = [MaskTerm]()
         for u in survivors {
             let shares = selfSeedShares[u] ?? []

@@ -22,6 +22,8 @@ struct InProcessCohort {
     private let rng: ChaChaRandom
     /// Every simulated client checks the quorum through it: each signature is verified once per run.
     private let quorumVerifier = SharedQuorumVerifier()
+    /// Every simulated client takes what all derive alike from public data (session id, graph, list checks) from it.
+    private let derivations = SharedRoundDerivations()
     private var round: SimulatedRound?
     /// Summed over clients: time reading updates, encoding them (reads excluded) and masking them.
     private(set) var readTime = Duration.zero
@@ -58,6 +60,7 @@ struct InProcessCohort {
             try begin(announcement)
         }
         guard var current = round else { return messages.map { _ in nil } }
+        round = nil  // taken out while it changes, so its n clients are not copied per batch
         // Take each addressed client out of the round, answer in parallel, put back those that answered.
         var jobs = [ClientJob]()
         jobs.reserveCapacity(messages.count)
@@ -107,7 +110,8 @@ struct InProcessCohort {
             do {
                 let client = try SecAggClient(
                     configuration: configuration, id: id, identity: identity, colluders: settings.colludingClients,
-                    minimumSurvivors: announcement.minSurvivors, quorumVerifier: quorumVerifier, using: &keys)
+                    minimumSurvivors: announcement.minSurvivors, quorumVerifier: quorumVerifier,
+                    derivations: derivations, using: &keys)
                 clients[id] = SimulatedClient(
                     protocolState: client, keys: keys, encoding: rng.fork(label: "client \(id) encoding round \(number)"))
             } catch { throw .roundFailed(round: number, error) }

@@ -7,6 +7,9 @@ extension RoundOrchestrator {
     /// client. A rejection never fails the round by itself.
     public mutating func receive(_ message: ClientRoundMessage, from id: UInt32) -> Receipt {
         guard var round = active else { return .rejected(.aborted(reason: "no round in progress")) }
+        // Taken out while it changes, so the server state and the accepted list are not copied (O(n)) per message.
+        active = nil
+        defer { active = round }
         guard message.phase == round.phase else {
             return .rejected(.malformedMessage("a \(message.phase) message while the server collects \(round.phase)"))
         }
@@ -26,7 +29,6 @@ extension RoundOrchestrator {
             return .rejected(error)
         }
         if receipt == .accepted { round.accepted.append(id) }
-        active = round
         return receipt
     }
 
