@@ -14,6 +14,7 @@
 #
 # The floor is the keystream the clients must generate, n·(k+1)·d 32-bit words (d the padded dimension), timed
 # in CPU seconds by `secagg-bench --keystream-words` right after each run; cpu_over_floor = (user + sys) / floor.
+# (floor_words is printed as the shell computed it: mawk's %d and %.0f clamp values above 2^31 - 1.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,7 +82,7 @@ run() {  # run MODEL_NAME MODEL_ARGS PARAMETERS N DP
     floor=$("$BIN/secagg-bench" --keystream-words "$words" --json | grep -o '"keystream_s" *: *[0-9.e+-]*' | grep -o '[0-9.e+-]*$')
     awk -v m="$name" -v p="$parameters" -v d="$d" -v n="$n" -v dp="$dp" -v k="$degree" -v s="$survivors" \
         -v w="$wall" -v u="$user" -v y="$sys" -v r="$rss" -v fw="$words" -v f="$floor" -v l="$load" -v st="$status" \
-        'BEGIN { c = u + y; printf "%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%s,%.0f,%.3f,%.2f,%.2f,%s,%s\n",
+        'BEGIN { c = u + y; printf "%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%s,%s,%.3f,%.2f,%.2f,%s,%s\n",
             m, p, d, n, dp, k, s, w, u, y, c, r, fw, f, (f > 0 ? c / f : 0), (c > 0 ? w / c : 0), l, st }' | tee -a "$OUT"
 }
 
