@@ -118,7 +118,8 @@ let package = Package(
             ],
             path: "Tests/secagg-test-client"
         ),
-        .testTarget(name: "SecAggToolTests", dependencies: ["secagg-tool"]),
+        // Golden/: byte-exact --help and error texts the tests compare against (read from #filePath, not bundled).
+        .testTarget(name: "SecAggToolTests", dependencies: ["secagg-tool"], exclude: ["Golden"]),
         .testTarget(
             name: "SecAggTransportTests",
             dependencies: [

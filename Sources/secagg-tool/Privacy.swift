@@ -108,7 +108,12 @@ struct PrivacyCommonOptions: ParsableArguments {
     @Option(help: "Distributed: the cohort per round (simulate's cohort size; with --sampling-rate q < 1 the expected cohort qN). Default: the smallest cohort simulate plans --min-survivors survivors for.")
     var cohort: Int?
 
-    @Option(help: "Distributed, --sampling-rate q < 1: the population N the cohorts are sampled from (a sampled simulate run's client count). Sets the default --cohort (qN) and includes the δ of skipped rounds (a round is skipped when its sample is too small), as the run charges it. Without it, ε is for rounds that always run.")
+    @Option(
+        help: """
+            Distributed, --sampling-rate q < 1: the population N the cohorts are sampled from (a sampled simulate \
+            run's client count). Sets the default --cohort (qN) and includes the δ of skipped rounds (a round is \
+            skipped when its sample is too small), as the run charges it. Without it, ε is for rounds that always run.
+            """)
     var population: Int?
 
     @Option(help: "Distributed: most inputs one sum may hold; sizes the scale. Default: as simulate plans it (the cohort, or for q < 1 a bound its Poisson sample exceeds with probability at most 2^-20).")
