@@ -89,6 +89,6 @@ func ledgerSummary(path: String) throws -> LedgerSummaryOutput {
     return LedgerSummaryOutput(
         rounds: rounds,
         epsilon: unprotected ? .infinity : contents.lastCumulativeEpsilon ?? 0,
-        budget: charged.last(where: { $0.budgetEpsilon != nil })?.budgetEpsilon, delta: charged.last?.delta,
+        budget: contents.recordedBudget, delta: charged.last?.delta,
         source: "ledger")
 }

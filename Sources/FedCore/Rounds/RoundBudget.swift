@@ -13,7 +13,8 @@ public struct RoundBudget: Sendable {
     public let epsilonRound: Double
 
     /// The one round `plan`, on top of `spend` (its skip slack η included, see ``PrivacySpend``).
-    /// - Throws: ``FedCoreError/invalidSettings(_:)`` when the skip slack charged so far leaves no finite ε at δ, ``FedCoreError/unprotectedRoundRefused(round:budget:)`` for a round without noise under a budget,
+    /// - Throws: ``FedCoreError/unprotectedRoundRefused(round:budget:)`` for a round without noise under a budget,
+    ///   ``FedCoreError/invalidSettings(_:)`` when the skip slack charged so far leaves no finite ε at δ,
     ///   ``FedCoreError/budgetExhausted(round:spent:needed:budget:)`` when `settings.budgetEpsilon` would be
     ///   exceeded; `.accounting` when the parameters cannot be accounted.
     public static func check(

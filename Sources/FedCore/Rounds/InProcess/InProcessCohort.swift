@@ -20,7 +20,7 @@ struct InProcessCohort {
     let workers: Int
     /// Keys, shares and the dropout draw (seeded with `--seed`; not secure then).
     private let rng: ChaChaRandom
-    /// Every simulated client checks the quorum through it: each signature is verified once per run.
+    /// Every simulated client checks the quorum through it: each signature is verified once per round.
     private let quorumVerifier = SharedQuorumVerifier()
     /// Every simulated client takes what all derive alike from public data (session id, graph, list checks) from it.
     private let derivations = SharedRoundDerivations()

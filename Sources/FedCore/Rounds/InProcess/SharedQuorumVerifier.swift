@@ -22,7 +22,7 @@ final class SharedQuorumVerifier: QuorumVerifier {
         let signers: Set<UInt32>
     }
 
-    /// BLAKE2b-256 of the signed list → signer → (signature, valid).
+    /// BLAKE2b-256 of the signed list → signer → (signature, valid); the latest list only.
     private let verified = Mutex<[[UInt8]: [UInt32: (signature: [UInt8], valid: Bool)]]>([:])
     private let lastAnswer = Mutex<Answer?>(nil)
 
@@ -65,7 +65,12 @@ final class SharedQuorumVerifier: QuorumVerifier {
             if signers.count >= needed { break }
         }
         if !learned.isEmpty {
-            verified.withLock { cache in cache[list, default: [:]].merge(learned) { _, new in new } }
+            verified.withLock { cache in
+                // Clients only ask about the current round's list again: an earlier list's results are let go, so
+                // the cache holds one round's signatures, not every round's of the run.
+                if cache[list] == nil { cache.removeAll() }
+                cache[list, default: [:]].merge(learned) { _, new in new }
+            }
         }
         return signers
     }
