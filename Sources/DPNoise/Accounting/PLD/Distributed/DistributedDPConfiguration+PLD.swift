@@ -1,0 +1,92 @@
+import Foundation
+
+/// One distributed-DP round as the PLD accountant composes it: the Gaussian mechanism with noise multiplier
+/// ``noiseMultiplier`` (on the same Poisson sample), except on an event of probability at most ``tailSlack``.
+///
+/// Derivation (Docs/privacy.md, "PLD for the distributed mechanisms"): each coordinate i of the released sum is
+/// X_i + v_i with |v_i| ≤ ⌊Δ2⌋ (integer units) and, by ``UnitShiftGDP``, dominated by a Gaussian shift
+/// μ₁·|v_i| with atoms of mass η. Products of such pairs are again such a pair with μ = μ₁·‖v‖₂ ≤ μ₁·Δ2 and
+/// η_R = 1 − (1 − η)^m, where m ≤ min(d, ⌊Δ1⌋, ⌊Δ2²⌋) counts the coordinates v can move (each moves by ≥ 1).
+/// Poisson subsampling and adaptive composition keep the split (Zhu, Dong, Wang 2022, dominating pairs), so
+/// T rounds are (ε, δ_PLD(ε) + Σ η_R)-DP where δ_PLD is the Gaussian PLD of the rounds' equivalents.
+public struct GaussianEquivalentRound: Sendable, Equatable, Hashable {
+    /// z = 1/(μ₁·Δ2): the equivalent Gaussian noise multiplier (dimensionless), > 0.
+    public let noiseMultiplier: Double
+    /// η_R: the probability mass the equivalence leaves out (added to δ), ≥ 0.
+    public let tailSlack: Double
+    /// Poisson sampling rate q of the round in (0, 1].
+    public let samplingRate: Double
+
+    public init(noiseMultiplier: Double, tailSlack: Double, samplingRate: Double) {
+        self.noiseMultiplier = noiseMultiplier
+        self.tailSlack = tailSlack
+        self.samplingRate = samplingRate
+    }
+}
+
+extension DistributedDPConfiguration {
+    /// The round's Gaussian equivalent at sampling rate q, or why none is computed (then only RDP applies).
+    public func gaussianEquivalent(samplingRate q: Double) throws(UnitShiftGDP.Unavailable) -> GaussianEquivalentRound {
+        let l2 = inflatedL2 * scale
+        let l1 = inflatedL1 * scale
+        guard l2.isFinite, l2 > 0, l1.isFinite, l1 > 0 else { throw .invalid("sensitivities must be positive") }
+        let maxShift = max(1, Int(l2.rounded(.down)))
+        let variance = Double(effectiveClients) * localScaledVariance.value
+        let unit = try UnitShiftGDP.verify(mechanism: mechanism, variance: variance, tau: tau, maxShift: maxShift)
+        let moved = min(Double(dimension), l1.rounded(.down), (l2 * l2).rounded(.down))
+        let slack = -Foundation.expm1(moved * Foundation.log1p(-unit.tailMass))
+        return GaussianEquivalentRound(noiseMultiplier: 1 / (unit.unitShiftMu * l2), tailSlack: slack, samplingRate: q)
+    }
+
+    /// (ε, δ) after `steps` rounds at sampling rate q with `accountant`. PLD falls back to RDP (and says so in
+    /// the result's ``AccountedGuarantee/accountant``) when no Gaussian equivalent is computed.
+    public func epsilon(
+        samplingRate q: Double, steps: Int, delta: Double, accountant: Accountant,
+        discretization: Double = PLDAccountant.defaultDiscretization
+    ) throws(DPNoiseError.Accounting) -> AccountedGuarantee {
+        if accountant == .pld, let round = try? gaussianEquivalent(samplingRate: q) {
+            try Check.samplingRate(q)
+            try Check.steps(steps)
+            try checkTheoremPreconditions()
+            let e = try DistributedPLD.epsilon(rounds: [round], repeats: steps, delta: delta,
+                                               discretization: discretization)
+            return AccountedGuarantee(epsilon: e, delta: delta, accountant: .pld, order: nil,
+                                      discretization: discretization)
+        }
+        let g = try epsilon(samplingRate: q, steps: steps, delta: delta)
+        return AccountedGuarantee(epsilon: g.epsilon, delta: delta, accountant: .rdp, order: g.order,
+                                  discretization: nil)
+    }
+}
+
+/// ε of composed distributed-DP rounds through their Gaussian equivalents (``GaussianEquivalentRound``).
+public enum DistributedPLD {
+    /// ε at `delta` of `rounds` (each repeated `repeats` times), accounted at δ − Σ η_R; ∞ when the slack
+    /// uses up δ.
+    public static func epsilon(
+        rounds: [GaussianEquivalentRound], repeats: Int = 1, delta: Double,
+        discretization: Double = PLDAccountant.defaultDiscretization
+    ) throws(DPNoiseError.Accounting) -> Double {
+        try Check.delta(delta)
+        try Check.steps(repeats)
+        guard !rounds.isEmpty else { return 0 }
+        var counts: [GaussianEquivalentRound: Int] = [:]
+        var order: [GaussianEquivalentRound] = []
+        var slack = 0.0
+        for round in rounds {
+            if counts[round] == nil { order.append(round) }
+            counts[round, default: 0] += repeats
+            slack += round.tailSlack * Double(repeats)
+        }
+        let rest = delta - slack
+        guard rest > 0 else { return .infinity }
+        let events = order.map { round in
+            RepeatedEvent(
+                round.samplingRate < 1
+                    ? .sampledGaussian(noiseMultiplier: round.noiseMultiplier, samplingRate: round.samplingRate)
+                    : .gaussian(noiseMultiplier: round.noiseMultiplier),
+                count: counts[round] ?? 1)
+        }
+        return try PLDAccountant.epsilon(events: events, delta: rest, discretization: discretization).epsilon
+    }
+}
