@@ -154,11 +154,6 @@ struct PrivacyCommonOptions: ParsableArguments {
     /// PLD is used for the continuous Gaussian mechanisms; the distributed mechanisms' privacy is proved in RDP
     /// (Kairouz-Liu-Steinke 2021; Agarwal-Kairouz-Liu 2021), so they always use RDP.
     func resolvedAccountant() -> (accountant: Accountant, note: String?) {
-        if mechanism.distributed != nil {
-            let note = accountant == .pld
-                ? "no PLD for \(mechanism.rawValue) yet (its guarantee is proved in RDP); used rdp" : nil
-            return (.rdp, note)
-        }
         return (accountant?.accountant ?? .default, nil)
     }
 

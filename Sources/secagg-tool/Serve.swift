@@ -196,7 +196,8 @@ struct Serve: AsyncParsableCommand {
         let result = RunOutput(
             rounds: outcome.rounds, epsilon: outcome.rounds.last?.epsilon ?? 0, delta: settings.delta, output: files.out,
             modelOutput: files.modelOut, ledger: round.ledger, parameters: layout.parameterCount,
-            layoutHash: layout.layoutHash, dp: settings.noise != .none, model: files.modelName)
+            layoutHash: layout.layoutHash, dp: settings.noise != .none, model: files.modelName,
+            accountant: settings.noise == .none ? nil : outcome.accountant)
         if json {
             try JSONOutput.print(result)
         } else {

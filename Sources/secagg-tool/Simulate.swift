@@ -129,7 +129,8 @@ struct Simulate: AsyncParsableCommand {
         let output = RunOutput(
             rounds: reports, epsilon: epsilon, delta: settings.delta, output: files.out, modelOutput: files.modelOut,
             ledger: round.ledger, parameters: layout.parameterCount, layoutHash: layout.layoutHash,
-            dp: settings.noise != .none, model: files.modelName)
+            dp: settings.noise != .none, model: files.modelName,
+            accountant: settings.noise == .none ? nil : simulation.accountant.rawValue)
         if json {
             try JSONOutput.print(output)
         } else {

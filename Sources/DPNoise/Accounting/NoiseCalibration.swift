@@ -9,6 +9,8 @@ public struct CalibrationResult: Sendable, Equatable {
     public let guarantee: PrivacyGuarantee
     /// The derived distributed configuration at `noiseMultiplier` (nil for the continuous Gaussian).
     public let configuration: DistributedDPConfiguration?
+    /// The accountant `guarantee` was computed with (PLD results carry order 0).
+    public var accountant: Accountant = .rdp
 }
 
 public enum NoiseCalibration {
@@ -38,12 +40,15 @@ public enum NoiseCalibration {
 
     /// Smallest z with ε(z) ≤ `targetEpsilon` for a distributed mechanism; every other configuration input is
     /// held fixed (the scale is re-derived for each z). With `bits` nil, b is chosen as the smallest adequate
-    /// width (`DistributedDPConfiguration.smallestAdequate`) at the calibrated z.
+    /// width (`DistributedDPConfiguration.smallestAdequate`) at the calibrated z. With `accountant` PLD, ε is
+    /// the PLD of the rounds' Gaussian equivalents where they exist and RDP where not (the result says which).
     public static func distributed(targetEpsilon: Double, delta: Double, samplingRate: Double = 1, steps: Int,
                                    mechanism: DistributedMechanism, l2Clip: Double, dimension: Int,
                                    minimumSurvivors: Int, colludingClients: Int = 0, maximumSummands: Int? = nil,
                                    bits: Int?, beta: Double = DistributedDPConfiguration.defaultBeta,
-                                   modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability)
+                                   modClipProbability: Double = DistributedDPConfiguration.defaultModClipProbability,
+                                   accountant: Accountant = .rdp,
+                                   discretization: Double = PLDAccountant.defaultDiscretization)
         throws(DPNoiseError.Accounting) -> CalibrationResult
     {
         try Check.positive(targetEpsilon, .targetEpsilon)
@@ -62,11 +67,15 @@ public enum NoiseCalibration {
                 let c = try make(z, b)
                 // Below the theorem's minimum σ no ε is claimed: such a z never meets the target.
                 guard c.mechanism != .ddgauss || Self.meetsPrecondition(c) else { return .infinity }
-                return try c.epsilon(samplingRate: samplingRate, steps: steps, delta: delta).epsilon
+                return try c.epsilon(samplingRate: samplingRate, steps: steps, delta: delta, accountant: accountant,
+                                     discretization: discretization).epsilon
             }
             let configuration = try make(z, b)
-            let guarantee = try configuration.epsilon(samplingRate: samplingRate, steps: steps, delta: delta)
-            return CalibrationResult(noiseMultiplier: z, guarantee: guarantee, configuration: configuration)
+            let g = try configuration.epsilon(samplingRate: samplingRate, steps: steps, delta: delta,
+                                              accountant: accountant, discretization: discretization)
+            let guarantee = PrivacyGuarantee(epsilon: g.epsilon, delta: delta, order: g.order ?? 0)
+            return CalibrationResult(noiseMultiplier: z, guarantee: guarantee, configuration: configuration,
+                                     accountant: g.accountant)
         }
         if let bits { return try calibrate(bits: bits) }
         // Start from the width adequate for the continuous-Gaussian z, then widen until adequate at the result.

@@ -6,6 +6,8 @@ import FedCore
 /// the ones that configuration derives (the accountant uses the rounded variance), adds the rounds' RDP curves
 /// on ``DistributedDPConfiguration/orders`` (with Poisson subsampling at each round's recorded sampling rate) and
 /// converts the sum to (ε, δ) with the improved conversion. Rounds with different parameters compose exactly.
+/// Rounds that recorded `accountant: pld` are recomputed with the PLD of their Gaussian equivalents instead
+/// (``DistributedPLD``), at the recorded grid step.
 public struct DPNoiseAuditAccountant: AuditAccountant {
     public init() {}
 
@@ -21,6 +23,14 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
             slack += eta
         }
         let total = slack
+        if try Self.accountant(of: rounds) == .pld, let h = try Self.discretization(of: rounds),
+            let equivalents = try? rounds.map({ p in try Self.configuration(p).gaussianEquivalent(samplingRate: p.samplingRate) })
+        {
+            guard !rounds.isEmpty else { return 0 }
+            return try SkipSlack.epsilon(delta: delta, slack: total) { d throws(DPNoiseError.Accounting) in
+                try DistributedPLD.epsilon(rounds: equivalents, delta: d, discretization: h)
+            }
+        }
         let rdp = RDPAuditAccountant(
             curve: Self.curve,
             toEpsilon: { curve, delta in
@@ -29,6 +39,36 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
                 }
             })
         return try rdp.epsilon(composing: rounds, delta: delta)
+    }
+
+    /// The accountant the rounds asked for: PLD only when every round recorded `pld` (absent means `rdp`); as the
+    /// run's spend, PLD then applies where every round has a Gaussian equivalent and RDP otherwise.
+    static func accountant(of rounds: [RoundPlanned]) throws -> Accountant {
+        var all = Accountant.pld
+        for round in rounds {
+            guard let name = round.accountant else {
+                all = .rdp
+                continue
+            }
+            guard let a = Accountant(rawValue: name) else {
+                throw AuditError.Accounting.invalidParameters("round \(round.round): unknown accountant \(name)")
+            }
+            if a == .rdp { all = .rdp }
+        }
+        return all
+    }
+
+    /// The PLD grid step the rounds recorded (one for all; nil when none is recorded).
+    static func discretization(of rounds: [RoundPlanned]) throws -> Double? {
+        let steps = Set(rounds.compactMap(\.discretization))
+        guard steps.count <= 1 else {
+            throw AuditError.Accounting.invalidParameters("rounds record different PLD discretizations \(steps.sorted())")
+        }
+        guard let h = steps.first else { return nil }
+        guard h.isFinite, h > 0 else {
+            throw AuditError.Accounting.invalidParameters("discretization \(h) is not a positive number")
+        }
+        return h
     }
 
     /// RDP of one recorded round on ``DistributedDPConfiguration/orders``.

@@ -71,15 +71,22 @@ public struct RoundPlanned: Codable, Sendable, Equatable {
     /// η of a sampled run's round (absent: 0): the probability that one client's presence changes whether the
     /// round is skipped. ε is accounted at `delta` − e^ε·Σ η over the charged rounds (Docs/privacy.md).
     public var skipSlack: Double?
+    /// The accountant the run asked for, `pld` or `rdp` (absent: `rdp`, logs written before PLD). ε uses PLD when
+    /// every composed round asked for it and has a Gaussian equivalent, RDP otherwise; `audit verify` does the same.
+    public var accountant: String?
+    /// PLD only: the loss grid step h in nats.
+    public var discretization: Double?
 
     public init(
         round: Int, cohortIds: [Int], degree: Int, threshold: Int, bits: Int, clip: Double,
         mechanism: AuditMechanism, noiseMultiplier: Double, minSurvivors: Int, colludingClients: Int,
         samplingRate: Double, stepsSoFar: Int, dimension: Int, scale: Double, localVarianceNumerator: UInt64,
         localVarianceDenominator: UInt64, beta: Double, modClipProbability: Double, delta: Double,
-        maximumSummands: Int? = nil, skipSlack: Double? = nil
+        maximumSummands: Int? = nil, skipSlack: Double? = nil, accountant: String? = nil, discretization: Double? = nil
     ) {
         self.skipSlack = skipSlack
+        self.accountant = accountant
+        self.discretization = discretization
         self.round = round
         self.cohortIds = cohortIds
         self.degree = degree

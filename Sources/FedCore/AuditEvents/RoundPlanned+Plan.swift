@@ -12,7 +12,11 @@ extension RoundPlanned {
     ///   - stepsSoFar: rounds charged before this one (including earlier runs replayed from the ledger).
     ///   - delta: δ of the run; `colludingClients`: K, the clients assumed to collude with the server (used
     ///     without DP).
-    public init(plan: RoundPlan, noiseMultiplier z: Double?, stepsSoFar: Int, delta: Double, colludingClients: Int) {
+    ///   - accountant: the accountant the run's ε is computed with (recorded with DP only; PLD with its grid step).
+    public init(
+        plan: RoundPlan, noiseMultiplier z: Double?, stepsSoFar: Int, delta: Double, colludingClients: Int,
+        accountant: Accountant = .rdp, discretization: Double = PLDAccountant.defaultDiscretization
+    ) {
         let variance: (UInt64, UInt64)
         switch plan.encoding.noise {
         case .none: variance = (0, 1)
@@ -30,6 +34,8 @@ extension RoundPlanned {
             modClipProbability: plan.privacy?.modClipProbability
                 ?? DistributedDPConfiguration.defaultModClipProbability,
             delta: delta, maximumSummands: plan.privacy?.maximumSummands ?? plan.cohort.count,
-            skipSlack: plan.skipSlack > 0 ? plan.skipSlack : nil)
+            skipSlack: plan.skipSlack > 0 ? plan.skipSlack : nil,
+            accountant: plan.privacy == nil ? nil : accountant.rawValue,
+            discretization: plan.privacy != nil && accountant == .pld ? discretization : nil)
     }
 }

@@ -134,6 +134,10 @@ public struct RoundCharged: Codable, Sendable, Equatable {
     /// η of a sampled run's round: the probability that one client's presence changes whether the round is
     /// skipped (absent: 0, a fixed cohort). ε is accounted at `delta` − e^ε·Σ η, so (ε, `delta`) covers skips.
     public var skipSlack: Double?
+    /// The accountant `epsilon_round` and `epsilon_cumulative` were computed with, `pld` or `rdp` (absent: `rdp`).
+    public var accountant: String?
+    /// PLD only: the loss grid step h in nats.
+    public var discretization: Double?
     public var timestamp: String
 
     public init(
@@ -142,9 +146,11 @@ public struct RoundCharged: Codable, Sendable, Equatable {
         localVarianceNumerator: UInt64, localVarianceDenominator: UInt64, delta: Double,
         epsilonRound: Double, epsilonCumulative: Double, budgetEpsilon: Double? = nil,
         colludingClients: Int? = nil, beta: Double? = nil, modClipProbability: Double? = nil, skipSlack: Double? = nil,
-        timestamp: String = LedgerRecord.timestamp()
+        accountant: String? = nil, discretization: Double? = nil, timestamp: String = LedgerRecord.timestamp()
     ) {
         self.skipSlack = skipSlack
+        self.accountant = accountant
+        self.discretization = discretization
         self.colludingClients = colludingClients
         self.beta = beta
         self.modClipProbability = modClipProbability
@@ -181,6 +187,7 @@ public struct RoundCharged: Codable, Sendable, Equatable {
         case beta
         case modClipProbability = "mod_clip_probability"
         case skipSlack = "skip_slack"
+        case accountant, discretization
     }
 }
 

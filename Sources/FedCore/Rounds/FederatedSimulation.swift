@@ -16,6 +16,8 @@ public struct FederatedSimulation {
     /// The global model as a flat vector in layout order (updated after every round), in the precision
     /// ``FlatParameters`` chooses for the layout.
     public var parameters: FlatParameters { orchestrator.model }
+    /// The accountant the run's ε is computed with (``RoundOrchestrator/accountant``).
+    public var accountant: Accountant { orchestrator.accountant }
     /// The last round's recovered average (model units), in the model's precision.
     public private(set) var lastAverageParameters: FlatParameters?
     /// Where the last round's time went (nil before the first round).

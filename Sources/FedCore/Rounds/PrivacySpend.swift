@@ -1,11 +1,21 @@
 import DPNoise
 
-/// The running Rényi-DP curve of a sequence of rounds: rounds compose by adding their RDP at every order
+/// The running privacy spend of a sequence of rounds. RDP: rounds compose by adding their RDP at every order
 /// (orders: integers 2…128 and 256, as the distributed mechanisms are accounted), then convert to (ε, δ) the
-/// way dp-accounting does.
+/// way dp-accounting does. PLD: every round's Gaussian equivalent (``GaussianEquivalentRound``) is composed by
+/// the PLD accountant at δ less the rounds' tail slacks; when one round has no equivalent the whole spend uses
+/// RDP (``effectiveAccountant``). Both are kept, so the spend can always answer in RDP.
 public struct PrivacySpend: Sendable, Equatable {
     public static let orders = DistributedDPConfiguration.orders
+    /// The accountant asked for.
+    public let accountant: Accountant
+    /// PLD grid step h (nats).
+    public let discretization: Double
     public private(set) var curve: [Double]
+    /// PLD: each noised round's Gaussian equivalent, in order.
+    public private(set) var equivalents: [GaussianEquivalentRound] = []
+    /// False once a noised round had no Gaussian equivalent (then ``effectiveAccountant`` is RDP).
+    public private(set) var equivalentsComplete = true
     public private(set) var rounds: Int = 0
     /// Rounds that released a sum without noise: any makes ε infinite.
     public private(set) var unprotectedRounds: Int = 0
@@ -13,7 +23,14 @@ public struct PrivacySpend: Sendable, Equatable {
     /// round was skipped. The spend's δ covers it: ε is accounted at δ − e^ε·S (Docs/privacy.md, "Skipped rounds").
     public private(set) var skipSlack: Double = 0
 
-    public init() { curve = [Double](repeating: 0, count: Self.orders.count) }
+    public init(accountant: Accountant = .rdp, discretization: Double = PLDAccountant.defaultDiscretization) {
+        self.accountant = accountant
+        self.discretization = discretization
+        curve = [Double](repeating: 0, count: Self.orders.count)
+    }
+
+    /// The accountant ε is computed with: PLD when asked for and every round has a Gaussian equivalent, else RDP.
+    public var effectiveAccountant: Accountant { accountant == .pld && equivalentsComplete ? .pld : .rdp }
 
     /// Adds one round of `configuration` at sampling rate `q`, with the skip slack η of a sampled run's round.
     public mutating func add(
@@ -24,6 +41,14 @@ public struct PrivacySpend: Sendable, Equatable {
         }
         let round = try configuration.rdpCurve(samplingRate: q)
         for i in curve.indices { curve[i] += round[i] }
+        if accountant == .pld, equivalentsComplete {
+            if let equivalent = try? configuration.gaussianEquivalent(samplingRate: q) {
+                equivalents.append(equivalent)
+            } else {
+                equivalentsComplete = false
+                equivalents = []
+            }
+        }
         rounds += 1
         self.skipSlack += skipSlack
     }
@@ -41,6 +66,13 @@ public struct PrivacySpend: Sendable, Equatable {
     public func epsilon(delta: Double) throws(DPNoiseError.Accounting) -> Double {
         guard rounds > 0 else { return 0 }
         let curve = curve
+        if effectiveAccountant == .pld {
+            let rounds = equivalents
+            let h = discretization
+            return try SkipSlack.epsilon(delta: delta, slack: skipSlack) { d throws(DPNoiseError.Accounting) in
+                try DistributedPLD.epsilon(rounds: rounds, delta: d, discretization: h)
+            }
+        }
         return try SkipSlack.epsilon(delta: delta, slack: skipSlack) { d throws(DPNoiseError.Accounting) in
             try RDPConversion.epsilon(orders: Self.orders, rdp: curve, delta: d).epsilon
         }
@@ -65,9 +97,13 @@ public struct PrivacySpend: Sendable, Equatable {
     }
 
     /// The spend of every round a ledger charged (failed rounds stay charged), with `unprotected` rounds
-    /// released without noise (ε = ∞).
-    public static func replaying(_ charged: [RoundCharged], unprotected: Int = 0) throws(DPNoiseError.Accounting) -> PrivacySpend {
-        var spend = PrivacySpend()
+    /// released without noise (ε = ∞), accounted with `accountant` (every round, whichever accountant charged it:
+    /// both accountants bound the same mechanism).
+    public static func replaying(
+        _ charged: [RoundCharged], unprotected: Int = 0, accountant: Accountant = .rdp,
+        discretization: Double = PLDAccountant.defaultDiscretization
+    ) throws(DPNoiseError.Accounting) -> PrivacySpend {
+        var spend = PrivacySpend(accountant: accountant, discretization: discretization)
         for record in charged {
             let c = try configuration(of: record)
             // The recorded scale and local variance must be what the recorded parameters give: a ledger edited to

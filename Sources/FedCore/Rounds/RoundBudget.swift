@@ -61,7 +61,7 @@ public struct RoundBudget: Sendable {
             throw .unprotectedRoundRefused(round: plan.round, budget: limit)
         }
         var after = spend
-        var alone = PrivacySpend()
+        var alone = PrivacySpend(accountant: spend.accountant, discretization: spend.discretization)
         do {
             for _ in 0..<rounds { try add(plan, to: &after) }
             try add(plan, to: &alone)

@@ -130,7 +130,7 @@ public enum RoundPlanner {
                     steps: settings.rounds, mechanism: settings.mechanism, l2Clip: settings.clip,
                     dimension: paddedDimension(dimension, blockSize: settings.blockSize),
                     minimumSurvivors: basis.minSurvivors, colludingClients: basis.colluders,
-                    maximumSummands: basis.summands, bits: settings.bits)
+                    maximumSummands: basis.summands, bits: settings.bits, accountant: settings.accountant)
                 return (result.noiseMultiplier, result.configuration?.bits)
             } catch {
                 throw .accounting(error)

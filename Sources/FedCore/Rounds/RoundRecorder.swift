@@ -47,7 +47,8 @@ public struct RoundRecorder {
         do {
             let contents = try ledger?.read()
             spend = try PrivacySpend.replaying(
-                contents?.chargedRounds ?? [], unprotected: contents?.unprotectedRounds.count ?? 0)
+                contents?.chargedRounds ?? [], unprotected: contents?.unprotectedRounds.count ?? 0,
+                accountant: settings.accountant)
             firstRound = (try ledger?.records().map(\.round).max()).map { $0 + 1 } ?? 1
         } catch let e as FedCoreError.Ledger {
             throw .ledger(e)
@@ -79,7 +80,8 @@ public struct RoundRecorder {
             .roundPlanned(
                 RoundPlanned(
                     plan: plan, noiseMultiplier: z, stepsSoFar: spend.rounds, delta: settings.delta,
-                    colludingClients: settings.colludingClients)))
+                    colludingClients: settings.colludingClients, accountant: settings.accountant,
+                    discretization: budget.spendAfter.discretization)))
         if audit != nil { plannedRounds += 1 }
         return OpenRound(plan: plan, noiseMultiplier: z, budget: budget)
     }
@@ -134,7 +136,9 @@ public struct RoundRecorder {
             epsilonRound: budget.epsilonRound, epsilonCumulative: budget.epsilonAfter,
             budgetEpsilon: settings.budgetEpsilon, colludingClients: privacy.colludingClients,
             beta: privacy.beta, modClipProbability: privacy.modClipProbability,
-            skipSlack: plan.skipSlack > 0 ? plan.skipSlack : nil)
+            skipSlack: plan.skipSlack > 0 ? plan.skipSlack : nil,
+            accountant: budget.spendAfter.effectiveAccountant.rawValue,
+            discretization: budget.spendAfter.effectiveAccountant == .pld ? budget.spendAfter.discretization : nil)
         do { try ledger?.append(.roundCharged(record)) } catch { throw .ledger(error) }
         round.charged = true
         spend = budget.spendAfter

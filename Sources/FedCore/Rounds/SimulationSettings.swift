@@ -25,6 +25,9 @@ public struct SimulationSettings: Sendable {
     public var minSurvivors: Int?
     public var noise: NoiseSetting = .targetEpsilon(8)
     public var mechanism: DistributedMechanism = .ddgauss
+    /// The accountant that turns the rounds' noise into ε (calibration, budget, ledger, audit): PLD by default,
+    /// RDP where PLD has no Gaussian equivalent for the noise.
+    public var accountant: Accountant = .pld
     /// δ of the (ε, δ) guarantee.
     public var delta: Double = 1e-5
     /// Total ε allowed across the ledger; a round that would exceed it is refused before it starts.

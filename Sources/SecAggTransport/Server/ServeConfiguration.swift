@@ -85,6 +85,8 @@ public struct ServeOutcome: Sendable {
     public var lastAverage: FlatParameters?
     /// The global model after every round (`global += lr · average`), in its storage precision.
     public var model: FlatParameters
+    /// `pld` or `rdp`: the accountant the run's ε was computed with (nil when no round was planned).
+    public var accountant: String?
 }
 
 extension ServedRound {

@@ -78,7 +78,9 @@ extension SessionCoordinator {
         }
         closeAll(nil)
         try orchestrator?.closeRun()
-        return ServeOutcome(rounds: reports, lastAverage: lastAverage, model: orchestrator?.model ?? inputs.model)
+        return ServeOutcome(
+            rounds: reports, lastAverage: lastAverage, model: orchestrator?.model ?? inputs.model,
+            accountant: orchestrator?.accountant.rawValue)
     }
 
     /// One round: the orchestrator's messages sent phase by phase, the replies it accepts collected until each

@@ -52,6 +52,12 @@ struct RoundOptions: ParsableArguments {
     @Option(help: "Noise mechanism: ddgauss (distributed discrete Gaussian) or skellam.")
     var mechanism: NoiseMechanismArgument = .ddgauss
 
+    @Option(help: """
+        Privacy accountant for calibration, budget, ledger and audit: pld (privacy-loss distributions of each \
+        round's Gaussian equivalent, the tighter; rdp where the noise has none) or rdp. (default: pld)
+        """)
+    var accountant: AccountantChoice?
+
     @Option(name: .customLong("colluding-clients"), help: "Security floor: clients assumed to collude with the server inside one neighbourhood (thresholds and quorums are raised against them; a worst-case count, default 0).")
     var colludingClients: Int = 0
 
@@ -149,6 +155,7 @@ extension RoundOptions {
             s.noise = .targetEpsilon(targetEpsilon ?? Self.defaultTargetEpsilon)
         }
         s.mechanism = mechanism == .ddgauss ? .ddgauss : .skellam
+        s.accountant = accountant?.accountant ?? .pld
         s.delta = delta
         s.budgetEpsilon = budgetEpsilon
         s.samplingRate = samplingRate

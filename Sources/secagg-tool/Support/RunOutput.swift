@@ -14,9 +14,11 @@ struct RunOutput<Round: Encodable>: Encodable {
     let dp: Bool
     /// The model file, or `embedded-bert-2layer` for the embedded default.
     let model: String
+    /// `pld` or `rdp`: the accountant ε was computed with (null without DP).
+    var accountant: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case rounds, epsilon, delta, output, ledger, parameters, dp, model
+        case rounds, epsilon, delta, output, ledger, parameters, dp, model, accountant
         case modelOutput = "model_output"
         case layoutHash = "layout_hash"
     }
@@ -33,6 +35,7 @@ struct RunOutput<Round: Encodable>: Encodable {
         try c.encode(layoutHash, forKey: .layoutHash)
         try c.encode(dp, forKey: .dp)
         try c.encode(model, forKey: .model)
+        try c.encode(accountant, forKey: .accountant)
     }
 }
 

@@ -23,6 +23,8 @@ public struct RoundOrchestrator {
     public internal(set) var model: FlatParameters
     /// The first round number of this run: one past the ledger's highest.
     public var firstRound: Int { recorder.firstRound }
+    /// The accountant the run's ε is computed with so far (PLD, or RDP when some round has no Gaussian equivalent).
+    public var accountant: Accountant { recorder.spend.effectiveAccountant }
     /// Rounds started so far.
     public private(set) var roundsStarted = 0
     /// The round in progress, if any.

@@ -38,6 +38,16 @@ extension DistributedDPConfiguration {
         return GaussianEquivalentRound(noiseMultiplier: 1 / (unit.unitShiftMu * l2), tailSlack: slack, samplingRate: q)
     }
 
+    /// Why the PLD accountant cannot account this configuration (it then uses RDP), or nil when it can.
+    public var pldUnavailability: String? {
+        do {
+            _ = try gaussianEquivalent(samplingRate: 1)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
     /// (ε, δ) after `steps` rounds at sampling rate q with `accountant`. PLD falls back to RDP (and says so in
     /// the result's ``AccountedGuarantee/accountant``) when no Gaussian equivalent is computed.
     public func epsilon(
