@@ -87,6 +87,9 @@ struct Client: AsyncParsableCommand {
     @Flag(name: .customLong("allow-no-dp"), help: "Take rounds that add no noise (recorded as epsilon = infinity).")
     var allowNoDP = false
 
+    @Option(help: "Accountant this client computes epsilon with: pld (default; rdp for noise without a Gaussian equivalent) or rdp.")
+    var accountant: AccountantChoice?
+
     @Option(help: "Client ledger (JSON lines): rounds taken here count against --max-epsilon in later runs; each round is appended before any key is sent.")
     var ledger: String?
 
@@ -106,6 +109,7 @@ struct Client: AsyncParsableCommand {
         if let minNoiseMultiplier { p.minNoiseMultiplier = minNoiseMultiplier }
         if let minSurvivors { p.minSurvivors = minSurvivors }
         if allowNoDP { p.allowNoDP = true }
+        if let accountant { p.accountant = accountant.accountant }
         do { try p.validate() } catch { throw ToolFailure.badInput(error.description) }
         return p
     }

@@ -86,7 +86,8 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         let o = options
         var output: Output
         let (accountant, accountantNote) = o.resolvedAccountant()
-        let note = [accountantNote, o.skipNote].compactMap { $0 }.joined(separator: "; ").nilIfEmpty
+        var notes = [accountantNote, o.skipNote]
+        var note: String? { notes.compactMap { $0 }.joined(separator: "; ").nilIfEmpty }
         if let distributed = o.mechanism.distributed {
             let plan = try o.distributedPlan()
             // A sampled run's skipped rounds take e^target·T·η of δ: calibrated at the rest, as simulate does.
@@ -106,20 +107,27 @@ struct PrivacyCalibrate: AsyncParsableCommand {
                     mechanism: distributed, l2Clip: o.l2Clip ?? 0, dimension: plan.dimension,
                     minimumSurvivors: plan.minimumSurvivors, colludingClients: plan.colluders,
                     maximumSummands: plan.summands, bits: o.bits,
-                    beta: o.beta, modClipProbability: o.modClipProbability)
+                    beta: o.beta, modClipProbability: o.modClipProbability, accountant: accountant,
+                    discretization: o.discretization)
             }
             let configuration = result.configuration
+            let used = result.accountant
+            if accountant == .pld, used == .rdp, let reason = configuration?.pldUnavailability {
+                notes.insert("no PLD bound for this noise (\(reason)); used rdp", at: 0)
+            }
             var epsilon = result.guarantee.epsilon
             if eta > 0, let configuration {
                 epsilon = try PrivacyErrors.mapping {
                     try SkipSlack.epsilon(delta: o.delta, slack: slack) { d throws(DPNoiseError.Accounting) in
-                        try configuration.epsilon(samplingRate: o.samplingRate, steps: o.steps, delta: d).epsilon
+                        try configuration.epsilon(samplingRate: o.samplingRate, steps: o.steps, delta: d,
+                                                  accountant: used, discretization: o.discretization).epsilon
                     }
                 }
             }
             output = Output(noiseMultiplier: result.noiseMultiplier, localStddev: configuration?.localStddev ?? .nan,
-                            epsilon: epsilon, delta: o.delta, accountant: accountant.rawValue,
-                            order: result.guarantee.order, discretization: nil, accountantNote: note,
+                            epsilon: epsilon, delta: o.delta, accountant: used.rawValue,
+                            order: used == .rdp ? result.guarantee.order : nil,
+                            discretization: used == .pld ? o.discretization : nil, accountantNote: note,
                             targetEpsilon: targetEpsilon, mechanism: o.mechanism.rawValue, steps: o.steps,
                             samplingRate: o.samplingRate, scale: configuration?.scale,
                             inflatedL2: configuration?.inflatedL2, bits: configuration?.bits)

@@ -7,7 +7,8 @@ import Foundation
 /// Defaults protect a user who sets nothing: no round without noise, at most ε = 10 (δ = 1e-5) over a run
 /// (over every run recorded in a client ledger), at least 2 honest noise shares, c = 0 colluders assumed.
 /// JSON form (``load(from:)``): `format_version` (1), `colluders`, `max_epsilon`, `delta`,
-/// `min_noise_multiplier`, `min_survivors`, `allow_no_dp`; absent keys keep their defaults.
+/// `min_noise_multiplier`, `min_survivors`, `allow_no_dp`, `accountant` (`pld` or `rdp`); absent keys keep their
+/// defaults.
 public struct ClientPolicy: Sendable, Equatable, Codable {
     /// Format version of the JSON form; readers refuse others.
     public static let formatVersion = 1
@@ -28,6 +29,8 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
     public var minSurvivors: Int = 2
     /// Take rounds without noise (each is recorded as ε = ∞).
     public var allowNoDP: Bool = false
+    /// The accountant ε is computed with: PLD (the default; RDP for noise without a Gaussian equivalent) or RDP.
+    public var accountant: Accountant = .pld
 
     public init() {}
 
@@ -39,6 +42,7 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
         case minNoiseMultiplier = "min_noise_multiplier"
         case minSurvivors = "min_survivors"
         case allowNoDP = "allow_no_dp"
+        case accountant
     }
 
     public init(from decoder: Decoder) throws {
@@ -53,6 +57,12 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
         minNoiseMultiplier = try c.decodeIfPresent(Double.self, forKey: .minNoiseMultiplier) ?? 0
         minSurvivors = try c.decodeIfPresent(Int.self, forKey: .minSurvivors) ?? 2
         allowNoDP = try c.decodeIfPresent(Bool.self, forKey: .allowNoDP) ?? false
+        if let name = try c.decodeIfPresent(String.self, forKey: .accountant) {
+            guard let a = Accountant(rawValue: name) else {
+                throw FedCoreError.Policy.invalid("accountant \(name) is not pld or rdp")
+            }
+            accountant = a
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -64,6 +74,7 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
         try c.encode(minNoiseMultiplier, forKey: .minNoiseMultiplier)
         try c.encode(minSurvivors, forKey: .minSurvivors)
         try c.encode(allowNoDP, forKey: .allowNoDP)
+        try c.encode(accountant.rawValue, forKey: .accountant)
     }
 
     /// Checks every field's range.

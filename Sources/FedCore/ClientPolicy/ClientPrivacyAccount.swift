@@ -27,7 +27,8 @@ public struct ClientPrivacyAccount: Sendable {
     public func epsilonSpent() throws(FedCoreError.Policy) -> Double {
         if tookRoundWithoutNoise { return .infinity }
         if rounds.isEmpty { return 0 }
-        do { return try AnnouncedRoundPrivacy.epsilon(composing: rounds, delta: policy.delta).epsilon } catch {
+        do { return try AnnouncedRoundPrivacy.epsilon(
+            composing: rounds, delta: policy.delta, accountant: policy.accountant).epsilon } catch {
             throw .unaccountable(round: 0, reason: "\(error)")
         }
     }
@@ -67,7 +68,8 @@ public struct ClientPrivacyAccount: Sendable {
         if tookRoundWithoutNoise {
             after = .infinity
         } else {
-            do { after = try AnnouncedRoundPrivacy.epsilon(composing: rounds + [privacy], delta: policy.delta).epsilon }
+            do { after = try AnnouncedRoundPrivacy.epsilon(
+                composing: rounds + [privacy], delta: policy.delta, accountant: policy.accountant).epsilon }
             catch { throw .unaccountable(round: round, reason: "\(error)") }
         }
         guard after <= policy.maxEpsilon else {

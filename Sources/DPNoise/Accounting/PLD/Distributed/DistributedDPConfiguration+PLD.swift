@@ -22,6 +22,14 @@ public struct GaussianEquivalentRound: Sendable, Equatable, Hashable {
         self.tailSlack = tailSlack
         self.samplingRate = samplingRate
     }
+
+    /// The equivalent of a round whose coordinates each satisfy `unit`, with sensitivities Δ2 = `l2` and
+    /// Δ1 = `l1` (integer units, > 0) over `dimension` coordinates: z = 1/(μ₁·Δ2), η_R = 1 − (1 − η)^m.
+    public init(unit: UnitShiftGDP, l2: Double, l1: Double, dimension: Int, samplingRate: Double) {
+        let moved = min(Double(dimension), l1.rounded(.down), (l2 * l2).rounded(.down))
+        self.init(noiseMultiplier: 1 / (unit.unitShiftMu * l2),
+                  tailSlack: -Foundation.expm1(moved * Foundation.log1p(-unit.tailMass)), samplingRate: samplingRate)
+    }
 }
 
 extension DistributedDPConfiguration {
@@ -30,12 +38,10 @@ extension DistributedDPConfiguration {
         let l2 = inflatedL2 * scale
         let l1 = inflatedL1 * scale
         guard l2.isFinite, l2 > 0, l1.isFinite, l1 > 0 else { throw .invalid("sensitivities must be positive") }
-        let maxShift = max(1, Int(l2.rounded(.down)))
         let variance = Double(effectiveClients) * localScaledVariance.value
-        let unit = try UnitShiftGDP.verify(mechanism: mechanism, variance: variance, tau: tau, maxShift: maxShift)
-        let moved = min(Double(dimension), l1.rounded(.down), (l2 * l2).rounded(.down))
-        let slack = -Foundation.expm1(moved * Foundation.log1p(-unit.tailMass))
-        return GaussianEquivalentRound(noiseMultiplier: 1 / (unit.unitShiftMu * l2), tailSlack: slack, samplingRate: q)
+        let unit = try UnitShiftGDP.verify(
+            mechanism: mechanism, variance: variance, tau: tau, maxShift: max(1, Int(l2.rounded(.down))))
+        return GaussianEquivalentRound(unit: unit, l2: l2, l1: l1, dimension: dimension, samplingRate: q)
     }
 
     /// Why the PLD accountant cannot account this configuration (it then uses RDP), or nil when it can.
