@@ -8,8 +8,8 @@ struct Privacy: AsyncParsableCommand {
         abstract: "Privacy accounting: epsilon, calibration, ledger.",
         discussion: """
             Accounting as Google's dp-accounting does it: privacy-loss distributions (--accountant pld, the \
-            default for gaussian / sampled-gaussian) or Rényi DP (--accountant rdp, the only accountant for the \
-            distributed discrete Gaussian / Skellam noise that secagg clients add).
+            default; for the distributed discrete Gaussian / Skellam noise that secagg clients add, the PLD of each \
+            round's Gaussian equivalent, Docs/privacy.md) or Rényi DP (--accountant rdp).
 
             Example:
               secagg-tool privacy epsilon --mechanism sampled-gaussian \\

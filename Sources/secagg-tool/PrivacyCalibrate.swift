@@ -9,8 +9,9 @@ struct PrivacyCalibrate: AsyncParsableCommand {
         abstract: "Smallest noise multiplier meeting a target (ε, δ).",
         discussion: """
             Bisection on the noise multiplier (relative 1e-7 with RDP, 1e-5 with PLD, each PLD step being a full \
-            accountant run); the result always satisfies ε ≤ target. gaussian / sampled-gaussian default to \
-            --accountant pld; ddgauss / skellam always use RDP. \
+            accountant run); the result always satisfies ε ≤ target. Every mechanism defaults to --accountant pld \
+            (ddgauss / skellam: the PLD of each round's Gaussian equivalent; RDP, with a note, where the noise has \
+            none). \
             local_stddev is each client's noise stddev in model units (gaussian: z·c/√M with M = --min-survivors, or z·c).
 
             Example:

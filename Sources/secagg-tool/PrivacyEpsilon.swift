@@ -9,8 +9,9 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         discussion: """
             gaussian / sampled-gaussian use the PLD accountant by default (dp-accounting's PLDAccountant: \
             pessimistic connect-the-dots, grid --discretization) or, with --accountant rdp, dp-accounting's 156 \
-            default RDP orders; ddgauss / skellam always use RDP with integer orders 2…128 and 256, the encoder's \
-            scale and rounded variance for M = --min-survivors less --colluding-clients. The round is \
+            default RDP orders. ddgauss / skellam use the PLD of each round's Gaussian equivalent by default (RDP with \
+            integer orders 2…128 and 256 with --accountant rdp, or with a note where the noise has no equivalent), \
+            the encoder's scale and rounded variance for M = --min-survivors less --colluding-clients. The round is \
             planned as simulate plans it: --dimension is the model's and is padded as the encoder pads it; \
             --cohort is the cohort simulate runs, and whichever of --min-survivors (M) and --cohort is not given is what \
             simulate plans at --dropout, so the ε equals what a run with the same flags charges.

@@ -69,3 +69,54 @@ import Testing
         #expect(throws: AuditError.Accounting.self) { try DPNoiseAuditAccountant().epsilon(composing: [q], delta: 1e-5) }
     }
 }
+
+/// Rounds that recorded `accountant: pld` are recomputed with the PLD of their Gaussian equivalents.
+@Suite struct AuditPLDAccountingTests {
+    static func pldRound(_ round: Int, steps: Int, z: Double) throws -> (RoundPlanned, DistributedDPConfiguration) {
+        var (p, c) = try AuditAccountingTests.planned(round, steps: steps, z: z)
+        p.accountant = Accountant.pld.rawValue
+        p.discretization = PLDAccountant.defaultDiscretization
+        return (p, c)
+    }
+
+    @Test func pldRoundsAreRecomputedWithPLDAndDifferFromRDP() throws {
+        let (a, ca) = try Self.pldRound(1, steps: 0, z: 0.8)
+        let (b, _) = try Self.pldRound(2, steps: 1, z: 0.8)
+        let composed = try DPNoiseAuditAccountant().epsilon(composing: [a, b], delta: 1e-5)
+        let pld = try ca.epsilon(samplingRate: 1, steps: 2, delta: 1e-5, accountant: .pld)
+        #expect(pld.accountant == .pld)
+        #expect(composed == pld.epsilon)
+        let rdp = try ca.epsilon(samplingRate: 1, steps: 2, delta: 1e-5).epsilon
+        #expect(composed < rdp)
+        // One round that asked for RDP makes the whole composition RDP, as the run's spend does.
+        var c = b
+        c.accountant = Accountant.rdp.rawValue
+        #expect(try DPNoiseAuditAccountant().epsilon(composing: [a, c], delta: 1e-5) == rdp)
+    }
+
+    @Test func aPLDLogVerifiesAndAnEpsilonChargedWithRDPIsFound() throws {
+        for charge in [Accountant.pld, .rdp] {
+            let (directory, url) = try AuditLogFixture.temporaryLog()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let log = try AuditLog.create(
+                at: url, signer: try AuditLogFixture.key(AuditLogFixture.seedA), pinned: true, budgetEpsilon: 50,
+                delta: 1e-5)
+            let (p, c) = try Self.pldRound(1, steps: 0, z: 0.8)
+            try log.append(.roundPlanned(p))
+            let e = try c.epsilon(samplingRate: 1, steps: 1, delta: 1e-5, accountant: charge).epsilon
+            try log.append(
+                .roundCharged(AuditRoundCharged(round: 1, epsilonRound: e, epsilonCumulative: e, budgetEpsilon: 50)))
+            try log.append(.roundCompleted(AuditRoundCompleted(round: 1, survivors: 9, outputHash: "00")))
+            try log.closeRound(1)
+            try log.closeRun(rounds: 1, epsilonCumulative: e)
+            let v = try AuditVerifier.verify(url, registryServerKey: nil, accountant: DPNoiseAuditAccountant())
+            #expect(v.valid == (charge == .pld), "\(v.problems)")
+        }
+    }
+
+    @Test func anUnknownAccountantIsRefused() throws {
+        var (p, _) = try Self.pldRound(1, steps: 0, z: 0.8)
+        p.accountant = "moments"
+        #expect(throws: (any Error).self) { try DPNoiseAuditAccountant().epsilon(composing: [p], delta: 1e-5) }
+    }
+}

@@ -28,10 +28,14 @@ import Testing
     @Test(arguments: [0, 2])
     func announcedEpsilonEqualsThePlannersAccountant(colluders: Int) throws {
         let c = try Self.configuration(colluders: colluders)
-        let planned = try c.epsilon(samplingRate: 1, steps: 3, delta: 1e-5).epsilon
         let round = try AnnouncedRoundPrivacy(encoding: Self.encoding(c), minimumSurvivors: 10, colluders: colluders)
-        let announced = try AnnouncedRoundPrivacy.epsilon(composing: [round, round, round], delta: 1e-5).epsilon
-        #expect(abs(announced - planned) <= 1e-9 * planned)
+        for accountant in Accountant.allCases {
+            let planned = try c.epsilon(samplingRate: 1, steps: 3, delta: 1e-5, accountant: accountant)
+            let announced = try AnnouncedRoundPrivacy.epsilon(
+                composing: [round, round, round], delta: 1e-5, accountant: accountant)
+            #expect(planned.accountant == accountant && announced.accountant == accountant)
+            #expect(abs(announced.epsilon - planned.epsilon) <= 1e-9 * planned.epsilon)
+        }
         #expect(abs(round.noiseMultiplier - 1) < 0.01)  // the rounded-up variance, never below z
         #expect(round.noiseMultiplier >= 1)
     }
@@ -87,16 +91,16 @@ import Testing
         let ledger = ClientLedger(path: dir.appendingPathComponent("client.ledger").path)
         let c = try Self.configuration()
         let e = Self.encoding(c)
-        let one = try c.epsilon(samplingRate: 1, steps: 1, delta: 1e-5).epsilon
-        let three = try c.epsilon(samplingRate: 1, steps: 3, delta: 1e-5).epsilon
+        let one = try c.epsilon(samplingRate: 1, steps: 1, delta: 1e-5, accountant: .pld).epsilon
+        let three = try c.epsilon(samplingRate: 1, steps: 3, delta: 1e-5, accountant: .pld).epsilon
         var policy = ClientPolicy()
-        policy.maxEpsilon = (three + (try c.epsilon(samplingRate: 1, steps: 4, delta: 1e-5).epsilon)) / 2  // 3 rounds fit, not 4
+        policy.maxEpsilon = (three + (try c.epsilon(samplingRate: 1, steps: 4, delta: 1e-5, accountant: .pld).epsilon)) / 2  // 3 rounds fit, not 4
         // Run 1: two rounds.
         var run1 = try ClientPrivacyAccount(policy: policy, history: try ledger.records())
         for r: UInt64 in 1...2 { try ledger.append(try run1.admit(round: r, encoding: e, minSurvivors: 10)) }
         // Run 2 starts from the ledger: one more round fits, the next is refused.
         var run2 = try ClientPrivacyAccount(policy: policy, history: try ledger.records())
-        #expect(abs(try run2.epsilonSpent() - c.epsilon(samplingRate: 1, steps: 2, delta: 1e-5).epsilon) < 1e-9)
+        #expect(abs(try run2.epsilonSpent() - c.epsilon(samplingRate: 1, steps: 2, delta: 1e-5, accountant: .pld).epsilon) < 1e-9)
         let third = try run2.admit(round: 1, encoding: e, minSurvivors: 10)
         try ledger.append(third)
         #expect(abs((third.epsilonAfter ?? 0) - three) < 1e-9 * three)

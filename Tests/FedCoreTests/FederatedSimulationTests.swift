@@ -113,7 +113,7 @@ import Testing
             colludingClients: 1, maximumSummands: first.clients, noiseMultiplier: 1.2, bits: first.bits)
         #expect(first.colludingClients == 1)  // ⌈0.05 · 10⌉: the parameter finder's adversarial rate
         for (t, record) in charged.enumerated() {
-            let expected = try configuration.epsilon(samplingRate: 1, steps: t + 1, delta: settings.delta).epsilon
+            let expected = try configuration.epsilon(samplingRate: 1, steps: t + 1, delta: settings.delta, accountant: .pld).epsilon
             #expect(abs(record.epsilonCumulative - expected) <= 1e-9 * expected)
             #expect(abs(reports[t].epsilon - expected) <= 1e-9 * expected)
         }

@@ -57,8 +57,8 @@ import Testing
         let m = Double(plan.minSurvivors)
         let allCounted = try configuration(colluders: 0, z: (m / (m - 1)).squareRoot())
         #expect(allCounted.localScaledVariance == privacy.localScaledVariance, "the same noise as the run's")
-        let expected = try honest.epsilon(samplingRate: 1, steps: 1, delta: settings.delta).epsilon
-        let understated = try allCounted.epsilon(samplingRate: 1, steps: 1, delta: settings.delta).epsilon
+        let expected = try honest.epsilon(samplingRate: 1, steps: 1, delta: settings.delta, accountant: .pld).epsilon
+        let understated = try allCounted.epsilon(samplingRate: 1, steps: 1, delta: settings.delta, accountant: .pld).epsilon
         #expect(abs(charged.epsilonCumulative - expected) <= 1e-12 * expected)
         #expect(charged.epsilonCumulative > understated * 1.01, "\(charged.epsilonCumulative) vs \(understated)")
         let verification = try AuditVerifier.verify(

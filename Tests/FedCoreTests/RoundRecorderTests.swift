@@ -64,7 +64,7 @@ import Testing
         #expect(charged.count == 1)
         let failed = try run.ledger.records().compactMap { if case .roundFailed(let f) = $0 { f } else { nil } }
         #expect(failed.count == 1 && failed[0].charged)
-        let expected = try plan.privacy!.epsilon(samplingRate: 1, steps: 1, delta: run.settings.delta).epsilon
+        let expected = try plan.privacy!.epsilon(samplingRate: 1, steps: 1, delta: run.settings.delta, accountant: .pld).epsilon
         #expect(abs(try run.recorder.spend.epsilon(delta: run.settings.delta) - expected) < 1e-12)
         #expect(abs(charged[0].epsilonCumulative - expected) < 1e-12)
         let verification = try run.verify()
@@ -106,7 +106,7 @@ import Testing
         }
         try run.recorder.closeRun()
         let configuration = try run.plan(round: 1).privacy!
-        let two = try configuration.epsilon(samplingRate: 1, steps: 2, delta: run.settings.delta).epsilon
+        let two = try configuration.epsilon(samplingRate: 1, steps: 2, delta: run.settings.delta, accountant: .pld).epsilon
         #expect(abs(try run.recorder.spend.epsilon(delta: run.settings.delta) - two) < 1e-9)
         let completed = try run.ledger.records().compactMap { if case .roundCompleted(let c) = $0 { c } else { nil } }
         #expect(completed.count == 2 && completed.allSatisfy { $0.auditHeadHash?.count == 64 })

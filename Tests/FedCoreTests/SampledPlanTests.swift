@@ -107,7 +107,9 @@ import Testing
         // The charged ε certifies (ε, δ): the accountant at δ − e^ε·T·η gives at most ε; it lies between the
         // accountant's ε at δ and at δ − 2·δ_skip, and ε ≤ the target.
         let delta = settings.delta
-        let accountantAt = { (d: Double) throws -> Double in try first.epsilon(samplingRate: 0.1, steps: 5, delta: d).epsilon }
+        let accountantAt = { (d: Double) throws -> Double in
+            try first.epsilon(samplingRate: 0.1, steps: 5, delta: d, accountant: .pld).epsilon
+        }
         let spent = try recorder.spend.epsilon(delta: delta)
         let skipDelta = exp(spent) * 5 * eta
         #expect(skipDelta > 0 && skipDelta < delta / 10)

@@ -31,15 +31,25 @@ import Testing
         #expect(abs(epsilon - 0.20869395268857516) / 0.20869395268857516 < 1e-3)
     }
 
-    @Test func distributedMechanismsSayTheyFallBackToRDP() throws {
-        let r = try CLIRunner.run([
-            "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--min-survivors", "100",
-            "--dimension", "1024", "--clip", "1", "--bits", "20", "--rounds", "10", "--delta", "1e-5",
-            "--accountant", "pld", "--json"])
-        #expect(r.exitCode == 0, "\(r.stderr)")
-        let json = try r.json()
-        #expect(json["accountant"] as? String == "rdp")
-        #expect((json["accountant_note"] as? String)?.contains("ddgauss") == true)
+    @Test func distributedMechanismsUsePLDAndSayWhenTheyFallBackToRDP() throws {
+        func run(bits: String, _ accountant: String) throws -> [String: Any] {
+            let r = try CLIRunner.run([
+                "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--min-survivors", "100",
+                "--dimension", "1024", "--clip", "1", "--bits", bits, "--rounds", "10", "--delta", "1e-5",
+                "--accountant", accountant, "--json"])
+            #expect(r.exitCode == 0, "\(r.stderr)")
+            return try r.json()
+        }
+        let pld = try run(bits: "20", "pld")
+        let rdp = try run(bits: "20", "rdp")
+        #expect(pld["accountant"] as? String == "pld")
+        #expect(pld["accountant_note"] == nil)
+        let e = try #require(pld["epsilon"] as? Double)
+        #expect(e < (try #require(rdp["epsilon"] as? Double)))
+        // 32 bits: the noise is too wide for the PLD window; RDP, and the note says why.
+        let wide = try run(bits: "32", "pld")
+        #expect(wide["accountant"] as? String == "rdp")
+        #expect((wide["accountant_note"] as? String)?.contains("no PLD bound") == true)
     }
 
     @Test func nonsenseDiscretizationExitsTwoNamingIt() throws {
@@ -54,6 +64,7 @@ import Testing
             "privacy", "epsilon", "--mechanism", "ddgauss", "--noise-multiplier", "1", "--min-survivors", "100",
             "--dimension", "65536", "--clip", "1", "--bits", "18", "--rounds", "1500",
             "--sampling-rate", "0.029411764705882353", "--delta", "0.0002941176470588235", "--json",
+            "--accountant", "rdp",
             // The reference sums exactly 100 inputs (a run would size its modulus for a larger Poisson sample).
             "--cohort", "100", "--max-summands", "100", "--adversarial-rate", "0"])
         #expect(r.exitCode == 0, "\(r.stderr)")

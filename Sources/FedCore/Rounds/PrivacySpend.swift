@@ -98,12 +98,15 @@ public struct PrivacySpend: Sendable, Equatable {
 
     /// The spend of every round a ledger charged (failed rounds stay charged), with `unprotected` rounds
     /// released without noise (ε = ∞), accounted with `accountant` (every round, whichever accountant charged it:
-    /// both accountants bound the same mechanism).
+    /// both accountants bound the same mechanism); nil: PLD when every record says it was charged with PLD,
+    /// else RDP (records without the field were).
     public static func replaying(
-        _ charged: [RoundCharged], unprotected: Int = 0, accountant: Accountant = .rdp,
+        _ charged: [RoundCharged], unprotected: Int = 0, accountant: Accountant? = nil,
         discretization: Double = PLDAccountant.defaultDiscretization
     ) throws(DPNoiseError.Accounting) -> PrivacySpend {
-        var spend = PrivacySpend(accountant: accountant, discretization: discretization)
+        let recorded: Accountant = !charged.isEmpty && charged.allSatisfy { $0.accountant == Accountant.pld.rawValue }
+            ? .pld : .rdp
+        var spend = PrivacySpend(accountant: accountant ?? recorded, discretization: discretization)
         for record in charged {
             let c = try configuration(of: record)
             // The recorded scale and local variance must be what the recorded parameters give: a ledger edited to
