@@ -16,6 +16,8 @@ public struct AuditRunFacts: Sendable, Equatable, Codable {
     public var model: String?
     /// Distinct noise mechanisms of the planned rounds, in first-use order (`ddgauss`, `skellam`, `none`).
     public var mechanisms: [String]
+    /// Distinct accountants the noised rounds asked for, in first-use order (`pld`, `rdp`; absent in a record: `rdp`).
+    public var accountants: [String] = []
     /// Smallest and largest K (clients assumed to collude with the server) over the planned rounds.
     public var colludingClients: ClosedRange<Int>?
     /// Smallest and largest M (minimum survivors the noise is calibrated for) over the planned rounds.
@@ -26,7 +28,7 @@ public struct AuditRunFacts: Sendable, Equatable, Codable {
     public var chargedRounds: Int
 
     enum CodingKeys: String, CodingKey {
-        case delta, model, mechanisms
+        case delta, model, mechanisms, accountants
         case startedAt = "started_at"
         case toolVersion = "tool_version"
         case budgetEpsilon = "budget_epsilon"
@@ -53,6 +55,8 @@ public struct AuditRunFacts: Sendable, Equatable, Codable {
                 signerRecordedPinned = s.signerPinned
             case .roundPlanned(let p):
                 if !mechanisms.contains(p.mechanism.rawValue) { mechanisms.append(p.mechanism.rawValue) }
+                let accountant = p.accountant ?? "rdp"
+                if p.mechanism != .none, !accountants.contains(accountant) { accountants.append(accountant) }
                 colludingClients = Self.widen(colludingClients, p.colludingClients)
                 minSurvivors = Self.widen(minSurvivors, p.minSurvivors)
                 samplingRate = Self.widen(samplingRate, p.samplingRate)
@@ -79,6 +83,7 @@ public struct AuditRunFacts: Sendable, Equatable, Codable {
         try c.encodeIfPresent(signerRecordedPinned, forKey: .signerRecordedPinned)
         try c.encode(model, forKey: .model)
         try c.encode(mechanisms, forKey: .mechanisms)
+        try c.encode(accountants, forKey: .accountants)
         try c.encodeIfPresent(colludingClients.map { [$0.lowerBound, $0.upperBound] }, forKey: .colludingClients)
         try c.encodeIfPresent(minSurvivors.map { [$0.lowerBound, $0.upperBound] }, forKey: .minSurvivors)
         try c.encodeIfPresent(samplingRate.map { [$0.lowerBound, $0.upperBound] }, forKey: .samplingRate)
@@ -95,6 +100,7 @@ public struct AuditRunFacts: Sendable, Equatable, Codable {
         signerRecordedPinned = try c.decodeIfPresent(Bool.self, forKey: .signerRecordedPinned)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         mechanisms = try c.decode([String].self, forKey: .mechanisms)
+        accountants = try c.decodeIfPresent([String].self, forKey: .accountants) ?? []
         colludingClients = try Self.range(c, .colludingClients)
         minSurvivors = try Self.range(c, .minSurvivors)
         samplingRate = try Self.range(c, .samplingRate)

@@ -129,8 +129,14 @@ public struct AuditStatement: Sendable, Equatable {
             default: nil
             }
         }
-        return "Rényi DP of the \(names.joined(separator: " and ")) per round, composed over the charged rounds and "
+        let rdp = "Rényi DP of the \(names.joined(separator: " and ")) per round, composed over the charged rounds and "
             + "converted to (ε, δ) with the rule of Canonne, Kamath, Steinke 2020 (as Google's dp-accounting). "
+        let pld = "Privacy-loss distributions (Google's dp-accounting PLD, pessimistic) of each round's Gaussian "
+            + "equivalent: the \(names.joined(separator: " and ")) per coordinate is dominated by a Gaussian shift "
+            + "(verified numerically from the noise's exact distribution), composed over coordinates, sampling and the "
+            + "charged rounds, with the left-out tail mass added to δ (Docs/privacy.md, \"PLD for the distributed "
+            + "mechanisms\"); Rényi DP for a run whose noise has no such equivalent. "
+        return (f.accountants == ["pld"] ? pld : rdp)
             + (v.accountingChecked
                 ? "This report recomputed every round's ε from its recorded parameters."
                 : "The recorded ε were not recomputed for this report.")
