@@ -20,11 +20,14 @@ public struct ClientLedgerRecord: Sendable, Equatable, Codable {
     public var delta: Double
     /// ε spent by this client over every recorded round, this one included; nil = ∞ (a no-DP round).
     public var epsilonAfter: Double?
+    /// The accountant ``epsilonAfter`` was computed with, `pld` or `rdp` (absent in records written before PLD).
+    public var accountant: String?
 
     public init(
         round: UInt64, time: Double, encoding: EncodingParameters, minSurvivors: Int, colluders: Int, delta: Double,
-        epsilonAfter: Double?
+        epsilonAfter: Double?, accountant: String? = nil
     ) {
+        self.accountant = accountant
         self.round = round
         self.time = time
         self.encoding = encoding
@@ -39,6 +42,7 @@ public struct ClientLedgerRecord: Sendable, Equatable, Codable {
         case round, time, encoding, colluders, delta
         case minSurvivors = "min_survivors"
         case epsilonAfter = "epsilon_after"
+        case accountant
     }
 
     /// The round's privacy recomputed from its parameters; nil for a round without noise.

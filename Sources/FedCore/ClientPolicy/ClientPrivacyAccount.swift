@@ -42,10 +42,10 @@ public struct ClientPrivacyAccount: Sendable {
     ) throws(FedCoreError.Policy) -> ClientLedgerRecord {
         let c = policy.colluders
         let delta = policy.delta
-        let record = { (after: Double?) in
+        let record = { (after: Double?, accountant: Accountant?) in
             ClientLedgerRecord(
                 round: round, time: now.timeIntervalSince1970, encoding: encoding, minSurvivors: minSurvivors,
-                colluders: c, delta: delta, epsilonAfter: after)
+                colluders: c, delta: delta, epsilonAfter: after, accountant: accountant?.rawValue)
         }
         guard minSurvivors >= policy.minSurvivors else {
             throw .tooFewSurvivors(round: round, announced: minSurvivors, required: policy.minSurvivors)
@@ -53,7 +53,7 @@ public struct ClientPrivacyAccount: Sendable {
         guard encoding.noise != .none else {
             guard policy.allowNoDP else { throw .noNoise(round: round) }
             tookRoundWithoutNoise = true
-            return record(nil)
+            return record(nil, nil)
         }
         guard minSurvivors >= c + 2 else {
             throw .tooFewSurvivors(round: round, announced: minSurvivors, required: c + 2)
@@ -65,17 +65,21 @@ public struct ClientPrivacyAccount: Sendable {
             throw .noiseTooLow(round: round, noiseMultiplier: privacy.noiseMultiplier, required: policy.minNoiseMultiplier)
         }
         let after: Double
+        var used: Accountant? = nil
         if tookRoundWithoutNoise {
             after = .infinity
         } else {
-            do { after = try AnnouncedRoundPrivacy.epsilon(
-                composing: rounds + [privacy], delta: policy.delta, accountant: policy.accountant).epsilon }
-            catch { throw .unaccountable(round: round, reason: "\(error)") }
+            do {
+                let g = try AnnouncedRoundPrivacy.epsilon(
+                    composing: rounds + [privacy], delta: policy.delta, accountant: policy.accountant)
+                after = g.epsilon
+                used = g.accountant
+            } catch { throw .unaccountable(round: round, reason: "\(error)") }
         }
         guard after <= policy.maxEpsilon else {
             throw .epsilonExceeded(round: round, epsilonAfter: after, maximum: policy.maxEpsilon, delta: policy.delta)
         }
         rounds.append(privacy)
-        return record(after)
+        return record(after, used)
     }
 }
