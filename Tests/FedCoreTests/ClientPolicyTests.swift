@@ -144,3 +144,33 @@ import Testing
         } catch { #expect(error.description.contains("max_epsilon")) }
     }
 }
+
+/// The client's accountant: PLD by default, RDP on request; each ledger record says which one computed it.
+@Suite struct ClientPolicyAccountantTests {
+    @Test func pldIsTheDefaultAndTighterAndTheRecordSaysWhich() throws {
+        let c = try ClientPolicyTests.configuration()
+        let e = ClientPolicyTests.encoding(c)
+        var records: [Accountant: ClientLedgerRecord] = [:]
+        for accountant in Accountant.allCases {
+            var policy = ClientPolicy()
+            policy.accountant = accountant
+            var account = try ClientPrivacyAccount(policy: policy)
+            records[accountant] = try account.admit(round: 1, encoding: e, minSurvivors: 10)
+        }
+        #expect(ClientPolicy().accountant == .pld)
+        let pld = try #require(records[.pld])
+        let rdp = try #require(records[.rdp])
+        #expect(pld.accountant == "pld" && rdp.accountant == "rdp")
+        #expect(try #require(pld.epsilonAfter) < (try #require(rdp.epsilonAfter)))
+    }
+
+    @Test func aPolicyNamingAnUnknownAccountantIsRefused() throws {
+        let dir = try TestFiles.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("policy.json")
+        try Data(#"{"format_version": 1, "accountant": "moments"}"#.utf8).write(to: url)
+        #expect(throws: (any Error).self) { try ClientPolicy.load(from: url.path) }
+        try Data(#"{"format_version": 1, "accountant": "rdp"}"#.utf8).write(to: url)
+        #expect(try ClientPolicy.load(from: url.path).accountant == .rdp)
+    }
+}
