@@ -24,7 +24,7 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
         }
         let total = slack
         if try Self.accountant(of: rounds) == .pld, let h = try Self.discretization(of: rounds),
-            let equivalents = try? rounds.map({ p in try Self.configuration(p).gaussianEquivalent(samplingRate: p.samplingRate) })
+            let equivalents = try? Self.equivalents(rounds)
         {
             guard !rounds.isEmpty else { return 0 }
             return try SkipSlack.epsilon(delta: delta, slack: total) { d throws(DPNoiseError.Accounting) in
@@ -39,6 +39,18 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
                 }
             })
         return try rdp.epsilon(composing: rounds, delta: delta)
+    }
+
+    /// Each round's Gaussian equivalent, derived once per distinct configuration; throws when one has none.
+    static func equivalents(_ rounds: [RoundPlanned]) throws -> [GaussianEquivalentRound] {
+        var known: [(DistributedDPConfiguration, Double, GaussianEquivalentRound)] = []
+        return try rounds.map { p in
+            let c = try configuration(p)
+            if let hit = known.first(where: { $0.0 == c && $0.1 == p.samplingRate }) { return hit.2 }
+            let e = try c.gaussianEquivalent(samplingRate: p.samplingRate)
+            known.append((c, p.samplingRate, e))
+            return e
+        }
     }
 
     /// The accountant the rounds asked for: PLD only when every round recorded `pld` (absent means `rdp`); as the

@@ -16,6 +16,8 @@ public struct PrivacySpend: Sendable, Equatable {
     public private(set) var equivalents: [GaussianEquivalentRound] = []
     /// False once a noised round had no Gaussian equivalent (then ``effectiveAccountant`` is RDP).
     public private(set) var equivalentsComplete = true
+    /// The last configuration added and its equivalent (rounds of a run share one: derived once).
+    private var lastEquivalent: (DistributedDPConfiguration, Double, GaussianEquivalentRound)?
     public private(set) var rounds: Int = 0
     /// Rounds that released a sum without noise: any makes ε infinite.
     public private(set) var unprotectedRounds: Int = 0
@@ -27,6 +29,12 @@ public struct PrivacySpend: Sendable, Equatable {
         self.accountant = accountant
         self.discretization = discretization
         curve = [Double](repeating: 0, count: Self.orders.count)
+    }
+
+    public static func == (a: PrivacySpend, b: PrivacySpend) -> Bool {
+        a.accountant == b.accountant && a.discretization == b.discretization && a.curve == b.curve
+            && a.equivalents == b.equivalents && a.equivalentsComplete == b.equivalentsComplete && a.rounds == b.rounds
+            && a.unprotectedRounds == b.unprotectedRounds && a.skipSlack == b.skipSlack
     }
 
     /// The accountant ε is computed with: PLD when asked for and every round has a Gaussian equivalent, else RDP.
@@ -42,8 +50,11 @@ public struct PrivacySpend: Sendable, Equatable {
         let round = try configuration.rdpCurve(samplingRate: q)
         for i in curve.indices { curve[i] += round[i] }
         if accountant == .pld, equivalentsComplete {
-            if let equivalent = try? configuration.gaussianEquivalent(samplingRate: q) {
+            if let (c, rate, equivalent) = lastEquivalent, c == configuration, rate == q {
                 equivalents.append(equivalent)
+            } else if let equivalent = try? configuration.gaussianEquivalent(samplingRate: q) {
+                equivalents.append(equivalent)
+                lastEquivalent = (configuration, q, equivalent)
             } else {
                 equivalentsComplete = false
                 equivalents = []
