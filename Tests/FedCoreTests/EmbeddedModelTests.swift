@@ -70,6 +70,21 @@ import Testing
         #expect(counts.count > 30)
     }
 
+    /// The cached shared direction gives the same bits as regenerating it, for whole deltas and for ranges that
+    /// start and end inside chunks.
+    @Test func cachedDirectionGivesTheSameUpdatesAsRegeneratingIt() throws {
+        let layout = try EmbeddedBERT.layout()
+        let cached = SyntheticUpdates(layout: layout, seed: 9)
+        let regenerated = SyntheticUpdates(layout: layout, seed: 9, cacheDirection: false)
+        let whole = regenerated.delta(client: 7)
+        #expect(cached.delta(client: 7) == whole)
+        for (offset, count) in [(0, 1), (4095, 2), (5000, 9000), (layout.parameterCount - 3, 3)] {
+            var block = [Double](repeating: .nan, count: count)
+            block.withUnsafeMutableBufferPointer { cached.fill(client: 7, offset: offset, into: $0) }
+            #expect(block == Array(whole[offset..<(offset + count)]), "range \(offset) + \(count)")
+        }
+    }
+
     @Test func syntheticUpdatesWrittenToFilesReadBackWithExampleCounts() throws {
         let model = try EmbeddedBERT.model(seed: 2)
         let layout = try ModelLayout(file: model)

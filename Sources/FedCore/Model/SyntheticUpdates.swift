@@ -25,11 +25,19 @@ public struct SyntheticUpdates: Sendable {
 
     /// Coordinates per independently keyed stream (ranges are generated chunk by chunk).
     public static let chunkSize = 4096
+    /// Layouts up to this many parameters keep the shared direction in memory (8 bytes each) instead of
+    /// regenerating it for every client; the values are the same either way.
+    public static let directionCacheLimit = 1 << 22
 
+    /// The shared direction, for layouts within ``directionCacheLimit``.
+    private var directionCache: [Double]? = nil
+
+    /// - Parameter cacheDirection: keep the shared direction in memory when the layout is within
+    ///   ``directionCacheLimit`` (the default); false regenerates it per client (same values).
     /// - Precondition: norms are finite and ≥ 0; the range's lower bound is ≥ 1.
     public init(
         layout: ModelLayout, seed: UInt64, directionNorm: Double = 1.0, variationNorm: Double = 0.25,
-        exampleCountRange: ClosedRange<Int> = 16...512
+        exampleCountRange: ClosedRange<Int> = 16...512, cacheDirection: Bool = true
     ) {
         precondition(directionNorm.isFinite && directionNorm >= 0 && variationNorm.isFinite && variationNorm >= 0)
         precondition(exampleCountRange.lowerBound >= 1)
@@ -38,6 +46,7 @@ public struct SyntheticUpdates: Sendable {
         self.directionNorm = directionNorm
         self.variationNorm = variationNorm
         self.exampleCountRange = exampleCountRange
+        if cacheDirection, layout.parameterCount <= Self.directionCacheLimit { directionCache = sharedDirection }
     }
 
     /// The shared direction every client's delta is (a multiple of) plus noise (materialised on each call).
@@ -70,9 +79,15 @@ public struct SyntheticUpdates: Sendable {
         let variationScale = perCoordinate(variationNorm)
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: Self.chunkSize)
         defer { scratch.deallocate() }
+        let cache = directionCache
         forEachChunk(offset: offset, into: block) { chunk, target, skip in
-            var d = ApproximateNormal(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
-            fillNormal(&d, skip: skip, into: target, scale: directionScale)
+            if let cache {
+                let first = chunk * Self.chunkSize + skip
+                for j in target.indices { target[j] = cache[first + j] }
+            } else {
+                var d = ApproximateNormal(Self.stream(seed: seed, purpose: "direction", client: 0, chunk: chunk))
+                fillNormal(&d, skip: skip, into: target, scale: directionScale)
+            }
             let variation = UnsafeMutableBufferPointer(rebasing: scratch[0..<target.count])
             var v = ApproximateNormal(Self.stream(seed: seed, purpose: "delta", client: client, chunk: chunk))
             fillNormal(&v, skip: skip, into: variation, scale: variationScale)
