@@ -52,12 +52,12 @@ public enum MaskExpansion {
         }
     }
 
-    /// ``apply(_:to:vectorIndex:)`` on up to `lanes` threads; the result is bit for bit the same (addition
-    /// mod 2^32 does not depend on the order of the terms). A vector of at least 4 chunks per lane is cut into
-    /// its chunks, each worked on by one thread with every term (no extra memory); a shorter one (where the
-    /// terms, not the words, are the work: many clients, a small model) has its terms cut into one group per
-    /// lane, each group summed into its own zeroed m-word vector, the vectors then added to `vector` in lane
-    /// order.
+    /// ``apply(_:to:vectorIndex:)`` cut into work for `lanes` lanes (``ParallelLanes/forEach(_:lanes:_:)``); the
+    /// result is bit for bit the same (addition mod 2^32 does not depend on the order of the terms). A vector of
+    /// at least 4 chunks per lane is cut into its chunks, each worked on by one thread with every term (no extra
+    /// memory); a shorter one (where the terms, not the words, are the work: many clients, a small model) has
+    /// its terms cut into one group per lane, each group summed into its own zeroed m-word vector, the vectors
+    /// then added to `vector` in lane order.
     static func apply(
         _ terms: [MaskTerm], to vector: UnsafeMutableBufferPointer<UInt32>, vectorIndex: UInt32 = 0, lanes: Int
     ) {

@@ -16,8 +16,9 @@ enum ParallelLanes {
         return Swift.max(1, Swift.min(online, 64))
     }()
 
-    /// Calls `body(i)` for every i in 0..<count, on up to `lanes` threads at once (in the calling thread alone
-    /// when `lanes` ≤ 1 or `count` ≤ 1). `body` must touch only state owned by its index.
+    /// Calls `body(i)` for every i in 0..<count: in the calling thread alone when `lanes` ≤ 1 or `count` ≤ 1,
+    /// otherwise through `DispatchQueue.concurrentPerform`, which runs the calls on at most one thread per active
+    /// core (the caller's included). `body` must touch only state owned by its index.
     static func forEach(_ count: Int, lanes: Int, _ body: @Sendable (Int) -> Void) {
         guard count > 0 else { return }
         if lanes <= 1 || count == 1 {

@@ -36,11 +36,12 @@ public struct SecAggServer: Sendable {
     private var state: State
     public let configuration: RoundConfiguration
 
-    /// Threads that reconstruct secrets and remove masks when the round closes (``finishUnmasking()``); the sum
-    /// is the same for any value.
+    /// How many parallel lanes the unmasking (``finishUnmasking()``) cuts its work into: 1 runs it in the calling
+    /// thread; more run it through `DispatchQueue.concurrentPerform` (at most one thread per active core). The
+    /// sum is the same for any value.
     public let unmaskingLanes: Int
 
-    /// A server for one round. `unmaskingLanes`: threads for the unmasking (default: the processors online).
+    /// A server for one round. `unmaskingLanes`: see ``unmaskingLanes`` (default: the processors online).
     public init(configuration: RoundConfiguration, unmaskingLanes: Int? = nil) {
         self.configuration = configuration
         self.unmaskingLanes = max(1, unmaskingLanes ?? ParallelLanes.activeCores)
