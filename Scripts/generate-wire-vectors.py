@@ -259,6 +259,24 @@ def context_bytes(run_id, registry_hash, round_, cohort, k, t, b, m):
     return data + u32(k) + u32(t) + u32(b) + u64(m)
 
 
+def context_digest(ctx):
+    """Wire version 4: what an advertisement signs in place of the round context (Docs/wire.md § 9)."""
+    return blake2b(b"secagg.v4.round-context-digest" + b"\x00" + ctx)
+
+
+def survivor_list_digest(session_id, survivors):
+    """Wire version 4: what a consistency signature covers in place of the survivor list (§ 12.4)."""
+    data = b"secagg.v4.survivor-list" + b"\x00" + session_id + u32(len(survivors))
+    for id_ in survivors:
+        data += u32(id_)
+    return blake2b(data)
+
+
+def consistency_signed_bytes(session_id, survivors):
+    return (b"secagg.v4.consistency" + b"\x00" + session_id + u32(len(survivors))
+            + survivor_list_digest(session_id, survivors))
+
+
 def permutation_seed(session_id):
     assert len(session_id) == 32
     return blake2b(b"secagg.v1.harary-permutation" + b"\x00" + b"\x02" + session_id)
@@ -599,6 +617,7 @@ def round_vectors():
     rh = secureagg_registry_hash(identities)
     run_id = blake2b(b"wire-vector-run-id")
     ctx = context_bytes(run_id, rh, round_, ids, k, t, b, m)
+    ctx_digest = context_digest(ctx)
     clients = {}
     for u in ids:
         rng = ChaChaRandom.seeded(u)
@@ -606,7 +625,7 @@ def round_vectors():
         c_sk, s_sk, b_u = stream[0:32], stream[32:64], stream[64:96]
         c_pk, s_pk = x25519(c_sk), x25519(s_sk)
         commitment = blake2b(b"secagg.v1.self-seed-commitment" + b"\x00" + b_u)
-        signed = b"secagg.v1.advertise-keys" + b"\x00" + ctx + u32(u) + c_pk + s_pk + commitment
+        signed = b"secagg.v4.advertise-keys" + b"\x00" + ctx_digest + u32(u) + c_pk + s_pk + commitment
         clients[u] = {"rng": rng, "c_sk": c_sk, "s_sk": s_sk, "b_u": b_u, "c_pk": c_pk, "s_pk": s_pk,
                       "commitment": commitment, "signed": signed, "signature": ed25519_sign(identity_seed(u), signed)}
     sid_input = b"secagg.v1.session" + b"\x00" + ctx
@@ -643,7 +662,7 @@ def round_vectors():
             stream = mask_stream(c["pair_seeds"][v], 2, m)
             y = [(yi + wi if u < v else yi - wi) & MASK32 for yi, wi in zip(y, stream)]
         packed[u] = bit_pack([yi & mask for yi in y], b)
-    consistency = b"secagg.v1.consistency" + b"\x00" + sid + u32(len(survivors)) + b"".join(u32(i) for i in survivors)
+    consistency = consistency_signed_bytes(sid, survivors)
     out_clients = []
     for u in ids:
         c = clients[u]
@@ -673,15 +692,20 @@ def round_vectors():
     total = [sum(inputs[u][i] for u in survivors) & mask for i in range(m)]
     return {
         "generated_by": GENERATED_BY,
-        "spec": "Docs/wire.md §§ 9, 11, 12: a whole round (run_id = BLAKE2b-256('wire-vector-run-id')). Client u's generator is ChaChaRandom.seeded(u): c_sk, s_sk, b_u "
+        "spec": "Docs/wire.md §§ 9, 11, 12 (wire version 4: advertisements sign the round context's digest, "
+                "consistency signatures the survivor list's): a whole round (run_id = BLAKE2b-256('wire-vector-run-id')). "
+                "Client u's generator is ChaChaRandom.seeded(u): c_sk, s_sk, b_u "
                 "are its bytes 0-31, 32-63, 64-95; the Shamir coefficients follow (b_u's, then s_sk's). Identities: "
                 "Ed25519 seeds BLAKE2b-256('wire-vector-identity' || id u32 LE). Input of u: word i of "
                 "ChaChaRandom.seeded(input_seed) masked to b bits. Client 6 drops after ShareKeys. Share plaintexts "
                 "are what u seals for each neighbour (the AEAD nonce is random, so ciphertexts are not pinned).",
         "round": round_, "cohort": ids, "degree": k, "threshold": t, "bits": b, "vector_length": m,
         "dropped": dropped, "run_id": run_id.hex(), "registry_hash": rh.hex(), "context_bytes": ctx.hex(),
+        "context_digest": ctx_digest.hex(),
         "ring": ring,
-        "session_id": sid.hex(), "survivors": survivors, "consistency_signed_bytes": consistency.hex(),
+        "session_id": sid.hex(), "survivors": survivors,
+        "survivor_list_digest": survivor_list_digest(sid, survivors).hex(),
+        "consistency_signed_bytes": consistency.hex(),
         "clients": out_clients, "sum": total,
     }
 

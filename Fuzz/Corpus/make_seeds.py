@@ -98,7 +98,8 @@ def round_start(cohort, k, t, bits, dimension, block, padded, max_weight=0, vect
 
 
 def advertise(sender, round_=1):
-    return (pb_uint(1, 1) + pb_uint(2, round_) + pb_uint(3, sender) + pb_bytes(4, filler(32, sender))
+    # AdvertiseKeys message version 2 (wire version 4).
+    return (pb_uint(1, 2) + pb_uint(2, round_) + pb_uint(3, sender) + pb_bytes(4, filler(32, sender))
             + pb_bytes(5, filler(32, sender + 50)) + pb_bytes(6, filler(32, sender + 100))
             + pb_bytes(7, filler(64, sender + 150)))
 
@@ -143,13 +144,13 @@ def wire_seeds():
     write("FuzzMaskedInputChunks", "m9_b1", bytes([0]) + struct.pack("<H", 8) + struct.pack("<H", len(chunk)) + chunk)
     chunk = masked_chunk([0xFFFFFFFF, 0, 7], 32)
     write("FuzzMaskedInputChunks", "m3_b32", bytes([31]) + struct.pack("<H", 2) + struct.pack("<H", len(chunk)) + chunk)
-    # Server side: client envelopes (protocol_version 3), one per phase.
-    env = lambda field, body: pb_uint(1, 3) + pb_bytes(field, body)
+    # Server side: client envelopes (protocol_version 4), one per phase.
+    env = lambda field, body: pb_uint(1, 4) + pb_bytes(field, body)
     write("FuzzClientMessage", "advertise", env(4, advertise(3)))
     write("FuzzClientMessage", "share_keys", env(5, pb_uint(1, 1) + pb_uint(2, 1) + pb_uint(3, 2)
                                                  + pb_bytes(4, encrypted_share(2, 1)) + pb_bytes(4, encrypted_share(2, 3))))
     write("FuzzClientMessage", "masked_input", env(6, masked_chunk(values, 13, sender=2)))
-    write("FuzzClientMessage", "consistency", env(7, pb_uint(1, 1) + pb_uint(2, 1) + pb_uint(3, 2)
+    write("FuzzClientMessage", "consistency", env(7, pb_uint(1, 2) + pb_uint(2, 1) + pb_uint(3, 2)
                                                   + pb_bytes(4, filler(64, 5))))
     revealed = b"".join(pb_bytes(4, pb_uint(1, o) + pb_uint(2, k) + pb_bytes(3, shamir_share(2))) for o, k in [(1, 1), (3, 2)])
     write("FuzzClientMessage", "unmasking", env(8, pb_uint(1, 1) + pb_uint(2, 1) + pb_uint(3, 2) + revealed))

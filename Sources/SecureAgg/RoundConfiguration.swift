@@ -67,7 +67,9 @@ public struct RoundConfiguration: Sendable, Equatable {
         self.runID = runID
         self.registryHash = Self.registryHash(of: registry)
         self.contextBytes = []
+        self.contextDigest = []
         self.contextBytes = makeContextBytes()
+        self.contextDigest = Self.contextDigest(of: contextBytes)
     }
 
     /// BLAKE2b-256("secagg.v1.registry" ‖ 0 ‖ for each id ascending: id (UInt32 LE) ‖ Ed25519 key).
@@ -86,8 +88,23 @@ public struct RoundConfiguration: Sendable, Equatable {
     /// Canonical bytes of the public round context: "secagg.v1.round-context" ‖ 0 ‖ version 2 ‖
     /// run id (32) ‖ registry hash ‖ round ‖ n ‖ ids ‖ k ‖ t ‖ b ‖ m (integers little-endian; n, ids, k, t, b
     /// as UInt32; round, m as UInt64).
-    /// Computed once at initialisation (it is signed and hashed for every advertisement).
+    /// Computed once at initialisation (it is hashed into the session id and ``contextDigest``).
     public private(set) var contextBytes: [UInt8]
+
+    /// What an advertisement signs in place of the O(n)-byte context (wire version 4):
+    /// BLAKE2b-256("secagg.v4.round-context-digest" ‖ 0 ‖ ``contextBytes``). Computed once at initialisation.
+    public private(set) var contextDigest: [UInt8]
+
+    /// Label of ``contextDigest``.
+    public static let contextDigestLabel = "secagg.v4.round-context-digest"
+
+    /// BLAKE2b-256(``contextDigestLabel`` ‖ 0 ‖ `context`).
+    public static func contextDigest(of context: [UInt8]) -> [UInt8] {
+        let h = Blake2b.Hasher(outputByteCount: 32)
+        h.update(Array(contextDigestLabel.utf8) + [0])
+        h.update(context)
+        return h.finalize()
+    }
 
     private func makeContextBytes() -> [UInt8] {
         var bytes = Array("secagg.v1.round-context".utf8) + [0, Self.contextVersion]

@@ -13,7 +13,7 @@ import Testing
         #expect(lines[1].wholeMatch(of: /libsodium [0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*/) != nil, "\(lines[1])")
         #expect(
             Array(lines[2..<8]) == [
-                "wire protocol 3", "audit log format 1", "privacy ledger format 1", "key file format 1",
+                "wire protocol 4", "audit log format 1", "privacy ledger format 1", "key file format 1",
                 "registry format 1", "client policy format 1",
             ])
     }

@@ -101,10 +101,13 @@ import Testing
     /// Wire version 2 (no channel binding) is refused: the envelope version, and a Challenge of version 1.
     @Test func theUnboundVersionIsRefused() throws {
         let setup = try Setup(clients: 3)
-        var oldEnvelope = Self.challenge(setup, signed: .plaintext)
-        oldEnvelope.protocolVersion = 2
-        var a = try Self.driver(setup, observed: .plaintext)
-        #expect(Self.failure { _ = try a.handle(oldEnvelope) } == .unsupportedProtocolVersion(2))
+        // Wire version 3 (advertisements and consistency signatures over the whole lists) is refused alike.
+        for old: UInt32 in [2, 3] {
+            var oldEnvelope = Self.challenge(setup, signed: .plaintext)
+            oldEnvelope.protocolVersion = old
+            var a = try Self.driver(setup, observed: .plaintext)
+            #expect(Self.failure { _ = try a.handle(oldEnvelope) } == .unsupportedProtocolVersion(old))
+        }
         var oldChallenge = Self.challenge(setup, signed: .plaintext)
         if case .challenge(var c)? = oldChallenge.body {
             c.version = 1

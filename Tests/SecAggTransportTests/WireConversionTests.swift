@@ -45,7 +45,7 @@ import Testing
 
     @Test func advertisementWithShortKeyOrUnknownVersionIsRefused() throws {
         var m = Secagg_V1_AdvertiseKeysMessage()
-        m.version = 1
+        m.version = 2
         m.encryptionKey = Data(repeating: 9, count: 32)
         m.maskingKey = Data(repeating: 9, count: 31)
         m.selfSeedCommitment = Data(repeating: 0, count: 32)
@@ -53,9 +53,25 @@ import Testing
         #expect(throws: TransportError.self) { try AdvertiseKeys(proto: m) }
         m.maskingKey = Data(repeating: 9, count: 32)
         #expect(throws: Never.self) { try AdvertiseKeys(proto: m) }
+        // Version 1 (wire versions 1–3: signed over the whole round context) and any other are refused.
+        for old: UInt32 in [1, 3] {
+            m.version = old
+            #expect(throws: TransportError.unsupportedMessageVersion(what: "AdvertiseKeys", version: old)) {
+                try AdvertiseKeys(proto: m)
+            }
+        }
+    }
+
+    @Test func consistencyCheckOfVersion1IsRefused() throws {
+        var m = Secagg_V1_ConsistencyCheckMessage()
         m.version = 2
-        #expect(throws: TransportError.unsupportedMessageVersion(what: "AdvertiseKeys", version: 2)) {
-            try AdvertiseKeys(proto: m)
+        m.round = 1
+        m.sender = 2
+        m.signature = Data(repeating: 5, count: 64)
+        #expect(throws: Never.self) { try ConsistencyCheck(proto: m) }
+        m.version = 1
+        #expect(throws: TransportError.unsupportedMessageVersion(what: "ConsistencyCheck", version: 1)) {
+            try ConsistencyCheck(proto: m)
         }
     }
 

@@ -6,7 +6,8 @@ import Testing
 /// The server rejects misbehaving clients' messages, drops them, and still completes with ≥ t clients.
 @Suite struct ServerRefusalTests {
     @Test func maskedVectorOfWrongLengthOrRoundIsRejectedAndTheRoundCompletes() throws {
-        let fixture = try Fixture(n: 12, degree: 8, threshold: 5, bits: 16, m: 8)
+        // k − t = 4: the round survives the four refused vectors whatever the graph (drawn from the session id).
+        let fixture = try Fixture(n: 12, degree: 9, threshold: 5, bits: 16, m: 8)
         var h = try Harness(fixture)
         try h.advertise()
         try h.shareKeys()
@@ -151,13 +152,13 @@ import Testing
         var h = try Harness(fixture)
         var ad = try h.clients[2]!.advertiseKeys()
         ad.maskingKey = try X25519.PublicKey(bytes: [UInt8](repeating: 0, count: 32))
-        ad.signature = fixture.identities[2]!.sign(ad.signedBytes(context: fixture.configuration.contextBytes))
+        ad.signature = fixture.identities[2]!.sign(ad.signedBytes(contextDigest: fixture.configuration.contextDigest))
         #expect(try h.server.receiveAdvertisement(ad) == .rejected(.weakPeerKey(2)))
         var ad3 = try h.clients[3]!.advertiseKeys()
         var low = [UInt8](repeating: 0, count: 32)
         low[0] = 1  // u = 1, another low-order point
         ad3.encryptionKey = try X25519.PublicKey(bytes: low)
-        ad3.signature = fixture.identities[3]!.sign(ad3.signedBytes(context: fixture.configuration.contextBytes))
+        ad3.signature = fixture.identities[3]!.sign(ad3.signedBytes(contextDigest: fixture.configuration.contextDigest))
         #expect(try h.server.receiveAdvertisement(ad3) == .rejected(.weakPeerKey(3)))
     }
 

@@ -180,9 +180,11 @@ struct WireVectorTests {
         let run_id: String
         let registry_hash: String
         let context_bytes: String
+        let context_digest: String
         let ring: [UInt32]
         let session_id: String
         let survivors: [UInt32]
+        let survivor_list_digest: String
         let consistency_signed_bytes: String
         let clients: [Client]
         let sum: [UInt32]
@@ -204,6 +206,7 @@ struct WireVectorTests {
             vectorLength: v.vector_length, registry: registry, runID: WireVectors.bytes(v.run_id))
         #expect(Hex.encode(config.registryHash) == v.registry_hash)
         #expect(Hex.encode(config.contextBytes) == v.context_bytes)
+        #expect(Hex.encode(config.contextDigest) == v.context_digest)
         let byID = Dictionary(uniqueKeysWithValues: v.clients.map { ($0.id, $0) })
 
         // Phase 0
@@ -219,7 +222,7 @@ struct WireVectorTests {
             #expect(Hex.encode(ad.encryptionKey.bytes) == c.c_pk, "c_pk of \(c.id)")
             #expect(Hex.encode(ad.maskingKey.bytes) == c.s_pk, "s_pk of \(c.id)")
             #expect(Hex.encode(ad.selfSeedCommitment) == c.commitment, "commitment of \(c.id)")
-            #expect(Hex.encode(ad.signedBytes(context: config.contextBytes)) == c.advertise_signed_bytes)
+            #expect(Hex.encode(ad.signedBytes(contextDigest: config.contextDigest)) == c.advertise_signed_bytes)
             #expect(Hex.encode(ad.signature) == c.advertise_signature, "advertisement signature of \(c.id)")
             #expect(try server.receiveAdvertisement(ad) == .accepted)
             rngs[c.id] = rng
@@ -285,6 +288,9 @@ struct WireVectorTests {
         }
         let requests = try server.finishMaskedInput()
         #expect(requests.first?.survivors == v.survivors)
+        #expect(
+            Hex.encode(ConsistencyRequest.survivorListDigest(sessionID: sessionID, survivors: v.survivors))
+                == v.survivor_list_digest)
         #expect(
             Hex.encode(ConsistencyRequest.signedBytes(sessionID: sessionID, survivors: v.survivors))
                 == v.consistency_signed_bytes)

@@ -20,7 +20,7 @@ struct ClientR0AdvertiseKeys: Sendable {
         var ad = AdvertiseKeys(
             round: context.round, sender: context.id, encryptionKey: encryptionKey.publicKey,
             maskingKey: maskingKey.publicKey, selfSeedCommitment: selfSeed.commitment, signature: [])
-        ad.signature = context.identity.sign(ad.signedBytes(context: context.configuration.contextBytes))
+        ad.signature = context.identity.sign(ad.signedBytes(contextDigest: context.configuration.contextDigest))
         let next = ClientR1ShareKeys(
             context: context, encryptionKey: encryptionKey, maskingKey: maskingKey, selfSeed: selfSeed,
             ownAdvertisement: ad)

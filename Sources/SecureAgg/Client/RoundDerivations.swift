@@ -11,7 +11,7 @@ import Sodium
 public protocol RoundDerivations: Sendable {
     /// ``KeyBroadcastDerivation/derive(configuration:advertisements:)`` of these inputs.
     func keyBroadcast(configuration: RoundConfiguration, advertisements: [AdvertiseKeys]) -> KeyBroadcastDerivation
-    /// Whether `advertisement`'s signature verifies under its sender's registry key over the round context.
+    /// Whether `advertisement`'s signature verifies under its sender's registry key (over the round context's digest).
     func isValidSignature(of advertisement: AdvertiseKeys, configuration: RoundConfiguration) -> Bool
     /// ``SurvivorListDerivation/derive(configuration:sessionID:survivors:)`` of these inputs.
     func survivorList(configuration: RoundConfiguration, sessionID: [UInt8], survivors: [UInt32]) -> SurvivorListDerivation

@@ -52,6 +52,56 @@ public enum MaskExpansion {
         }
     }
 
+    /// ``apply(_:to:vectorIndex:)`` cut into work for `lanes` lanes (``ParallelLanes/forEach(_:lanes:_:)``); the
+    /// result is bit for bit the same (addition mod 2^32 does not depend on the order of the terms). A vector of
+    /// at least 4 chunks per lane is cut into its chunks, each worked on by one thread with every term (no extra
+    /// memory); a shorter one (where the terms, not the words, are the work: many clients, a small model) has
+    /// its terms cut into one group per lane, each group summed into its own zeroed m-word vector, the vectors
+    /// then added to `vector` in lane order.
+    static func apply(
+        _ terms: [MaskTerm], to vector: UnsafeMutableBufferPointer<UInt32>, vectorIndex: UInt32 = 0, lanes: Int
+    ) {
+        guard let base = vector.baseAddress, !terms.isEmpty, vector.count > 0 else { return }
+        let count = vector.count
+        let chunks = (count + chunkWords - 1) / chunkWords
+        let lanes = min(lanes, terms.count)
+        guard lanes > 1 else { return apply(terms, to: vector, vectorIndex: vectorIndex) }
+        if chunks >= 4 * lanes {
+            let nonces = terms.map { nonce(purpose: $0.purpose, vectorIndex: vectorIndex) }
+            // Each iteration writes only the words of its own chunk.
+            nonisolated(unsafe) let words = base
+            ParallelLanes.forEach(chunks, lanes: lanes) { c in
+                let start = c * chunkWords
+                let n = min(chunkWords, count - start)
+                let keystream = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: chunkWords)
+                defer {
+                    secureZero(UnsafeMutableRawBufferPointer(keystream))
+                    keystream.deallocate()
+                }
+                applyChunk(terms, nonces: nonces, to: words + start, count: n, firstWord: start, keystream: keystream)
+            }
+            return
+        }
+        let groups = ParallelLanes.ranges(terms.count, lanes: lanes, perLane: 1)
+        // Group 0 works on `vector` itself, group g > 0 on partial vector g − 1.
+        let partials = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: (groups.count - 1) * vector.count)
+        partials.initialize(repeating: 0)
+        defer {
+            secureZero(UnsafeMutableRawBufferPointer(partials))
+            partials.deallocate()
+        }
+        nonisolated(unsafe) let target = vector
+        nonisolated(unsafe) let spare = partials
+        ParallelLanes.forEach(groups.count, lanes: lanes) { g in
+            let own = g == 0 ? target : UnsafeMutableBufferPointer(rebasing: spare[(g - 1) * count..<g * count])
+            apply(Array(terms[groups[g]]), to: own, vectorIndex: vectorIndex)
+        }
+        for g in 1..<groups.count {
+            let offset = (g - 1) * vector.count
+            for i in 0..<vector.count { base[i] &+= partials[offset + i] }
+        }
+    }
+
     /// values[i] ± mask_term[firstWord + i] for i < `count` ≤ ``chunkWords`` and every term (mod 2^32): each
     /// term's keystream for the chunk is made into `keystream` (reused, kept in L1) and added or subtracted.
     /// - Precondition: `firstWord` is a multiple of 16 (a whole ChaCha20 block); `keystream.count ≥ count`.

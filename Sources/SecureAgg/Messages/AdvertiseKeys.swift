@@ -2,10 +2,14 @@ import Sodium
 
 /// Phase 0, client → server: the client's two fresh X25519 public keys, signed with its identity key.
 ///
-/// Signed bytes: "secagg.v1.advertise-keys" ‖ 0 ‖ round context ‖ sender (UInt32 LE) ‖ c_pk ‖ s_pk ‖
-/// self-seed commitment.
+/// Signed bytes (157, wire version 4): "secagg.v4.advertise-keys" ‖ 0 ‖ round-context digest
+/// (``RoundConfiguration/contextDigest``, 32) ‖ sender (UInt32 LE) ‖ c_pk ‖ s_pk ‖ self-seed commitment. The digest
+/// stands for the context, which lists all n cohort ids, so that a signature costs O(1), not O(n), to make and check.
 public struct AdvertiseKeys: Sendable, Equatable {
-    public static let currentVersion: UInt8 = 1
+    /// Message version 2: the signature covers the context's digest (version 1 signed the context itself).
+    public static let currentVersion: UInt8 = 2
+    /// Label of ``signedBytes(contextDigest:)``.
+    public static let signatureLabel = "secagg.v4.advertise-keys"
     public var version: UInt8
     public var round: UInt64
     public var sender: UInt32
@@ -15,7 +19,7 @@ public struct AdvertiseKeys: Sendable, Equatable {
     public var maskingKey: X25519.PublicKey
     /// BLAKE2b-256 commitment to the self-mask seed b_u (lets the server check its reconstruction).
     public var selfSeedCommitment: [UInt8]
-    /// Ed25519 signature over ``signedBytes(context:)`` by the sender's registered identity.
+    /// Ed25519 signature over ``signedBytes(contextDigest:)`` by the sender's registered identity.
     public var signature: [UInt8]
 
     public init(
@@ -31,10 +35,10 @@ public struct AdvertiseKeys: Sendable, Equatable {
         self.signature = signature
     }
 
-    /// The bytes the signature covers.
-    public func signedBytes(context: [UInt8]) -> [UInt8] {
-        var bytes = Array("secagg.v1.advertise-keys".utf8) + [0]
-        bytes.append(contentsOf: context)
+    /// The bytes the signature covers, given the round's ``RoundConfiguration/contextDigest``.
+    public func signedBytes(contextDigest: [UInt8]) -> [UInt8] {
+        var bytes = Array(Self.signatureLabel.utf8) + [0]
+        bytes.append(contentsOf: contextDigest)
         bytes.appendLE(sender)
         bytes.append(contentsOf: encryptionKey.bytes)
         bytes.append(contentsOf: maskingKey.bytes)
@@ -52,16 +56,20 @@ public struct AdvertiseKeys: Sendable, Equatable {
             throw .unknownClient(sender)
         }
         guard selfSeedCommitment.count == 32 else { throw .malformedMessage("commitment length") }
-        guard !verifySignature || identity.isValidSignature(signature, for: signedBytes(context: configuration.contextBytes)) else {
+        guard !verifySignature || identity.isValidSignature(signature, for: signedBytes(of: configuration)) else {
             throw .invalidSignature(client: sender)
         }
     }
 
-    /// True when the signature verifies under the sender's registry key over ``signedBytes(context:)`` of
-    /// `configuration` (false for a sender outside the registry). O(n): the round context lists the cohort.
+    /// True when the signature verifies under the sender's registry key over ``signedBytes(contextDigest:)`` of
+    /// `configuration` (false for a sender outside the registry). O(1): the context enters through its digest.
     public func hasValidSignature(configuration: RoundConfiguration) -> Bool {
         guard let identity = configuration.registry[sender] else { return false }
-        return identity.isValidSignature(signature, for: signedBytes(context: configuration.contextBytes))
+        return identity.isValidSignature(signature, for: signedBytes(of: configuration))
+    }
+
+    private func signedBytes(of configuration: RoundConfiguration) -> [UInt8] {
+        signedBytes(contextDigest: configuration.contextDigest)
     }
 }
 

@@ -36,8 +36,15 @@ public struct SecAggServer: Sendable {
     private var state: State
     public let configuration: RoundConfiguration
 
-    public init(configuration: RoundConfiguration) {
+    /// How many parallel lanes the unmasking (``finishUnmasking()``) cuts its work into: 1 runs it in the calling
+    /// thread; more run it through `DispatchQueue.concurrentPerform` (at most one thread per active core). The
+    /// sum is the same for any value.
+    public let unmaskingLanes: Int
+
+    /// A server for one round. `unmaskingLanes`: see ``unmaskingLanes`` (default: the processors online).
+    public init(configuration: RoundConfiguration, unmaskingLanes: Int? = nil) {
         self.configuration = configuration
+        self.unmaskingLanes = max(1, unmaskingLanes ?? ParallelLanes.activeCores)
         state = .r0AdvertiseKeys(ServerR0AdvertiseKeys(configuration: configuration))
     }
 
@@ -153,10 +160,15 @@ public struct SecAggServer: Sendable {
 
     /// Reconstructs the needed secrets and returns Σ x_u mod 2^b over the survivors.
     public mutating func finishUnmasking() throws(SecureAggError) -> AggregationResult {
+        try finishUnmasking(lanes: unmaskingLanes)
+    }
+
+    /// ``finishUnmasking()`` on `lanes` threads (tests compare lane counts).
+    mutating func finishUnmasking(lanes: Int) throws(SecureAggError) -> AggregationResult {
         guard case .r4Unmasking(var s) = state else { throw wrongState("R4Unmasking") }
         state = .transitioning
         do {
-            let result = try s.finish()
+            let result = try s.finish(lanes: max(1, lanes))
             state = .completed(ServerCompleted(result: result))
             return result
         } catch { throw abort(error) }

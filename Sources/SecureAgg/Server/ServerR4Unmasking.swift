@@ -87,50 +87,105 @@ struct ServerR4Unmasking: Sendable {
     }
 
     /// Reconstructs the needed secrets and unmasks; consumes the accumulator.
-    mutating func finish() throws(SecureAggError) -> AggregationResult {
-        let t = context.threshold
-        var terms = [MaskTerm]()
-        for u in survivors {
-            let shares = selfSeedShares[u] ?? []
-            guard shares.count >= t else { throw .tooFewShares(client: u, available: shares.count, required: t) }
-            guard let ad = advertisements[u] else { throw .unknownClient(u) }
-            let verified = Self.reconstructVerified(shares, threshold: t) { bytes in
-                guard let seed = try? MaskSeed(reconstructed: bytes) else { return false }
-                return seed.commitment == ad.selfSeedCommitment
+    ///
+    /// Both steps run on up to `lanes` threads: each secret (a survivor's b_u, a dropped client's s_sk with the
+    /// pairwise seeds of its surviving neighbours) is reconstructed and checked on its own, the results are
+    /// taken in the order survivors, then dropped clients (so the error thrown is the one a single thread
+    /// would meet first), and the masks are removed by ``MaskExpansion/apply(_:to:vectorIndex:lanes:)``. The
+    /// sum does not depend on `lanes`.
+    mutating func finish(lanes: Int) throws(SecureAggError) -> AggregationResult {
+        let owners = survivors + dropped
+        var outcomes = [Result<[MaskTerm], SecureAggError>?](repeating: nil, count: owners.count)
+        let pieces = ParallelLanes.ranges(owners.count, lanes: lanes)
+        // The reconstruction's inputs only (not `self`, which holds the accumulator: a copy of it here would make
+        // the in-place unmasking below copy the m-word vector).
+        let state = Reconstruction(
+            context: context, advertisements: advertisements, sessionID: sessionID, survivorSet: survivorSet,
+            selfSeedShares: selfSeedShares, maskingKeyShares: maskingKeyShares)
+        let survivorCount = survivors.count
+        outcomes.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes only the slots of its own range.
+            nonisolated(unsafe) let slots = buffer
+            ParallelLanes.forEach(pieces.count, lanes: lanes) { p in
+                for i in pieces[p] {
+                    do throws(SecureAggError) {
+                        let owner = owners[i]
+                        slots[i] = .success(
+                            i < survivorCount ? [try state.selfMaskTerm(owner)] : try state.pairwiseTerms(owner))
+                    } catch { slots[i] = .failure(error) }
+                }
             }
-            guard let bytes = verified else { throw .reconstructionMismatch(client: u) }
-            let seed = try MaskSeed(reconstructed: bytes)
-            terms.append(MaskTerm(seed: seed.selfMaskSeed(sessionID: sessionID), purpose: .selfMask, negate: true))
         }
-        for d in dropped {
-            let affected = context.graph.neighbours(of: d).filter { survivorSet.contains($0) }
-            guard !affected.isEmpty else { continue }
-            let shares = maskingKeyShares[d] ?? []
-            guard shares.count >= t else { throw .tooFewShares(client: d, available: shares.count, required: t) }
-            guard let adD = advertisements[d] else { throw .unknownClient(d) }
-            let verified = Self.reconstructVerified(shares, threshold: t) { bytes in
-                guard let key = try? X25519.SecretKey(secretBytes: bytes) else { return false }
-                return key.publicKey == adD.maskingKey
-            }
-            guard let bytes = verified, let secretKey = try? X25519.SecretKey(secretBytes: bytes) else {
-                throw .reconstructionMismatch(client: d)
-            }
-            for u in affected {
-                guard let adU = advertisements[u] else { throw .unknownClient(u) }
-                let seed = try KeyDerivation.pairwiseSeed(
-                    sessionID: sessionID, me: d, secretKey: secretKey, peer: u, peerKey: adU.maskingKey)
-                // u added PRG(s_ud) when u < d and subtracted it otherwise; undo that.
-                terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: u < d))
+        var terms = [MaskTerm]()
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let owned): terms.append(contentsOf: owned)
+            case .failure(let error): throw error
+            case nil: throw .malformedMessage("internal: a secret was not reconstructed")
             }
         }
         var sum = accumulator
         accumulator = []
         let bits = context.configuration.bits
         sum.withUnsafeMutableBufferPointer { v in
-            MaskExpansion.apply(terms, to: v)
+            MaskExpansion.apply(terms, to: v, lanes: lanes)
             MaskExpansion.reduce(v, bits: bits)
         }
         return AggregationResult(sum: sum, survivors: survivors, dropped: dropped)
+    }
+}
+
+/// What unmasking reads to rebuild the masks: the round's public data and the revealed shares.
+private struct Reconstruction: Sendable {
+    let context: ServerContext
+    let advertisements: [UInt32: AdvertiseKeys]
+    let sessionID: [UInt8]
+    let survivorSet: Set<UInt32>
+    let selfSeedShares: [UInt32: [ShamirShare]]
+    let maskingKeyShares: [UInt32: [ShamirShare]]
+
+    /// The self mask of survivor `u` to subtract: its b_u reconstructed from t shares and checked against its
+    /// commitment.
+    func selfMaskTerm(_ u: UInt32) throws(SecureAggError) -> MaskTerm {
+        let t = context.threshold
+        let shares = selfSeedShares[u] ?? []
+        guard shares.count >= t else { throw .tooFewShares(client: u, available: shares.count, required: t) }
+        guard let ad = advertisements[u] else { throw .unknownClient(u) }
+        let verified = ServerR4Unmasking.reconstructVerified(shares, threshold: t) { bytes in
+            guard let seed = try? MaskSeed(reconstructed: bytes) else { return false }
+            return seed.commitment == ad.selfSeedCommitment
+        }
+        guard let bytes = verified else { throw .reconstructionMismatch(client: u) }
+        let seed = try MaskSeed(reconstructed: bytes)
+        return MaskTerm(seed: seed.selfMaskSeed(sessionID: sessionID), purpose: .selfMask, negate: true)
+    }
+
+    /// The pairwise masks that dropped client `d`'s surviving neighbours added for it, to remove: its s_sk
+    /// reconstructed from t shares and checked against its advertised s_pk (nothing when no neighbour survived).
+    func pairwiseTerms(_ d: UInt32) throws(SecureAggError) -> [MaskTerm] {
+        let t = context.threshold
+        let affected = context.graph.neighbours(of: d).filter { survivorSet.contains($0) }
+        guard !affected.isEmpty else { return [] }
+        let shares = maskingKeyShares[d] ?? []
+        guard shares.count >= t else { throw .tooFewShares(client: d, available: shares.count, required: t) }
+        guard let adD = advertisements[d] else { throw .unknownClient(d) }
+        let verified = ServerR4Unmasking.reconstructVerified(shares, threshold: t) { bytes in
+            guard let key = try? X25519.SecretKey(secretBytes: bytes) else { return false }
+            return key.publicKey == adD.maskingKey
+        }
+        guard let bytes = verified, let secretKey = try? X25519.SecretKey(secretBytes: bytes) else {
+            throw .reconstructionMismatch(client: d)
+        }
+        var terms = [MaskTerm]()
+        terms.reserveCapacity(affected.count)
+        for u in affected {
+            guard let adU = advertisements[u] else { throw .unknownClient(u) }
+            let seed = try KeyDerivation.pairwiseSeed(
+                sessionID: sessionID, me: d, secretKey: secretKey, peer: u, peerKey: adU.maskingKey)
+            // u added PRG(s_ud) when u < d and subtracted it otherwise; undo that.
+            terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: u < d))
+        }
+        return terms
     }
 }
 
