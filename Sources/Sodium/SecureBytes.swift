@@ -20,7 +20,9 @@ public final class SecureBytes: @unchecked Sendable, Equatable, CustomStringConv
     /// Allocates `count` zeroed bytes and lets `initializer` fill them.
     public init(count: Int, initializer: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
         SodiumRuntime.ensureInitialized()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        // Small secrets (keys, seeds, shares: a simulation holds millions) get malloc's own 16-byte alignment,
+        // which costs no padding; long buffers start on a cache line.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: count < 256 ? 16 : 64)
         buffer.initializeMemory(as: UInt8.self, repeating: 0)
         do {
             try initializer(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))

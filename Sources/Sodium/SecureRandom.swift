@@ -26,7 +26,13 @@ extension SecureRandom {
     }
 }
 
-/// A fast CSPRNG: ChaCha20 keystream (libsodium) under a 256-bit key, buffered 4 KiB at a time.
+/// A fast CSPRNG: ChaCha20 keystream (libsodium) under a 256-bit key.
+///
+/// The stream is a sequence of 4 KiB segments: segment j is ChaCha20-IETF(key, nonce = j as 8 little-endian bytes
+/// ‖ 4 zero bytes, block counter 0 … 63). The generator holds 512 bytes of it at a time (eight blocks, what
+/// libsodium's vector code makes in one call), so a generator costs little memory while it waits (an in-process
+/// simulation keeps two per client); a large ``fill(_:)`` writes the keystream straight into the caller's buffer.
+/// The bytes are the same whatever the buffer size.
 ///
 /// - ``system()`` takes its key from libsodium's `randombytes_buf` (the OS entropy source): use it for
 ///   everything real.
@@ -38,10 +44,19 @@ extension SecureRandom {
 /// derives an independent keyed stream. Not thread-safe (hence not `Sendable`): use one generator per task.
 /// The buffer and key are wiped when released.
 public final class ChaChaRandom: SecureRandom {
+    /// Bytes of one segment (one nonce), and of the buffer.
+    static let segmentByteCount = 4096
+    static let bufferByteCount = 512
+    private static let blockByteCount = 64
+
     private let key: SecureBytes
-    private var nonceCounter: UInt64 = 0
-    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 64)
-    private var position = 4096
+    /// The segment (nonce) the buffer was taken from, and the block that follows the buffer in it.
+    private var segment: UInt64 = 0
+    private var nextBlock = ChaChaRandom.segmentByteCount / ChaChaRandom.blockByteCount
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ChaChaRandom.bufferByteCount, alignment: 64)
+    private var position = ChaChaRandom.bufferByteCount
+    /// Whether any keystream was taken yet (the first refill starts segment 0, later ones the next segment).
+    private var started = false
 
     private init(key: SecureBytes) {
         precondition(key.count == ChaCha20.keyByteCount)
@@ -84,27 +99,77 @@ public final class ChaChaRandom: SecureRandom {
         return ChaChaRandom(key: Blake2b.keyedHash(key: material, message: message, outputByteCount: 32))
     }
 
-    private func refill() {
+    /// Moves to the next segment when the current one is used up; returns the blocks left in it.
+    private func blocksLeftInSegment() -> Int {
+        let blocksPerSegment = Self.segmentByteCount / Self.blockByteCount
+        if nextBlock == blocksPerSegment {
+            if started { segment += 1 }
+            started = true
+            nextBlock = 0
+        }
+        return blocksPerSegment - nextBlock
+    }
+
+    /// Writes the next `blocks` whole blocks of the stream (all within the current segment) into `out`.
+    private func keystream(blocks: Int, into out: UnsafeMutableRawBufferPointer) {
         var nonce = [UInt8](repeating: 0, count: ChaCha20.nonceByteCount)
-        withUnsafeBytes(of: nonceCounter.littleEndian) { nonce.replaceSubrange(0..<8, with: $0) }
-        nonceCounter += 1
-        ChaCha20.keystream(key: key, nonce: nonce, initialCounter: 0, into: buffer)
+        withUnsafeBytes(of: segment.littleEndian) { nonce.replaceSubrange(0..<8, with: $0) }
+        ChaCha20.keystream(
+            key: key, nonce: nonce, initialCounter: UInt32(nextBlock),
+            into: UnsafeMutableRawBufferPointer(rebasing: out[0..<(blocks * Self.blockByteCount)]))
+        nextBlock += blocks
+    }
+
+    private func refill() {
+        _ = blocksLeftInSegment()
+        keystream(blocks: Self.bufferByteCount / Self.blockByteCount, into: buffer)
         position = 0
     }
 
+    /// The next 8 bytes of the stream, little-endian. A word never spans two segments: when fewer than 8 bytes
+    /// are left in a segment they are skipped (Docs/wire.md; no consumer reads words after an odd byte count).
     public func next() -> UInt64 {
-        if position + 8 > buffer.count { refill() }
-        let v = buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-        position += 8
-        return UInt64(littleEndian: v)
+        if position + 8 <= buffer.count {
+            let v = buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            position += 8
+            return UInt64(littleEndian: v)
+        }
+        let left = buffer.count - position
+        if left == 0 || nextBlock == Self.segmentByteCount / Self.blockByteCount {
+            refill()
+            return next()
+        }
+        // The word continues in the next buffer of the same segment.
+        var bytes: UInt64 = 0
+        withUnsafeMutableBytes(of: &bytes) { word in
+            word.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[position...]))
+            refill()
+            UnsafeMutableRawBufferPointer(rebasing: word[left...]).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<(8 - left)]))
+        }
+        position = 8 - left
+        return UInt64(littleEndian: bytes)
     }
 
     public func fill(_ out: UnsafeMutableRawBufferPointer) {
         guard let target = out.baseAddress else { return }
         var written = 0
         while written < out.count {
+            let remaining = out.count - written
+            if position >= buffer.count, remaining >= buffer.count {
+                // Whole buffers' worth of blocks straight into the caller's memory (the buffer is empty, so the
+                // stream is at a buffer boundary here), at most to the end of the segment. Every step moves by a
+                // multiple of the buffer's blocks, which divides a segment, so a refill never straddles two.
+                let perBuffer = Self.bufferByteCount / Self.blockByteCount
+                let blocks = min((remaining / Self.bufferByteCount) * perBuffer, blocksLeftInSegment())
+                keystream(
+                    blocks: blocks,
+                    into: UnsafeMutableRawBufferPointer(rebasing: out[written..<(written + blocks * Self.blockByteCount)]))
+                written += blocks * Self.blockByteCount
+                continue
+            }
             if position >= buffer.count { refill() }
-            let n = min(out.count - written, buffer.count - position)
+            let n = min(remaining, buffer.count - position)
             // `buffer` is a non-empty allocation, so its base address exists.
             target.advanced(by: written).copyMemory(from: buffer.baseAddress!.advanced(by: position), byteCount: n)
             position += n
