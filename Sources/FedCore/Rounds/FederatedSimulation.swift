@@ -113,12 +113,20 @@ public struct FederatedSimulation {
         var clientPhase2 = Duration.zero
         let round = orchestrator.firstRound + orchestrator.roundsStarted
         var step = try orchestrator.startRound(cohort: cohort, roundSeed: rng.bytes(count: 32))
-        while case .exchange(let phase, let messages, _) = step {
+        while case .exchange(let phase, _, _) = step {
             // Phase 2 holds one masked vector per message of a batch: one batch per worker there.
             let batchSize = phase == .maskedInput ? clients.workers : 64 * clients.workers
+            // Delivered messages are released batch by batch (the share broadcasts hold all n·k encrypted
+            // shares, which need not outlive their delivery): the step gives up its array, and the messages wait
+            // in reverse so each batch is taken off the end, in the original order.
+            var pending = [ServerRoundMessage]()
+            if case .exchange(_, let messages, _) = step { pending = messages.reversed() }
+            step = .unmasked
+            let total = pending.count
             var done = 0
-            for first in stride(from: 0, to: messages.count, by: batchSize) {
-                let batch = Array(messages[first..<min(first + batchSize, messages.count)])
+            while !pending.isEmpty {
+                let batch = Array(pending.suffix(batchSize).reversed())
+                pending.removeLast(batch.count)
                 let replies: [ClientRoundMessage?]
                 let start = ContinuousClock.now
                 do { replies = try clients.respond(to: batch) } catch { throw orchestrator.failRound(error) }
@@ -131,7 +139,7 @@ public struct FederatedSimulation {
                     sum += ContinuousClock.now - received
                 }
                 done += batch.count
-                events(.phaseProgress(round: round, phase: phase, done: done, of: messages.count))
+                events(.phaseProgress(round: round, phase: phase, done: done, of: total))
             }
             if phase == .unmasking { events(.serverUnmasking(round: round)) }
             let start = ContinuousClock.now
