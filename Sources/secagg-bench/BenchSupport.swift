@@ -107,6 +107,8 @@ enum BenchRound {
         var correct = false
         var wireBytesPerCoordinate = 0.0
         var survivors = 0
+        /// (dropped client, surviving neighbour) pairs whose masks the server regenerates.
+        var droppedPairs = 0
         var clientMaskSeconds = 0.0
         var clientMaskRatio = 0.0
         var serverUnmaskSeconds = 0.0
@@ -218,6 +220,7 @@ enum BenchRound {
             let pairTerms = droppers.reduce(0) { acc, d in
                 acc + graph.neighbours(of: d).filter { !droppers.contains($0) }.count
             }
+            stats.droppedPairs = pairTerms
             let measured = try bestRatio(words: (survivorCount + pairTerms) * m, repetitions: 3) {
                 var copy = srv
                 _ = try copy.finishUnmasking()

@@ -67,13 +67,18 @@ struct SecAggBench: ParsableCommand {
             // The ratio measurements run outside the CPU accounting of the round itself.
             let stats = try BenchRound.run(
                 n: n, k: k, t: t, bits: bits, m: m, dropout: dropout, seed: seed, measure: true)
+            let floor = try CryptoFloor.measure(
+                n: n, k: k, survivors: stats.survivors, droppedPairs: stats.droppedPairs, m: m)
+            let roundCPU = stats.clientCPU + stats.serverCPU
             let report = SingleReport(
                 clients: n, length: m, degree: k, threshold: t, bits: bits, dropout: dropout,
-                round_cpu_s: stats.clientCPU + stats.serverCPU, client_cpu_s: stats.clientCPU / Double(n),
+                round_cpu_s: roundCPU, client_cpu_s: stats.clientCPU / Double(n),
                 clients_total_cpu_s: stats.clientCPU, server_cpu_s: stats.serverCPU, peak_rss_mb: peakRSSMegabytes(),
                 correct: stats.correct, wire_bytes_per_coordinate: stats.wireBytesPerCoordinate,
                 survivors: stats.survivors, client_mask_ratio: stats.clientMaskRatio,
-                server_unmask_ratio: stats.serverUnmaskRatio)
+                server_unmask_ratio: stats.serverUnmaskRatio, floor: floor,
+                round_over_keystream_floor: roundCPU / floor.keystream_floor_s,
+                round_over_crypto_floor: roundCPU / floor.crypto_floor_s)
             try emit(report) {
                 let r = report
                 return [
@@ -84,6 +89,14 @@ struct SecAggBench: ParsableCommand {
                         + "\(fmt(r.server_unmask_ratio))× raw ChaCha20 (targets ≤ 1.3)",
                     "  peak RSS \(fmt(r.peak_rss_mb)) MB, survivors \(stats.survivors), correct: \(stats.correct)",
                     "  wire \(fmt(stats.wireBytesPerCoordinate)) bytes/coordinate (b/8 = \(fmt(Double(bits) / 8)))",
+                    "  floors measured now: keystream \(fmt(floor.keystream_floor_s)) CPU-s (\(floor.keystream_words) words at "
+                        + "\(fmt(floor.chacha20_bytes_per_s / 1e9, 2)) GB/s); with the required cryptography "
+                        + "\(fmt(floor.crypto_floor_s)) CPU-s (\(floor.signatures) Ed25519 signatures at "
+                        + "\(fmt(floor.ed25519_sign_us, 1)) µs, \(floor.verifications) verifications at "
+                        + "\(fmt(floor.ed25519_verify_us, 1)) µs, \(floor.key_agreements) X25519 agreements at "
+                        + "\(fmt(floor.x25519_agree_us, 1)) µs, \(floor.key_pairs) key pairs at \(fmt(floor.x25519_keypair_us, 1)) µs)",
+                    "  round = \(fmt(r.round_over_keystream_floor, 2))× the keystream floor, "
+                        + "\(fmt(r.round_over_crypto_floor, 2))× the crypto floor",
                 ].joined(separator: "\n")
             }
             if !stats.correct { throw ExitCode(1) }
@@ -164,6 +177,9 @@ struct SingleReport: Encodable {
     let wire_bytes_per_coordinate: Double
     let survivors: Int
     let client_mask_ratio: Double, server_unmask_ratio: Double
+    /// The round's keystream and crypto floors measured in the same process (``CryptoFloor``).
+    let floor: CryptoFloor
+    let round_over_keystream_floor: Double, round_over_crypto_floor: Double
 }
 
 func fmt(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
