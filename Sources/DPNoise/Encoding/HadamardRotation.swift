@@ -60,32 +60,62 @@ struct HadamardRotation: Sendable {
     }
 
     private func applySigns(_ block: UnsafeMutableBufferPointer<Double>, offset: Int) {
+        // Negation flips the sign bit: XOR it with the sign's bit, without a branch on a random bit.
         signBits.withUnsafeBufferPointer { bits in
             for j in 0..<block.count {
                 let i = offset + j
-                if (bits[i >> 3] >> UInt8(i & 7)) & 1 == 1 { block[j] = -block[j] }
+                let flip = UInt64((bits[i >> 3] >> UInt8(i & 7)) & 1) << 63
+                block[j] = Double(bitPattern: block[j].bitPattern ^ flip)
             }
         }
     }
 
     /// Orthonormal fast Walsh–Hadamard transform in place, O(B log B). `x.count` is a power of two.
+    ///
+    /// The first two levels run as one radix-4 pass and the scaling by 1/√B rides on the last level; every
+    /// value is the same sum in the same order as level by level, so the result is bit for bit the same.
     static func walshHadamard(_ x: UnsafeMutableBufferPointer<Double>) {
         let n = x.count
-        var h = 1
+        let norm = 1 / Double(n).squareRoot()
+        guard n >= 4 else {
+            if n == 2 {
+                let (a, b) = (x[0], x[1])
+                x[0] = (a + b) * norm
+                x[1] = (a - b) * norm
+            }
+            return
+        }
+        let lastLevel = n / 2
+        var i = 0
+        while i < n {
+            let (a, b, c, d) = (x[i], x[i + 1], x[i + 2], x[i + 3])
+            let (s0, d0, s1, d1) = (a + b, a - b, c + d, c - d)
+            if n == 4 {
+                (x[i], x[i + 1], x[i + 2], x[i + 3]) = ((s0 + s1) * norm, (d0 + d1) * norm, (s0 - s1) * norm, (d0 - d1) * norm)
+            } else {
+                (x[i], x[i + 1], x[i + 2], x[i + 3]) = (s0 + s1, d0 + d1, s0 - s1, d0 - d1)
+            }
+            i += 4
+        }
+        var h = 4
         while h < n {
-            var i = 0
+            let scale = h == lastLevel
+            i = 0
             while i < n {
                 for j in i..<i + h {
                     let a = x[j]
                     let b = x[j + h]
-                    x[j] = a + b
-                    x[j + h] = a - b
+                    if scale {
+                        x[j] = (a + b) * norm
+                        x[j + h] = (a - b) * norm
+                    } else {
+                        x[j] = a + b
+                        x[j + h] = a - b
+                    }
                 }
                 i += 2 * h
             }
             h *= 2
         }
-        let norm = 1 / Double(n).squareRoot()
-        for i in 0..<n { x[i] *= norm }
     }
 }

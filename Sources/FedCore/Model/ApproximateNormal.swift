@@ -15,9 +15,33 @@ struct ApproximateNormal {
     init(_ random: ChaChaRandom) { self.random = random }
 
     /// One draw (mean 0, variance 1).
-    mutating func next() -> Double {
-        let w = random.next()
+    mutating func next() -> Double { Self.draw(random.next()) }
+
+    /// The draw one 64-bit word gives.
+    @inline(__always)
+    private static func draw(_ w: UInt64) -> Double {
         let sum = (w & 0xFFFF) + ((w >> 16) & 0xFFFF) + ((w >> 32) & 0xFFFF) + (w >> 48)
-        return (Double(sum) - Self.mean) * Self.inverseStandardDeviation
+        return (Double(sum) - mean) * inverseStandardDeviation
+    }
+
+    /// Skips `skip` draws, then writes `scale` × each of the next `target.count` draws into `target`: the same
+    /// values as calling ``next()`` that many times, with the words taken from the generator in bulk.
+    mutating func fill(skipping skip: Int, into target: UnsafeMutableBufferPointer<Double>, scale: Double) {
+        let batch = 1024
+        let words = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: batch)
+        defer { words.deallocate() }
+        var skipped = 0
+        while skipped < skip {
+            let n = min(batch, skip - skipped)
+            random.fill(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: words[0..<n])))
+            skipped += n
+        }
+        var done = 0
+        while done < target.count {
+            let n = min(batch, target.count - done)
+            random.fill(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: words[0..<n])))
+            for j in 0..<n { target[done + j] = scale * Self.draw(UInt64(littleEndian: words[j])) }
+            done += n
+        }
     }
 }

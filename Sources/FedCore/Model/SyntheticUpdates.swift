@@ -116,8 +116,7 @@ public struct SyntheticUpdates: Sendable {
 
     /// Skips `skip` draws, then writes `scale · N(0, 1)` draws into `target`.
     private func fillNormal(_ g: inout ApproximateNormal, skip: Int, into target: UnsafeMutableBufferPointer<Double>, scale: Double) {
-        for _ in 0..<skip { _ = g.next() }
-        for j in target.indices { target[j] = scale * g.next() }
+        g.fill(skipping: skip, into: target, scale: scale)
     }
 
     /// Client `client`'s example count, in ``exampleCountRange``.
