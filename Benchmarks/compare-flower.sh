@@ -8,6 +8,7 @@
 #
 # Writes Benchmarks/results/latest.json (both sides joined, plus the machine), latest.md (the
 # table in Markdown), latest.svg (chart), latest-flower.json and latest-ours.json (raw), and prints the table.
+# SECAGG_BENCH=/path/to/secagg-bench skips building ours.
 # Flower lives in a virtual environment OUTSIDE the repository:
 #   ${SECAGG_VENV:-$HOME/.cache/secagg/flower-venv}   (created on first use, reused afterwards).
 set -euo pipefail
@@ -22,7 +23,7 @@ TIMEOUT="1800"
 RUN_FLOWER=1
 RUN_OURS=1
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -97,8 +98,12 @@ fi
 
 # ---- Ours ----
 if [ "$RUN_OURS" = 1 ]; then
-    (cd "$ROOT" && swift build -c release --product secagg-bench >&2)
-    BENCH="$ROOT/.build/release/secagg-bench"
+    # SECAGG_BENCH: an already built secagg-bench (e.g. from another scratch path); otherwise build it here.
+    BENCH="${SECAGG_BENCH:-}"
+    if [ -z "$BENCH" ]; then
+        (cd "$ROOT" && swift build -c release --product secagg-bench >&2)
+        BENCH="$ROOT/.build/release/secagg-bench"
+    fi
     RAW="$(mktemp -d)"
     trap 'rm -rf "$RAW"' EXIT
     i=0

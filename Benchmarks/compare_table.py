@@ -80,6 +80,9 @@ def side(row: dict[str, Any] | None, client_cpu: Any) -> dict[str, Any] | None:
     for extra in ("client_stage_cpu_s", "client_mask_ratio", "server_unmask_ratio", "round_wall_s", "error"):
         if extra in row:
             out[extra] = row[extra]
+    floor = row.get("floor")
+    if isinstance(floor, dict) and number(floor.get("crypto_floor_s")):
+        out["crypto_floor_s"] = number(floor.get("crypto_floor_s"))
     return out
 
 
@@ -101,6 +104,11 @@ def join(flower: list[dict[str, Any]], ours: list[dict[str, Any]]) -> list[dict[
         speedup = None
         if fs and os_ and fs["round_cpu_s"] and os_["round_cpu_s"]:
             speedup = fs["round_cpu_s"] / os_["round_cpu_s"]
+        # The most any implementation of our protocol could gain on Flower here: Flower's round over our
+        # crypto floor (keystream plus the required signatures and key agreements, secagg-bench's `floor`).
+        ceiling = None
+        if fs and os_ and fs["round_cpu_s"] and os_.get("crypto_floor_s"):
+            ceiling = fs["round_cpu_s"] / os_["crypto_floor_s"]
         joined.append(
             {
                 "n": k[0],
@@ -111,6 +119,7 @@ def join(flower: list[dict[str, Any]], ours: list[dict[str, Any]]) -> list[dict[
                 "flower": fs,
                 "ours": os_,
                 "speedup": speedup,
+                "speedup_ceiling": ceiling,
             }
         )
     return joined
@@ -150,6 +159,8 @@ COLUMNS = [
     "B/coord F / ours",
     "correct F / ours",
     "speed-up",
+    "ours / crypto floor",
+    "speed-up at the floor",
 ]
 
 
@@ -172,6 +183,8 @@ def cells(row: dict[str, Any]) -> list[str]:
         pair("wire_bytes_per_coordinate", lambda x: f_num(x, ".2f")),
         pair("correct", f_ok),
         sp,
+        "—" if not o.get("crypto_floor_s") or not o.get("round_cpu_s") else f"{o['round_cpu_s'] / o['crypto_floor_s']:.2f}×",
+        "—" if row.get("speedup_ceiling") is None else f"{row['speedup_ceiling']:.1f}×",
     ]
 
 

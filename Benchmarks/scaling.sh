@@ -15,6 +15,15 @@
 # The floor is the keystream the clients must generate, n·(k+1)·d 32-bit words (d the padded dimension), timed
 # in CPU seconds by `secagg-bench --keystream-words` right after each run; cpu_over_floor = (user + sys) / floor.
 # (floor_words is printed as the shell computed it: mawk's %d and %.0f clamp values above 2^31 - 1.)
+#
+# The crypto floor adds what the round's required cryptography costs on this machine, per-operation costs timed
+# by `secagg-bench --operation-costs` right after each run: the keystream of the survivors' k + 1 masks and of
+# the server's removal (each survivor's self mask and each pair of a dropped client with a surviving neighbour,
+# their number estimated as (n − S)·k·S/(n − 1)), 2k X25519 agreements and 2 key pairs per client plus one
+# agreement per such pair, n + S Ed25519 signatures, and n + ⌊n/2⌋ + 1 verifications (in one process every
+# advertisement and quorum signature is verified once; ``SharedQuorumVerifier``). Encoding, Shamir, the
+# synthetic updates and bookkeeping are left out: no implementation of this round can be below it.
+# cpu_over_crypto_floor = (user + sys) / crypto_floor_s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,7 +61,7 @@ padded() {
     echo $(( d / block * block + last ))
 }
 
-echo "model,parameters,padded,clients,dp,degree,survivors,wall_s,user_s,sys_s,cpu_s,peak_rss_mb,floor_words,floor_s,cpu_over_floor,wall_over_cpu,load1,status" >"$OUT"
+echo "model,parameters,padded,clients,dp,degree,survivors,wall_s,user_s,sys_s,cpu_s,peak_rss_mb,floor_words,floor_s,cpu_over_floor,wall_over_cpu,load1,crypto_floor_s,cpu_over_crypto_floor,status" >"$OUT"
 
 run() {  # run MODEL_NAME MODEL_ARGS PARAMETERS N DP
     local name=$1 modelArgs=$2 parameters=$3 n=$4 dp=$5
@@ -80,10 +89,21 @@ run() {  # run MODEL_NAME MODEL_ARGS PARAMETERS N DP
     d=$(padded "$parameters")
     words=$(( n * (degree + 1) * d ))
     floor=$("$BIN/secagg-bench" --keystream-words "$words" --json | grep -o '"keystream_s" *: *[0-9.e+-]*' | grep -o '[0-9.e+-]*$')
+    local costs
+    costs=$("$BIN/secagg-bench" --operation-costs --json)
+    cost() { grep -o "\"$1\" *: *[0-9.e+-]*" <<<"$costs" | grep -o '[0-9.e+-]*$'; }
     awk -v m="$name" -v p="$parameters" -v d="$d" -v n="$n" -v dp="$dp" -v k="$degree" -v s="$survivors" \
         -v w="$wall" -v u="$user" -v y="$sys" -v r="$rss" -v fw="$words" -v f="$floor" -v l="$load" -v st="$status" \
-        'BEGIN { c = u + y; printf "%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%s,%s,%.3f,%.2f,%.2f,%s,%s\n",
-            m, p, d, n, dp, k, s, w, u, y, c, r, fw, f, (f > 0 ? c / f : 0), (c > 0 ? w / c : 0), l, st }' | tee -a "$OUT"
+        -v sign="$(cost ed25519_sign_us)" -v verify="$(cost ed25519_verify_us)" -v agree="$(cost x25519_agree_us)" \
+        -v pair="$(cost x25519_keypair_us)" -v rate="$(cost chacha20_bytes_per_s)" \
+        'BEGIN { c = u + y
+            dropped = (n > 1 ? (n - s) * k * s / (n - 1) : 0)
+            stream = (s * (k + 1) + s + dropped) * d * 4 / rate
+            ops = ((2 * n * k + dropped) * agree + 2 * n * pair + (n + s) * sign + (n + int(n / 2) + 1) * verify) / 1e6
+            cf = stream + ops
+            printf "%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%s,%s,%.3f,%.2f,%.2f,%s,%.3f,%.2f,%s\n",
+            m, p, d, n, dp, k, s, w, u, y, c, r, fw, f, (f > 0 ? c / f : 0), (c > 0 ? w / c : 0), l, cf,
+            (cf > 0 ? c / cf : 0), st }' | tee -a "$OUT"
 }
 
 for n in $CLIENTS; do

@@ -65,6 +65,16 @@ class JoinTests(unittest.TestCase):
         self.assertAlmostEqual(rows[0]["flower"]["client_cpu_s"], 0.1111)
         self.assertEqual(rows[0]["ours"]["client_mask_ratio"], 1.3)
 
+    def test_speedup_ceiling_is_flower_round_over_our_crypto_floor(self) -> None:
+        floor = {"crypto_floor_s": 0.4, "keystream_floor_s": 0.2}
+        rows = ct.join([flower_row(100, 10**5, 0.0, 8.0)], [ours_row(100, 10**5, 0.0, 0.5, floor=floor)])
+        self.assertAlmostEqual(rows[0]["speedup_ceiling"], 20.0)
+        cells = ct.cells(rows[0])
+        self.assertEqual(cells[-2:], ["1.25×", "20.0×"])
+        without = ct.join([flower_row(100, 10**5, 0.0, 8.0)], [ours_row(100, 10**5, 0.0, 0.5)])
+        self.assertIsNone(without[0]["speedup_ceiling"])
+        self.assertEqual(ct.cells(without[0])[-2:], ["—", "—"])
+
     def test_rows_match_on_dropout_despite_float_noise(self) -> None:
         rows = ct.join([flower_row(100, 10**5, 0.1, 8.0)], [ours_row(100, 10**5, 0.1000000001, 1.0)])
         self.assertEqual(len(rows), 1)

@@ -36,6 +36,8 @@ struct SecAggBench: ParsableCommand {
     @Option(help: "Seed for the (deterministic, benchmark-only) generator.") var seed: UInt64 = 1
     @Option(help: "Only time raw ChaCha20 keystream of this many 32-bit words (thread CPU seconds, best of 3; a run's floor).")
     var keystreamWords: Int?
+    @Flag(help: "Only time libsodium's Ed25519 sign and verify, X25519 agreement and key pair, and the ChaCha20 rate (thread CPU, best of 3): the per-operation costs of a crypto floor.")
+    var operationCosts = false
 
     func validate() throws {
         guard (1...32).contains(bits) else { throw ValidationError("--bits must be 1…32") }
@@ -47,6 +49,18 @@ struct SecAggBench: ParsableCommand {
     }
 
     func run() throws {
+        if operationCosts {
+            let c = try OperationCosts.measure()
+            let report = OperationCostsReport(
+                ed25519_sign_us: c.sign * 1e6, ed25519_verify_us: c.verify * 1e6, x25519_agree_us: c.agree * 1e6,
+                x25519_keypair_us: c.keyPair * 1e6, chacha20_bytes_per_s: c.keystreamBytesPerSecond)
+            try emit(report) {
+                "Ed25519 sign \(fmt(report.ed25519_sign_us, 1)) µs, verify \(fmt(report.ed25519_verify_us, 1)) µs; X25519 "
+                    + "agreement \(fmt(report.x25519_agree_us, 1)) µs, key pair \(fmt(report.x25519_keypair_us, 1)) µs; "
+                    + "ChaCha20 \(fmt(report.chacha20_bytes_per_s / 1e9, 2)) GB/s (thread CPU, best of 3)"
+            }
+            return
+        }
         if let words = keystreamWords {
             guard words >= 1 else { throw ValidationError("--keystream-words must be at least 1") }
             // CPU time, not wall: on a shared machine the floor is compared with a run's CPU seconds.
@@ -158,6 +172,11 @@ struct SuiteReport: Encodable {
     let shamir_split_ms: Double, shamir_reconstruct_ms: Double
     let correct: Bool
     let peak_rss_mb: Double
+}
+
+struct OperationCostsReport: Encodable {
+    let ed25519_sign_us: Double, ed25519_verify_us: Double, x25519_agree_us: Double, x25519_keypair_us: Double
+    let chacha20_bytes_per_s: Double
 }
 
 struct KeystreamReport: Encodable {
