@@ -60,21 +60,9 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
             tau: mechanism == .ddgauss
                 ? RenyiDP.distributedDiscreteGaussianTau(clients: m - c, localStddev: localStddev) : 0)
         noiseMultiplier = (Double(m - c) * variance).squareRoot() / s / encoding.l2Clip
-        gaussianEquivalent = Self.equivalent(
-            mechanism: mechanism, centralVariance: Double(m - c) * variance, tau: parameters.tau, l2: scaledL2,
-            l1: inflatedL1 * s, dimension: d)
-    }
-
-    /// The Gaussian equivalent of a round with these integer-unit quantities (as
-    /// ``DistributedDPConfiguration/gaussianEquivalent(samplingRate:)`` derives it), or nil.
-    static func equivalent(
-        mechanism: DistributedMechanism, centralVariance: Double, tau: Double, l2: Double, l1: Double, dimension: Int
-    ) -> GaussianEquivalentRound? {
-        guard l2.isFinite, l2 > 0, l1.isFinite, l1 > 0,
-            let unit = try? UnitShiftGDP.verify(
-                mechanism: mechanism, variance: centralVariance, tau: tau, maxShift: max(1, Int(l2.rounded(.down))))
-        else { return nil }
-        return GaussianEquivalentRound(unit: unit, l2: l2, l1: l1, dimension: dimension, samplingRate: 1)
+        gaussianEquivalent = try? GaussianEquivalentRound(
+            mechanism: mechanism, variance: Double(m - c) * variance, tau: parameters.tau, l2: scaledL2,
+            l1: inflatedL1 * s, dimension: d, samplingRate: 1)
     }
 
     /// Unsampled RDP of the round on ``DistributedDPConfiguration/orders``.
