@@ -80,18 +80,21 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
     }
 
     /// (ε, δ) of several rounds composed with `accountant`: PLD of their Gaussian equivalents when asked for and
-    /// every round has one, else their RDP curves added (the result names the accountant used).
+    /// every round has one, else their RDP curves added (the rule of ``DistributedPLD``'s
+    /// `epsilon(accountant:equivalents:…)`; the result names the accountant used).
     public static func epsilon(
         composing rounds: [AnnouncedRoundPrivacy], delta: Double, accountant: Accountant
     ) throws(DPNoiseError.Accounting) -> AccountedGuarantee {
-        let equivalents = rounds.compactMap(\.gaussianEquivalent)
-        if accountant == .pld, equivalents.count == rounds.count {
-            let e = try DistributedPLD.epsilon(rounds: equivalents, delta: delta)
-            return AccountedGuarantee(epsilon: e, delta: delta, accountant: .pld, order: nil,
-                                      discretization: PLDAccountant.defaultDiscretization)
+        var order: Double?
+        let (e, used) = try DistributedPLD.epsilon(
+            accountant: accountant, equivalents: rounds.map(\.gaussianEquivalent), delta: delta
+        ) { () throws(DPNoiseError.Accounting) in
+            let g = try epsilon(composing: rounds, delta: delta)
+            order = g.order
+            return g.epsilon
         }
-        let g = try epsilon(composing: rounds, delta: delta)
-        return AccountedGuarantee(epsilon: g.epsilon, delta: delta, accountant: .rdp, order: g.order, discretization: nil)
+        return AccountedGuarantee(epsilon: e, delta: delta, accountant: used, order: order,
+                                  discretization: used == .pld ? PLDAccountant.defaultDiscretization : nil)
     }
 
     /// (ε, δ) of several rounds composed (their RDP curves added), on ``DistributedDPConfiguration/orders``.
