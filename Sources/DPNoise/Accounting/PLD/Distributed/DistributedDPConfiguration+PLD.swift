@@ -61,32 +61,19 @@ extension DistributedDPConfiguration {
 
     /// Why the PLD accountant cannot account this configuration (it then uses RDP), or nil when it can.
     public var pldUnavailability: String? {
-        do {
-            _ = try gaussianEquivalent(samplingRate: 1)
-            return nil
-        } catch {
-            return error.description
-        }
+        accounting(samplingRate: 1, accountant: .pld).pldUnavailable?.description
     }
 
     /// (ε, δ) after `steps` rounds at sampling rate q with `accountant`. PLD falls back to RDP (and says so in
-    /// the result's ``AccountedGuarantee/accountant``) when no Gaussian equivalent is computed.
+    /// the result's ``AccountedGuarantee/accountant``) when no Gaussian equivalent is computed. To ask several
+    /// (steps, δ), or to learn why PLD fell back, derive the equivalent once with
+    /// ``accounting(samplingRate:accountant:discretization:)``.
     public func epsilon(
         samplingRate q: Double, steps: Int, delta: Double, accountant: Accountant,
         discretization: Double = PLDAccountant.defaultDiscretization
     ) throws(DPNoiseError.Accounting) -> AccountedGuarantee {
-        if accountant == .pld, let round = try? gaussianEquivalent(samplingRate: q) {
-            try Check.samplingRate(q)
-            try Check.steps(steps)
-            try checkTheoremPreconditions()
-            let e = try DistributedPLD.epsilon(rounds: [round], repeats: steps, delta: delta,
-                                               discretization: discretization)
-            return AccountedGuarantee(epsilon: e, delta: delta, accountant: .pld, order: nil,
-                                      discretization: discretization)
-        }
-        let g = try epsilon(samplingRate: q, steps: steps, delta: delta)
-        return AccountedGuarantee(epsilon: g.epsilon, delta: delta, accountant: .rdp, order: g.order,
-                                  discretization: nil)
+        try accounting(samplingRate: q, accountant: accountant, discretization: discretization)
+            .epsilon(steps: steps, delta: delta)
     }
 }
 
