@@ -113,15 +113,16 @@ struct PrivacyCalibrate: AsyncParsableCommand {
             }
             let configuration = result.configuration
             let used = result.accountant
-            if accountant == .pld, used == .rdp, let reason = configuration?.pldUnavailability {
+            // The calibration's accounting of its result says why PLD fell back, and is reused below: the
+            // Gaussian equivalent is not derived again.
+            if let reason = result.accounting?.pldUnavailable {
                 notes.insert("no PLD bound for this noise (\(reason)); used rdp", at: 0)
             }
             var epsilon = result.guarantee.epsilon
-            if eta > 0, let configuration {
+            if eta > 0, let rounds = result.accounting {
                 epsilon = try PrivacyErrors.mapping {
                     try SkipSlack.epsilon(delta: o.delta, slack: slack) { d throws(DPNoiseError.Accounting) in
-                        try configuration.epsilon(samplingRate: o.samplingRate, steps: o.steps, delta: d,
-                                                  accountant: used, discretization: o.discretization).epsilon
+                        try rounds.epsilon(steps: o.steps, delta: d).epsilon
                     }
                 }
             }

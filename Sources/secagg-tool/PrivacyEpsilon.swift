@@ -77,34 +77,33 @@ struct PrivacyEpsilon: AsyncParsableCommand {
         try options.validateCommon()
         var output: Output
         var note: String? { [accountantNote, options.skipNote].compactMap { $0 }.joined(separator: "; ").nilIfEmpty }
-        var (accountant, accountantNote) = options.resolvedAccountant()
+        let (accountant, resolvedNote) = options.resolvedAccountant()
+        var accountantNote = resolvedNote
         if let distributed = options.mechanism.distributed {
             let configuration = try options.configuration(mechanism: distributed, noiseMultiplier: noiseMultiplier)
-            if accountant == .pld, let reason = configuration.pldUnavailability {
-                accountant = .rdp
+            // The round's Gaussian equivalent is derived once, here: every ε below reuses it.
+            let rounds = configuration.accounting(samplingRate: options.samplingRate, accountant: accountant,
+                                                  discretization: options.discretization)
+            if let reason = rounds.pldUnavailable {
                 accountantNote = "no PLD bound for this noise (\(reason)); used rdp"
             }
             // A sampled run's skipped rounds (Docs/privacy.md, "Skipped rounds"): ε at δ − e^ε·T·η, as the run charges.
             let (eta, population) = options.skipSlack(minimumSurvivors: configuration.minimumSurvivors)
-            let q = options.samplingRate
             let slack = Double(options.steps) * eta
             if eta > 0 {
                 let cap = try PrivacyErrors.mapping {
-                    try configuration.epsilon(samplingRate: q, steps: options.steps, delta: 0.9 * options.delta,
-                                             accountant: accountant, discretization: options.discretization).epsilon
+                    try rounds.epsilon(steps: options.steps, delta: 0.9 * options.delta).epsilon
                 }
                 try options.checkSkipSlack(eta, epsilonCap: cap, population: population, configuration: configuration)
             }
             let epsilon = try PrivacyErrors.mapping {
                 try SkipSlack.epsilon(delta: options.delta, slack: slack) { d throws(DPNoiseError.Accounting) in
-                    try configuration.epsilon(samplingRate: q, steps: options.steps, delta: d, accountant: accountant,
-                                              discretization: options.discretization).epsilon
+                    try rounds.epsilon(steps: options.steps, delta: d).epsilon
                 }
             }
             let skipDelta = SkipSlack.delta(epsilon: epsilon, slack: slack)
             let guarantee = try PrivacyErrors.mapping {
-                try configuration.epsilon(samplingRate: q, steps: options.steps, delta: options.delta - skipDelta,
-                                          accountant: accountant, discretization: options.discretization)
+                try rounds.epsilon(steps: options.steps, delta: options.delta - skipDelta)
             }
             output = Output(epsilon: epsilon, delta: options.delta, accountant: guarantee.accountant.rawValue,
                             order: guarantee.order, discretization: guarantee.discretization, accountantNote: note,

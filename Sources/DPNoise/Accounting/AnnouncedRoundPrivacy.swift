@@ -60,21 +60,9 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
             tau: mechanism == .ddgauss
                 ? RenyiDP.distributedDiscreteGaussianTau(clients: m - c, localStddev: localStddev) : 0)
         noiseMultiplier = (Double(m - c) * variance).squareRoot() / s / encoding.l2Clip
-        gaussianEquivalent = Self.equivalent(
-            mechanism: mechanism, centralVariance: Double(m - c) * variance, tau: parameters.tau, l2: scaledL2,
-            l1: inflatedL1 * s, dimension: d)
-    }
-
-    /// The Gaussian equivalent of a round with these integer-unit quantities (as
-    /// ``DistributedDPConfiguration/gaussianEquivalent(samplingRate:)`` derives it), or nil.
-    static func equivalent(
-        mechanism: DistributedMechanism, centralVariance: Double, tau: Double, l2: Double, l1: Double, dimension: Int
-    ) -> GaussianEquivalentRound? {
-        guard l2.isFinite, l2 > 0, l1.isFinite, l1 > 0,
-            let unit = try? UnitShiftGDP.verify(
-                mechanism: mechanism, variance: centralVariance, tau: tau, maxShift: max(1, Int(l2.rounded(.down))))
-        else { return nil }
-        return GaussianEquivalentRound(unit: unit, l2: l2, l1: l1, dimension: dimension, samplingRate: 1)
+        gaussianEquivalent = try? GaussianEquivalentRound(
+            mechanism: mechanism, variance: Double(m - c) * variance, tau: parameters.tau, l2: scaledL2,
+            l1: inflatedL1 * s, dimension: d, samplingRate: 1)
     }
 
     /// Unsampled RDP of the round on ``DistributedDPConfiguration/orders``.
@@ -92,18 +80,21 @@ public struct AnnouncedRoundPrivacy: Sendable, Equatable {
     }
 
     /// (ε, δ) of several rounds composed with `accountant`: PLD of their Gaussian equivalents when asked for and
-    /// every round has one, else their RDP curves added (the result names the accountant used).
+    /// every round has one, else their RDP curves added (the rule of ``DistributedPLD``'s
+    /// `epsilon(accountant:equivalents:…)`; the result names the accountant used).
     public static func epsilon(
         composing rounds: [AnnouncedRoundPrivacy], delta: Double, accountant: Accountant
     ) throws(DPNoiseError.Accounting) -> AccountedGuarantee {
-        let equivalents = rounds.compactMap(\.gaussianEquivalent)
-        if accountant == .pld, equivalents.count == rounds.count {
-            let e = try DistributedPLD.epsilon(rounds: equivalents, delta: delta)
-            return AccountedGuarantee(epsilon: e, delta: delta, accountant: .pld, order: nil,
-                                      discretization: PLDAccountant.defaultDiscretization)
+        var order: Double?
+        let (e, used) = try DistributedPLD.epsilon(
+            accountant: accountant, equivalents: rounds.map(\.gaussianEquivalent), delta: delta
+        ) { () throws(DPNoiseError.Accounting) in
+            let g = try epsilon(composing: rounds, delta: delta)
+            order = g.order
+            return g.epsilon
         }
-        let g = try epsilon(composing: rounds, delta: delta)
-        return AccountedGuarantee(epsilon: g.epsilon, delta: delta, accountant: .rdp, order: g.order, discretization: nil)
+        return AccountedGuarantee(epsilon: e, delta: delta, accountant: used, order: order,
+                                  discretization: used == .pld ? PLDAccountant.defaultDiscretization : nil)
     }
 
     /// (ε, δ) of several rounds composed (their RDP curves added), on ``DistributedDPConfiguration/orders``.

@@ -11,6 +11,9 @@ public struct CalibrationResult: Sendable, Equatable {
     public let configuration: DistributedDPConfiguration?
     /// The accountant `guarantee` was computed with (PLD results carry order 0).
     public var accountant: Accountant = .rdp
+    /// Distributed: the rounds of `configuration` as `guarantee` accounted them (their ``accountant``, why PLD
+    /// was unavailable), to ask other (steps, δ) without deriving the Gaussian equivalent again; nil otherwise.
+    public var accounting: DistributedDPConfiguration.RoundAccounting?
 }
 
 public enum NoiseCalibration {
@@ -71,11 +74,12 @@ public enum NoiseCalibration {
                                      discretization: discretization).epsilon
             }
             let configuration = try make(z, b)
-            let g = try configuration.epsilon(samplingRate: samplingRate, steps: steps, delta: delta,
-                                              accountant: accountant, discretization: discretization)
+            let accounting = configuration.accounting(samplingRate: samplingRate, accountant: accountant,
+                                                      discretization: discretization)
+            let g = try accounting.epsilon(steps: steps, delta: delta)
             let guarantee = PrivacyGuarantee(epsilon: g.epsilon, delta: delta, order: g.order ?? 0)
             return CalibrationResult(noiseMultiplier: z, guarantee: guarantee, configuration: configuration,
-                                     accountant: g.accountant)
+                                     accountant: g.accountant, accounting: accounting)
         }
         if let bits { return try calibrate(bits: bits) }
         // Start from the width adequate for the continuous-Gaussian z, then widen until adequate at the result.

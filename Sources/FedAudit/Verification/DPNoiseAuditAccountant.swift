@@ -23,14 +23,7 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
             slack += eta
         }
         let total = slack
-        if try Self.accountant(of: rounds) == .pld, let h = try Self.discretization(of: rounds),
-            let equivalents = try? Self.equivalents(rounds)
-        {
-            guard !rounds.isEmpty else { return 0 }
-            return try SkipSlack.epsilon(delta: delta, slack: total) { d throws(DPNoiseError.Accounting) in
-                try DistributedPLD.epsilon(rounds: equivalents, delta: d, discretization: h)
-            }
-        }
+        let (accountant, h) = try Self.requested(rounds)
         let rdp = RDPAuditAccountant(
             curve: Self.curve,
             toEpsilon: { curve, delta in
@@ -38,19 +31,38 @@ public struct DPNoiseAuditAccountant: AuditAccountant {
                     try RDPConversion.epsilon(orders: DistributedDPConfiguration.orders, rdp: curve, delta: d).epsilon
                 }
             })
-        return try rdp.epsilon(composing: rounds, delta: delta)
+        return try DistributedPLD.epsilon(
+            accountant: accountant, equivalents: Self.equivalents(rounds), delta: delta, skipSlack: total,
+            discretization: h, pldFailure: { $0 }, rdp: { try rdp.epsilon(composing: rounds, delta: delta) }
+        ).epsilon
     }
 
-    /// Each round's Gaussian equivalent, derived once per distinct configuration; throws when one has none.
-    static func equivalents(_ rounds: [RoundPlanned]) throws -> [GaussianEquivalentRound] {
-        var known: [(DistributedDPConfiguration, Double, GaussianEquivalentRound)] = []
-        return try rounds.map { p in
-            let c = try configuration(p)
-            if let hit = known.first(where: { $0.0 == c && $0.1 == p.samplingRate }) { return hit.2 }
-            let e = try c.gaussianEquivalent(samplingRate: p.samplingRate)
-            known.append((c, p.samplingRate, e))
-            return e
+    /// The accountant the rounds asked for and its PLD grid step: PLD only when every round recorded `pld`
+    /// (``accountant(of:)``) and a step (``discretization(of:)``, read only then), else RDP (with the default step,
+    /// unused).
+    static func requested(_ rounds: [RoundPlanned]) throws -> (accountant: Accountant, discretization: Double) {
+        guard try accountant(of: rounds) == .pld, let h = try discretization(of: rounds) else {
+            return (.rdp, PLDAccountant.defaultDiscretization)
         }
+        return (.pld, h)
+    }
+
+    /// Each round's Gaussian equivalent, derived once per distinct configuration; nil for a round that has none
+    /// (or whose parameters describe no configuration) and, not derived, for every round after it.
+    static func equivalents(_ rounds: [RoundPlanned]) -> [GaussianEquivalentRound?] {
+        var known: [(DistributedDPConfiguration, Double, GaussianEquivalentRound)] = []
+        var found: [GaussianEquivalentRound?] = []
+        for p in rounds {
+            guard let c = try? configuration(p) else { break }
+            if let hit = known.first(where: { $0.0 == c && $0.1 == p.samplingRate }) {
+                found.append(hit.2)
+                continue
+            }
+            guard let e = try? c.gaussianEquivalent(samplingRate: p.samplingRate) else { break }
+            known.append((c, p.samplingRate, e))
+            found.append(e)
+        }
+        return found + [GaussianEquivalentRound?](repeating: nil, count: rounds.count - found.count)
     }
 
     /// The accountant the rounds asked for: PLD only when every round recorded `pld` (absent means `rdp`); as the

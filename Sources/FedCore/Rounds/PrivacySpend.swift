@@ -77,17 +77,19 @@ public struct PrivacySpend: Sendable, Equatable {
     public func epsilon(delta: Double) throws(DPNoiseError.Accounting) -> Double {
         guard rounds > 0 else { return 0 }
         let curve = curve
-        if effectiveAccountant == .pld {
-            let rounds = equivalents
-            let h = discretization
-            return try SkipSlack.epsilon(delta: delta, slack: skipSlack) { d throws(DPNoiseError.Accounting) in
-                try DistributedPLD.epsilon(rounds: rounds, delta: d, discretization: h)
+        return try DistributedPLD.epsilon(
+            accountant: accountant, equivalents: roundEquivalents, delta: delta, skipSlack: skipSlack,
+            discretization: discretization
+        ) { () throws(DPNoiseError.Accounting) in
+            try SkipSlack.epsilon(delta: delta, slack: skipSlack) { d throws(DPNoiseError.Accounting) in
+                try RDPConversion.epsilon(orders: Self.orders, rdp: curve, delta: d).epsilon
             }
-        }
-        return try SkipSlack.epsilon(delta: delta, slack: skipSlack) { d throws(DPNoiseError.Accounting) in
-            try RDPConversion.epsilon(orders: Self.orders, rdp: curve, delta: d).epsilon
-        }
+        }.epsilon
     }
+
+    /// The noised rounds' Gaussian equivalents as ``DistributedPLD`` reads them: all of them, or (once a round had
+    /// none and the rest were no longer derived) a single nil standing for that round.
+    private var roundEquivalents: [GaussianEquivalentRound?] { equivalentsComplete ? equivalents : [nil] }
 
     /// The run's ε at `delta`: ∞ after a round without noise, else ``epsilon(delta:)``.
     public func runEpsilon(delta: Double) throws(DPNoiseError.Accounting) -> Double {

@@ -30,48 +30,50 @@ public struct GaussianEquivalentRound: Sendable, Equatable, Hashable {
         self.init(noiseMultiplier: 1 / (unit.unitShiftMu * l2),
                   tailSlack: -Foundation.expm1(moved * Foundation.log1p(-unit.tailMass)), samplingRate: samplingRate)
     }
+
+    /// The equivalent of a round of `mechanism` whose released sum carries noise of variance `variance` (integer
+    /// units², all honest shares together) with closeness `tau` (the distributed discrete Gaussian's τ; ignored
+    /// for Skellam), sensitivities Δ2 = `l2` and Δ1 = `l1` (integer units) over `dimension` coordinates, at
+    /// Poisson sampling rate `samplingRate` in (0, 1]: ``UnitShiftGDP`` verified for shifts up to max(1, ⌊Δ2⌋),
+    /// then ``init(unit:l2:l1:dimension:samplingRate:)``.
+    ///
+    /// - Throws: ``UnitShiftGDP/Unavailable/invalid(_:)`` unless Δ2 and Δ1 are finite and > 0, else what
+    ///   ``UnitShiftGDP/verify(mechanism:variance:tau:maxShift:tailMass:)`` throws: the round has no equivalent
+    ///   and only RDP applies.
+    public init(
+        mechanism: DistributedMechanism, variance: Double, tau: Double, l2: Double, l1: Double, dimension: Int,
+        samplingRate: Double
+    ) throws(UnitShiftGDP.Unavailable) {
+        guard l2.isFinite, l2 > 0, l1.isFinite, l1 > 0 else { throw .invalid("sensitivities must be positive") }
+        let unit = try UnitShiftGDP.verify(
+            mechanism: mechanism, variance: variance, tau: tau, maxShift: max(1, Int(l2.rounded(.down))))
+        self.init(unit: unit, l2: l2, l1: l1, dimension: dimension, samplingRate: samplingRate)
+    }
 }
 
 extension DistributedDPConfiguration {
     /// The round's Gaussian equivalent at sampling rate q, or why none is computed (then only RDP applies).
     public func gaussianEquivalent(samplingRate q: Double) throws(UnitShiftGDP.Unavailable) -> GaussianEquivalentRound {
-        let l2 = inflatedL2 * scale
-        let l1 = inflatedL1 * scale
-        guard l2.isFinite, l2 > 0, l1.isFinite, l1 > 0 else { throw .invalid("sensitivities must be positive") }
-        let variance = Double(effectiveClients) * localScaledVariance.value
-        let unit = try UnitShiftGDP.verify(
-            mechanism: mechanism, variance: variance, tau: tau, maxShift: max(1, Int(l2.rounded(.down))))
-        return GaussianEquivalentRound(unit: unit, l2: l2, l1: l1, dimension: dimension, samplingRate: q)
+        try GaussianEquivalentRound(
+            mechanism: mechanism, variance: Double(effectiveClients) * localScaledVariance.value, tau: tau,
+            l2: inflatedL2 * scale, l1: inflatedL1 * scale, dimension: dimension, samplingRate: q)
     }
 
     /// Why the PLD accountant cannot account this configuration (it then uses RDP), or nil when it can.
     public var pldUnavailability: String? {
-        do {
-            _ = try gaussianEquivalent(samplingRate: 1)
-            return nil
-        } catch {
-            return error.description
-        }
+        accounting(samplingRate: 1, accountant: .pld).pldUnavailable?.description
     }
 
     /// (ε, δ) after `steps` rounds at sampling rate q with `accountant`. PLD falls back to RDP (and says so in
-    /// the result's ``AccountedGuarantee/accountant``) when no Gaussian equivalent is computed.
+    /// the result's ``AccountedGuarantee/accountant``) when no Gaussian equivalent is computed. To ask several
+    /// (steps, δ), or to learn why PLD fell back, derive the equivalent once with
+    /// ``accounting(samplingRate:accountant:discretization:)``.
     public func epsilon(
         samplingRate q: Double, steps: Int, delta: Double, accountant: Accountant,
         discretization: Double = PLDAccountant.defaultDiscretization
     ) throws(DPNoiseError.Accounting) -> AccountedGuarantee {
-        if accountant == .pld, let round = try? gaussianEquivalent(samplingRate: q) {
-            try Check.samplingRate(q)
-            try Check.steps(steps)
-            try checkTheoremPreconditions()
-            let e = try DistributedPLD.epsilon(rounds: [round], repeats: steps, delta: delta,
-                                               discretization: discretization)
-            return AccountedGuarantee(epsilon: e, delta: delta, accountant: .pld, order: nil,
-                                      discretization: discretization)
-        }
-        let g = try epsilon(samplingRate: q, steps: steps, delta: delta)
-        return AccountedGuarantee(epsilon: g.epsilon, delta: delta, accountant: .rdp, order: g.order,
-                                  discretization: nil)
+        try accounting(samplingRate: q, accountant: accountant, discretization: discretization)
+            .epsilon(steps: steps, delta: delta)
     }
 }
 
