@@ -1,4 +1,4 @@
-"""Draws the chart of Benchmarks/scaling.sh's CSV: CPU, wall and keystream floor (seconds) and peak memory (MB)
+"""Draws the chart of Benchmarks/scaling.sh's CSV: CPU, wall, keystream and crypto floors (seconds) and peak memory (MB)
 against the number of clients, log-log, one line style per model.
 
     python plot_scaling.py results/scaling.csv results/scaling.svg   (needs matplotlib)
@@ -25,6 +25,10 @@ def main(source: str, target: str) -> None:
         time_axis.plot(n, [float(p[1]["cpu_s"]) for p in points], "o-", label=f"{label}: CPU")
         time_axis.plot(n, [float(p[1]["wall_s"]) for p in points], "s--", label=f"{label}: wall")
         time_axis.plot(n, [float(p[1]["floor_s"]) for p in points], "^:", label=f"{label}: keystream floor")
+        # The crypto floor (keystream + required signatures and key agreements): rows measured since it exists.
+        floored = [(x, float(r["crypto_floor_s"])) for x, r in points if (r.get("crypto_floor_s") or "").strip()]
+        if floored:
+            time_axis.plot([x for x, _ in floored], [y for _, y in floored], "v-.", label=f"{label}: crypto floor")
         memory_axis.plot(n, [float(p[1]["peak_rss_mb"]) for p in points], "o-", label=label)
     for axis, title, unit in ((time_axis, "Time of one round", "seconds"), (memory_axis, "Peak memory", "MB")):
         axis.set_xscale("log")
