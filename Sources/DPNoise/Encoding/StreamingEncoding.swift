@@ -268,7 +268,7 @@ extension NoiseSource {
         switch self {
         case .none: return
         case .discreteGaussian(let sampler):
-            for i in values.indices { values[i] &+= UInt32(truncatingIfNeeded: sampler.next(&words)) }
+            sampler.forEachSample(values.count, &words) { values[$0] &+= UInt32(truncatingIfNeeded: $1) }
         case .skellam(let sampler):
             sampler.forEachSample(values.count, &words) { values[$0] &+= UInt32(truncatingIfNeeded: $1) }
         }

@@ -86,7 +86,7 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// Fills `out` with independent samples, drawing randomness from `rng` in large blocks.
     public func fill<R: SecureRandom>(_ out: UnsafeMutableBufferPointer<Int64>, using rng: inout R) {
         withRandomWords(&rng, capacity: 1024) { words in
-            for i in out.indices { out[i] = next(&words) }
+            forEachSample(out.count, &words) { out[$0] = $1 }
         }
     }
 
@@ -101,6 +101,17 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     func next(_ words: inout RandomWords) -> Int64 {
         if let table { return table.next(&words) }
         return nextCKS(&words)
+    }
+
+    /// Calls `body(i, sample)` for i in 0..<count with independent samples, the same as `count` calls of
+    /// ``next(_:)``; with a table, its arrays are opened once for the batch (the encoder's noise loop).
+    @inline(__always)
+    func forEachSample(_ count: Int, _ words: inout RandomWords, _ body: (Int, Int64) -> Void) {
+        if let table {
+            table.forEachSample(count, &words, body)
+        } else {
+            for i in 0..<count { body(i, nextCKS(&words)) }
+        }
     }
 
     /// The CKS 2020 path (σ < 1).

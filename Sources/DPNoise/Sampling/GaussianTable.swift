@@ -121,39 +121,58 @@ struct GaussianTable: Sendable, Equatable {
 
     @inline(__always)
     func next(_ words: inout RandomWords) -> Int64 {
+        var sample: Int64 = 0
+        forEachSample(1, &words) { _, y in sample = y }
+        return sample
+    }
+
+    /// Calls `body(i, sample)` for i in 0..<count with independent samples, opening the table's arrays once for
+    /// the whole batch (the encoder's noise loop); the samples and the words they use are those of `count` calls
+    /// of ``next(_:)``.
+    @inline(__always)
+    func forEachSample(_ count: Int, _ words: inout RandomWords, _ body: (Int, Int64) -> Void) {
         let n = UInt128(numerator)
         let d = UInt128(denominator)
         let w = width
         let shift = UInt64(64 - columnBits)
         let thresholdShift = UInt64(64 - Self.totalBits)
         let capacityMask = (UInt64(1) << UInt64(Self.totalBits - columnBits)) - 1
-        return columnThreshold.withUnsafeBufferPointer { threshold in
+        columnThreshold.withUnsafeBufferPointer { threshold in
             columnAlias.withUnsafeBufferPointer { alias in
                 acceptBelow.withUnsafeBufferPointer { acceptBelow in
-                    while true {
-                        let x = words.next()
-                        let column = Int(truncatingIfNeeded: x >> shift)
-                        let u = (x >> thresholdShift) & capacityMask
-                        let v = UInt32(truncatingIfNeeded: x)  // the κ coin's first 32 bits
-                        let entry = u < threshold[column] ? column : Int(alias[column])
-                        if entry >= bucketCount {
-                            if entry == bucketCount, let y = tail(&words) { return y }
-                            continue
+                    for index in 0..<count {
+                        while true {
+                            let x = words.next()
+                            let column = Int(truncatingIfNeeded: x >> shift)
+                            let u = (x >> thresholdShift) & capacityMask
+                            let v = UInt32(truncatingIfNeeded: x)  // the κ coin's first 32 bits
+                            let entry = u < threshold[column] ? column : Int(alias[column])
+                            if entry >= bucketCount {
+                                if entry == bucketCount, let y = tail(&words) {
+                                    body(index, y)
+                                    break
+                                }
+                                continue
+                            }
+                            if w == 1 && entry == 0 {
+                                body(index, 0)
+                                break
+                            }
+                            if v >= acceptBelow[entry] && !kappa(entry, v, &words) { continue }
+                            let start = UInt64(entry) &* w
+                            var i = start
+                            if w > 1 {
+                                let j = words.uniform(below: w)
+                                i = start &+ j
+                                // γ(i) − γ(start) = (2·start + j)·j·D / (2N) < 1/2.
+                                let excess = UInt128((2 &* start &+ j) &* j) * d
+                                if !words.bernoulliExpMinusFraction32(excess, n << 1) { continue }
+                            }
+                            let negative = words.bit()
+                            if negative && i == 0 { continue }
+                            body(index, negative ? -Int64(i) : Int64(i))
+                            break
                         }
-                        if w == 1 && entry == 0 { return 0 }
-                        if v >= acceptBelow[entry] && !kappa(entry, v, &words) { continue }
-                        let start = UInt64(entry) &* w
-                        var i = start
-                        if w > 1 {
-                            let j = words.uniform(below: w)
-                            i = start &+ j
-                            // γ(i) − γ(start) = (2·start + j)·j·D / (2N) < 1/2.
-                            let excess = UInt128((2 &* start &+ j) &* j) * d
-                            if !words.bernoulliExpMinusFraction32(excess, n << 1) { continue }
-                        }
-                        let negative = words.bit()
-                        if negative && i == 0 { continue }
-                        return negative ? -Int64(i) : Int64(i)
                     }
                 }
             }
