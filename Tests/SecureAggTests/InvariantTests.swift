@@ -71,7 +71,8 @@ import Testing
                     state.selfMaskSeed.key.withUnsafeBytes { Array($0) }
                     + MaskExpansion.nonce(purpose: .selfMask, vectorIndex: 0)
                 streams[selfKey, default: 0] += 1
-                for (_, seed) in state.pairwiseSeeds {
+                for v in state.neighbourKeys.ids {
+                    guard let seed = state.neighbourKeys.pairwiseSeed(for: v) else { continue }
                     let key =
                         seed.key.withUnsafeBytes { Array($0) }
                         + MaskExpansion.nonce(purpose: .pairwiseMask, vectorIndex: 0)

@@ -99,8 +99,10 @@ import Testing
         var droppedSeeds = [UInt32: MaskSeed]()
         for (id, client) in h.clients {
             guard case .r2MaskedInput(let s) = client.state else { Issue.record("client \(id) not in R2"); return }
-            terms[id] = try s.maskTerms(senders: s.pairwiseSeeds.keys.sorted())
-            if id == dropped { droppedSeeds = s.pairwiseSeeds }
+            terms[id] = try s.maskTerms(senders: s.neighbourKeys.ids)
+            if id == dropped {
+                for v in s.neighbourKeys.ids { droppedSeeds[v] = s.neighbourKeys.pairwiseSeed(for: v) }
+            }
         }
         try h.maskInputs(skip: [dropped])
         try h.checkConsistency()

@@ -63,16 +63,16 @@ struct ClientR1ShareKeys: Sendable {
         encrypted.reserveCapacity(points.count)
         // Key agreement happens once, here: the share keys are reused to open incoming shares, and the
         // pairwise mask seeds (which need only the session id) are ready before the input exists.
-        var shareKeys = [UInt32: SecureBytes]()
-        var pairwiseSeeds = [UInt32: MaskSeed]()
+        var agreed = [(id: UInt32, shareKey: SecureBytes, seed: MaskSeed)]()
+        agreed.reserveCapacity(points.count)
         for (i, peer) in points.enumerated() {
             guard let peerAd = peers[peer] else { continue }
             let key = try KeyDerivation.shareEncryptionKey(
                 sessionID: sessionID, me: context.id, secretKey: encryptionKey, peer: peer,
                 peerKey: peerAd.encryptionKey)
-            shareKeys[peer] = key
-            pairwiseSeeds[peer] = try KeyDerivation.pairwiseSeed(
+            let seed = try KeyDerivation.pairwiseSeed(
                 sessionID: sessionID, me: context.id, secretKey: maskingKey, peer: peer, peerKey: peerAd.maskingKey)
+            agreed.append((peer, key, seed))
             let ad = KeyDerivation.shareAdditionalData(sessionID: sessionID, sender: context.id, receiver: peer)
             let plaintext = SharePlaintext(selfSeedShare: bShares[i], maskingKeyShare: sShares[i])
             encrypted.append(
@@ -83,8 +83,7 @@ struct ClientR1ShareKeys: Sendable {
         let message = ShareKeys(round: context.round, sender: context.id, shares: encrypted)
         let next = ClientR2MaskedInput(
             context: context, selfMaskSeed: selfSeed.selfMaskSeed(sessionID: sessionID), sessionID: sessionID,
-            shareKeys: shareKeys,
-            pairwiseSeeds: pairwiseSeeds)
+            neighbourKeys: NeighbourKeys(agreed))
         return (message, next)
     }
 

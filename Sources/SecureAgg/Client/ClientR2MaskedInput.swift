@@ -11,10 +11,8 @@ struct ClientR2MaskedInput: Sendable {
     /// PRG key of the self mask, derived from b_u and the session id.
     let selfMaskSeed: MaskSeed
     let sessionID: [UInt8]
-    /// Share-encryption keys of the neighbours that advertised.
-    let shareKeys: [UInt32: SecureBytes]
-    /// Pairwise mask seeds s_uv of the neighbours that advertised.
-    let pairwiseSeeds: [UInt32: MaskSeed]
+    /// Share-encryption keys and pairwise mask seeds s_uv of the neighbours that advertised.
+    let neighbourKeys: NeighbourKeys
 
     /// Decrypts and checks the shares addressed to this client.
     func openShares(_ broadcast: ShareBroadcast) throws(SecureAggError) -> [UInt32: SharePlaintext] {
@@ -25,7 +23,7 @@ struct ClientR2MaskedInput: Sendable {
         for share in broadcast.shares {
             guard share.receiver == context.id else { throw .wrongReceiver(share.receiver) }
             guard context.neighbourSet.contains(share.sender) else { throw .notNeighbour(share.sender) }
-            guard let key = shareKeys[share.sender] else { throw .unknownClient(share.sender) }
+            guard let key = neighbourKeys.shareKey(for: share.sender) else { throw .unknownClient(share.sender) }
             guard held[share.sender] == nil else { throw .duplicateClient(share.sender) }
             let ad = KeyDerivation.shareAdditionalData(sessionID: sessionID, sender: share.sender, receiver: context.id)
             let plaintext: SecureBytes
@@ -44,7 +42,7 @@ struct ClientR2MaskedInput: Sendable {
     func maskTerms(senders: some Sequence<UInt32>) throws(SecureAggError) -> [MaskTerm] {
         var terms = [MaskTerm(seed: selfMaskSeed, purpose: .selfMask, negate: false)]
         for v in senders {
-            guard let seed = pairwiseSeeds[v] else { throw .unknownClient(v) }
+            guard let seed = neighbourKeys.pairwiseSeed(for: v) else { throw .unknownClient(v) }
             terms.append(MaskTerm(seed: seed, purpose: .pairwiseMask, negate: context.id > v))
         }
         return terms
