@@ -121,16 +121,7 @@ public struct RoundConfiguration: Sendable, Equatable {
     }
 
     /// True when `id` is in the cohort (binary search).
-    public func contains(_ id: UInt32) -> Bool {
-        var lo = 0
-        var hi = cohort.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cohort[mid] == id { return true }
-            if cohort[mid] < id { lo = mid + 1 } else { hi = mid }
-        }
-        return false
-    }
+    public func contains(_ id: UInt32) -> Bool { cohort.ascendingIndex(of: id) { $0 } != nil }
 }
 
 extension Array where Element == UInt8 {

@@ -88,14 +88,5 @@ struct ClientR1ShareKeys: Sendable {
     }
 
     /// Position of `id`'s advertisement in `ads` (ascending senders), by binary search.
-    static func index(of id: UInt32, in ads: [AdvertiseKeys]) -> Int? {
-        var lo = 0
-        var hi = ads.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ads[mid].sender == id { return mid }
-            if ads[mid].sender < id { lo = mid + 1 } else { hi = mid }
-        }
-        return nil
-    }
+    static func index(of id: UInt32, in ads: [AdvertiseKeys]) -> Int? { ads.ascendingIndex(of: id) { $0.sender } }
 }

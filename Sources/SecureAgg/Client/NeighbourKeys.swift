@@ -38,18 +38,10 @@ struct NeighbourKeys: Sendable {
     func pairwiseSeed(for id: UInt32) -> MaskSeed? { secret(for: id, offset: 32).map { MaskSeed(key: $0) } }
 
     private func secret(for id: UInt32, offset: Int) -> SecureBytes? {
-        var lo = 0
-        var hi = ids.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ids[mid] == id {
-                let start = mid * Self.stride + offset
-                return material.withUnsafeBytes { all in
-                    SecureBytes(count: 32) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: all[start..<(start + 32)])) }
-                }
-            }
-            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+        guard let position = ids.ascendingIndex(of: id, id: { $0 }) else { return nil }
+        let start = position * Self.stride + offset
+        return material.withUnsafeBytes { all in
+            SecureBytes(count: 32) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: all[start..<(start + 32)])) }
         }
-        return nil
     }
 }
