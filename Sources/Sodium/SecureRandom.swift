@@ -48,15 +48,14 @@ public final class ChaChaRandom: SecureRandom {
     static let segmentByteCount = 4096
     static let bufferByteCount = 512
     private static let blockByteCount = 64
+    private static let blocksPerSegment = segmentByteCount / blockByteCount
 
     private let key: SecureBytes
-    /// The segment (nonce) the buffer was taken from, and the block that follows the buffer in it.
-    private var segment: UInt64 = 0
-    private var nextBlock = ChaChaRandom.segmentByteCount / ChaChaRandom.blockByteCount
+    /// Blocks of the stream taken so far (into the buffer or straight out): the next one is block
+    /// `taken % 64` of segment `taken / 64`.
+    private var taken: UInt64 = 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ChaChaRandom.bufferByteCount, alignment: 64)
     private var position = ChaChaRandom.bufferByteCount
-    /// Whether any keystream was taken yet (the first refill starts segment 0, later ones the next segment).
-    private var started = false
 
     private init(key: SecureBytes) {
         precondition(key.count == ChaCha20.keyByteCount)
@@ -99,29 +98,21 @@ public final class ChaChaRandom: SecureRandom {
         return ChaChaRandom(key: Blake2b.keyedHash(key: material, message: message, outputByteCount: 32))
     }
 
-    /// Moves to the next segment when the current one is used up; returns the blocks left in it.
-    private func blocksLeftInSegment() -> Int {
-        let blocksPerSegment = Self.segmentByteCount / Self.blockByteCount
-        if nextBlock == blocksPerSegment {
-            if started { segment += 1 }
-            started = true
-            nextBlock = 0
-        }
-        return blocksPerSegment - nextBlock
-    }
+    /// Blocks left in the segment the next block belongs to (1 … 64).
+    private var blocksLeftInSegment: Int { Self.blocksPerSegment - Int(taken % UInt64(Self.blocksPerSegment)) }
 
-    /// Writes the next `blocks` whole blocks of the stream (all within the current segment) into `out`.
+    /// Writes the next `blocks` whole blocks of the stream (all within one segment) into `out`.
     private func keystream(blocks: Int, into out: UnsafeMutableRawBufferPointer) {
+        let segment = taken / UInt64(Self.blocksPerSegment)
         var nonce = [UInt8](repeating: 0, count: ChaCha20.nonceByteCount)
         withUnsafeBytes(of: segment.littleEndian) { nonce.replaceSubrange(0..<8, with: $0) }
         ChaCha20.keystream(
-            key: key, nonce: nonce, initialCounter: UInt32(nextBlock),
+            key: key, nonce: nonce, initialCounter: UInt32(taken % UInt64(Self.blocksPerSegment)),
             into: UnsafeMutableRawBufferPointer(rebasing: out[0..<(blocks * Self.blockByteCount)]))
-        nextBlock += blocks
+        taken += UInt64(blocks)
     }
 
     private func refill() {
-        _ = blocksLeftInSegment()
         keystream(blocks: Self.bufferByteCount / Self.blockByteCount, into: buffer)
         position = 0
     }
@@ -135,7 +126,8 @@ public final class ChaChaRandom: SecureRandom {
             return UInt64(littleEndian: v)
         }
         let left = buffer.count - position
-        if left == 0 || nextBlock == Self.segmentByteCount / Self.blockByteCount {
+        // The buffer just used up ended its segment (taken is then a whole number of segments).
+        if left == 0 || blocksLeftInSegment == Self.blocksPerSegment {
             refill()
             return next()
         }
@@ -161,7 +153,7 @@ public final class ChaChaRandom: SecureRandom {
                 // stream is at a buffer boundary here), at most to the end of the segment. Every step moves by a
                 // multiple of the buffer's blocks, which divides a segment, so a refill never straddles two.
                 let perBuffer = Self.bufferByteCount / Self.blockByteCount
-                let blocks = min((remaining / Self.bufferByteCount) * perBuffer, blocksLeftInSegment())
+                let blocks = min((remaining / Self.bufferByteCount) * perBuffer, blocksLeftInSegment)
                 keystream(
                     blocks: blocks,
                     into: UnsafeMutableRawBufferPointer(rebasing: out[written..<(written + blocks * Self.blockByteCount)]))
