@@ -16,10 +16,8 @@ import Sodium
 /// Shamir sharing, the authenticated encryption of the shares and all bookkeeping are left out: the floor is a
 /// lower bound.
 struct CryptoFloor: Encodable {
-    /// Microseconds per Ed25519 signature, per verification, per X25519 key agreement, per key pair.
-    let ed25519_sign_us: Double, ed25519_verify_us: Double, x25519_agree_us: Double, x25519_keypair_us: Double
-    /// Raw ChaCha20 keystream rate, bytes per CPU second.
-    let chacha20_bytes_per_s: Double
+    /// The per-operation costs measured for this floor.
+    let operations: OperationCostsReport
     /// Operation counts of the whole round.
     let signatures: Int, verifications: Int, key_agreements: Int, key_pairs: Int, keystream_words: Int
     /// CPU seconds of the keystream alone, and of the keystream plus the signatures and key agreements.
@@ -41,9 +39,7 @@ struct CryptoFloor: Encodable {
             Double(signatures) * costs.sign + Double(verifications) * costs.verify
             + Double(agreements) * costs.agree + Double(keyPairs) * costs.keyPair
         return CryptoFloor(
-            ed25519_sign_us: costs.sign * 1e6, ed25519_verify_us: costs.verify * 1e6,
-            x25519_agree_us: costs.agree * 1e6, x25519_keypair_us: costs.keyPair * 1e6,
-            chacha20_bytes_per_s: costs.keystreamBytesPerSecond, signatures: signatures,
+            operations: costs.report, signatures: signatures,
             verifications: verifications, key_agreements: agreements, key_pairs: keyPairs, keystream_words: words,
             keystream_floor_s: keystream, crypto_floor_s: keystream + crypto)
     }
@@ -79,6 +75,13 @@ struct OperationCosts {
             keystreamBytesPerSecond: Double(words) * 4 / keystream)
     }
 
+    /// The costs in microseconds per operation, as the JSON reports print them.
+    var report: OperationCostsReport {
+        OperationCostsReport(
+            ed25519_sign_us: sign * 1e6, ed25519_verify_us: verify * 1e6, x25519_agree_us: agree * 1e6,
+            x25519_keypair_us: keyPair * 1e6, chacha20_bytes_per_s: keystreamBytesPerSecond)
+    }
+
     private static func bestPerOperation(_ batch: Int, _ repetitions: Int, _ body: () -> Void) -> Double {
         var best = Double.infinity
         for _ in 0..<repetitions {
@@ -88,4 +91,11 @@ struct OperationCosts {
         }
         return best
     }
+}
+
+/// Microseconds per Ed25519 signature, per verification, per X25519 key agreement and per key pair, and the raw
+/// ChaCha20 keystream rate in bytes per CPU second.
+struct OperationCostsReport: Encodable {
+    let ed25519_sign_us: Double, ed25519_verify_us: Double, x25519_agree_us: Double, x25519_keypair_us: Double
+    let chacha20_bytes_per_s: Double
 }

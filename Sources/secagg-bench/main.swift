@@ -50,10 +50,7 @@ struct SecAggBench: ParsableCommand {
 
     func run() throws {
         if operationCosts {
-            let c = try OperationCosts.measure()
-            let report = OperationCostsReport(
-                ed25519_sign_us: c.sign * 1e6, ed25519_verify_us: c.verify * 1e6, x25519_agree_us: c.agree * 1e6,
-                x25519_keypair_us: c.keyPair * 1e6, chacha20_bytes_per_s: c.keystreamBytesPerSecond)
+            let report = try OperationCosts.measure().report
             try emit(report) {
                 "Ed25519 sign \(fmt(report.ed25519_sign_us, 1)) µs, verify \(fmt(report.ed25519_verify_us, 1)) µs; X25519 "
                     + "agreement \(fmt(report.x25519_agree_us, 1)) µs, key pair \(fmt(report.x25519_keypair_us, 1)) µs; "
@@ -104,11 +101,11 @@ struct SecAggBench: ParsableCommand {
                     "  peak RSS \(fmt(r.peak_rss_mb)) MB, survivors \(stats.survivors), correct: \(stats.correct)",
                     "  wire \(fmt(stats.wireBytesPerCoordinate)) bytes/coordinate (b/8 = \(fmt(Double(bits) / 8)))",
                     "  floors measured now: keystream \(fmt(floor.keystream_floor_s)) CPU-s (\(floor.keystream_words) words at "
-                        + "\(fmt(floor.chacha20_bytes_per_s / 1e9, 2)) GB/s); with the required cryptography "
+                        + "\(fmt(floor.operations.chacha20_bytes_per_s / 1e9, 2)) GB/s); with the required cryptography "
                         + "\(fmt(floor.crypto_floor_s)) CPU-s (\(floor.signatures) Ed25519 signatures at "
-                        + "\(fmt(floor.ed25519_sign_us, 1)) µs, \(floor.verifications) verifications at "
-                        + "\(fmt(floor.ed25519_verify_us, 1)) µs, \(floor.key_agreements) X25519 agreements at "
-                        + "\(fmt(floor.x25519_agree_us, 1)) µs, \(floor.key_pairs) key pairs at \(fmt(floor.x25519_keypair_us, 1)) µs)",
+                        + "\(fmt(floor.operations.ed25519_sign_us, 1)) µs, \(floor.verifications) verifications at "
+                        + "\(fmt(floor.operations.ed25519_verify_us, 1)) µs, \(floor.key_agreements) X25519 agreements at "
+                        + "\(fmt(floor.operations.x25519_agree_us, 1)) µs, \(floor.key_pairs) key pairs at \(fmt(floor.operations.x25519_keypair_us, 1)) µs)",
                     "  round = \(fmt(r.round_over_keystream_floor, 2))× the keystream floor, "
                         + "\(fmt(r.round_over_crypto_floor, 2))× the crypto floor",
                 ].joined(separator: "\n")
@@ -172,11 +169,6 @@ struct SuiteReport: Encodable {
     let shamir_split_ms: Double, shamir_reconstruct_ms: Double
     let correct: Bool
     let peak_rss_mb: Double
-}
-
-struct OperationCostsReport: Encodable {
-    let ed25519_sign_us: Double, ed25519_verify_us: Double, x25519_agree_us: Double, x25519_keypair_us: Double
-    let chacha20_bytes_per_s: Double
 }
 
 struct KeystreamReport: Encodable {
